@@ -1,0 +1,1 @@
+"""How messages get in and out, and when things happen: config, engine, channels, CLI."""

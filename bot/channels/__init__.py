@@ -1,0 +1,1 @@
+"""Channels: each translates one platform's updates to engine events and replies back."""

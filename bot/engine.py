@@ -1,0 +1,122 @@
+"""The engine: routes each platform-neutral event to the feature that handles it."""
+
+from __future__ import annotations
+
+import logging
+
+from handlers import info, quiz, register, score
+from handlers.common import (
+    MENU_HELP,
+    MENU_QUIZ,
+    MENU_REGISTER,
+    MENU_RULES,
+    MENU_SCHEDULE,
+    MENU_SCORE,
+    participant_id,
+)
+from handlers.context import Services
+from handlers.events import Choice, Command, Contact, Event, Message, Notice, Reply, Text, User
+
+log = logging.getLogger(__name__)
+
+# Command names as typed, Vietnamese first; the English ones are aliases.
+COMMANDS = {
+    "start": "start", "batdau": "start",
+    "huongdan": "help", "help": "help", "trogiup": "help",
+    "thele": "rules", "rules": "rules",
+    "lichthi": "schedule", "schedule": "schedule",
+    "dangky": "register", "register": "register",
+    "thi": "quiz", "quiz": "quiz", "vaothi": "quiz",
+    "diem": "score", "score": "score", "ketqua": "score",
+    "huy": "cancel", "cancel": "cancel",
+}
+
+
+def command_name(raw: str) -> str:
+    """/Thi@contest_bot -> thi"""
+    return raw.lstrip("/").split("@", 1)[0].strip().lower()
+
+
+class Engine:
+    """handle(event) -> replies; one instance serves every channel."""
+
+    def __init__(self, svc: Services) -> None:
+        self.svc = svc
+
+    async def handle(self, event: Event) -> list[Reply]:
+        """The replies to one event. A failure is logged and answered with an apology."""
+        try:
+            return await self._route(event)
+        except Exception:
+            log.exception("handling %s from %s failed", type(event).__name__, event.user.channel)
+            return [Message(self.svc.texts("common.error"))]
+
+    async def _route(self, event: Event) -> list[Reply]:
+        svc, user = self.svc, event.user
+        if isinstance(event, Command):
+            return await self._command(user, COMMANDS.get(command_name(event.name), ""), event.args)
+        if isinstance(event, Choice):
+            return await self._choice(event)
+        if isinstance(event, Contact):
+            return await register.on_contact(svc, user, event)
+        if isinstance(event, Text):
+            return await self._text(user, event.text)
+        return await info.unsupported(svc, user)
+
+    async def _command(self, user: User, name: str, args: str) -> list[Reply]:
+        svc = self.svc
+        if name == "start":
+            return await info.start(svc, user, args.strip())
+        if name == "help":
+            return await info.help_(svc, user)
+        if name == "rules":
+            return await info.rules(svc, user)
+        if name == "schedule":
+            return await info.schedule(svc, user)
+        if name == "register":
+            return await register.begin(svc, user)
+        if name == "quiz":
+            if register.in_registration(await svc.store.conversation(user.key)):
+                return [Message(svc.texts("register.finish_first"))]
+            return await quiz.start(svc, user.key, await participant_id(svc, user))
+        if name == "score":
+            return await score.score(svc, user)
+        if name == "cancel":
+            await svc.store.clear_conversation(user.key)
+            return [Message(svc.texts("common.cancelled"))]
+        return await info.unknown_command(svc, user)
+
+    async def _choice(self, event: Choice) -> list[Reply]:
+        svc, user, token = self.svc, event.user, event.token
+        if token.startswith("a:"):
+            return await quiz.answer(svc, await participant_id(svc, user), token, event.ref)
+        if token.startswith("r:"):
+            return await register.on_choice(svc, user, token)
+        menu = {
+            MENU_REGISTER: "register", MENU_QUIZ: "quiz", MENU_RULES: "rules",
+            MENU_SCHEDULE: "schedule", MENU_SCORE: "score", MENU_HELP: "help",
+        }
+        if token in menu:
+            return await self._command(user, menu[token], "")
+        return [Notice(svc.texts("common.expired_button"))]
+
+    async def _text(self, user: User, text: str) -> list[Reply]:
+        svc = self.svc
+        if text.startswith("/"):
+            name, _, args = text.partition(" ")
+            return await self._command(user, COMMANDS.get(command_name(name), ""), args)
+        conv = await svc.store.conversation(user.key)
+        if register.in_registration(conv):
+            return await register.on_text(svc, user, conv, text)
+        pid = await participant_id(svc, user)
+        if pid is not None:
+            live = await svc.store.attempt(pid)
+            if live is not None:
+                return await quiz.on_text(svc, pid, live, text)
+        return await info.unknown_text(svc, user)
+
+    async def sweep(self) -> list[tuple[str, list[Reply]]]:
+        """Submit attempts past their deadline and write those that waited for SQL."""
+        owed = await quiz.sweep(self.svc)
+        await quiz.flush_pending(self.svc)
+        return owed

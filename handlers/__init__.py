@@ -1,0 +1,1 @@
+"""What the bot says and does, per feature; platform-neutral: events in, replies out."""

@@ -1,0 +1,245 @@
+"""The contest definition read from contest.yaml: rounds, rules, prizes, localities."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from handlers.phones import normalise_phone
+
+
+class Tier(StrEnum):
+    """Prize tiers, best first."""
+
+    FIRST = "first"
+    SECOND = "second"
+    THIRD = "third"
+    CONSOLATION = "consolation"
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value.strip()
+
+
+NonBlank = Annotated[str, AfterValidator(_not_blank)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ContestInfo(_Strict):
+    """Who runs the contest and for whom."""
+
+    code: NonBlank
+    title: NonBlank
+    organiser: NonBlank
+    plan: str = ""
+    province: NonBlank
+    website: str = ""
+    timezone: str = "Asia/Ho_Chi_Minh"
+    eligibility: NonBlank
+    award: str = ""
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+
+class Prediction(_Strict):
+    """The tie-break question asked after the last question of an attempt."""
+
+    question: NonBlank
+    min: int = Field(default=0, ge=0)
+    max: int = Field(default=10_000_000, gt=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Prediction:
+        if self.max <= self.min:
+            raise ValueError("max must be greater than min")
+        return self
+
+
+class Rules(_Strict):
+    """How an attempt works and how many a participant may make."""
+
+    questions_per_attempt: int = Field(default=10, ge=1, le=100)
+    time_limit_minutes: int = Field(default=10, ge=1, le=24 * 60)
+    attempts_per_day: int = Field(default=1, ge=1)
+    attempts_per_round: int | None = Field(default=None, ge=1)
+    prediction: Prediction
+    quotas: dict[str, int] = Field(default_factory=dict)
+
+    @field_validator("quotas")
+    @classmethod
+    def _positive_quotas(cls, value: dict[str, int]) -> dict[str, int]:
+        for source, count in value.items():
+            if count < 0:
+                raise ValueError(f"quota for {source!r} must not be negative")
+        return value
+
+    @model_validator(mode="after")
+    def _quotas_fit(self) -> Rules:
+        if sum(self.quotas.values()) > self.questions_per_attempt:
+            raise ValueError("quotas add up to more than questions_per_attempt")
+        return self
+
+    @property
+    def time_limit(self) -> timedelta:
+        """The time limit of one attempt."""
+        return timedelta(minutes=self.time_limit_minutes)
+
+
+class Prize(_Strict):
+    """One prize tier and how many of it a round awards."""
+
+    tier: Tier
+    name: NonBlank
+    count: int = Field(ge=0)
+
+
+class RoundDef(_Strict):
+    """One round as planned: its code, name and window (local dates or date-times)."""
+
+    code: NonBlank
+    name: NonBlank
+    opens: date | datetime
+    closes: date | datetime
+
+    @field_validator("code")
+    @classmethod
+    def _code_charset(cls, value: str) -> str:
+        if not all(c.isascii() and (c.isalnum() or c in "-_") for c in value) or len(value) > 20:
+            raise ValueError("use at most 20 letters, digits, '-' or '_'")
+        return value
+
+
+class ContestConfig(_Strict):
+    """The whole contest file."""
+
+    contest: ContestInfo
+    rules: Rules
+    prizes: list[Prize]
+    rounds: list[RoundDef] = Field(min_length=1)
+    localities: list[NonBlank] = Field(min_length=1, max_length=100)
+    excluded_phones: list[str] = Field(default_factory=list)
+    question_bank: str = ""
+
+    @field_validator("excluded_phones")
+    @classmethod
+    def _phones(cls, value: list[str]) -> list[str]:
+        out = []
+        for raw in value:
+            phone = normalise_phone(str(raw))
+            if phone is None:
+                raise ValueError(f"{raw!r} is not a Vietnamese mobile number")
+            out.append(phone)
+        return out
+
+    @field_validator("localities")
+    @classmethod
+    def _unique_localities(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("a locality is listed twice")
+        return value
+
+    @field_validator("prizes")
+    @classmethod
+    def _unique_tiers(cls, value: list[Prize]) -> list[Prize]:
+        if len({p.tier for p in value}) != len(value):
+            raise ValueError("a prize tier is listed twice")
+        return value
+
+    @model_validator(mode="after")
+    def _rounds_consistent(self) -> ContestConfig:
+        codes = [r.code for r in self.rounds]
+        if len(set(codes)) != len(codes):
+            raise ValueError("rounds: a round code is listed twice")
+        tz = ZoneInfo(self.contest.timezone)
+        windows = sorted((_instant(r.opens, tz, end=False), _instant(r.closes, tz, end=True), r.code)
+                         for r in self.rounds)
+        for opens, closes, code in windows:
+            if closes <= opens:
+                raise ValueError(f"rounds: round {code} closes before it opens")
+        for (_, closes, code), (opens, _, nxt) in zip(windows, windows[1:], strict=False):
+            if opens <= closes:
+                raise ValueError(f"rounds: rounds {code} and {nxt} overlap")
+        return self
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The contest's time zone."""
+        return ZoneInfo(self.contest.timezone)
+
+    def window(self, code: str) -> tuple[datetime, datetime]:
+        """The opening and closing instants (UTC) of a round."""
+        r = self.round(code)
+        return _instant(r.opens, self.tz, end=False), _instant(r.closes, self.tz, end=True)
+
+    def round(self, code: str) -> RoundDef:
+        """The round with this code; KeyError when there is none."""
+        for r in self.rounds:
+            if r.code == code:
+                return r
+        raise KeyError(code)
+
+    def prize_name(self, tier: str) -> str:
+        """The display name of a prize tier."""
+        for p in self.prizes:
+            if p.tier == tier:
+                return p.name
+        return tier
+
+
+def _instant(value: date | datetime, tz: ZoneInfo, *, end: bool) -> datetime:
+    """A local date (start or end of that day) or local date-time, as a UTC instant."""
+    if isinstance(value, datetime):
+        local = value if value.tzinfo else value.replace(tzinfo=tz)
+    else:
+        local = datetime.combine(value, time(23, 59, 59) if end else time(0, 0), tzinfo=tz)
+    return local.astimezone(UTC)
+
+
+class ContestFileError(Exception):
+    """contest.yaml is missing or wrong; the message names the file and the field."""
+
+
+def load_contest(path: Path) -> ContestConfig:
+    """Read and check the contest file, raising ContestFileError naming the bad field."""
+    try:
+        raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ContestFileError(f"{path}: file not found") from exc
+    except yaml.YAMLError as exc:
+        raise ContestFileError(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise ContestFileError(f"{path}: expected a mapping at the top level")
+    try:
+        return ContestConfig.model_validate(raw)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            where = ".".join(str(p) for p in err["loc"]) or "(top level)"
+            lines.append(f"{path}: {where}: {err['msg']}")
+        raise ContestFileError("\n".join(lines)) from exc

@@ -1,0 +1,74 @@
+"""What handlers are given: the contest, the clock, the stores; passed in once, never global."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from handlers.contest import ContestConfig
+from handlers.texts import Texts
+from questions.model import Question
+from storage.db import Database
+from storage.repos import Attempts, Audit, Participants, Questions, Rounds, Winners
+from storage.session import SessionStore
+
+
+class Clock(Protocol):
+    """The one source of the current time."""
+
+    def now(self) -> datetime:
+        """The current instant, timezone-aware (UTC)."""
+        ...
+
+
+class QuestionPool:
+    """The questions in memory: the active bank, and any question a live attempt still uses."""
+
+    def __init__(self, repo: Questions) -> None:
+        self.repo = repo
+        self._signature: tuple[str, int, int] | None = None
+        self._active: list[tuple[int, Question]] = []
+        self._by_id: dict[int, Question] = {}
+
+    async def active(self) -> list[tuple[int, Question]]:
+        """The active bank, reloaded when an import has replaced it."""
+        signature = await self.repo.active_bank()
+        if signature != self._signature:
+            self._active = await self.repo.active() if signature else []
+            self._by_id.update(self._active)
+            self._signature = signature
+        return self._active
+
+    async def get_many(self, ids: list[int]) -> dict[int, Question]:
+        """Questions by id, loading those not in memory."""
+        missing = [i for i in ids if i not in self._by_id]
+        if missing:
+            self._by_id.update(await self.repo.by_ids(missing))
+        return {i: self._by_id[i] for i in ids if i in self._by_id}
+
+
+@dataclass
+class Services:
+    """Everything a handler may use."""
+
+    contest: ContestConfig
+    clock: Clock
+    store: SessionStore
+    db: Database
+    texts: Texts = field(default_factory=Texts)
+    rng: random.Random = field(default_factory=random.SystemRandom)
+
+    def __post_init__(self) -> None:
+        self.participants = Participants(self.db)
+        self.rounds = Rounds(self.db)
+        self.questions = Questions(self.db)
+        self.attempts = Attempts(self.db)
+        self.winners = Winners(self.db)
+        self.audit = Audit(self.db)
+        self.pool = QuestionPool(self.questions)
+
+    def now_ms(self) -> int:
+        """The current instant in epoch milliseconds (how live attempts keep time)."""
+        return int(self.clock.now().timestamp() * 1000)

@@ -1,0 +1,109 @@
+"""The engine contract: platform-neutral events in, replies out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """Who an event comes from: the channel, the user's id there and the name shown there."""
+
+    channel: str
+    id: str
+    name: str = ""
+
+    @property
+    def key(self) -> str:
+        """A stable identifier of this account across the whole system."""
+        return f"{self.channel}:{self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A command such as /start, with its arguments (the deep-link payload for /start)."""
+
+    user: User
+    name: str
+    args: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """Free text typed by the user."""
+
+    user: User
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """A tap on a button; `ref` names the message that carried the button, when known."""
+
+    user: User
+    token: str
+    ref: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """A phone number shared through the platform's contact button.
+
+    `own` is False when the platform says the contact belongs to someone else.
+    """
+
+    user: User
+    phone: str
+    own: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Unsupported:
+    """Anything the contest cannot use: a sticker, a photo, an empty or protected message."""
+
+    user: User
+    kind: str = ""
+
+
+Event = Command | Text | Choice | Contact | Unsupported
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """One button: what it says and the opaque token sent back when it is tapped."""
+
+    label: str
+    token: str
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A message to show the user.
+
+    `replace` names an earlier message to edit instead of sending a new one; `ask_contact`
+    asks the channel to offer its share-my-phone button (where it has one).
+    """
+
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    replace: str | None = None
+    ask_contact: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A short acknowledgement of a tap (a toast on Telegram, a line elsewhere)."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A file to send, such as a results workbook."""
+
+    filename: str
+    data: bytes = field(repr=False)
+    caption: str = ""
+
+
+Reply = Message | Notice | Document

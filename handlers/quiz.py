@@ -1,0 +1,366 @@
+"""Taking the quiz: start an attempt, answer each question, predict, submit, see the result.
+
+    /thi -> question 1 .. N (one tap each) -> prediction (a number) -> result
+    time up at any point -> submitted automatically with the answers given
+"""
+
+from __future__ import annotations
+
+import secrets
+import string
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+from handlers.common import MENU_REGISTER, MENU_SCORE, closed_message, open_round, participant_id
+from handlers.context import Services
+from handlers.events import Button, Message, Notice, Reply
+from handlers.formatting import countdown, date_vn, duration_vn, number_vn
+from handlers.ranking import rank
+from handlers.texts import Raw
+from questions.model import LETTERS, Question
+from storage.models import Round
+from storage.repos import AnswerRow, FinishedAttempt
+from storage.session import AnswerOutcome, LiveAttempt, Stage
+
+TOKEN_ANSWER = "a"
+_CODE_ALPHABET = string.ascii_lowercase + string.digits
+CODE_LENGTH = 10
+
+
+def _ms_to_dt(ms: int) -> datetime:
+    return datetime.fromtimestamp(ms / 1000, tz=UTC)
+
+
+def answer_token(code: str, index: int, shown: int) -> str:
+    """The button token of one option: a:<attempt>:<question>:<option> (well under 64 bytes)."""
+    return f"{TOKEN_ANSWER}:{code}:{index}:{shown}"
+
+
+def parse_answer_token(token: str) -> tuple[str, int, int] | None:
+    """(attempt code, question index, shown option) from a token, or None if malformed."""
+    parts = token.split(":")
+    if len(parts) != 4 or parts[0] != TOKEN_ANSWER:
+        return None
+    _, code, index, shown = parts
+    if len(code) != CODE_LENGTH or not index.isdigit() or not shown.isdigit():
+        return None
+    if len(index) > 3 or len(shown) > 1:
+        return None
+    return code, int(index), int(shown)
+
+
+# ---------------------------------------------------------------- starting
+
+async def start(svc: Services, user_key: str, pid: int | None) -> list[Reply]:
+    """Begin an attempt, or pick up the one in progress."""
+    t = svc.texts
+    if pid is None:
+        return [Message(t("quiz.register_first"),
+                        buttons=((Button(t("menu.register"), MENU_REGISTER),),))]
+    live = await svc.store.attempt(pid)
+    replies: list[Reply] = []
+    if live is not None:
+        if live.stage is not Stage.DONE and svc.now_ms() <= live.deadline_ms:
+            return await resume(svc, live)
+        replies += await finalise(svc, pid, live, auto=True)
+        if await svc.store.attempt(pid) is not None:
+            return replies  # still waiting for SQL; a new attempt would overtake it
+    rnd = await open_round(svc)
+    if rnd is None:
+        return [*replies, Message(await closed_message(svc))]
+    refusal = await _limit_refusal(svc, pid, rnd)
+    if refusal is not None:
+        return [*replies, Message(refusal)]
+    pool = await svc.pool.active()
+    n = svc.contest.rules.questions_per_attempt
+    if len(pool) < n:
+        return [*replies, Message(t("quiz.bank_not_ready"))]
+    attempt = _draw(svc, pool, rnd, user_key)
+    if not await svc.store.start_attempt(pid, attempt):
+        live = await svc.store.attempt(pid)
+        return [*replies, *(await resume(svc, live) if live else [])]
+    minutes = max(1, round((attempt.deadline_ms - attempt.started_ms) / 60000))
+    replies.append(Message(t("quiz.intro", round=rnd.name, n=n, minutes=minutes)))
+    replies.append(await _question(svc, attempt, 0))
+    return replies
+
+
+async def _limit_refusal(svc: Services, pid: int, rnd: Round) -> Raw | None:
+    rules = svc.contest.rules
+    tz = svc.contest.tz
+    now = svc.clock.now()
+    today = now.astimezone(tz).date().isoformat()
+    if rules.attempts_per_round is not None:
+        used = await svc.attempts.count(pid, rnd.code)
+        if used >= rules.attempts_per_round:
+            return svc.texts("quiz.limit_round", used=used, round=rnd.name)
+    used_today = await svc.attempts.count(pid, rnd.code, today)
+    if used_today >= rules.attempts_per_day:
+        tomorrow = now.astimezone(tz).replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+        if tomorrow > rnd.closes_at:
+            return svc.texts("quiz.limit_day_last", used=used_today, round=rnd.name)
+        return svc.texts("quiz.limit_day", used=used_today, limit=rules.attempts_per_day,
+                         date=date_vn(tomorrow, tz))
+    return None
+
+
+def _draw(svc: Services, pool: list[tuple[int, Question]], rnd: Round, user_key: str) -> LiveAttempt:
+    """N questions at random (meeting per-source quotas first), each with shuffled options."""
+    rules = svc.contest.rules
+    rng = svc.rng
+    chosen: list[tuple[int, Question]] = []
+    for source, count in rules.quotas.items():
+        matching = [item for item in pool if item[1].source == source]
+        chosen += rng.sample(matching, min(count, len(matching)))
+    rest = [item for item in pool if item not in chosen]
+    chosen += rng.sample(rest, rules.questions_per_attempt - len(chosen))
+    rng.shuffle(chosen)
+    orders = []
+    for _, q in chosen:
+        order = list(range(len(q.options)))
+        rng.shuffle(order)
+        orders.append(tuple(order))
+    now_ms = svc.now_ms()
+    limit_ms = int(rules.time_limit.total_seconds() * 1000)
+    closes_ms = int(rnd.closes_at.timestamp() * 1000)
+    return LiveAttempt(
+        code="".join(secrets.choice(_CODE_ALPHABET) for _ in range(CODE_LENGTH)),
+        round_code=rnd.code,
+        user_key=user_key,
+        question_ids=[qid for qid, _ in chosen],
+        orders=orders,
+        started_ms=now_ms,
+        deadline_ms=min(now_ms + limit_ms, closes_ms),
+    )
+
+
+async def resume(svc: Services, live: LiveAttempt) -> list[Reply]:
+    """Show again where an attempt stands: the current question or the prediction."""
+    if live.stage is Stage.QUESTIONS:
+        return [Message(svc.texts("quiz.resume")), await _question(svc, live, live.next_index)]
+    if live.stage is Stage.PREDICTION:
+        return [_prediction_prompt(svc, live)]
+    return [Message(svc.texts("quiz.recording"))]
+
+
+# ---------------------------------------------------------------- questions
+
+async def _question(svc: Services, live: LiveAttempt, index: int) -> Message:
+    qid = live.question_ids[index]
+    q = (await svc.pool.get_many([qid]))[qid]
+    order = live.orders[index]
+    lines = "\n".join(
+        str(svc.texts("quiz.option", letter=LETTERS[i], text=q.options[k])) for i, k in enumerate(order)
+    )
+    text = svc.texts(
+        "quiz.question", n=index + 1, total=len(live.question_ids),
+        left=countdown(live.deadline_ms - svc.now_ms()), text=q.text, options=Raw(lines),
+    )
+    buttons = (tuple(Button(LETTERS[i], answer_token(live.code, index, i)) for i in range(len(order))),)
+    return Message(text, buttons=buttons)
+
+
+async def _answered(svc: Services, live: LiveAttempt, index: int, shown: int) -> Raw:
+    qid = live.question_ids[index]
+    q = (await svc.pool.get_many([qid]))[qid]
+    return svc.texts(
+        "quiz.answered", n=index + 1, total=len(live.question_ids), text=q.text,
+        letter=LETTERS[shown], choice=q.options[live.orders[index][shown]],
+    )
+
+
+async def answer(svc: Services, pid: int | None, token: str, ref: str | None) -> list[Reply]:
+    """A tap on an answer button: recorded once, if it is the current question and in time."""
+    t = svc.texts
+    parsed = parse_answer_token(token)
+    if parsed is None or pid is None:
+        return [Notice(t("common.expired_button"))]
+    code, index, shown = parsed
+    live = await svc.store.attempt(pid)
+    if live is None or live.code != code:
+        return [Notice(t("quiz.attempt_over"))]
+    if index >= len(live.question_ids) or shown >= len(live.orders[index]):
+        return [Notice(t("common.expired_button"))]
+    outcome = await svc.store.answer(pid, code=code, index=index, shown=shown, now_ms=svc.now_ms())
+    if outcome is AnswerOutcome.EXPIRED:
+        return [Notice(t("quiz.time_up_short")), *await finalise(svc, pid, live, auto=True)]
+    if outcome is AnswerOutcome.NONE:
+        return [Notice(t("quiz.attempt_over"))]
+    if outcome is AnswerOutcome.STALE:
+        return [Notice(t("quiz.already_answered"))]
+    done = Message(await _answered(svc, live, index, shown), replace=ref)
+    if outcome is AnswerOutcome.LAST:
+        return [Notice(t("quiz.noted")), done, _prediction_prompt(svc, live)]
+    return [Notice(t("quiz.noted")), done, await _question(svc, live, index + 1)]
+
+
+# ---------------------------------------------------------------- prediction and result
+
+def _prediction_prompt(svc: Services, live: LiveAttempt) -> Message:
+    p = svc.contest.rules.prediction
+    return Message(svc.texts("quiz.prediction", question=p.question,
+                             left=countdown(live.deadline_ms - svc.now_ms())))
+
+
+def parse_prediction(text: str) -> int | None:
+    """A whole number as people type it: 1234, 1.234, 1,234 or 1 234."""
+    cleaned = text.strip().replace(".", "").replace(",", "").replace(" ", "")
+    if not cleaned.isdigit() or len(cleaned) > 12:
+        return None
+    return int(cleaned)
+
+
+async def on_text(svc: Services, pid: int, live: LiveAttempt, text: str) -> list[Reply]:
+    """Typed text while an attempt is live: the prediction, or a reminder to use the buttons."""
+    t = svc.texts
+    if svc.now_ms() > live.deadline_ms:
+        return await finalise(svc, pid, live, auto=True)
+    if live.stage is Stage.QUESTIONS:
+        return [Message(t("quiz.use_buttons")), await _question(svc, live, live.next_index)]
+    if live.stage is not Stage.PREDICTION:
+        return [Message(t("quiz.recording"))]
+    p = svc.contest.rules.prediction
+    value = parse_prediction(text)
+    if value is None or not p.min <= value <= p.max:
+        return [Message(t("quiz.bad_prediction", low=number_vn(p.min), high=number_vn(p.max)))]
+    if not await svc.store.set_prediction(pid, code=live.code, value=value):
+        return [Message(t("quiz.attempt_over"))]
+    live.prediction = value
+    return await finalise(svc, pid, live, auto=False)
+
+
+async def finalise(svc: Services, pid: int, live: LiveAttempt, *, auto: bool) -> list[Reply]:
+    """Submit an attempt once, write it to SQL, and show the result.
+
+    When SQL cannot take it, the finished attempt stays in the session store and the
+    participant is told it will be recorded; `flush_pending` writes it later.
+    """
+    now_ms = svc.now_ms()
+    submitted_ms = min(now_ms, live.deadline_ms)
+    won = await svc.store.finish(pid, code=live.code, now_ms=submitted_ms, auto=auto)
+    stored = await svc.store.attempt(pid)
+    if stored is None or stored.code != live.code:
+        return []  # someone else finished and recorded it already
+    if not won and stored.stage is Stage.DONE and not auto:
+        return [Message(svc.texts("quiz.recording"))]
+    record = await _record(svc, pid, stored)
+    try:
+        await svc.attempts.save(record)
+    except Exception:  # any database failure: keep the attempt, never lose it
+        await svc.store.hold_for_sql(pid)
+        return [Message(svc.texts("quiz.saved_later"))]
+    await svc.store.discard_attempt(pid)
+    return await result_message(svc, pid, record, auto=stored.auto)
+
+
+async def _record(svc: Services, pid: int, live: LiveAttempt) -> FinishedAttempt:
+    questions = await svc.pool.get_many(live.question_ids)
+    answers = []
+    correct = 0
+    for i, qid in enumerate(live.question_ids):
+        given = live.answers.get(i)
+        choice = live.orders[i][given[0]] if given else None
+        if choice is not None and choice == questions[qid].correct:
+            correct += 1
+        answers.append(AnswerRow(i, qid, choice, _ms_to_dt(given[1]) if given else None))
+    finished = live.finished_ms if live.finished_ms is not None else svc.now_ms()
+    submitted = _ms_to_dt(finished)
+    return FinishedAttempt(
+        code=live.code,
+        participant_id=pid,
+        round_code=live.round_code,
+        channel=live.user_key.split(":", 1)[0],
+        started_at=_ms_to_dt(live.started_ms),
+        submitted_at=submitted,
+        local_day=_ms_to_dt(live.started_ms).astimezone(svc.contest.tz).date().isoformat(),
+        duration_ms=max(finished - live.started_ms, 0),
+        correct=correct,
+        total=len(live.question_ids),
+        prediction=live.prediction,
+        auto_submitted=live.auto,
+        answers=tuple(answers),
+    )
+
+
+async def standing(svc: Services, round_code: str, pid: int) -> tuple[int, int] | None:
+    """(rank, participants so far) of a participant in a round.
+
+    While a round is open the prediction is compared with the number of participants so far;
+    once it is closed, with the figure recorded at closing.
+    """
+    rnd = await svc.rounds.get(round_code)
+    if rnd is None:
+        return None
+    count = await svc.attempts.participants_in_round(round_code)
+    actual = rnd.actual_figure if rnd.actual_figure is not None else count
+    mine = await svc.attempts.scored(round_code, participant_id=pid)
+    if not mine:
+        return None
+    best = rank(mine, actual)[0]
+    as_scored = next(a for a in mine if a.attempt_id == best.attempt_id)
+    return 1 + await svc.attempts.count_better(round_code, pid, as_scored, actual), count
+
+
+async def attempts_left(svc: Services, pid: int, round_code: str) -> tuple[int, int | None]:
+    """(attempts left today, attempts left in the round or None when unlimited)."""
+    rules = svc.contest.rules
+    today = svc.clock.now().astimezone(svc.contest.tz).date().isoformat()
+    today_left = max(rules.attempts_per_day - await svc.attempts.count(pid, round_code, today), 0)
+    if rules.attempts_per_round is None:
+        return today_left, None
+    round_left = max(rules.attempts_per_round - await svc.attempts.count(pid, round_code), 0)
+    return min(today_left, round_left), round_left
+
+
+async def result_message(svc: Services, pid: int, record: FinishedAttempt, *, auto: bool) -> list[Reply]:
+    """The result of a submitted attempt: score, time, rank so far and attempts left."""
+    t = svc.texts
+    place = await standing(svc, record.round_code, pid)
+    today_left, round_left = await attempts_left(svc, pid, record.round_code)
+    text = t(
+        "quiz.result",
+        header=t("quiz.time_up") if auto else t("quiz.submitted"),
+        correct=record.correct,
+        total=record.total,
+        time=duration_vn(record.duration_ms),
+        prediction=t("quiz.no_prediction") if record.prediction is None else number_vn(record.prediction),
+        rank=t("quiz.rank", rank=place[0], of=place[1]) if place else "",
+        left=t("quiz.left_today", n=today_left) if round_left is None
+        else t("quiz.left_round", n=today_left, r=round_left),
+    )
+    return [Message(text, buttons=((Button(t("menu.score"), MENU_SCORE),),))]
+
+
+# ---------------------------------------------------------------- background work
+
+async def sweep(svc: Services, limit: int = 500) -> list[tuple[str, list[Reply]]]:
+    """Submit every attempt past its deadline; returns the messages owed to each user."""
+    owed: list[tuple[str, list[Reply]]] = []
+    for pid in await svc.store.due(svc.now_ms(), limit):
+        live = await svc.store.attempt(pid)
+        if live is None:
+            await svc.store.discard_attempt(pid)  # a stale index entry
+            continue
+        replies = await finalise(svc, pid, live, auto=True)
+        if replies:
+            owed.append((live.user_key, replies))
+    return owed
+
+
+async def flush_pending(svc: Services) -> int:
+    """Write finished attempts that waited for SQL; returns how many were written."""
+    written = 0
+    for pid in await svc.store.pending():
+        live = await svc.store.attempt(pid)
+        if live is None or live.stage is not Stage.DONE:
+            await svc.store.discard_attempt(pid)
+            continue
+        await svc.attempts.save(await _record(svc, pid, live))
+        await svc.store.discard_attempt(pid)
+        written += 1
+    return written
+
+
+def answer_share(records: list[FinishedAttempt]) -> Counter[int]:
+    """How many attempts answered each question right (for organisers' statistics)."""
+    return Counter(a.question_id for r in records for a in r.answers if a.choice is not None)

@@ -1,0 +1,112 @@
+"""Ranking and prize allocation: pure functions of the attempts, the actual figure and the rules.
+
+Order, best first: more correct answers; then a prediction closer to the actual figure (no
+prediction ranks after any prediction); then a shorter time; then an earlier submission.
+A participant's best attempt by that order is the one that counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+NO_PREDICTION = 1 << 62  # sorts after every real distance
+
+
+class Scored(Protocol):
+    """What the ranking needs of an attempt."""
+
+    @property
+    def attempt_id(self) -> int: ...
+    @property
+    def participant_id(self) -> int: ...
+    @property
+    def correct(self) -> int: ...
+    @property
+    def prediction(self) -> int | None: ...
+    @property
+    def duration_ms(self) -> int: ...
+    @property
+    def submitted_at(self) -> datetime: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    """One participant's place: their rank (1 = best) and the attempt that counts."""
+
+    rank: int
+    participant_id: int
+    attempt_id: int
+    correct: int
+    prediction: int | None
+    distance: int | None
+    duration_ms: int
+    submitted_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Award:
+    """A prize given to one participant."""
+
+    tier: str
+    rank: int
+    participant_id: int
+    attempt_id: int
+
+
+def sort_key(a: Scored, actual: int) -> tuple[int, int, int, datetime, int]:
+    """The ranking order as a sort key (smaller is better)."""
+    distance = NO_PREDICTION if a.prediction is None else abs(a.prediction - actual)
+    return (-a.correct, distance, a.duration_ms, a.submitted_at, a.attempt_id)
+
+
+def rank(attempts: Iterable[Scored], actual: int) -> list[Ranked]:
+    """Best attempt per participant, ordered best first, with ranks 1, 2, 3, ..."""
+    best: dict[int, tuple[tuple[int, int, int, datetime, int], Scored]] = {}
+    for a in attempts:
+        key = sort_key(a, actual)
+        held = best.get(a.participant_id)
+        if held is None or key < held[0]:
+            best[a.participant_id] = (key, a)
+    ordered = sorted(best.values(), key=lambda pair: pair[0])
+    return [
+        Ranked(
+            rank=i,
+            participant_id=a.participant_id,
+            attempt_id=a.attempt_id,
+            correct=a.correct,
+            prediction=a.prediction,
+            distance=None if a.prediction is None else abs(a.prediction - actual),
+            duration_ms=a.duration_ms,
+            submitted_at=a.submitted_at,
+        )
+        for i, (_, a) in enumerate(ordered, start=1)
+    ]
+
+
+def allocate(
+    ranking: Sequence[Ranked],
+    tiers: Sequence[tuple[str, int]],
+    *,
+    excluded: set[int],
+) -> list[Award]:
+    """Give prizes down the ranking: tiers in order with their counts, one prize per person.
+
+    Participants in `excluded` (organisers, jury, secretariat) are skipped and the prize goes
+    to the next person.
+    """
+    eligible = (r for r in ranking if r.participant_id not in excluded)
+    awards: list[Award] = []
+    given: set[int] = set()
+    for tier, count in tiers:
+        for _ in range(count):
+            winner = next(eligible, None)
+            if winner is None:
+                return awards
+            if winner.participant_id in given:  # the ranking holds one entry per person
+                raise ValueError(f"participant {winner.participant_id} is ranked twice")
+            given.add(winner.participant_id)
+            awards.append(Award(tier, winner.rank, winner.participant_id, winner.attempt_id))
+    return awards

@@ -1,0 +1,258 @@
+"""Registration: name, phone, year of birth, locality, unit, consent, then confirm or correct.
+
+Nothing is saved until the participant confirms the summary. Each step is one function that
+checks the input and returns the next prompt; the draft lives in the session store.
+
+    name -> phone -> birth -> locality -> unit -> consent -> confirm --(Xác nhận)--> saved
+                                                               |
+                                                             (Sửa) -> pick a field -> confirm
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from enum import StrEnum
+
+from handlers.common import MENU_QUIZ, participant_id
+from handlers.context import Services
+from handlers.events import Button, Contact, Message, Notice, Reply, User
+from handlers.phones import mask_phone, normalise_phone
+from handlers.texts import Raw
+from storage.repos import ParticipantDetails
+
+
+class Step(StrEnum):
+    """Where a person is in registration."""
+
+    NAME = "reg:name"
+    PHONE = "reg:phone"
+    BIRTH = "reg:birth"
+    LOCALITY = "reg:locality"
+    UNIT = "reg:unit"
+    CONSENT = "reg:consent"
+    CONFIRM = "reg:confirm"
+    EDIT = "reg:edit"
+
+
+ORDER = [Step.NAME, Step.PHONE, Step.BIRTH, Step.LOCALITY, Step.UNIT, Step.CONSENT, Step.CONFIRM]
+FIELDS = {"name": Step.NAME, "phone": Step.PHONE, "birth": Step.BIRTH,
+          "locality": Step.LOCALITY, "unit": Step.UNIT}
+
+TOKEN_LOCALITY = "r:loc:"
+TOKEN_RESIDENT = "r:unit:resident"
+TOKEN_CONSENT_YES = "r:consent:yes"
+TOKEN_CONSENT_NO = "r:consent:no"
+TOKEN_CONFIRM = "r:confirm"
+TOKEN_EDIT = "r:edit"
+TOKEN_FIX = "r:fix:"
+
+_NAME = re.compile(r"^[^\W\d_]+(?:[ '\-.][^\W\d_]+)*\.?$")
+MIN_BIRTH_YEAR = 1920
+MIN_AGE = 6
+
+
+def _fold(text: str) -> str:
+    """Lower case without diacritics, for matching what people type to a list."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split())
+
+
+def in_registration(conv: dict[str, str]) -> bool:
+    """Whether the stored conversation is a registration in progress."""
+    return conv.get("step", "").startswith("reg:")
+
+
+async def begin(svc: Services, user: User) -> list[Reply]:
+    """Start registering, or show the saved details to someone already registered."""
+    pid = await participant_id(svc, user)
+    conv = await svc.store.conversation(user.key)
+    if pid is not None and not in_registration(conv):
+        person = await svc.participants.get(pid)
+        assert person is not None
+        details = ParticipantDetails(person.full_name, person.phone, person.birth_year,
+                                     person.locality, person.unit)
+        summary = _summary(svc, details)
+        return [Message(svc.texts("register.already", summary=summary), buttons=(
+            (Button(svc.texts("register.button_edit"), TOKEN_EDIT),
+             Button(svc.texts("menu.quiz"), MENU_QUIZ)),))]
+    if in_registration(conv):
+        return [_prompt(svc, Step(conv["step"]), conv)]
+    conv = {"step": Step.NAME, "src": conv.get("src", "")}
+    await svc.store.save_conversation(user.key, conv)
+    return [Message(svc.texts("register.intro")), _prompt(svc, Step.NAME, conv)]
+
+
+def _prompt(svc: Services, step: Step, conv: dict[str, str]) -> Message:
+    t = svc.texts
+    if step is Step.NAME:
+        return Message(t("register.ask_name"))
+    if step is Step.PHONE:
+        return Message(t("register.ask_phone"), ask_contact=True)
+    if step is Step.BIRTH:
+        return Message(t("register.ask_birth"))
+    if step is Step.LOCALITY:
+        names = svc.contest.localities
+        buttons = tuple(
+            tuple(Button(n, f"{TOKEN_LOCALITY}{i}") for i, n in enumerate(names[j:j + 2], start=j))
+            for j in range(0, len(names), 2)
+        )
+        return Message(t("register.ask_locality"), buttons=buttons)
+    if step is Step.UNIT:
+        return Message(t("register.ask_unit"),
+                       buttons=((Button(t("register.resident"), TOKEN_RESIDENT),),))
+    if step is Step.CONSENT:
+        return Message(t("register.ask_consent", organiser=svc.contest.contest.organiser),
+                       buttons=((Button(t("register.button_agree"), TOKEN_CONSENT_YES),
+                                 Button(t("register.button_disagree"), TOKEN_CONSENT_NO)),))
+    if step is Step.EDIT:
+        return Message(t("register.ask_which"), buttons=(
+            (Button(t("register.field_name"), f"{TOKEN_FIX}name"),
+             Button(t("register.field_phone"), f"{TOKEN_FIX}phone")),
+            (Button(t("register.field_birth"), f"{TOKEN_FIX}birth"),
+             Button(t("register.field_locality"), f"{TOKEN_FIX}locality")),
+            (Button(t("register.field_unit"), f"{TOKEN_FIX}unit"),),
+        ))
+    details = _draft_details(conv)
+    return Message(t("register.confirm", summary=_summary(svc, details)), buttons=(
+        (Button(t("register.button_confirm"), TOKEN_CONFIRM),
+         Button(t("register.button_edit"), TOKEN_EDIT)),))
+
+
+def _draft_details(conv: dict[str, str]) -> ParticipantDetails:
+    return ParticipantDetails(conv["name"], conv["phone"], int(conv["birth"]),
+                              conv["locality"], conv["unit"])
+
+
+def _summary(svc: Services, d: ParticipantDetails) -> Raw:
+    return svc.texts("register.summary", name=d.full_name, phone=mask_phone(d.phone),
+                     birth=d.birth_year, locality=d.locality, unit=d.unit)
+
+
+async def _advance(svc: Services, user: User, conv: dict[str, str], step: Step) -> list[Reply]:
+    """Store the accepted value and move on: to the next step, or back to the summary."""
+    if conv.get("fix") == "1":
+        conv.pop("fix")
+        nxt = Step.CONFIRM
+    else:
+        nxt = ORDER[ORDER.index(step) + 1]
+    conv["step"] = nxt
+    await svc.store.save_conversation(user.key, conv)
+    return [_prompt(svc, nxt, conv)]
+
+
+async def on_text(svc: Services, user: User, conv: dict[str, str], text: str) -> list[Reply]:
+    """Typed input during registration."""
+    step = Step(conv["step"])
+    t = svc.texts
+    value = unicodedata.normalize("NFC", " ".join(text.split()))
+    if step is Step.NAME:
+        if not (4 <= len(value) <= 100 and len(value.split()) >= 2 and _NAME.match(value)):
+            return [Message(t("register.bad_name"))]
+        conv["name"] = value
+        return await _advance(svc, user, conv, step)
+    if step is Step.PHONE:
+        return await _accept_phone(svc, user, conv, value)
+    if step is Step.BIRTH:
+        year_now = svc.clock.now().astimezone(svc.contest.tz).year
+        if not (value.isdigit() and MIN_BIRTH_YEAR <= int(value) <= year_now - MIN_AGE):
+            return [Message(t("register.bad_birth", low=MIN_BIRTH_YEAR, high=year_now - MIN_AGE))]
+        conv["birth"] = value
+        return await _advance(svc, user, conv, step)
+    if step is Step.LOCALITY:
+        matches = [n for n in svc.contest.localities if _fold(n) == _fold(value)]
+        if not matches:
+            return [Message(t("register.bad_locality")), _prompt(svc, step, conv)]
+        conv["locality"] = matches[0]
+        return await _advance(svc, user, conv, step)
+    if step is Step.UNIT:
+        if _fold(value) in {_fold(str(t("register.resident"))), "nguoi dan"}:
+            value = str(t("register.resident"))
+        if not 2 <= len(value) <= 200:
+            return [Message(t("register.bad_unit"))]
+        conv["unit"] = value
+        return await _advance(svc, user, conv, step)
+    # Consent, confirm and edit are answered with buttons; repeat the question.
+    return [Message(t("register.use_buttons")), _prompt(svc, step, conv)]
+
+
+async def _accept_phone(svc: Services, user: User, conv: dict[str, str], raw: str) -> list[Reply]:
+    phone = normalise_phone(raw)
+    if phone is None:
+        return [Message(svc.texts("register.bad_phone"), ask_contact=True)]
+    conv["phone"] = phone
+    return await _advance(svc, user, conv, Step.PHONE)
+
+
+async def on_contact(svc: Services, user: User, contact: Contact) -> list[Reply]:
+    """A phone shared with the platform's contact button."""
+    conv = await svc.store.conversation(user.key)
+    if conv.get("step") != Step.PHONE:
+        return [Message(svc.texts("register.contact_unexpected"))]
+    if not contact.own:
+        return [Message(svc.texts("register.contact_not_own"), ask_contact=True)]
+    return await _accept_phone(svc, user, conv, contact.phone)
+
+
+async def on_choice(svc: Services, user: User, token: str) -> list[Reply]:
+    """A registration button."""
+    conv = await svc.store.conversation(user.key)
+    step = conv.get("step", "")
+    t = svc.texts
+    if token == TOKEN_EDIT and (step == Step.CONFIRM or not in_registration(conv)):
+        if not in_registration(conv):
+            conv = await _draft_from_saved(svc, user)
+            if not conv:
+                return [Notice(t("common.expired_button"))]
+        conv["step"] = Step.EDIT
+        await svc.store.save_conversation(user.key, conv)
+        return [_prompt(svc, Step.EDIT, conv)]
+    if token.startswith(TOKEN_FIX) and step == Step.EDIT:
+        target = FIELDS.get(token[len(TOKEN_FIX):])
+        if target is None:
+            return [Notice(t("common.expired_button"))]
+        conv["step"], conv["fix"] = target, "1"
+        await svc.store.save_conversation(user.key, conv)
+        return [_prompt(svc, target, conv)]
+    if token.startswith(TOKEN_LOCALITY) and step == Step.LOCALITY:
+        index = token[len(TOKEN_LOCALITY):]
+        names = svc.contest.localities
+        if not index.isdigit() or int(index) >= len(names):
+            return [Notice(t("common.expired_button"))]
+        conv["locality"] = names[int(index)]
+        return await _advance(svc, user, conv, Step.LOCALITY)
+    if token == TOKEN_RESIDENT and step == Step.UNIT:
+        conv["unit"] = str(t("register.resident"))
+        return await _advance(svc, user, conv, Step.UNIT)
+    if token == TOKEN_CONSENT_YES and step == Step.CONSENT:
+        conv["consent"] = "1"
+        return await _advance(svc, user, conv, Step.CONSENT)
+    if token == TOKEN_CONSENT_NO and step == Step.CONSENT:
+        await svc.store.clear_conversation(user.key)
+        return [Message(t("register.declined"))]
+    if token == TOKEN_CONFIRM and step == Step.CONFIRM:
+        return await _save(svc, user, conv)
+    return [Notice(t("common.expired_button"))]
+
+
+async def _draft_from_saved(svc: Services, user: User) -> dict[str, str]:
+    pid = await participant_id(svc, user)
+    person = await svc.participants.get(pid) if pid is not None else None
+    if person is None:
+        return {}
+    return {"name": person.full_name, "phone": person.phone, "birth": str(person.birth_year),
+            "locality": person.locality, "unit": person.unit, "consent": "1", "src": ""}
+
+
+async def _save(svc: Services, user: User, conv: dict[str, str]) -> list[Reply]:
+    details = _draft_details(conv)
+    person = await svc.participants.register(
+        details, channel=user.channel, channel_user_id=user.id, display_name=user.name,
+        source=conv.get("src", ""), now=svc.clock.now(),
+    )
+    assert person.id is not None
+    await svc.store.cache_participant(user.key, person.id)
+    await svc.store.clear_conversation(user.key)
+    return [Message(svc.texts("register.saved", name=person.full_name),
+                    buttons=((Button(svc.texts("menu.quiz"), MENU_QUIZ),),))]

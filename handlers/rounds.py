@@ -1,0 +1,125 @@
+"""Organiser actions on rounds: sync from the contest file, open, close, and the results."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from handlers.context import Services
+from handlers.quiz import finalise
+from handlers.ranking import Award, Ranked, allocate, rank
+from storage.models import Participant, Round
+from storage.repos.rounds import CLOSED, OPEN, SCHEDULED
+
+
+@dataclass(frozen=True)
+class RoundResults:
+    """A round's ranking and prizes, re-derived from the stored answers."""
+
+    round: Round
+    actual: int
+    final: bool
+    ranking: list[Ranked]
+    awards: list[Award]
+    people: dict[int, Participant]
+
+
+async def sync_rounds(svc: Services) -> None:
+    """Create or update the rounds in SQL from the contest file."""
+    planned = []
+    for r in svc.contest.rounds:
+        opens, closes = svc.contest.window(r.code)
+        planned.append((r.code, r.name, opens, closes))
+    await svc.rounds.sync(planned)
+
+
+async def reconcile(svc: Services) -> list[tuple[str, str]]:
+    """Bring round status in line with the clock: open what should be open, close what ended.
+
+    Returns the (code, "open"|"close") transitions made. Running it again makes none.
+    """
+    now = svc.clock.now()
+    done: list[tuple[str, str]] = []
+    for r in await svc.rounds.all():
+        if r.status == SCHEDULED and r.opens_at <= now <= r.closes_at:
+            if await open_round(svc, r.code, actor="scheduler"):
+                done.append((r.code, "open"))
+        elif r.status != CLOSED and now > r.closes_at:
+            await close_round(svc, r.code, actor="scheduler")
+            done.append((r.code, "close"))
+    return done
+
+
+async def open_round(svc: Services, code: str, *, actor: str) -> bool:
+    """Open a round now; False if it is not scheduled (already open, or closed)."""
+    opened = await svc.rounds.set_open(code, svc.clock.now())
+    if opened:
+        await svc.audit.record(actor=actor, action="round.open", at=svc.clock.now(), round=code)
+    return opened
+
+
+async def close_round(svc: Services, code: str, *, actor: str) -> RoundResults:
+    """Close a round: submit attempts still in flight, fix the actual figure, rank, award.
+
+    Every step is idempotent, so closing twice (or resuming a close that was interrupted)
+    gives the same winners and stores them once.
+    """
+    now = svc.clock.now()
+    rnd = await svc.rounds.get(code)
+    if rnd is None:
+        raise KeyError(code)
+    if rnd.status != CLOSED:
+        await _finish_in_flight(svc, code)
+        actual = await svc.attempts.participants_in_round(code)
+        await svc.rounds.set_closed(code, now, actual)
+        await svc.audit.record(actor=actor, action="round.close", at=now, round=code, actual=actual)
+    results = await round_results(svc, code)
+    stored = await svc.winners.store(
+        code, [(a.participant_id, a.tier, a.rank, a.attempt_id) for a in results.awards], now
+    )
+    if stored:
+        await svc.audit.record(actor=actor, action="round.winners", at=now, round=code,
+                               winners=len(results.awards))
+    return results
+
+
+async def _finish_in_flight(svc: Services, code: str) -> None:
+    for pid in await svc.store.due(now_ms=1 << 62, limit=1_000_000):
+        live = await svc.store.attempt(pid)
+        if live is not None and live.round_code == code:
+            await finalise(svc, pid, live, auto=True)
+
+
+async def excluded_participants(svc: Services) -> set[int]:
+    """Participant ids of the organisers, jury and secretariat listed in the contest file."""
+    out: set[int] = set()
+    for phone in svc.contest.excluded_phones:
+        person = await svc.participants.by_phone(phone)
+        if person is not None and person.id is not None:
+            out.add(person.id)
+    return out
+
+
+async def round_results(svc: Services, code: str) -> RoundResults:
+    """Ranking and prizes of a round from the stored answers (provisional while it is open)."""
+    rnd = await svc.rounds.get(code)
+    if rnd is None:
+        raise KeyError(code)
+    final = rnd.status == CLOSED and rnd.actual_figure is not None
+    actual = rnd.actual_figure if final and rnd.actual_figure is not None else (
+        await svc.attempts.participants_in_round(code)
+    )
+    ranking = rank(await svc.attempts.scored(code), actual)
+    tiers = [(p.tier.value, p.count) for p in svc.contest.prizes]
+    stored = await svc.winners.of_round(code) if final else []
+    if stored:
+        # Once prizes are stored they stand, even if the contest file changes afterwards.
+        awards = [Award(w.tier, w.rank, w.participant_id, w.attempt_id) for w in stored]
+    else:
+        awards = allocate(ranking, tiers, excluded=await excluded_participants(svc))
+    people = await svc.participants.by_ids([r.participant_id for r in ranking])
+    return RoundResults(rnd, actual, final, ranking, awards, people)
+
+
+def is_open(r: Round) -> bool:
+    """Whether a round's status is open."""
+    return r.status == OPEN

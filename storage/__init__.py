@@ -1,0 +1,1 @@
+"""Where state lives: SQL tables, repositories, migrations; the Redis session store."""

@@ -1,0 +1,53 @@
+"""Every Redis key the bot uses, and how long each lives.
+
+Keys that one operation touches together would share a hash tag for Redis Cluster; each
+script here touches a single key, so cluster slots never get in the way.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+UPDATE_TTL = timedelta(days=2)
+CONVERSATION_TTL = timedelta(days=1)
+ACCOUNT_TTL = timedelta(days=1)
+# A live attempt outlives its deadline by this much so the sweep can submit it; a finished
+# attempt whose SQL write failed is made persistent instead.
+ATTEMPT_GRACE = timedelta(days=1)
+
+
+class Keys:
+    """Key names under one prefix (one deployment, or one test run)."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+
+    def update(self, channel: str, update_id: str) -> str:
+        """Marks an update as handled (de-duplication)."""
+        return f"{self.prefix}:upd:{channel}:{update_id}"
+
+    def conversation(self, user_key: str) -> str:
+        """Where a user is in a multi-step flow (registration) and the draft so far."""
+        return f"{self.prefix}:conv:{user_key}"
+
+    def account(self, user_key: str) -> str:
+        """Cache of channel account -> participant id."""
+        return f"{self.prefix}:acct:{user_key}"
+
+    def attempt(self, participant_id: int) -> str:
+        """The live attempt of a participant (at most one at a time)."""
+        return f"{self.prefix}:att:{{{participant_id}}}"
+
+    @property
+    def deadlines(self) -> str:
+        """Sorted set of participant ids with a live attempt, scored by deadline (ms)."""
+        return f"{self.prefix}:deadlines"
+
+    @property
+    def pending(self) -> str:
+        """Set of participant ids whose finished attempt still has to reach SQL."""
+        return f"{self.prefix}:pending"
+
+    def pattern(self) -> str:
+        """Every key of this prefix (for cleaning up a test run)."""
+        return f"{self.prefix}:*"

@@ -1,0 +1,158 @@
+"""SQL tables: what must last beyond a conversation."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores instants as naive UTC on every database and hands back aware UTC datetimes.
+
+    SQLite has no time zone type; storing naive UTC everywhere keeps both databases alike.
+    """
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+def _utc(nullable: bool = False, **kw: Any) -> Any:
+    return Field(sa_column=Column(UTCDateTime(), nullable=nullable, **kw))
+
+
+class Participant(SQLModel, table=True):
+    """A registered person; the phone number identifies them across channels."""
+
+    __tablename__ = "participants"
+
+    id: int | None = Field(default=None, primary_key=True)
+    phone: str = Field(max_length=16, unique=True)
+    full_name: str = Field(max_length=100)
+    birth_year: int
+    locality: str = Field(max_length=100)
+    unit: str = Field(max_length=200)
+    source: str = Field(default="", max_length=64)
+    consent_at: datetime = _utc()
+    created_at: datetime = _utc()
+    updated_at: datetime = _utc()
+
+
+class Account(SQLModel, table=True):
+    """A participant's identity on one channel (a Telegram or Zalo user id)."""
+
+    __tablename__ = "accounts"
+    __table_args__ = (UniqueConstraint("channel", "channel_user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    participant_id: int = Field(foreign_key="participants.id", index=True)
+    channel: str = Field(max_length=16)
+    channel_user_id: str = Field(max_length=64)
+    display_name: str = Field(default="", max_length=128)
+    created_at: datetime = _utc()
+
+
+class Round(SQLModel, table=True):
+    """One round (a quarter) and where it stands."""
+
+    __tablename__ = "rounds"
+
+    code: str = Field(primary_key=True, max_length=20)
+    name: str = Field(max_length=100)
+    opens_at: datetime = _utc()
+    closes_at: datetime = _utc()
+    status: str = Field(default="scheduled", max_length=12)
+    opened_at: datetime | None = _utc(nullable=True)
+    closed_at: datetime | None = _utc(nullable=True)
+    actual_figure: int | None = None
+
+
+class QuestionRow(SQLModel, table=True):
+    """A question of a bank; rows are never edited, a new bank replaces the active one."""
+
+    __tablename__ = "questions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    bank: str = Field(max_length=100, index=True)
+    position: int
+    text: str
+    options: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    correct: int
+    source: str = Field(default="", max_length=300)
+    topic: str = Field(default="", max_length=200)
+    active: bool = Field(default=True, index=True)
+    imported_at: datetime = _utc()
+
+
+class Attempt(SQLModel, table=True):
+    """A submitted attempt; its answers are in attempt_answers."""
+
+    __tablename__ = "attempts"
+    __table_args__ = (Index("ix_attempts_round_participant", "round_code", "participant_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=16, unique=True)
+    participant_id: int = Field(foreign_key="participants.id")
+    round_code: str = Field(foreign_key="rounds.code", max_length=20)
+    channel: str = Field(max_length=16)
+    started_at: datetime = _utc()
+    submitted_at: datetime = _utc()
+    local_day: str = Field(max_length=10)
+    duration_ms: int
+    correct: int
+    total: int
+    prediction: int | None = None
+    auto_submitted: bool = False
+
+
+class AttemptAnswer(SQLModel, table=True):
+    """One question of an attempt: what was chosen (an index into the bank's options) and when."""
+
+    __tablename__ = "attempt_answers"
+
+    attempt_id: int = Field(foreign_key="attempts.id", primary_key=True)
+    position: int = Field(primary_key=True)
+    question_id: int = Field(foreign_key="questions.id", index=True)
+    choice: int | None = None
+    answered_at: datetime | None = _utc(nullable=True)
+
+
+class Winner(SQLModel, table=True):
+    """A prize awarded when a round closed."""
+
+    __tablename__ = "winners"
+    __table_args__ = (UniqueConstraint("round_code", "participant_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_code: str = Field(foreign_key="rounds.code", max_length=20)
+    participant_id: int = Field(foreign_key="participants.id")
+    tier: str = Field(max_length=16)
+    rank: int
+    attempt_id: int = Field(foreign_key="attempts.id")
+    created_at: datetime = _utc()
+
+
+class AuditEntry(SQLModel, table=True):
+    """An organiser's action: who did what, when."""
+
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _utc()
+    actor: str = Field(max_length=100)
+    action: str = Field(max_length=50)
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

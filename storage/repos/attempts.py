@@ -1,0 +1,203 @@
+"""Submitted attempts, their answers, and the ranking query."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Integer, and_, case, func, or_
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+
+from storage.db import Database
+from storage.models import Attempt, AttemptAnswer, QuestionRow
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerRow:
+    """One question of a finished attempt; `choice` indexes the bank's options."""
+
+    position: int
+    question_id: int
+    choice: int | None
+    answered_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class FinishedAttempt:
+    """Everything SQL keeps of an attempt."""
+
+    code: str
+    participant_id: int
+    round_code: str
+    channel: str
+    started_at: datetime
+    submitted_at: datetime
+    local_day: str
+    duration_ms: int
+    correct: int
+    total: int
+    prediction: int | None
+    auto_submitted: bool
+    answers: tuple[AnswerRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredAttempt:
+    """An attempt as the ranking sees it; `correct` is re-derived from the stored answers."""
+
+    attempt_id: int
+    participant_id: int
+    correct: int
+    prediction: int | None
+    duration_ms: int
+    submitted_at: datetime
+
+
+class Attempts:
+    """Reads and writes of attempts."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def save(self, attempt: FinishedAttempt) -> bool:
+        """Write a finished attempt once; False when its code is already stored."""
+        try:
+            async with self.db.session() as s:
+                exists = (await s.exec(select(Attempt.id).where(Attempt.code == attempt.code))).first()
+                if exists is not None:
+                    return False
+                row = Attempt(
+                    code=attempt.code,
+                    participant_id=attempt.participant_id,
+                    round_code=attempt.round_code,
+                    channel=attempt.channel,
+                    started_at=attempt.started_at,
+                    submitted_at=attempt.submitted_at,
+                    local_day=attempt.local_day,
+                    duration_ms=attempt.duration_ms,
+                    correct=attempt.correct,
+                    total=attempt.total,
+                    prediction=attempt.prediction,
+                    auto_submitted=attempt.auto_submitted,
+                )
+                s.add(row)
+                await s.flush()
+                assert row.id is not None
+                s.add_all(
+                    AttemptAnswer(
+                        attempt_id=row.id,
+                        position=a.position,
+                        question_id=a.question_id,
+                        choice=a.choice,
+                        answered_at=a.answered_at,
+                    )
+                    for a in attempt.answers
+                )
+        except IntegrityError:
+            # Another process wrote the same attempt between our check and our insert.
+            return False
+        return True
+
+    async def count(self, participant_id: int, round_code: str, local_day: str | None = None) -> int:
+        """Attempts a participant has submitted in a round (on one local day, if given)."""
+        async with self.db.session() as s:
+            stmt = select(func.count()).select_from(Attempt).where(
+                Attempt.participant_id == participant_id, Attempt.round_code == round_code
+            )
+            if local_day is not None:
+                stmt = stmt.where(Attempt.local_day == local_day)
+            return int((await s.exec(stmt)).one())
+
+    async def participants_in_round(self, round_code: str) -> int:
+        """How many people have submitted at least one attempt in a round."""
+        async with self.db.session() as s:
+            stmt = select(func.count(func.distinct(Attempt.participant_id))).where(
+                Attempt.round_code == round_code
+            )
+            return int((await s.exec(stmt)).one())
+
+    async def scored(self, round_code: str, participant_id: int | None = None) -> list[ScoredAttempt]:
+        """Every attempt of a round with its correct answers counted from the stored answers."""
+        right = func.sum(
+            case((col(AttemptAnswer.choice) == col(QuestionRow.correct), 1), else_=0)
+        ).cast(Integer)
+        stmt = (
+            select(
+                Attempt.id,
+                Attempt.participant_id,
+                func.coalesce(right, 0),
+                Attempt.prediction,
+                Attempt.duration_ms,
+                Attempt.submitted_at,
+            )
+            .join(AttemptAnswer, col(AttemptAnswer.attempt_id) == col(Attempt.id), isouter=True)
+            .join(QuestionRow, col(QuestionRow.id) == col(AttemptAnswer.question_id), isouter=True)
+            .where(Attempt.round_code == round_code)
+            .group_by(col(Attempt.id))
+        )
+        if participant_id is not None:
+            stmt = stmt.where(Attempt.participant_id == participant_id)
+        async with self.db.session() as s:
+            rows = await s.exec(stmt)
+            return [
+                ScoredAttempt(
+                    attempt_id=int(r[0] or 0),
+                    participant_id=r[1],
+                    correct=int(r[2]),
+                    prediction=r[3],
+                    duration_ms=r[4],
+                    submitted_at=r[5],
+                )
+                for r in rows
+            ]
+
+    async def count_better(
+        self, round_code: str, participant_id: int, best: ScoredAttempt, actual: int
+    ) -> int:
+        """How many other people have an attempt that ranks above `best`.
+
+        Any attempt of another person that beats this participant's best means that person's
+        best does too, so one pass over the round's attempts counts them (no full ranking).
+        Uses the `correct` stored at submission, which the stored answers always agree with.
+        """
+        far = 1 << 62
+        distance = case(
+            (col(Attempt.prediction).is_(None), far),
+            else_=func.abs(col(Attempt.prediction) - actual),
+        )
+        d = far if best.prediction is None else abs(best.prediction - actual)
+        better = or_(
+            col(Attempt.correct) > best.correct,
+            and_(
+                col(Attempt.correct) == best.correct,
+                or_(
+                    distance < d,
+                    and_(
+                        distance == d,
+                        or_(
+                            col(Attempt.duration_ms) < best.duration_ms,
+                            and_(
+                                col(Attempt.duration_ms) == best.duration_ms,
+                                col(Attempt.submitted_at) < best.submitted_at,
+                            ),
+                        ),
+                    ),
+                ),
+            ),
+        )
+        stmt = select(func.count(func.distinct(Attempt.participant_id))).where(
+            Attempt.round_code == round_code, Attempt.participant_id != participant_id, better
+        )
+        async with self.db.session() as s:
+            return int((await s.exec(stmt)).one())
+
+    async def get(self, attempt_id: int) -> Attempt | None:
+        """An attempt by id."""
+        async with self.db.session() as s:
+            return await s.get(Attempt, attempt_id)
+
+    async def by_code(self, code: str) -> Attempt | None:
+        """An attempt by its code."""
+        async with self.db.session() as s:
+            return (await s.exec(select(Attempt).where(Attempt.code == code))).first()

@@ -1,0 +1,29 @@
+"""The audit log of organiser actions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import col, select
+
+from storage.db import Database
+from storage.models import AuditEntry
+
+
+class Audit:
+    """Append and read organiser actions."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def record(self, *, actor: str, action: str, at: datetime, **detail: Any) -> None:
+        """Append one action."""
+        async with self.db.session() as s:
+            s.add(AuditEntry(at=at, actor=actor, action=action, detail=detail))
+
+    async def recent(self, limit: int = 50) -> list[AuditEntry]:
+        """The latest actions, newest first."""
+        async with self.db.session() as s:
+            stmt = select(AuditEntry).order_by(col(AuditEntry.id).desc()).limit(limit)
+            return list(await s.exec(stmt))

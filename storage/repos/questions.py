@@ -1,0 +1,72 @@
+"""The question bank in SQL: the active bank and every question ever asked."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, update
+from sqlmodel import col, select
+
+from questions.model import Question
+from storage.db import Database
+from storage.models import QuestionRow
+
+
+def _to_question(row: QuestionRow) -> Question:
+    return Question(
+        text=row.text,
+        options=tuple(row.options),
+        correct=row.correct,
+        source=row.source,
+        topic=row.topic,
+    )
+
+
+class Questions:
+    """Reads and writes of questions."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def replace_active(self, bank: str, items: list[Question], now: datetime) -> int:
+        """Make `items` the active bank in one transaction; older rows stay for past attempts."""
+        async with self.db.session() as s:
+            await s.exec(update(QuestionRow).values(active=False))  # type: ignore[call-overload]
+            for position, q in enumerate(items, start=1):
+                s.add(
+                    QuestionRow(
+                        bank=bank,
+                        position=position,
+                        text=q.text,
+                        options=list(q.options),
+                        correct=q.correct,
+                        source=q.source,
+                        topic=q.topic,
+                        active=True,
+                        imported_at=now,
+                    )
+                )
+        return len(items)
+
+    async def active(self) -> list[tuple[int, Question]]:
+        """The active bank, in its order."""
+        async with self.db.session() as s:
+            stmt = select(QuestionRow).where(col(QuestionRow.active)).order_by(
+                col(QuestionRow.position)
+            )
+            return [(r.id, _to_question(r)) for r in await s.exec(stmt) if r.id is not None]
+
+    async def active_bank(self) -> tuple[str, int, int] | None:
+        """(bank name, question count, highest id) of the active bank, or None when empty."""
+        async with self.db.session() as s:
+            stmt = select(
+                QuestionRow.bank, func.count(), func.max(QuestionRow.id)
+            ).where(col(QuestionRow.active)).group_by(col(QuestionRow.bank))
+            row = (await s.exec(stmt)).first()
+            return None if row is None else (row[0], int(row[1]), int(row[2]))
+
+    async def by_ids(self, ids: list[int]) -> dict[int, Question]:
+        """Questions by id, active or not."""
+        async with self.db.session() as s:
+            rows = await s.exec(select(QuestionRow).where(col(QuestionRow.id).in_(ids)))
+            return {r.id: _to_question(r) for r in rows if r.id is not None}

@@ -1,0 +1,255 @@
+"""Live conversation state in Redis (or the in-process store that speaks the same commands)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, cast
+
+import fakeredis
+from redis.asyncio import Redis
+
+from storage.keys import ACCOUNT_TTL, ATTEMPT_GRACE, CONVERSATION_TTL, UPDATE_TTL, Keys
+
+# Each script checks and changes one attempt hash in a single step, so a second tap, a replayed
+# update or a tap racing the deadline can never record an answer twice or out of turn.
+_ANSWER = """
+local h = redis.call('HMGET', KEYS[1], 'id', 'n', 'd', 'st', 'c')
+if not h[1] then return 'none' end
+if h[1] ~= ARGV[1] then return 'stale' end
+if h[4] ~= 'q' then return 'stale' end
+if tonumber(ARGV[4]) > tonumber(h[3]) then return 'expired' end
+local nxt = tonumber(h[2])
+if tonumber(ARGV[2]) ~= nxt then return 'stale' end
+redis.call('HSET', KEYS[1], 'a' .. nxt, ARGV[3] .. ':' .. ARGV[4], 'n', nxt + 1)
+if nxt + 1 >= tonumber(h[5]) then
+  redis.call('HSET', KEYS[1], 'st', 'p')
+  return 'last'
+end
+return 'ok'
+"""
+
+_PREDICT = """
+local h = redis.call('HMGET', KEYS[1], 'id', 'st')
+if h[1] ~= ARGV[1] or h[2] ~= 'p' then return 0 end
+redis.call('HSET', KEYS[1], 'pr', ARGV[2])
+return 1
+"""
+
+_FINISH = """
+local h = redis.call('HMGET', KEYS[1], 'id', 'st')
+if h[1] ~= ARGV[1] or h[2] == 'd' then return 0 end
+redis.call('HSET', KEYS[1], 'st', 'd', 'f', ARGV[2], 'auto', ARGV[3])
+return 1
+"""
+
+_START = """
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+return 1
+"""
+
+
+class AnswerOutcome(StrEnum):
+    """What happened to a tap on an answer button."""
+
+    RECORDED = "ok"
+    LAST = "last"
+    STALE = "stale"
+    EXPIRED = "expired"
+    NONE = "none"
+
+
+class Stage(StrEnum):
+    """Where a live attempt stands."""
+
+    QUESTIONS = "q"
+    PREDICTION = "p"
+    DONE = "d"
+
+
+@dataclass(slots=True)
+class LiveAttempt:
+    """An attempt in progress, as kept in the store.
+
+    `orders[i]` lists, for question i, the bank's option indexes in the order shown.
+    `answers[i]` is (shown option index, answered at in ms).
+    """
+
+    code: str
+    round_code: str
+    user_key: str
+    question_ids: list[int]
+    orders: list[tuple[int, ...]]
+    started_ms: int
+    deadline_ms: int
+    stage: Stage = Stage.QUESTIONS
+    next_index: int = 0
+    answers: dict[int, tuple[int, int]] = field(default_factory=dict)
+    prediction: int | None = None
+    finished_ms: int | None = None
+    auto: bool = False
+
+    def to_fields(self) -> dict[str, str]:
+        """The hash fields a new attempt starts with."""
+        return {
+            "id": self.code,
+            "r": self.round_code,
+            "u": self.user_key,
+            "q": ",".join(map(str, self.question_ids)),
+            "o": "|".join("".join(map(str, order)) for order in self.orders),
+            "s": str(self.started_ms),
+            "d": str(self.deadline_ms),
+            "st": self.stage.value,
+            "n": str(self.next_index),
+            "c": str(len(self.question_ids)),
+        }
+
+    @classmethod
+    def from_fields(cls, h: dict[str, str]) -> LiveAttempt:
+        """Rebuild an attempt from its hash."""
+        answers: dict[int, tuple[int, int]] = {}
+        for key, value in h.items():
+            if key.startswith("a") and key[1:].isdigit():
+                shown, at = value.split(":")
+                answers[int(key[1:])] = (int(shown), int(at))
+        return cls(
+            code=h["id"],
+            round_code=h["r"],
+            user_key=h["u"],
+            question_ids=[int(x) for x in h["q"].split(",")],
+            orders=[tuple(int(c) for c in part) for part in h["o"].split("|")],
+            started_ms=int(h["s"]),
+            deadline_ms=int(h["d"]),
+            stage=Stage(h["st"]),
+            next_index=int(h["n"]),
+            answers=answers,
+            prediction=int(h["pr"]) if "pr" in h else None,
+            finished_ms=int(h["f"]) if "f" in h else None,
+            auto=h.get("auto") == "1",
+        )
+
+
+def in_process_redis() -> Redis:
+    """A Redis that lives in this process, for single-process runs with no REDIS_URL."""
+    return cast(Redis, fakeredis.FakeAsyncRedis(server=fakeredis.FakeServer(), decode_responses=True))
+
+
+def connect_redis(url: str | None) -> Redis:
+    """The real Redis at `url`, or the in-process one when no URL is set."""
+    if url is None:
+        return in_process_redis()
+    return Redis.from_url(url, decode_responses=True)
+
+
+class SessionStore:
+    """The operations the bot performs on live state; all key names come from Keys."""
+
+    def __init__(self, redis: Redis, prefix: str) -> None:
+        self.redis = redis
+        self.keys = Keys(prefix)
+        self._answer = redis.register_script(_ANSWER)
+        self._predict = redis.register_script(_PREDICT)
+        self._finish = redis.register_script(_FINISH)
+        self._start = redis.register_script(_START)
+
+    async def first_delivery(self, channel: str, update_id: str) -> bool:
+        """True the first time an update is seen, False for a redelivery."""
+        key = self.keys.update(channel, update_id)
+        return bool(await self.redis.set(key, "1", nx=True, ex=UPDATE_TTL))
+
+    async def conversation(self, user_key: str) -> dict[str, str]:
+        """The user's flow state and draft (empty when idle)."""
+        return cast(dict[str, str], await self.redis.hgetall(self.keys.conversation(user_key)))
+
+    async def save_conversation(self, user_key: str, values: dict[str, str]) -> None:
+        """Replace the user's flow state and draft."""
+        key = self.keys.conversation(user_key)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.delete(key)
+            if values:
+                pipe.hset(key, mapping=cast(Any, values))
+                pipe.expire(key, CONVERSATION_TTL)
+            await pipe.execute()
+
+    async def clear_conversation(self, user_key: str) -> None:
+        """Forget the user's flow state."""
+        await self.redis.delete(self.keys.conversation(user_key))
+
+    async def cached_participant(self, user_key: str) -> int | None:
+        """The participant id of an account, if cached."""
+        value = await self.redis.get(self.keys.account(user_key))
+        return int(value) if value else None
+
+    async def cache_participant(self, user_key: str, participant_id: int) -> None:
+        """Remember which participant an account belongs to."""
+        await self.redis.set(self.keys.account(user_key), str(participant_id), ex=ACCOUNT_TTL)
+
+    async def start_attempt(self, participant_id: int, attempt: LiveAttempt) -> bool:
+        """Store a new live attempt; False when the participant already has one."""
+        fields = attempt.to_fields()
+        ttl_ms = max(attempt.deadline_ms - attempt.started_ms, 0) + int(
+            ATTEMPT_GRACE.total_seconds() * 1000
+        )
+        flat = [item for pair in fields.items() for item in pair]
+        started = await self._start(keys=[self.keys.attempt(participant_id)], args=[ttl_ms, *flat])
+        if started:
+            await self.redis.zadd(self.keys.deadlines, {str(participant_id): attempt.deadline_ms})
+        return bool(started)
+
+    async def attempt(self, participant_id: int) -> LiveAttempt | None:
+        """The participant's live attempt, if any."""
+        h = await self.redis.hgetall(self.keys.attempt(participant_id))
+        return LiveAttempt.from_fields(cast(dict[str, str], h)) if h else None
+
+    async def answer(
+        self, participant_id: int, *, code: str, index: int, shown: int, now_ms: int
+    ) -> AnswerOutcome:
+        """Record the answer to question `index` once, if it is the current one and in time."""
+        result = await self._answer(
+            keys=[self.keys.attempt(participant_id)], args=[code, index, shown, now_ms]
+        )
+        return AnswerOutcome(result)
+
+    async def set_prediction(self, participant_id: int, *, code: str, value: int) -> bool:
+        """Record the prediction once the questions are done; False otherwise."""
+        return bool(
+            await self._predict(keys=[self.keys.attempt(participant_id)], args=[code, value])
+        )
+
+    async def finish(self, participant_id: int, *, code: str, now_ms: int, auto: bool) -> bool:
+        """Mark the attempt finished; True only for the first caller."""
+        return bool(
+            await self._finish(
+                keys=[self.keys.attempt(participant_id)], args=[code, now_ms, "1" if auto else "0"]
+            )
+        )
+
+    async def discard_attempt(self, participant_id: int) -> None:
+        """Forget a live attempt once SQL holds it."""
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.delete(self.keys.attempt(participant_id))
+            pipe.zrem(self.keys.deadlines, str(participant_id))
+            pipe.srem(self.keys.pending, str(participant_id))
+            await pipe.execute()
+
+    async def hold_for_sql(self, participant_id: int) -> None:
+        """Keep a finished attempt until SQL takes it: no expiry, listed as pending."""
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.persist(self.keys.attempt(participant_id))
+            pipe.sadd(self.keys.pending, str(participant_id))
+            await pipe.execute()
+
+    async def pending(self) -> list[int]:
+        """Participants whose finished attempt waits for SQL."""
+        return sorted(int(x) for x in await self.redis.smembers(self.keys.pending))
+
+    async def due(self, now_ms: int, limit: int = 500) -> list[int]:
+        """Participants whose live attempt is past its deadline."""
+        ids = await self.redis.zrangebyscore(self.keys.deadlines, 0, now_ms, start=0, num=limit)
+        return [int(x) for x in ids]
+
+    async def live_count(self) -> int:
+        """How many attempts are in progress."""
+        return int(await self.redis.zcard(self.keys.deadlines))
