@@ -12,8 +12,8 @@ from pathlib import Path
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.engine import Engine
-from handlers.context import Clock, Services
 from handlers.contest import ContestConfig, load_contest
+from handlers.context import Clock, Services
 from handlers.rounds import sync_rounds
 from questions import load_bank
 from storage.db import Database
@@ -43,8 +43,14 @@ async def ensure_bank(svc: Services, contest_file: Path) -> None:
         path = contest_file.parent / path
     bank = load_bank(path)
     count = await svc.questions.replace_active(bank.name, bank.questions, svc.clock.now())
-    await svc.audit.record(actor="system", action="questions.import", at=svc.clock.now(),
-                           bank=bank.name, count=count, file=path.name)
+    await svc.audit.record(
+        actor="system",
+        action="questions.import",
+        at=svc.clock.now(),
+        bank=bank.name,
+        count=count,
+        file=path.name,
+    )
     log.info("loaded question bank %s (%d questions)", bank.name, count)
 
 
@@ -58,8 +64,13 @@ async def open_app(
     redis = connect_redis(settings.redis_url)
     try:
         store = SessionStore(redis, settings.redis_prefix)
-        svc = Services(contest=contest, clock=clock or SystemClock(), store=store, db=db,
-                       rng=rng or random.SystemRandom())
+        svc = Services(
+            contest=contest,
+            clock=clock or SystemClock(),
+            store=store,
+            db=db,
+            rng=rng or random.SystemRandom(),
+        )
         await sync_rounds(svc)
         await ensure_bank(svc, settings.contest_file)
         yield App(settings, contest, db, store, svc, Engine(svc))

@@ -22,12 +22,17 @@ from handlers.formatting import datetime_vn, duration_vn, number_vn
 from handlers.phones import mask_phone
 from handlers.reports import results_workbook
 from handlers.rounds import RoundResults, close_round, open_round, reconcile, round_results
-from questions import BankError, Bank, load_bank, write_bank, write_template
+from questions import Bank, BankError, load_bank, write_bank, write_template
 
 T = TypeVar("T")
-app = typer.Typer(help="Bot thi trắc nghiệm Chuyển đổi số: demo, thi thử trên terminal, công cụ Ban Tổ chức.",
-                  no_args_is_help=True, add_completion=False)
-questions_app = typer.Typer(help="Ngân hàng câu hỏi: nhập, kiểm tra, xuất, tạo mẫu.", no_args_is_help=True)
+app = typer.Typer(
+    help="Bot thi trắc nghiệm Chuyển đổi số: demo, thi thử trên terminal, công cụ Ban Tổ chức.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+questions_app = typer.Typer(
+    help="Ngân hàng câu hỏi: nhập, kiểm tra, xuất, tạo mẫu.", no_args_is_help=True
+)
 rounds_app = typer.Typer(help="Các đợt thi: xem, mở, đóng.", invoke_without_command=True)
 app.add_typer(questions_app, name="questions")
 app.add_typer(rounds_app, name="rounds")
@@ -45,7 +50,9 @@ def _run(coro: Coroutine[Any, Any, T]) -> T:
 
 def _settings() -> Settings:
     settings = Settings()
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     return settings
 
 
@@ -56,31 +63,56 @@ async def _with_app(action: Callable[[App], Awaitable[T]], *, clock: Any = None)
 
 # ------------------------------------------------------------------ demo and chat
 
+
 @app.command()
 def demo(
-    participants: Annotated[int, typer.Option(min=1, max=100_000, help="Số người thi mô phỏng.")] = 200,
+    participants: Annotated[
+        int, typer.Option(min=1, max=100_000, help="Số người thi mô phỏng.")
+    ] = 200,
     round_code: Annotated[str, typer.Option("--round", help="Đợt thi mô phỏng.")] = "2023-Q1",
-    out: Annotated[Path, typer.Option(help="Thư mục ghi cơ sở dữ liệu demo và tệp kết quả.")] = Path("data/demo"),
-    seed: Annotated[int, typer.Option(help="Hạt giống ngẫu nhiên (cùng số thì cùng kết quả).")] = 2023,
+    out: Annotated[
+        Path, typer.Option(help="Thư mục ghi cơ sở dữ liệu demo và tệp kết quả.")
+    ] = Path("data/demo"),
+    seed: Annotated[
+        int, typer.Option(help="Hạt giống ngẫu nhiên (cùng số thì cùng kết quả).")
+    ] = 2023,
 ) -> None:
     """Chạy một đợt thi mô phỏng từ lúc mở tới lúc trao giải, qua đúng bộ máy của bot."""
     from bot.demo import run_demo
 
     settings = _settings()
-    console.print(f"[bold]Demo[/bold]: {participants} người thi mô phỏng, đợt {round_code} "
-                  f"(SQLite mới trong {out}, kho phiên trong bộ nhớ).")
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=console, transient=False) as bar:
+    console.print(
+        f"[bold]Demo[/bold]: {participants} người thi mô phỏng, đợt {round_code} "
+        f"(SQLite mới trong {out}, kho phiên trong bộ nhớ)."
+    )
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as bar:
         task = bar.add_task("Lượt thi", total=None)
 
         def progress(_step: str, done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        report = _run(run_demo(participants=participants, round_code=round_code, out_dir=out,
-                               contest_file=settings.contest_file, seed=seed, progress=progress))
-    console.print(f"Lượt thi: {report.attempts} ({report.auto_submitted} nộp tự động khi hết giờ "
-                  f"hoặc bỏ dở), bị từ chối do giới hạn lượt: {report.refused}. "
-                  f"Số người tham gia thực tế: {report.results.actual}.")
+        report = _run(
+            run_demo(
+                participants=participants,
+                round_code=round_code,
+                out_dir=out,
+                contest_file=settings.contest_file,
+                seed=seed,
+                progress=progress,
+            )
+        )
+    console.print(
+        f"Lượt thi: {report.attempts} ({report.auto_submitted} nộp tự động khi hết giờ "
+        f"hoặc bỏ dở), bị từ chối do giới hạn lượt: {report.refused}. "
+        f"Số người tham gia thực tế: {report.results.actual}."
+    )
     console.print(f"Thành viên Tổ thư ký (không xét giải): {report.excluded_name}")
     _print_results(report.results, top=20)
     console.print(f"Tệp kết quả: [bold]{report.xlsx.resolve()}[/bold]")
@@ -89,8 +121,12 @@ def demo(
 
 @app.command()
 def chat(
-    at: Annotated[datetime | None, typer.Option(
-        help="Giả lập thời điểm (giờ Việt Nam), ví dụ 2023-02-20T08:00 để thi thử trong Quý 1.")] = None,
+    at: Annotated[
+        datetime | None,
+        typer.Option(
+            help="Giả lập thời điểm (giờ Việt Nam), ví dụ 2023-02-20T08:00 để thi thử trong Quý 1."
+        ),
+    ] = None,
 ) -> None:
     """Tham gia cuộc thi ngay trên terminal (kênh console)."""
     from bot.channels.console import run_console
@@ -101,8 +137,7 @@ def chat(
 
     clock: Any = SystemClock()
     if at is not None:
-        tz = Settings().contest_file and _contest_tz()
-        clock = _TickingClock(at.replace(tzinfo=tz) if at.tzinfo is None else at)
+        clock = _TickingClock(at.replace(tzinfo=_contest_tz()) if at.tzinfo is None else at)
     _run(_with_app(go, clock=clock))
 
 
@@ -125,6 +160,7 @@ class _TickingClock(ManualClock):
 
 # ------------------------------------------------------------------ questions
 
+
 def _load_or_exit(file: Path) -> Bank:
     try:
         return load_bank(file)
@@ -141,19 +177,29 @@ def questions_validate(file: Path) -> None:
 
 
 @questions_app.command("import")
-def questions_import(file: Path, actor: Annotated[str, typer.Option(help="Người thực hiện.")] = "cli") -> None:
+def questions_import(
+    file: Path, actor: Annotated[str, typer.Option(help="Người thực hiện.")] = "cli"
+) -> None:
     """Nhập tệp câu hỏi làm ngân hàng đang dùng (thay ngân hàng cũ); lỗi thì không nhập gì."""
     bank = _load_or_exit(file)
 
     async def go(a: App) -> int:
         now = a.svc.clock.now()
         count = await a.svc.questions.replace_active(bank.name, bank.questions, now)
-        await a.svc.audit.record(actor=actor, action="questions.import", at=now,
-                                 bank=bank.name, count=count, file=file.name)
+        await a.svc.audit.record(
+            actor=actor,
+            action="questions.import",
+            at=now,
+            bank=bank.name,
+            count=count,
+            file=file.name,
+        )
         return count
 
     count = _run(_with_app(go))
-    console.print(f"[green]Đã nhập {count} câu hỏi[/green] từ {file.name}; đây là ngân hàng đang dùng.")
+    console.print(
+        f"[green]Đã nhập {count} câu hỏi[/green] từ {file.name}; đây là ngân hàng đang dùng."
+    )
 
 
 @questions_app.command("template")
@@ -179,6 +225,7 @@ def questions_export(out: Path) -> None:
 
 # ------------------------------------------------------------------ rounds and results
 
+
 @rounds_app.callback()
 def rounds_list(ctx: typer.Context) -> None:
     """Các đợt thi: thời gian (giờ Việt Nam) và trạng thái."""
@@ -190,9 +237,14 @@ def rounds_list(ctx: typer.Context) -> None:
         table = Table("Mã", "Đợt", "Mở", "Đóng", "Trạng thái", "Người tham gia")
         for r in await a.svc.rounds.all():
             count = await a.svc.attempts.participants_in_round(r.code)
-            table.add_row(r.code, r.name, datetime_vn(r.opens_at, tz), datetime_vn(r.closes_at, tz),
-                          {"scheduled": "sắp diễn ra", "open": "đang mở", "closed": "đã kết thúc"}[r.status],
-                          number_vn(count))
+            table.add_row(
+                r.code,
+                r.name,
+                datetime_vn(r.opens_at, tz),
+                datetime_vn(r.closes_at, tz),
+                {"scheduled": "sắp diễn ra", "open": "đang mở", "closed": "đã kết thúc"}[r.status],
+                number_vn(count),
+            )
         console.print(table)
 
     _run(_with_app(go))
@@ -233,7 +285,9 @@ def results(
     code: str,
     xlsx: Annotated[Path | None, typer.Option(help="Ghi kết quả ra tệp Excel.")] = None,
     top: Annotated[int, typer.Option(help="Số dòng xếp hạng in ra.")] = 20,
-    full_phones: Annotated[bool, typer.Option(help="Ghi số điện thoại đầy đủ (bản nội bộ của Ban Tổ chức).")] = False,
+    full_phones: Annotated[
+        bool, typer.Option(help="Ghi số điện thoại đầy đủ (bản nội bộ của Ban Tổ chức).")
+    ] = False,
 ) -> None:
     """Xếp hạng và giải thưởng của một đợt, tính lại từ các câu trả lời đã lưu."""
 
@@ -254,28 +308,51 @@ def results(
 
 def _print_results(res: RoundResults, *, top: int) -> None:
     state = "chính thức" if res.final else "tạm thời, đợt chưa đóng"
-    console.print(f"[bold]{res.round.name}[/bold] ({state}): {number_vn(len(res.ranking))} người "
-                  f"được xếp hạng; con số thực tế của câu dự đoán: {number_vn(res.actual)}.")
+    console.print(
+        f"[bold]{res.round.name}[/bold] ({state}): {number_vn(len(res.ranking))} người "
+        f"được xếp hạng; con số thực tế của câu dự đoán: {number_vn(res.actual)}."
+    )
     prize = {a.participant_id: a.tier for a in res.awards}
-    table = Table("Hạng", "Họ và tên", "Điện thoại", "Địa bàn", "Đúng", "Dự đoán", "Thời gian", "Giải")
+    table = Table(
+        "Hạng", "Họ và tên", "Điện thoại", "Địa bàn", "Đúng", "Dự đoán", "Thời gian", "Giải"
+    )
     for r in res.ranking[:top]:
         p = res.people[r.participant_id]
-        table.add_row(str(r.rank), p.full_name, mask_phone(p.phone), p.locality, str(r.correct),
-                      "-" if r.prediction is None else number_vn(r.prediction),
-                      duration_vn(r.duration_ms), _tier_vn(prize.get(r.participant_id, "")))
+        table.add_row(
+            str(r.rank),
+            p.full_name,
+            mask_phone(p.phone),
+            p.locality,
+            str(r.correct),
+            "-" if r.prediction is None else number_vn(r.prediction),
+            duration_vn(r.duration_ms),
+            _tier_vn(prize.get(r.participant_id, "")),
+        )
     console.print(table)
-    winners = Table("Giải", "Hạng", "Họ và tên", "Điện thoại", "Địa bàn", "Đúng", title="Người đạt giải")
+    winners = Table(
+        "Giải", "Hạng", "Họ và tên", "Điện thoại", "Địa bàn", "Đúng", title="Người đạt giải"
+    )
     for a in res.awards:
         p = res.people[a.participant_id]
         entry = next(r for r in res.ranking if r.participant_id == a.participant_id)
-        winners.add_row(_tier_vn(a.tier), str(a.rank), p.full_name, mask_phone(p.phone), p.locality,
-                        str(entry.correct))
+        winners.add_row(
+            _tier_vn(a.tier),
+            str(a.rank),
+            p.full_name,
+            mask_phone(p.phone),
+            p.locality,
+            str(entry.correct),
+        )
     console.print(winners)
 
 
 def _tier_vn(tier: str) -> str:
-    return {"first": "Giải Nhất", "second": "Giải Nhì", "third": "Giải Ba",
-            "consolation": "Giải Khuyến khích"}.get(tier, tier)
+    return {
+        "first": "Giải Nhất",
+        "second": "Giải Nhì",
+        "third": "Giải Ba",
+        "consolation": "Giải Khuyến khích",
+    }.get(tier, tier)
 
 
 def main() -> None:

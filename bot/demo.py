@@ -19,18 +19,63 @@ from bot.clock import ManualClock
 from bot.config import Settings
 from handlers.contest import load_contest
 from handlers.events import Choice, Command, Contact, Message, Reply, Text, User
-from handlers.rounds import RoundResults, close_round, open_round
 from handlers.reports import results_workbook
+from handlers.rounds import RoundResults, close_round, open_round
 from handlers.texts import plain
 from questions.model import LETTERS, Question
 
-FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đinh", "Bùi", "Đỗ", "Ngô", "Đặng", "Dương"]
+FAMILY = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Vũ",
+    "Đinh",
+    "Bùi",
+    "Đỗ",
+    "Ngô",
+    "Đặng",
+    "Dương",
+]
 MIDDLE = ["Văn", "Thị", "Đức", "Minh", "Thu", "Hữu", "Ngọc", "Quang", "Thanh", "Xuân", "Hồng"]
-GIVEN = ["An", "Bình", "Chi", "Dũng", "Giang", "Hà", "Hải", "Hoa", "Hùng", "Lan", "Linh", "Long",
-         "Mai", "Nam", "Nga", "Phong", "Phương", "Quân", "Sơn", "Tâm", "Thảo", "Trang", "Tuấn", "Yến"]
-UNITS = ["Sở Thông tin và Truyền thông", "UBND huyện Hoa Lư", "Trường THPT Kim Sơn A",
-         "Bệnh viện Đa khoa tỉnh", "Kho bạc Nhà nước tỉnh", "UBND xã Gia Sinh",
-         "Trung tâm Văn hóa Thể thao và Truyền thanh huyện Yên Mô", "Người dân", "Người dân"]
+GIVEN = [
+    "An",
+    "Bình",
+    "Chi",
+    "Dũng",
+    "Giang",
+    "Hà",
+    "Hải",
+    "Hoa",
+    "Hùng",
+    "Lan",
+    "Linh",
+    "Long",
+    "Mai",
+    "Nam",
+    "Nga",
+    "Phong",
+    "Phương",
+    "Quân",
+    "Sơn",
+    "Tâm",
+    "Thảo",
+    "Trang",
+    "Tuấn",
+    "Yến",
+]
+UNITS = [
+    "Sở Thông tin và Truyền thông",
+    "UBND huyện Hoa Lư",
+    "Trường THPT Kim Sơn A",
+    "Bệnh viện Đa khoa tỉnh",
+    "Kho bạc Nhà nước tỉnh",
+    "UBND xã Gia Sinh",
+    "Trung tâm Văn hóa Thể thao và Truyền thanh huyện Yên Mô",
+    "Người dân",
+    "Người dân",
+]
 
 
 @dataclass
@@ -77,14 +122,21 @@ def _people(rng: random.Random, count: int, localities: int, days: int) -> list[
                 break
         name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
         attempts = rng.choices([1, 2, 3, 4], weights=[55, 25, 12, 8])[0]
-        people.append(Simulated(
-            user=User("demo", f"u{i + 1}", name), name=name, phone=phone,
-            birth=rng.randint(1960, 2006), locality=rng.randrange(localities),
-            unit=rng.choice(UNITS), accuracy=rng.betavariate(5, 2),
-            seconds_per_question=rng.uniform(6, 70), guess=rng.randint(max(count // 3, 1), count * 3),
-            days=sorted(rng.sample(range(days), min(attempts, days))),
-            abandons=rng.random() < 0.04,
-        ))
+        people.append(
+            Simulated(
+                user=User("demo", f"u{i + 1}", name),
+                name=name,
+                phone=phone,
+                birth=rng.randint(1960, 2006),
+                locality=rng.randrange(localities),
+                unit=rng.choice(UNITS),
+                accuracy=rng.betavariate(5, 2),
+                seconds_per_question=rng.uniform(5, 50),
+                guess=rng.randint(max(count // 3, 1), count * 3),
+                days=sorted(rng.sample(range(days), min(attempts, days))),
+                abandons=rng.random() < 0.04,
+            )
+        )
     return people
 
 
@@ -140,7 +192,9 @@ class _Driver:
         """One attempt: 'submitted', 'auto' (time ran out or abandoned) or 'refused'."""
         self._accuracy = p.accuracy
         replies = await self.send(Command(p.user, "thi"))
-        question = next((m for m in replies if m.buttons and m.buttons[0][0].label in LETTERS), None)
+        question = next(
+            (m for m in replies if m.buttons and m.buttons[0][0].label in LETTERS), None
+        )
         if question is None:
             return "refused"
         abandon_at = self.rng.randrange(2, 9) if p.abandons else None
@@ -163,6 +217,14 @@ class _Driver:
         return "submitted"
 
 
+def _fresh_database(out_dir: Path) -> Path:
+    """The demo's own SQLite file, emptied so every run starts from nothing."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for stale in out_dir.glob("demo.db*"):
+        stale.unlink()
+    return out_dir / "demo.db"
+
+
 async def run_demo(
     *,
     participants: int,
@@ -174,12 +236,13 @@ async def run_demo(
 ) -> DemoReport:
     """Run one simulated round from opening to winners, writing the results workbook."""
     started = time.perf_counter()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    db_file = out_dir / "demo.db"
-    for stale in out_dir.glob("demo.db*"):
-        stale.unlink()
-    settings = Settings(database_url=f"sqlite+aiosqlite:///{db_file}", redis_url=None,
-                        contest_file=contest_file, _env_file=None)  # type: ignore[call-arg]
+    db_file = _fresh_database(out_dir)
+    settings = Settings(
+        database_url=f"sqlite+aiosqlite:///{db_file}",
+        redis_url=None,
+        contest_file=contest_file,
+        _env_file=None,
+    )
     rng = random.Random(seed)
     report_progress = progress or (lambda _step, _done, _total: None)
     contest = load_contest(contest_file)
@@ -200,7 +263,8 @@ async def run_demo(
         await open_round(app.svc, round_code, actor="demo")
         schedule = sorted(
             (opens + timedelta(days=day, hours=rng.uniform(6, 22)), i)
-            for i, p in enumerate(people) for day in p.days
+            for i, p in enumerate(people)
+            for day in p.days
         )
         counts = {"submitted": 0, "auto": 0, "refused": 0}
         for done, (when, i) in enumerate(schedule, start=1):
@@ -218,8 +282,12 @@ async def run_demo(
         xlsx = out_dir / f"results-{round_code}.xlsx"
         xlsx.write_bytes(results_workbook(app.svc, results))
     return DemoReport(
-        participants=participants, attempts=counts["submitted"] + counts["auto"],
-        auto_submitted=counts["auto"], refused=counts["refused"], results=results, xlsx=xlsx,
-        wall_seconds=time.perf_counter() - started, excluded_name=insider.name,
+        participants=participants,
+        attempts=counts["submitted"] + counts["auto"],
+        auto_submitted=counts["auto"],
+        refused=counts["refused"],
+        results=results,
+        xlsx=xlsx,
+        wall_seconds=time.perf_counter() - started,
+        excluded_name=insider.name,
     )
-

@@ -21,14 +21,25 @@ log = logging.getLogger(__name__)
 
 # Command names as typed, Vietnamese first; the English ones are aliases.
 COMMANDS = {
-    "start": "start", "batdau": "start",
-    "huongdan": "help", "help": "help", "trogiup": "help",
-    "thele": "rules", "rules": "rules",
-    "lichthi": "schedule", "schedule": "schedule",
-    "dangky": "register", "register": "register",
-    "thi": "quiz", "quiz": "quiz", "vaothi": "quiz",
-    "diem": "score", "score": "score", "ketqua": "score",
-    "huy": "cancel", "cancel": "cancel",
+    "start": "start",
+    "batdau": "start",
+    "huongdan": "help",
+    "help": "help",
+    "trogiup": "help",
+    "thele": "rules",
+    "rules": "rules",
+    "lichthi": "schedule",
+    "schedule": "schedule",
+    "dangky": "register",
+    "register": "register",
+    "thi": "quiz",
+    "quiz": "quiz",
+    "vaothi": "quiz",
+    "diem": "score",
+    "score": "score",
+    "ketqua": "score",
+    "huy": "cancel",
+    "cancel": "cancel",
 }
 
 
@@ -93,8 +104,12 @@ class Engine:
         if token.startswith("r:"):
             return await register.on_choice(svc, user, token)
         menu = {
-            MENU_REGISTER: "register", MENU_QUIZ: "quiz", MENU_RULES: "rules",
-            MENU_SCHEDULE: "schedule", MENU_SCORE: "score", MENU_HELP: "help",
+            MENU_REGISTER: "register",
+            MENU_QUIZ: "quiz",
+            MENU_RULES: "rules",
+            MENU_SCHEDULE: "schedule",
+            MENU_SCORE: "score",
+            MENU_HELP: "help",
         }
         if token in menu:
             return await self._command(user, menu[token], "")

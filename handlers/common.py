@@ -35,9 +35,18 @@ async def participant_id(svc: Services, user: User) -> int | None:
 def menu(svc: Services, *, registered: bool) -> tuple[tuple[Button, ...], ...]:
     """The main menu buttons."""
     t = svc.texts
-    first = Button(t("menu.quiz"), MENU_QUIZ) if registered else Button(t("menu.register"), MENU_REGISTER)
-    second = Button(t("menu.score"), MENU_SCORE) if registered else Button(t("menu.help"), MENU_HELP)
-    return ((first, second), (Button(t("menu.rules"), MENU_RULES), Button(t("menu.schedule"), MENU_SCHEDULE)))
+    first = (
+        Button(t("menu.quiz"), MENU_QUIZ)
+        if registered
+        else Button(t("menu.register"), MENU_REGISTER)
+    )
+    second = (
+        Button(t("menu.score"), MENU_SCORE) if registered else Button(t("menu.help"), MENU_HELP)
+    )
+    return (
+        (first, second),
+        (Button(t("menu.rules"), MENU_RULES), Button(t("menu.schedule"), MENU_SCHEDULE)),
+    )
 
 
 def accepting(r: Round, now: datetime) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from itertools import pairwise
 from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -177,12 +178,14 @@ class ContestConfig(_Strict):
         if len(set(codes)) != len(codes):
             raise ValueError("rounds: a round code is listed twice")
         tz = ZoneInfo(self.contest.timezone)
-        windows = sorted((_instant(r.opens, tz, end=False), _instant(r.closes, tz, end=True), r.code)
-                         for r in self.rounds)
+        windows = sorted(
+            (_instant(r.opens, tz, end=False), _instant(r.closes, tz, end=True), r.code)
+            for r in self.rounds
+        )
         for opens, closes, code in windows:
             if closes <= opens:
                 raise ValueError(f"rounds: round {code} closes before it opens")
-        for (_, closes, code), (opens, _, nxt) in zip(windows, windows[1:], strict=False):
+        for (_, closes, code), (opens, _, nxt) in pairwise(windows):
             if opens <= closes:
                 raise ValueError(f"rounds: rounds {code} and {nxt} overlap")
         return self

@@ -8,8 +8,11 @@ from handlers.events import Message, Reply, User
 from handlers.formatting import datetime_vn, number_vn
 from handlers.texts import Raw
 
-STATUS_KEYS = {"scheduled": "schedule.status_scheduled", "open": "schedule.status_open",
-               "closed": "schedule.status_closed"}
+STATUS_KEYS = {
+    "scheduled": "schedule.status_scheduled",
+    "open": "schedule.status_open",
+    "closed": "schedule.status_closed",
+}
 
 
 async def start(svc: Services, user: User, payload: str = "") -> list[Reply]:
@@ -38,16 +41,23 @@ def rules_text(svc: Services) -> Raw:
     r = cfg.rules
     tz = cfg.tz
     rounds = "\n".join(
-        str(t("rules.round_line", name=rd.name,
-              opens=datetime_vn(cfg.window(rd.code)[0], tz),
-              closes=datetime_vn(cfg.window(rd.code)[1], tz)))
+        str(
+            t(
+                "rules.round_line",
+                name=rd.name,
+                opens=datetime_vn(cfg.window(rd.code)[0], tz),
+                closes=datetime_vn(cfg.window(rd.code)[1], tz),
+            )
+        )
         for rd in cfg.rounds
     )
     prizes = "\n".join(
         str(t("rules.prize_line", name=p.name, count=p.count)) for p in cfg.prizes if p.count
     )
     if r.attempts_per_round:
-        attempts = t("rules.attempts_round", per_day=r.attempts_per_day, per_round=r.attempts_per_round)
+        attempts = t(
+            "rules.attempts_round", per_day=r.attempts_per_day, per_round=r.attempts_per_round
+        )
     else:
         attempts = t("rules.attempts_day", per_day=r.attempts_per_day)
     return t(
@@ -76,10 +86,17 @@ async def schedule(svc: Services, user: User) -> list[Reply]:
     lines = []
     for r in await svc.rounds.all():
         status = svc.texts(STATUS_KEYS.get(r.status, "schedule.status_scheduled"))
-        lines.append(str(svc.texts(
-            "schedule.line", name=r.name, opens=datetime_vn(r.opens_at, tz),
-            closes=datetime_vn(r.closes_at, tz), status=status,
-        )))
+        lines.append(
+            str(
+                svc.texts(
+                    "schedule.line",
+                    name=r.name,
+                    opens=datetime_vn(r.opens_at, tz),
+                    closes=datetime_vn(r.closes_at, tz),
+                    status=status,
+                )
+            )
+        )
         if r.actual_figure is not None:
             lines.append(str(svc.texts("schedule.actual", count=number_vn(r.actual_figure))))
     return [Message(svc.texts("schedule.text", lines=Raw("\n".join(lines))))]

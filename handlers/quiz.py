@@ -1,7 +1,7 @@
 """Taking the quiz: start an attempt, answer each question, predict, submit, see the result.
 
-    /thi -> question 1 .. N (one tap each) -> prediction (a number) -> result
-    time up at any point -> submitted automatically with the answers given
+/thi -> question 1 .. N (one tap each) -> prediction (a number) -> result
+time up at any point -> submitted automatically with the answers given
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import string
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-from handlers.common import MENU_REGISTER, MENU_SCORE, closed_message, open_round, participant_id
+from handlers.common import MENU_REGISTER, MENU_SCORE, closed_message, open_round
 from handlers.context import Services
 from handlers.events import Button, Message, Notice, Reply
 from handlers.formatting import countdown, date_vn, duration_vn, number_vn
@@ -51,12 +51,16 @@ def parse_answer_token(token: str) -> tuple[str, int, int] | None:
 
 # ---------------------------------------------------------------- starting
 
+
 async def start(svc: Services, user_key: str, pid: int | None) -> list[Reply]:
     """Begin an attempt, or pick up the one in progress."""
     t = svc.texts
     if pid is None:
-        return [Message(t("quiz.register_first"),
-                        buttons=((Button(t("menu.register"), MENU_REGISTER),),))]
+        return [
+            Message(
+                t("quiz.register_first"), buttons=((Button(t("menu.register"), MENU_REGISTER),),)
+            )
+        ]
     live = await svc.store.attempt(pid)
     replies: list[Reply] = []
     if live is not None:
@@ -96,15 +100,23 @@ async def _limit_refusal(svc: Services, pid: int, rnd: Round) -> Raw | None:
             return svc.texts("quiz.limit_round", used=used, round=rnd.name)
     used_today = await svc.attempts.count(pid, rnd.code, today)
     if used_today >= rules.attempts_per_day:
-        tomorrow = now.astimezone(tz).replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+        tomorrow = now.astimezone(tz).replace(
+            hour=0, minute=0, second=0, microsecond=0
+        ) + timedelta(days=1)
         if tomorrow > rnd.closes_at:
             return svc.texts("quiz.limit_day_last", used=used_today, round=rnd.name)
-        return svc.texts("quiz.limit_day", used=used_today, limit=rules.attempts_per_day,
-                         date=date_vn(tomorrow, tz))
+        return svc.texts(
+            "quiz.limit_day",
+            used=used_today,
+            limit=rules.attempts_per_day,
+            date=date_vn(tomorrow, tz),
+        )
     return None
 
 
-def _draw(svc: Services, pool: list[tuple[int, Question]], rnd: Round, user_key: str) -> LiveAttempt:
+def _draw(
+    svc: Services, pool: list[tuple[int, Question]], rnd: Round, user_key: str
+) -> LiveAttempt:
     """N questions at random (meeting per-source quotas first), each with shuffled options."""
     rules = svc.contest.rules
     rng = svc.rng
@@ -145,18 +157,26 @@ async def resume(svc: Services, live: LiveAttempt) -> list[Reply]:
 
 # ---------------------------------------------------------------- questions
 
+
 async def _question(svc: Services, live: LiveAttempt, index: int) -> Message:
     qid = live.question_ids[index]
     q = (await svc.pool.get_many([qid]))[qid]
     order = live.orders[index]
     lines = "\n".join(
-        str(svc.texts("quiz.option", letter=LETTERS[i], text=q.options[k])) for i, k in enumerate(order)
+        str(svc.texts("quiz.option", letter=LETTERS[i], text=q.options[k]))
+        for i, k in enumerate(order)
     )
     text = svc.texts(
-        "quiz.question", n=index + 1, total=len(live.question_ids),
-        left=countdown(live.deadline_ms - svc.now_ms()), text=q.text, options=Raw(lines),
+        "quiz.question",
+        n=index + 1,
+        total=len(live.question_ids),
+        left=countdown(live.deadline_ms - svc.now_ms()),
+        text=q.text,
+        options=Raw(lines),
     )
-    buttons = (tuple(Button(LETTERS[i], answer_token(live.code, index, i)) for i in range(len(order))),)
+    buttons = (
+        tuple(Button(LETTERS[i], answer_token(live.code, index, i)) for i in range(len(order))),
+    )
     return Message(text, buttons=buttons)
 
 
@@ -164,8 +184,12 @@ async def _answered(svc: Services, live: LiveAttempt, index: int, shown: int) ->
     qid = live.question_ids[index]
     q = (await svc.pool.get_many([qid]))[qid]
     return svc.texts(
-        "quiz.answered", n=index + 1, total=len(live.question_ids), text=q.text,
-        letter=LETTERS[shown], choice=q.options[live.orders[index][shown]],
+        "quiz.answered",
+        n=index + 1,
+        total=len(live.question_ids),
+        text=q.text,
+        letter=LETTERS[shown],
+        choice=q.options[live.orders[index][shown]],
     )
 
 
@@ -196,10 +220,14 @@ async def answer(svc: Services, pid: int | None, token: str, ref: str | None) ->
 
 # ---------------------------------------------------------------- prediction and result
 
+
 def _prediction_prompt(svc: Services, live: LiveAttempt) -> Message:
     p = svc.contest.rules.prediction
-    return Message(svc.texts("quiz.prediction", question=p.question,
-                             left=countdown(live.deadline_ms - svc.now_ms())))
+    return Message(
+        svc.texts(
+            "quiz.prediction", question=p.question, left=countdown(live.deadline_ms - svc.now_ms())
+        )
+    )
 
 
 def parse_prediction(text: str) -> int | None:
@@ -312,7 +340,9 @@ async def attempts_left(svc: Services, pid: int, round_code: str) -> tuple[int, 
     return min(today_left, round_left), round_left
 
 
-async def result_message(svc: Services, pid: int, record: FinishedAttempt, *, auto: bool) -> list[Reply]:
+async def result_message(
+    svc: Services, pid: int, record: FinishedAttempt, *, auto: bool
+) -> list[Reply]:
     """The result of a submitted attempt: score, time, rank so far and attempts left."""
     t = svc.texts
     place = await standing(svc, record.round_code, pid)
@@ -323,15 +353,19 @@ async def result_message(svc: Services, pid: int, record: FinishedAttempt, *, au
         correct=record.correct,
         total=record.total,
         time=duration_vn(record.duration_ms),
-        prediction=t("quiz.no_prediction") if record.prediction is None else number_vn(record.prediction),
+        prediction=t("quiz.no_prediction")
+        if record.prediction is None
+        else number_vn(record.prediction),
         rank=t("quiz.rank", rank=place[0], of=place[1]) if place else "",
-        left=t("quiz.left_today", n=today_left) if round_left is None
+        left=t("quiz.left_today", n=today_left)
+        if round_left is None
         else t("quiz.left_round", n=today_left, r=round_left),
     )
     return [Message(text, buttons=((Button(t("menu.score"), MENU_SCORE),),))]
 
 
 # ---------------------------------------------------------------- background work
+
 
 async def sweep(svc: Services, limit: int = 500) -> list[tuple[str, list[Reply]]]:
     """Submit every attempt past its deadline; returns the messages owed to each user."""

@@ -36,8 +36,13 @@ class Step(StrEnum):
 
 
 ORDER = [Step.NAME, Step.PHONE, Step.BIRTH, Step.LOCALITY, Step.UNIT, Step.CONSENT, Step.CONFIRM]
-FIELDS = {"name": Step.NAME, "phone": Step.PHONE, "birth": Step.BIRTH,
-          "locality": Step.LOCALITY, "unit": Step.UNIT}
+FIELDS = {
+    "name": Step.NAME,
+    "phone": Step.PHONE,
+    "birth": Step.BIRTH,
+    "locality": Step.LOCALITY,
+    "unit": Step.UNIT,
+}
 
 TOKEN_LOCALITY = "r:loc:"
 TOKEN_RESIDENT = "r:unit:resident"
@@ -56,7 +61,9 @@ def _fold(text: str) -> str:
     """Lower case without diacritics, for matching what people type to a list."""
     text = text.replace("đ", "d").replace("Đ", "D")
     decomposed = unicodedata.normalize("NFD", text)
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split())
+    return " ".join(
+        "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split()
+    )
 
 
 def in_registration(conv: dict[str, str]) -> bool:
@@ -71,12 +78,21 @@ async def begin(svc: Services, user: User) -> list[Reply]:
     if pid is not None and not in_registration(conv):
         person = await svc.participants.get(pid)
         assert person is not None
-        details = ParticipantDetails(person.full_name, person.phone, person.birth_year,
-                                     person.locality, person.unit)
+        details = ParticipantDetails(
+            person.full_name, person.phone, person.birth_year, person.locality, person.unit
+        )
         summary = _summary(svc, details)
-        return [Message(svc.texts("register.already", summary=summary), buttons=(
-            (Button(svc.texts("register.button_edit"), TOKEN_EDIT),
-             Button(svc.texts("menu.quiz"), MENU_QUIZ)),))]
+        return [
+            Message(
+                svc.texts("register.already", summary=summary),
+                buttons=(
+                    (
+                        Button(svc.texts("register.button_edit"), TOKEN_EDIT),
+                        Button(svc.texts("menu.quiz"), MENU_QUIZ),
+                    ),
+                ),
+            )
+        ]
     if in_registration(conv):
         return [_prompt(svc, Step(conv["step"]), conv)]
     conv = {"step": Step.NAME, "src": conv.get("src", "")}
@@ -95,39 +111,68 @@ def _prompt(svc: Services, step: Step, conv: dict[str, str]) -> Message:
     if step is Step.LOCALITY:
         names = svc.contest.localities
         buttons = tuple(
-            tuple(Button(n, f"{TOKEN_LOCALITY}{i}") for i, n in enumerate(names[j:j + 2], start=j))
+            tuple(
+                Button(n, f"{TOKEN_LOCALITY}{i}") for i, n in enumerate(names[j : j + 2], start=j)
+            )
             for j in range(0, len(names), 2)
         )
         return Message(t("register.ask_locality"), buttons=buttons)
     if step is Step.UNIT:
-        return Message(t("register.ask_unit"),
-                       buttons=((Button(t("register.resident"), TOKEN_RESIDENT),),))
+        return Message(
+            t("register.ask_unit"), buttons=((Button(t("register.resident"), TOKEN_RESIDENT),),)
+        )
     if step is Step.CONSENT:
-        return Message(t("register.ask_consent", organiser=svc.contest.contest.organiser),
-                       buttons=((Button(t("register.button_agree"), TOKEN_CONSENT_YES),
-                                 Button(t("register.button_disagree"), TOKEN_CONSENT_NO)),))
+        return Message(
+            t("register.ask_consent", organiser=svc.contest.contest.organiser),
+            buttons=(
+                (
+                    Button(t("register.button_agree"), TOKEN_CONSENT_YES),
+                    Button(t("register.button_disagree"), TOKEN_CONSENT_NO),
+                ),
+            ),
+        )
     if step is Step.EDIT:
-        return Message(t("register.ask_which"), buttons=(
-            (Button(t("register.field_name"), f"{TOKEN_FIX}name"),
-             Button(t("register.field_phone"), f"{TOKEN_FIX}phone")),
-            (Button(t("register.field_birth"), f"{TOKEN_FIX}birth"),
-             Button(t("register.field_locality"), f"{TOKEN_FIX}locality")),
-            (Button(t("register.field_unit"), f"{TOKEN_FIX}unit"),),
-        ))
+        return Message(
+            t("register.ask_which"),
+            buttons=(
+                (
+                    Button(t("register.field_name"), f"{TOKEN_FIX}name"),
+                    Button(t("register.field_phone"), f"{TOKEN_FIX}phone"),
+                ),
+                (
+                    Button(t("register.field_birth"), f"{TOKEN_FIX}birth"),
+                    Button(t("register.field_locality"), f"{TOKEN_FIX}locality"),
+                ),
+                (Button(t("register.field_unit"), f"{TOKEN_FIX}unit"),),
+            ),
+        )
     details = _draft_details(conv)
-    return Message(t("register.confirm", summary=_summary(svc, details)), buttons=(
-        (Button(t("register.button_confirm"), TOKEN_CONFIRM),
-         Button(t("register.button_edit"), TOKEN_EDIT)),))
+    return Message(
+        t("register.confirm", summary=_summary(svc, details)),
+        buttons=(
+            (
+                Button(t("register.button_confirm"), TOKEN_CONFIRM),
+                Button(t("register.button_edit"), TOKEN_EDIT),
+            ),
+        ),
+    )
 
 
 def _draft_details(conv: dict[str, str]) -> ParticipantDetails:
-    return ParticipantDetails(conv["name"], conv["phone"], int(conv["birth"]),
-                              conv["locality"], conv["unit"])
+    return ParticipantDetails(
+        conv["name"], conv["phone"], int(conv["birth"]), conv["locality"], conv["unit"]
+    )
 
 
 def _summary(svc: Services, d: ParticipantDetails) -> Raw:
-    return svc.texts("register.summary", name=d.full_name, phone=mask_phone(d.phone),
-                     birth=d.birth_year, locality=d.locality, unit=d.unit)
+    return svc.texts(
+        "register.summary",
+        name=d.full_name,
+        phone=mask_phone(d.phone),
+        birth=d.birth_year,
+        locality=d.locality,
+        unit=d.unit,
+    )
 
 
 async def _advance(svc: Services, user: User, conv: dict[str, str], step: Step) -> list[Reply]:
@@ -209,14 +254,14 @@ async def on_choice(svc: Services, user: User, token: str) -> list[Reply]:
         await svc.store.save_conversation(user.key, conv)
         return [_prompt(svc, Step.EDIT, conv)]
     if token.startswith(TOKEN_FIX) and step == Step.EDIT:
-        target = FIELDS.get(token[len(TOKEN_FIX):])
+        target = FIELDS.get(token[len(TOKEN_FIX) :])
         if target is None:
             return [Notice(t("common.expired_button"))]
         conv["step"], conv["fix"] = target, "1"
         await svc.store.save_conversation(user.key, conv)
         return [_prompt(svc, target, conv)]
     if token.startswith(TOKEN_LOCALITY) and step == Step.LOCALITY:
-        index = token[len(TOKEN_LOCALITY):]
+        index = token[len(TOKEN_LOCALITY) :]
         names = svc.contest.localities
         if not index.isdigit() or int(index) >= len(names):
             return [Notice(t("common.expired_button"))]
@@ -241,18 +286,33 @@ async def _draft_from_saved(svc: Services, user: User) -> dict[str, str]:
     person = await svc.participants.get(pid) if pid is not None else None
     if person is None:
         return {}
-    return {"name": person.full_name, "phone": person.phone, "birth": str(person.birth_year),
-            "locality": person.locality, "unit": person.unit, "consent": "1", "src": ""}
+    return {
+        "name": person.full_name,
+        "phone": person.phone,
+        "birth": str(person.birth_year),
+        "locality": person.locality,
+        "unit": person.unit,
+        "consent": "1",
+        "src": "",
+    }
 
 
 async def _save(svc: Services, user: User, conv: dict[str, str]) -> list[Reply]:
     details = _draft_details(conv)
     person = await svc.participants.register(
-        details, channel=user.channel, channel_user_id=user.id, display_name=user.name,
-        source=conv.get("src", ""), now=svc.clock.now(),
+        details,
+        channel=user.channel,
+        channel_user_id=user.id,
+        display_name=user.name,
+        source=conv.get("src", ""),
+        now=svc.clock.now(),
     )
     assert person.id is not None
     await svc.store.cache_participant(user.key, person.id)
     await svc.store.clear_conversation(user.key)
-    return [Message(svc.texts("register.saved", name=person.full_name),
-                    buttons=((Button(svc.texts("menu.quiz"), MENU_QUIZ),),))]
+    return [
+        Message(
+            svc.texts("register.saved", name=person.full_name),
+            buttons=((Button(svc.texts("menu.quiz"), MENU_QUIZ),),),
+        )
+    ]

@@ -14,8 +14,18 @@ from handlers.phones import local_form, mask_phone
 from handlers.rounds import RoundResults
 
 RANKING_HEADERS = [
-    "Hạng", "Họ và tên", "Số điện thoại", "Địa bàn", "Đơn vị", "Số câu đúng", "Dự đoán",
-    "Chênh lệch dự đoán", "Thời gian làm bài", "Thời gian (giây)", "Nộp bài lúc", "Giải",
+    "Hạng",
+    "Họ và tên",
+    "Số điện thoại",
+    "Địa bàn",
+    "Đơn vị",
+    "Số câu đúng",
+    "Dự đoán",
+    "Chênh lệch dự đoán",
+    "Thời gian làm bài",
+    "Thời gian (giây)",
+    "Nộp bài lúc",
+    "Giải",
 ]
 PRIZE_HEADERS = ["Giải", "Hạng", "Họ và tên", "Số điện thoại", "Địa bàn", "Đơn vị", "Số câu đúng"]
 
@@ -42,19 +52,39 @@ def results_workbook(svc: Services, results: RoundResults, *, full_phones: bool 
     _sheet(ws, RANKING_HEADERS, [7, 26, 14, 20, 28, 12, 12, 14, 18, 12, 18, 18])
     for r in results.ranking:
         p = results.people[r.participant_id]
-        ws.append([
-            r.rank, p.full_name, phone(p.phone), p.locality, p.unit, r.correct, r.prediction,
-            r.distance, duration_vn(r.duration_ms), round(r.duration_ms / 1000, 3),
-            local(r.submitted_at, tz).replace(tzinfo=None), prize_of.get(r.participant_id, ""),
-        ])
+        ws.append(
+            [
+                r.rank,
+                p.full_name,
+                phone(p.phone),
+                p.locality,
+                p.unit,
+                r.correct,
+                r.prediction,
+                r.distance,
+                duration_vn(r.duration_ms),
+                round(r.duration_ms / 1000, 3),
+                local(r.submitted_at, tz).replace(tzinfo=None),
+                prize_of.get(r.participant_id, ""),
+            ]
+        )
         ws.cell(row=ws.max_row, column=11).number_format = "dd/mm/yyyy hh:mm:ss"
     prizes = wb.create_sheet("Giải thưởng")
     _sheet(prizes, PRIZE_HEADERS, [20, 7, 26, 14, 20, 28, 12])
     by_pid = {r.participant_id: r for r in results.ranking}
     for a in results.awards:
         p = results.people[a.participant_id]
-        prizes.append([svc.contest.prize_name(a.tier), a.rank, p.full_name, phone(p.phone),
-                       p.locality, p.unit, by_pid[a.participant_id].correct])
+        prizes.append(
+            [
+                svc.contest.prize_name(a.tier),
+                a.rank,
+                p.full_name,
+                phone(p.phone),
+                p.locality,
+                p.unit,
+                by_pid[a.participant_id].correct,
+            ]
+        )
     info = wb.create_sheet("Thông tin")
     info.append(["Cuộc thi", svc.contest.contest.title])
     info.append(["Đơn vị tổ chức", svc.contest.contest.organiser])

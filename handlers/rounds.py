@@ -77,8 +77,9 @@ async def close_round(svc: Services, code: str, *, actor: str) -> RoundResults:
         code, [(a.participant_id, a.tier, a.rank, a.attempt_id) for a in results.awards], now
     )
     if stored:
-        await svc.audit.record(actor=actor, action="round.winners", at=now, round=code,
-                               winners=len(results.awards))
+        await svc.audit.record(
+            actor=actor, action="round.winners", at=now, round=code, winners=len(results.awards)
+        )
     return results
 
 
@@ -105,8 +106,10 @@ async def round_results(svc: Services, code: str) -> RoundResults:
     if rnd is None:
         raise KeyError(code)
     final = rnd.status == CLOSED and rnd.actual_figure is not None
-    actual = rnd.actual_figure if final and rnd.actual_figure is not None else (
-        await svc.attempts.participants_in_round(code)
+    actual = (
+        rnd.actual_figure
+        if final and rnd.actual_figure is not None
+        else (await svc.attempts.participants_in_round(code))
     )
     ranking = rank(await svc.attempts.scored(code), actual)
     tiers = [(p.tier.value, p.count) for p in svc.contest.prizes]

@@ -17,8 +17,11 @@ async def score(svc: Services, user: User) -> list[Reply]:
     t = svc.texts
     pid = await participant_id(svc, user)
     if pid is None:
-        return [Message(t("quiz.register_first"),
-                        buttons=((Button(t("menu.register"), MENU_REGISTER),),))]
+        return [
+            Message(
+                t("quiz.register_first"), buttons=((Button(t("menu.register"), MENU_REGISTER),),)
+            )
+        ]
     blocks = []
     for rnd in await svc.rounds.all():
         mine = await svc.attempts.scored(rnd.code, participant_id=pid)
@@ -36,15 +39,29 @@ async def score(svc: Services, user: User) -> list[Reply]:
         left = Raw("")
         if rnd.status == OPEN:
             today_left, round_left = await attempts_left(svc, pid, rnd.code)
-            left = (t("quiz.left_today", n=today_left) if round_left is None
-                    else t("quiz.left_round", n=today_left, r=round_left))
-        blocks.append(str(t(
-            "score.round", round=rnd.name, correct=best.correct,
-            total=svc.contest.rules.questions_per_attempt, time=duration_vn(best.duration_ms),
-            prediction=t("quiz.no_prediction") if best.prediction is None else number_vn(best.prediction),
-            rank=place[0] if place else "-", of=place[1] if place else "-",
-            used=used, left=left,
-        )))
+            left = (
+                t("quiz.left_today", n=today_left)
+                if round_left is None
+                else t("quiz.left_round", n=today_left, r=round_left)
+            )
+        blocks.append(
+            str(
+                t(
+                    "score.round",
+                    round=rnd.name,
+                    correct=best.correct,
+                    total=svc.contest.rules.questions_per_attempt,
+                    time=duration_vn(best.duration_ms),
+                    prediction=t("quiz.no_prediction")
+                    if best.prediction is None
+                    else number_vn(best.prediction),
+                    rank=place[0] if place else "-",
+                    of=place[1] if place else "-",
+                    used=used,
+                    left=left,
+                )
+            )
+        )
     if not blocks:
         return [Message(t("score.nothing_yet"), buttons=((Button(t("menu.quiz"), MENU_QUIZ),),))]
     return [Message(t("score.text", blocks=Raw("\n\n".join(blocks))))]

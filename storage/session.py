@@ -133,7 +133,9 @@ class LiveAttempt:
 
 def in_process_redis() -> Redis:
     """A Redis that lives in this process, for single-process runs with no REDIS_URL."""
-    return cast(Redis, fakeredis.FakeAsyncRedis(server=fakeredis.FakeServer(), decode_responses=True))
+    return cast(
+        Redis, fakeredis.FakeAsyncRedis(server=fakeredis.FakeServer(), decode_responses=True)
+    )
 
 
 def connect_redis(url: str | None) -> Redis:
@@ -248,7 +250,7 @@ class SessionStore:
     async def due(self, now_ms: int, limit: int = 500) -> list[int]:
         """Participants whose live attempt is past its deadline."""
         ids = await self.redis.zrangebyscore(self.keys.deadlines, 0, now_ms, start=0, num=limit)
-        return [int(x) for x in ids]
+        return [int(cast(str, x)) for x in ids]
 
     async def live_count(self) -> int:
         """How many attempts are in progress."""

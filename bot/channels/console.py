@@ -10,7 +10,18 @@ from collections.abc import Callable
 from typing import TextIO
 
 from bot.engine import Engine
-from handlers.events import Button, Choice, Command, Document, Event, Message, Notice, Reply, Text, User
+from handlers.events import (
+    Button,
+    Choice,
+    Command,
+    Document,
+    Event,
+    Message,
+    Notice,
+    Reply,
+    Text,
+    User,
+)
 from handlers.texts import plain
 
 CHANNEL = "console"
@@ -55,15 +66,22 @@ class ConsoleSession:
         if m.replace is None or flat:
             self.buttons = flat
         if flat:
-            labels = [f"[{b.label}]" if len(b.label) == 1 else f"[{i}] {b.label}"
-                      for i, b in enumerate(flat, start=1)]
+            labels = [
+                f"[{b.label}]" if len(b.label) == 1 else f"[{i}] {b.label}"
+                for i, b in enumerate(flat, start=1)
+            ]
             print("  " + "   ".join(labels), file=self.out)
         if m.ask_contact:
             print("  (gõ số điện thoại của bạn)", file=self.out)
 
 
-async def run_console(engine: Engine, *, read: Callable[[], str] | None = None,
-                      out: TextIO = sys.stdout, sweep_every: float = 1.0) -> None:
+async def run_console(
+    engine: Engine,
+    *,
+    read: Callable[[], str] | None = None,
+    out: TextIO = sys.stdout,
+    sweep_every: float = 1.0,
+) -> None:
     """Chat with the engine until end of input or /thoat."""
     name = getpass.getuser()
     session = ConsoleSession(User(CHANNEL, "local", name), out)

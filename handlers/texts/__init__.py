@@ -36,7 +36,10 @@ class Texts:
 
     def __call__(self, key: str, /, **values: Any) -> Raw:
         template = self.templates[key]
-        safe = {k: v if isinstance(v, Raw) else html.escape(str(v), quote=False) for k, v in values.items()}
+        safe = {
+            k: v if isinstance(v, Raw) else html.escape(str(v), quote=False)
+            for k, v in values.items()
+        }
         return Raw(template.format(**safe))
 
     def placeholders(self, key: str) -> set[str]:

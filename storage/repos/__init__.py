@@ -2,7 +2,7 @@
 
 from storage.repos.attempts import AnswerRow, Attempts, FinishedAttempt, ScoredAttempt
 from storage.repos.audit import Audit
-from storage.repos.participants import Participants, ParticipantDetails
+from storage.repos.participants import ParticipantDetails, Participants
 from storage.repos.questions import Questions
 from storage.repos.rounds import Rounds
 from storage.repos.winners import Winners

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Integer, and_, case, func, or_
+from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
@@ -64,7 +65,9 @@ class Attempts:
         """Write a finished attempt once; False when its code is already stored."""
         try:
             async with self.db.session() as s:
-                exists = (await s.exec(select(Attempt.id).where(Attempt.code == attempt.code))).first()
+                exists = (
+                    await s.exec(select(Attempt.id).where(Attempt.code == attempt.code))
+                ).first()
                 if exists is not None:
                     return False
                 row = Attempt(
@@ -99,11 +102,15 @@ class Attempts:
             return False
         return True
 
-    async def count(self, participant_id: int, round_code: str, local_day: str | None = None) -> int:
+    async def count(
+        self, participant_id: int, round_code: str, local_day: str | None = None
+    ) -> int:
         """Attempts a participant has submitted in a round (on one local day, if given)."""
         async with self.db.session() as s:
-            stmt = select(func.count()).select_from(Attempt).where(
-                Attempt.participant_id == participant_id, Attempt.round_code == round_code
+            stmt = (
+                select(func.count())
+                .select_from(Attempt)
+                .where(Attempt.participant_id == participant_id, Attempt.round_code == round_code)
             )
             if local_day is not None:
                 stmt = stmt.where(Attempt.local_day == local_day)
@@ -117,29 +124,32 @@ class Attempts:
             )
             return int((await s.exec(stmt)).one())
 
-    async def scored(self, round_code: str, participant_id: int | None = None) -> list[ScoredAttempt]:
+    async def scored(
+        self, round_code: str, participant_id: int | None = None
+    ) -> list[ScoredAttempt]:
         """Every attempt of a round with its correct answers counted from the stored answers."""
         right = func.sum(
             case((col(AttemptAnswer.choice) == col(QuestionRow.correct), 1), else_=0)
         ).cast(Integer)
         stmt = (
-            select(
-                Attempt.id,
-                Attempt.participant_id,
+            sa_select(
+                col(Attempt.id),
+                col(Attempt.participant_id),
                 func.coalesce(right, 0),
-                Attempt.prediction,
-                Attempt.duration_ms,
-                Attempt.submitted_at,
+                col(Attempt.prediction),
+                col(Attempt.duration_ms),
+                col(Attempt.submitted_at),
             )
             .join(AttemptAnswer, col(AttemptAnswer.attempt_id) == col(Attempt.id), isouter=True)
             .join(QuestionRow, col(QuestionRow.id) == col(AttemptAnswer.question_id), isouter=True)
-            .where(Attempt.round_code == round_code)
+            .where(col(Attempt.round_code) == round_code)
             .group_by(col(Attempt.id))
         )
         if participant_id is not None:
-            stmt = stmt.where(Attempt.participant_id == participant_id)
+            stmt = stmt.where(col(Attempt.participant_id) == participant_id)
         async with self.db.session() as s:
-            rows = await s.exec(stmt)
+            # Plain SQLAlchemy execution: sqlmodel's typed select stops at four columns.
+            rows = await (await s.connection()).execute(stmt)
             return [
                 ScoredAttempt(
                     attempt_id=int(r[0] or 0),

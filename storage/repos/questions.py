@@ -31,7 +31,7 @@ class Questions:
     async def replace_active(self, bank: str, items: list[Question], now: datetime) -> int:
         """Make `items` the active bank in one transaction; older rows stay for past attempts."""
         async with self.db.session() as s:
-            await s.exec(update(QuestionRow).values(active=False))  # type: ignore[call-overload]
+            await s.exec(update(QuestionRow).values(active=False))
             for position, q in enumerate(items, start=1):
                 s.add(
                     QuestionRow(
@@ -51,19 +51,23 @@ class Questions:
     async def active(self) -> list[tuple[int, Question]]:
         """The active bank, in its order."""
         async with self.db.session() as s:
-            stmt = select(QuestionRow).where(col(QuestionRow.active)).order_by(
-                col(QuestionRow.position)
+            stmt = (
+                select(QuestionRow)
+                .where(col(QuestionRow.active))
+                .order_by(col(QuestionRow.position))
             )
             return [(r.id, _to_question(r)) for r in await s.exec(stmt) if r.id is not None]
 
     async def active_bank(self) -> tuple[str, int, int] | None:
         """(bank name, question count, highest id) of the active bank, or None when empty."""
         async with self.db.session() as s:
-            stmt = select(
-                QuestionRow.bank, func.count(), func.max(QuestionRow.id)
-            ).where(col(QuestionRow.active)).group_by(col(QuestionRow.bank))
+            stmt = (
+                select(QuestionRow.bank, func.count(), func.max(QuestionRow.id))
+                .where(col(QuestionRow.active))
+                .group_by(col(QuestionRow.bank))
+            )
             row = (await s.exec(stmt)).first()
-            return None if row is None else (row[0], int(row[1]), int(row[2]))
+            return None if row is None else (row[0], int(row[1]), int(row[2] or 0))
 
     async def by_ids(self, ids: list[int]) -> dict[int, Question]:
         """Questions by id, active or not."""

@@ -10,11 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
 from alembic import op
 
 import storage.models
-
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -27,20 +25,20 @@ def upgrade() -> None:
         "audit_log",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("at", storage.models.UTCDateTime(), nullable=False),
-        sa.Column("actor", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
-        sa.Column("action", sqlmodel.sql.sqltypes.AutoString(length=50), nullable=False),
+        sa.Column("actor", sa.String(length=100), nullable=False),
+        sa.Column("action", sa.String(length=50), nullable=False),
         sa.Column("detail", sa.JSON(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_table(
         "participants",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("phone", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-        sa.Column("full_name", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+        sa.Column("phone", sa.String(length=16), nullable=False),
+        sa.Column("full_name", sa.String(length=100), nullable=False),
         sa.Column("birth_year", sa.Integer(), nullable=False),
-        sa.Column("locality", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
-        sa.Column("unit", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
-        sa.Column("source", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("locality", sa.String(length=100), nullable=False),
+        sa.Column("unit", sa.String(length=200), nullable=False),
+        sa.Column("source", sa.String(length=64), nullable=False),
         sa.Column("consent_at", storage.models.UTCDateTime(), nullable=False),
         sa.Column("created_at", storage.models.UTCDateTime(), nullable=False),
         sa.Column("updated_at", storage.models.UTCDateTime(), nullable=False),
@@ -50,13 +48,13 @@ def upgrade() -> None:
     op.create_table(
         "questions",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("bank", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+        sa.Column("bank", sa.String(length=100), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
-        sa.Column("text", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
         sa.Column("options", sa.JSON(), nullable=False),
         sa.Column("correct", sa.Integer(), nullable=False),
-        sa.Column("source", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
-        sa.Column("topic", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column("source", sa.String(length=300), nullable=False),
+        sa.Column("topic", sa.String(length=200), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("imported_at", storage.models.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
@@ -67,11 +65,11 @@ def upgrade() -> None:
 
     op.create_table(
         "rounds",
-        sa.Column("code", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
-        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+        sa.Column("code", sa.String(length=20), nullable=False),
+        sa.Column("name", sa.String(length=100), nullable=False),
         sa.Column("opens_at", storage.models.UTCDateTime(), nullable=False),
         sa.Column("closes_at", storage.models.UTCDateTime(), nullable=False),
-        sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
+        sa.Column("status", sa.String(length=12), nullable=False),
         sa.Column("opened_at", storage.models.UTCDateTime(), nullable=True),
         sa.Column("closed_at", storage.models.UTCDateTime(), nullable=True),
         sa.Column("actual_figure", sa.Integer(), nullable=True),
@@ -81,9 +79,9 @@ def upgrade() -> None:
         "accounts",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("participant_id", sa.Integer(), nullable=False),
-        sa.Column("channel", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-        sa.Column("channel_user_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-        sa.Column("display_name", sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
+        sa.Column("channel", sa.String(length=16), nullable=False),
+        sa.Column("channel_user_id", sa.String(length=64), nullable=False),
+        sa.Column("display_name", sa.String(length=128), nullable=False),
         sa.Column("created_at", storage.models.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["participant_id"],
@@ -100,13 +98,13 @@ def upgrade() -> None:
     op.create_table(
         "attempts",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("code", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("code", sa.String(length=16), nullable=False),
         sa.Column("participant_id", sa.Integer(), nullable=False),
-        sa.Column("round_code", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
-        sa.Column("channel", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("round_code", sa.String(length=20), nullable=False),
+        sa.Column("channel", sa.String(length=16), nullable=False),
         sa.Column("started_at", storage.models.UTCDateTime(), nullable=False),
         sa.Column("submitted_at", storage.models.UTCDateTime(), nullable=False),
-        sa.Column("local_day", sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+        sa.Column("local_day", sa.String(length=10), nullable=False),
         sa.Column("duration_ms", sa.Integer(), nullable=False),
         sa.Column("correct", sa.Integer(), nullable=False),
         sa.Column("total", sa.Integer(), nullable=False),
@@ -153,9 +151,9 @@ def upgrade() -> None:
     op.create_table(
         "winners",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("round_code", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+        sa.Column("round_code", sa.String(length=20), nullable=False),
         sa.Column("participant_id", sa.Integer(), nullable=False),
-        sa.Column("tier", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("tier", sa.String(length=16), nullable=False),
         sa.Column("rank", sa.Integer(), nullable=False),
         sa.Column("attempt_id", sa.Integer(), nullable=False),
         sa.Column("created_at", storage.models.UTCDateTime(), nullable=False),

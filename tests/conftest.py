@@ -1,0 +1,56 @@
+"""Shared fixtures: a whole bot on SQLite and the in-process store, with a settable clock."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import AsyncIterator
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.app import App, open_app
+from bot.clock import ManualClock
+from bot.config import Settings
+from handlers.rounds import reconcile
+from tests.support.client import Person
+
+ROOT = Path(__file__).resolve().parents[1]
+CONTEST_FILE = ROOT / "contest.yaml"
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def vn(*args: int) -> datetime:
+    """A local (Vietnam) date-time."""
+    return datetime(*args, tzinfo=VN)  # type: ignore[misc]
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    """A clock set to 08:00 on 20/02/2023, five days into round 2023-Q1."""
+    return ManualClock(vn(2023, 2, 20, 8, 0))
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'quizbot.db'}",
+        redis_url=None,
+        contest_file=CONTEST_FILE,
+        _env_file=None,
+    )
+
+
+@pytest.fixture
+async def app(settings: Settings, clock: ManualClock) -> AsyncIterator[App]:
+    """The whole bot, with rounds opened or closed as the clock says."""
+    async with open_app(settings, clock=clock, rng=random.Random(7)) as a:
+        await reconcile(a.svc)
+        yield a
+
+
+@pytest.fixture
+def person(app: App) -> Person:
+    """A Telegram participant who has not registered yet."""
+    return Person.on(app, "telegram", "1001", "An")

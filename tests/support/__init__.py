@@ -1,0 +1,1 @@
+"""Test helpers: a participant-like client and fixtures for the real servers."""
