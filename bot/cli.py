@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from bot.app import App, open_app
-from bot.clock import ManualClock, SystemClock
+from bot.clock import OffsetClock, SystemClock
 from bot.config import Settings
 from handlers.contest import ContestFileError
 from handlers.formatting import datetime_vn, duration_vn, number_vn
@@ -137,7 +137,7 @@ def chat(
 
     clock: Any = SystemClock()
     if at is not None:
-        clock = _TickingClock(at.replace(tzinfo=_contest_tz()) if at.tzinfo is None else at)
+        clock = OffsetClock(at.replace(tzinfo=_contest_tz()) if at.tzinfo is None else at)
     _run(_with_app(go, clock=clock))
 
 
@@ -145,17 +145,6 @@ def _contest_tz() -> Any:
     from handlers.contest import load_contest
 
     return load_contest(Settings().contest_file).tz
-
-
-class _TickingClock(ManualClock):
-    """A clock that starts at a chosen instant and then runs at real speed."""
-
-    def __init__(self, start: datetime) -> None:
-        super().__init__(start)
-        self._offset = self.now() - SystemClock().now()
-
-    def now(self) -> datetime:
-        return SystemClock().now() + self._offset
 
 
 # ------------------------------------------------------------------ questions

@@ -36,3 +36,16 @@ class ManualClock:
         """Move forward by a timedelta or by keyword units (seconds=5, days=1)."""
         self._now += delta if delta is not None else timedelta(**kwargs)
         return self._now
+
+
+class OffsetClock:
+    """Real time shifted to start at a chosen instant: trying the bot inside a past round."""
+
+    def __init__(self, start: datetime) -> None:
+        if start.tzinfo is None:
+            raise ValueError("OffsetClock needs an aware datetime")
+        self._offset = start - datetime.now(UTC)
+
+    def now(self) -> datetime:
+        """The shifted current instant (UTC)."""
+        return datetime.now(UTC) + self._offset
