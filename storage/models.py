@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
@@ -89,7 +89,7 @@ class QuestionRow(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     bank: str = Field(max_length=100, index=True)
     position: int
-    text: str
+    text: str = Field(sa_column=Column(Text, nullable=False))
     options: list[str] = Field(sa_column=Column(JSON, nullable=False))
     correct: int
     source: str = Field(default="", max_length=300)
