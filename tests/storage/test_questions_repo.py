@@ -1,0 +1,48 @@
+"""Questions: a new bank replaces the active one, and the old questions stay for past attempts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from questions import Question
+from storage.db import Database
+from storage.repos import Questions
+from tests.storage.data import BANK, T0
+
+NEW_BANK = [
+    Question(text="Ngày Chuyển đổi số quốc gia là ngày nào?", options=("10/10", "3/6"), correct=0),
+    Question(text="Chuyển đổi số là xu thế tất yếu?", options=("Đúng", "Sai"), correct=0),
+]
+
+
+async def test_replacing_the_bank_keeps_old_rows_inactive_and_findable(db: Database) -> None:
+    repo = Questions(db)
+    await repo.replace_active("bank-1", BANK, T0)
+    old = await repo.active()
+
+    count = await repo.replace_active("bank-2", NEW_BANK, T0 + timedelta(days=1))
+
+    assert count == 2
+    active = await repo.active()
+    assert [q for _, q in active] == NEW_BANK
+    signature = await repo.active_bank()
+    assert signature is not None
+    assert signature[:2] == ("bank-2", 2)
+    old_ids = [qid for qid, _ in old]
+    assert not set(old_ids) & {qid for qid, _ in active}
+    assert await repo.by_ids(old_ids) == dict(old)
+
+
+async def test_empty_database_has_no_active_bank(db: Database) -> None:
+    repo = Questions(db)
+
+    assert await repo.active_bank() is None
+    assert await repo.active() == []
+    assert await repo.by_ids([1, 2]) == {}
+
+
+async def test_questions_come_back_as_they_were_stored(db: Database) -> None:
+    repo = Questions(db)
+    await repo.replace_active("bank-1", BANK, T0)
+
+    assert [q for _, q in await repo.active()] == BANK
