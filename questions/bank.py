@@ -1,0 +1,215 @@
+"""Question banks: load them from XLSX, CSV, Aiken (.txt) or YAML files, and write them back.
+
+Loading is all or nothing: every problem in every row is collected and reported at once
+in a BankError, and no partial bank is ever returned. In a file over the question limit
+only the first MAX_QUESTIONS questions are checked row by row.
+
+The XLSX template from write_template() carries one example row whose question starts
+with "Ví dụ:". XLSX and CSV loading always skips such rows, so an organiser may leave
+the example in place; a template with only the example row fails with "tệp chưa có câu
+hỏi nào (dòng ví dụ được bỏ qua)".
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+
+from questions.formats import aiken, csvfile, table, xlsx, yamlfile
+from questions.formats.common import MAX_QUESTIONS as MAX_QUESTIONS
+from questions.formats.common import Parsed, same_text_key
+from questions.model import Question
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_FILE_MB = MAX_FILE_BYTES // (1024 * 1024)
+
+
+@dataclass
+class Bank:
+    """A named set of questions as loaded from one file."""
+
+    name: str
+    title: str
+    questions: list[Question]
+
+
+class BankError(Exception):
+    """A bank file that cannot be loaded or written; `problems` lists every (where, problem)."""
+
+    def __init__(self, problems: Sequence[tuple[str, str]]) -> None:
+        self.problems: list[tuple[str, str]] = list(problems)
+        super().__init__("\n".join(_line(where, problem) for where, problem in self.problems))
+
+    def summary(self, limit: int = 20) -> str:
+        """The first `limit` problems, one per line, then how many more there are."""
+        lines = [_line(where, problem) for where, problem in self.problems[:limit]]
+        rest = len(self.problems) - limit
+        if rest > 0:
+            lines.append(f"… và {rest} lỗi khác")
+        return "\n".join(lines)
+
+
+def _line(where: str, problem: str) -> str:
+    return f"{where}: {problem}" if where else problem
+
+
+@dataclass(frozen=True)
+class _Format:
+    read: Callable[[bytes], Parsed]
+    dump: Callable[[Sequence[Question], str, str], bytes]
+    unwritable: Callable[[Sequence[Question]], list[tuple[int, str]]]
+
+
+_FORMATS: dict[str, _Format] = {
+    ".xlsx": _Format(
+        xlsx.read_xlsx, lambda qs, name, title: xlsx.dump_xlsx(qs, title), table.unwritable
+    ),
+    ".csv": _Format(
+        csvfile.read_csv, lambda qs, name, title: csvfile.dump_csv(qs), table.unwritable
+    ),
+    ".txt": _Format(
+        aiken.read_aiken, lambda qs, name, title: aiken.dump_aiken(qs), aiken.unwritable
+    ),
+    ".yaml": _Format(yamlfile.read_yaml, yamlfile.dump_yaml, lambda qs: []),
+    ".yml": _Format(yamlfile.read_yaml, yamlfile.dump_yaml, lambda qs: []),
+}
+_SUPPORTED = "hãy dùng .xlsx, .csv, .txt (Aiken) hoặc .yaml"
+
+
+def _format_for(filename: str) -> _Format:
+    suffix = PurePath(filename).suffix.lower()
+    found = _FORMATS.get(suffix)
+    if found is not None:
+        return found
+    if suffix == ".xls":
+        problem = (
+            "tệp Excel dạng cũ (.xls) không được hỗ trợ; "
+            "hãy mở bằng Excel và lưu lại dưới dạng .xlsx"
+        )
+    elif suffix:
+        problem = f"không hỗ trợ định dạng tệp '{suffix}'; {_SUPPORTED}"
+    else:
+        problem = f"tên tệp không có phần mở rộng nên không biết định dạng; {_SUPPORTED}"
+    raise BankError([(filename, problem)])
+
+
+def _check_size(filename: str, size: int) -> None:
+    if size > MAX_FILE_BYTES:
+        # Rounded up so a file just over the limit never reads as "5,0 MB".
+        megabytes = math.ceil(size * 10 / (1024 * 1024)) / 10
+        shown = f"{megabytes:.1f}".replace(".", ",")
+        raise BankError([(filename, f"tệp quá lớn ({shown} MB), tối đa {MAX_FILE_MB} MB")])
+
+
+def _bank_from(parsed: Parsed, filename: str, name: str) -> Bank:
+    def where(ref: str) -> str:
+        return f"{filename}, {ref}" if ref else filename
+
+    problems = [(where(ref), problem) for ref, problem in parsed.problems]
+    first_seen: dict[str, str] = {}
+    for entry in parsed.entries:
+        problems.extend((where(ref), problem) for ref, problem in entry.problems)
+        key = same_text_key(entry.question.text)
+        if not key:
+            continue
+        if key in first_seen:
+            problems.append((where(entry.ref), f"câu hỏi trùng với {first_seen[key]}"))
+        else:
+            first_seen[key] = entry.ref
+    count = len(parsed.entries) + parsed.extra
+    if count > MAX_QUESTIONS:
+        problems.insert(0, (filename, f"tệp có {count} câu hỏi, tối đa {MAX_QUESTIONS}"))
+    if count == 0 and not problems:
+        skipped = " (dòng ví dụ được bỏ qua)" if parsed.skipped_examples else ""
+        problems.append((filename, f"tệp chưa có câu hỏi nào{skipped}"))
+    if problems:
+        raise BankError(problems)
+    return Bank(
+        name=name or parsed.name,
+        title=parsed.title or name or parsed.name,
+        questions=[entry.question for entry in parsed.entries],
+    )
+
+
+def load_bank_bytes(data: bytes, filename: str, *, name: str | None = None) -> Bank:
+    """Load a bank from an uploaded file's bytes; the filename picks the format.
+
+    The name is, in order: `name`, the YAML `bank` key, the file's stem.
+    """
+    filename = unicodedata.normalize("NFC", PurePath(filename).name)
+    fmt = _format_for(filename)
+    _check_size(filename, len(data))
+    bank = _bank_from(fmt.read(data), filename, name or "")
+    if not bank.name:
+        bank.name = PurePath(filename).stem
+        bank.title = bank.title or bank.name
+    return bank
+
+
+def load_bank(path: Path, *, name: str | None = None) -> Bank:
+    """Load a bank from a file; raises BankError listing every problem found."""
+    filename = unicodedata.normalize("NFC", path.name)
+    _format_for(filename)
+    try:
+        # Checked before reading so an oversized file is refused without parsing it.
+        _check_size(filename, path.stat().st_size)
+        with path.open("rb") as file:
+            data = file.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise BankError([(filename, "không tìm thấy tệp")]) from None
+    except IsADirectoryError:
+        raise BankError([(filename, "đây là thư mục, không phải tệp")]) from None
+    except PermissionError:
+        raise BankError([(filename, "không có quyền đọc tệp")]) from None
+    except OSError:
+        raise BankError([(filename, "không đọc được tệp")]) from None
+    return load_bank_bytes(data, filename, name=name)
+
+
+def write_bank_bytes(bank: Bank, filename: str) -> bytes:
+    """The bank encoded in the format named by the filename's extension.
+
+    Raises BankError when a question cannot be written faithfully in that format (for
+    example a multi-line option in Aiken), so that loading the result gives back the
+    same questions.
+    """
+    filename = PurePath(filename).name
+    fmt = _format_for(filename)
+    problems = fmt.unwritable(bank.questions)
+    if problems:
+        raise BankError([(f"{filename}, câu {i + 1}", problem) for i, problem in problems])
+    return fmt.dump(bank.questions, bank.name, bank.title)
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    # A bank being overwritten is never left half-written if the process dies.
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_bank(bank: Bank, path: Path) -> None:
+    """Write the bank to a file in the format named by its extension."""
+    _write_atomically(path, write_bank_bytes(bank, path.name))
+
+
+def template_bytes() -> bytes:
+    """The empty XLSX bank template: headers, one skipped example row and a guide sheet."""
+    return xlsx.template_xlsx()
+
+
+def write_template(path: Path) -> None:
+    """Write the empty XLSX bank template (see template_bytes) to an .xlsx path."""
+    if path.suffix.lower() != ".xlsx":
+        raise BankError([(path.name, "tệp mẫu là bảng tính nên tên tệp phải có đuôi .xlsx")])
+    _write_atomically(path, template_bytes())
