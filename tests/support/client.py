@@ -19,6 +19,7 @@ from handlers.events import (
 )
 from handlers.texts import plain
 from questions.model import LETTERS
+from storage.session import LiveAttempt
 
 
 @dataclass
@@ -91,7 +92,11 @@ class Person:
 
     def last_question(self) -> Message:
         for reply in reversed(self.history):
-            if isinstance(reply, Message) and reply.buttons and reply.buttons[0][0].label in LETTERS:
+            if (
+                isinstance(reply, Message)
+                and reply.buttons
+                and reply.buttons[0][0].label in LETTERS
+            ):
                 return reply
         raise AssertionError("no question shown yet")
 
@@ -105,11 +110,15 @@ class Person:
         birth: str = "1990",
         locality: str = "Hoa Lư",
         unit: str | None = None,
+        typed_phone: bool = False,
     ) -> None:
-        """Register with the given details and confirm."""
+        """Register with the given details and confirm (Zalo has no contact button: type it)."""
         await self.send("/dangky")
         await self.send(name)
-        await self.share_contact(phone)
+        if typed_phone:
+            await self.send(phone)
+        else:
+            await self.share_contact(phone)
         await self.send(birth)
         await self.tap(locality)
         if unit is None:
@@ -122,8 +131,13 @@ class Person:
 
     async def participant_id(self) -> int:
         person = await self.app.svc.participants.by_account(self.user.channel, self.user.id)
-        assert person is not None and person.id is not None
+        assert person is not None
+        assert person.id is not None
         return person.id
+
+    async def live(self) -> LiveAttempt | None:
+        """The attempt in progress, as the session store holds it."""
+        return await self.app.svc.store.attempt(await self.participant_id())
 
     async def correct_label(self) -> str:
         """The letter of the right option of the question being shown now."""

@@ -46,7 +46,8 @@ async def postgres_database() -> AsyncIterator[str]:
         admin = await asyncpg.connect(POSTGRES_URL)
     except Exception as exc:
         pytest.fail(
-            f"PostgreSQL is not reachable at {POSTGRES_URL} ({exc}); start it with: {START_POSTGRES}"
+            f"PostgreSQL is not reachable at {POSTGRES_URL} ({exc}); "
+            f"start it with: {START_POSTGRES}"
         )
     try:
         await admin.execute(f'CREATE DATABASE "{name}"')
