@@ -66,6 +66,11 @@ def _fold(text: str) -> str:
     )
 
 
+def _whole_number(text: str) -> int | None:
+    """ASCII digits as a number; str.isdigit() also passes superscripts that int() rejects."""
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
 def in_registration(conv: dict[str, str]) -> bool:
     """Whether the stored conversation is a registration in progress."""
     return conv.get("step", "").startswith("reg:")
@@ -201,9 +206,10 @@ async def on_text(svc: Services, user: User, conv: dict[str, str], text: str) ->
         return await _accept_phone(svc, user, conv, value)
     if step is Step.BIRTH:
         year_now = svc.clock.now().astimezone(svc.contest.tz).year
-        if not (value.isdigit() and MIN_BIRTH_YEAR <= int(value) <= year_now - MIN_AGE):
+        year = _whole_number(value)
+        if year is None or not MIN_BIRTH_YEAR <= year <= year_now - MIN_AGE:
             return [Message(t("register.bad_birth", low=MIN_BIRTH_YEAR, high=year_now - MIN_AGE))]
-        conv["birth"] = value
+        conv["birth"] = str(year)
         return await _advance(svc, user, conv, step)
     if step is Step.LOCALITY:
         matches = [n for n in svc.contest.localities if _fold(n) == _fold(value)]
@@ -261,11 +267,11 @@ async def on_choice(svc: Services, user: User, token: str) -> list[Reply]:
         await svc.store.save_conversation(user.key, conv)
         return [_prompt(svc, target, conv)]
     if token.startswith(TOKEN_LOCALITY) and step == Step.LOCALITY:
-        index = token[len(TOKEN_LOCALITY) :]
+        index = _whole_number(token[len(TOKEN_LOCALITY) :])
         names = svc.contest.localities
-        if not index.isdigit() or int(index) >= len(names):
+        if index is None or index >= len(names):
             return [Notice(t("common.expired_button"))]
-        conv["locality"] = names[int(index)]
+        conv["locality"] = names[index]
         return await _advance(svc, user, conv, Step.LOCALITY)
     if token == TOKEN_RESIDENT and step == Step.UNIT:
         conv["unit"] = str(t("register.resident"))
