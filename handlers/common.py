@@ -66,7 +66,9 @@ async def open_round(svc: Services) -> Round | None:
 async def closed_message(svc: Services) -> Raw:
     """What to say when no round takes attempts: when the next one opens, if any."""
     now = svc.clock.now()
-    upcoming = [r for r in await svc.rounds.all() if r.status == SCHEDULED and r.opens_at > now]
+    # A round whose opening time has passed but which the scheduler has not opened yet is
+    # still the next one; skipping it would send people to the round after.
+    upcoming = [r for r in await svc.rounds.all() if r.status == SCHEDULED and r.closes_at > now]
     if upcoming:
         nxt = min(upcoming, key=lambda r: r.opens_at)
         return svc.texts(
