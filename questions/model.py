@@ -63,9 +63,7 @@ def validate_question(q: Question) -> list[str]:
         if not option.strip():
             problems.append(f"phương án {label} để trống")
         elif len(option) > MAX_OPTION_CHARS:
-            problems.append(
-                f"phương án {label} dài {len(option)} ký tự, tối đa {MAX_OPTION_CHARS}"
-            )
+            problems.append(f"phương án {label} dài {len(option)} ký tự, tối đa {MAX_OPTION_CHARS}")
     normalised = [" ".join(o.split()).casefold() for o in q.options]
     seen: set[str] = set()
     for i, value in enumerate(normalised):
