@@ -170,7 +170,10 @@ class ContestConfig(_Strict):
     def _unique_tiers(cls, value: list[Prize]) -> list[Prize]:
         if len({p.tier for p in value}) != len(value):
             raise ValueError("a prize tier is listed twice")
-        return value
+        # Prizes are handed out in list order, so the best tier must come first whatever
+        # order the file lists them in.
+        order = list(Tier)
+        return sorted(value, key=lambda p: order.index(p.tier))
 
     @model_validator(mode="after")
     def _rounds_consistent(self) -> ContestConfig:
