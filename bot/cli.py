@@ -7,10 +7,11 @@ import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -44,8 +45,12 @@ def _run(coro: Coroutine[Any, Any, T]) -> T:
     try:
         return asyncio.run(coro)
     except ContestFileError as exc:
-        err.print(f"[red]Tệp cấu hình cuộc thi không hợp lệ:[/red]\n{exc}")
-        raise typer.Exit(2) from exc
+        _bad_contest_file(exc)
+
+
+def _bad_contest_file(exc: ContestFileError) -> NoReturn:
+    err.print(f"[red]Tệp cấu hình cuộc thi không hợp lệ:[/red]\n{escape(str(exc))}")
+    raise typer.Exit(2) from exc
 
 
 def _settings() -> Settings:
@@ -144,7 +149,10 @@ def chat(
 def _contest_tz() -> Any:
     from handlers.contest import load_contest
 
-    return load_contest(Settings().contest_file).tz
+    try:
+        return load_contest(Settings().contest_file).tz
+    except ContestFileError as exc:
+        _bad_contest_file(exc)
 
 
 # ------------------------------------------------------------------ questions
@@ -154,7 +162,9 @@ def _load_or_exit(file: Path) -> Bank:
     try:
         return load_bank(file)
     except BankError as exc:
-        err.print(f"[red]Tệp {file.name} có lỗi, không nhập câu nào:[/red]\n{exc}")
+        err.print(
+            f"[red]Tệp {escape(file.name)} có lỗi, không nhập câu nào:[/red]\n{escape(str(exc))}"
+        )
         raise typer.Exit(1) from exc
 
 
