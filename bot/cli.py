@@ -168,6 +168,14 @@ def _load_or_exit(file: Path) -> Bank:
         raise typer.Exit(1) from exc
 
 
+def _write_or_exit(file: Path, write: Callable[[Path], None]) -> None:
+    try:
+        write(file)
+    except BankError as exc:
+        err.print(f"[red]Không ghi được tệp {escape(file.name)}:[/red]\n{escape(str(exc))}")
+        raise typer.Exit(1) from exc
+
+
 @questions_app.command("validate")
 def questions_validate(file: Path) -> None:
     """Kiểm tra tệp câu hỏi (XLSX, CSV, Aiken .txt, YAML) mà không nhập."""
@@ -204,7 +212,7 @@ def questions_import(
 @questions_app.command("template")
 def questions_template(out: Path) -> None:
     """Tạo tệp Excel mẫu với các cột cần có và một dòng ví dụ."""
-    write_template(out)
+    _write_or_exit(out, write_template)
     console.print(f"Đã tạo tệp mẫu {out}")
 
 
@@ -218,7 +226,7 @@ def questions_export(out: Path) -> None:
         return Bank(name=sig[0] if sig else "bank", title="", questions=[q for _, q in active])
 
     bank = _run(_with_app(go))
-    write_bank(bank, out)
+    _write_or_exit(out, lambda path: write_bank(bank, path))
     console.print(f"Đã xuất {len(bank.questions)} câu hỏi ra {out}")
 
 
