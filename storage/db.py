@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -9,7 +11,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -48,13 +50,28 @@ def _alembic_config(connection: Connection) -> Config:
     return cfg
 
 
+# Alembic keeps the running migration in module globals, so two migrations interleaving on
+# one event loop trip over each other (and hang); they take turns under a lock per loop.
+_loop_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+    weakref.WeakKeyDictionary()
+)
+# Bot processes starting together against one PostgreSQL take turns under this advisory
+# lock: the first migrates, the others then find the schema at head.
+_PG_MIGRATION_LOCK = 0x7175697A  # "quiz"
+
+
 async def migrate(engine: AsyncEngine) -> None:
     """Bring the schema to the newest revision (from empty or from any older one)."""
 
     def upgrade(connection: Connection) -> None:
         command.upgrade(_alembic_config(connection), "head")
 
-    async with engine.begin() as conn:
+    lock = _loop_locks.setdefault(asyncio.get_running_loop(), asyncio.Lock())
+    async with lock, engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            await conn.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK}
+            )
         await conn.run_sync(upgrade)
 
 

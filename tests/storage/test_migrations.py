@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import sys
+from pathlib import Path
+
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
@@ -12,6 +17,9 @@ from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers the tables)
 from storage.db import MIGRATIONS, Database, migrate
+from tests.support.servers import postgres_database
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _head() -> str:
@@ -62,3 +70,68 @@ async def test_running_migrations_twice_is_a_no_op(db_url: str) -> None:
         assert await _versions(again) == [_head()]
     finally:
         await again.close()
+
+
+async def test_bot_processes_starting_together_migrate_once(db_url: str) -> None:
+    # Replicas started at the same moment on an empty database all run the migrations.
+    async with asyncio.timeout(30):
+        opened = await asyncio.gather(
+            *(Database.open(db_url) for _ in range(4)), return_exceptions=True
+        )
+    try:
+        assert [type(d) for d in opened] == [Database] * 4, opened
+        first = opened[0]
+        assert isinstance(first, Database)
+        assert await _versions(first) == [_head()]
+    finally:
+        for d in opened:
+            if isinstance(d, Database):
+                await d.close()
+
+
+# Each process imports everything, says it is ready, and opens the database on "go", so
+# the migrations really start together.
+OPEN_ON_GO = """
+import asyncio, sys
+from storage.db import Database
+
+async def main() -> None:
+    print("ready", flush=True)
+    sys.stdin.readline()
+    db = await Database.open(sys.argv[1])
+    await db.close()
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.postgres
+async def test_replicas_in_separate_processes_migrate_one_postgres_once() -> None:
+    async with postgres_database() as url, asyncio.timeout(60):
+        procs = [
+            await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-c",
+                OPEN_ON_GO,
+                url,
+                cwd=ROOT,
+                stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,
+            )
+            for _ in range(4)
+        ]
+        for p in procs:
+            assert p.stdout is not None
+            assert await p.stdout.readline() == b"ready\n"
+        for p in procs:
+            assert p.stdin is not None
+            p.stdin.write(b"go\n")
+        errors = [(await p.communicate())[1].decode() for p in procs]
+
+        assert [p.returncode for p in procs] == [0] * 4, errors
+        db = await Database.open(url)
+        try:
+            assert await _versions(db) == [_head()]
+        finally:
+            await db.close()
