@@ -72,8 +72,8 @@ async def test_running_migrations_twice_is_a_no_op(db_url: str) -> None:
         await again.close()
 
 
-async def test_bot_processes_starting_together_migrate_once(db_url: str) -> None:
-    # Replicas started at the same moment on an empty database all run the migrations.
+async def test_databases_opened_together_in_one_process_migrate_once(db_url: str) -> None:
+    # This used to hang for good: Alembic keeps the running migration in module globals.
     async with asyncio.timeout(30):
         opened = await asyncio.gather(
             *(Database.open(db_url) for _ in range(4)), return_exceptions=True
