@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import shutil
 from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
@@ -42,9 +43,36 @@ def settings(tmp_path: Path) -> Settings:
     )
 
 
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where a migrated database with the sample bank loaded is kept, built on first use."""
+    return tmp_path_factory.mktemp("template") / "quizbot.db"
+
+
+def _copy_template(template: Path, settings: Settings) -> bool:
+    """Start the test's SQLite file as a copy of the template; False until there is one.
+
+    Migrating and loading the bank for every test would make up most of the engine tests'
+    run time.
+    """
+    if not template.exists():
+        return False
+    shutil.copyfile(template, settings.database_url.removeprefix("sqlite+aiosqlite:///"))
+    return True
+
+
+async def _build_template(template: Path, settings: Settings) -> None:
+    built = settings.model_copy(update={"database_url": f"sqlite+aiosqlite:///{template}"})
+    async with open_app(built, clock=ManualClock(vn(2023, 2, 20, 8, 0)), rng=random.Random(7)):
+        pass
+
+
 @pytest.fixture
-async def app(settings: Settings, clock: ManualClock) -> AsyncIterator[App]:
+async def app(settings: Settings, clock: ManualClock, template_db: Path) -> AsyncIterator[App]:
     """The whole bot, with rounds opened or closed as the clock says."""
+    if not _copy_template(template_db, settings):
+        await _build_template(template_db, settings)
+        _copy_template(template_db, settings)
     async with open_app(settings, clock=clock, rng=random.Random(7)) as a:
         await reconcile(a.svc)
         yield a
