@@ -6,6 +6,7 @@ time up at any point -> submitted automatically with the answers given
 
 from __future__ import annotations
 
+import re
 import secrets
 import string
 from collections import Counter
@@ -42,11 +43,16 @@ def parse_answer_token(token: str) -> tuple[str, int, int] | None:
     if len(parts) != 4 or parts[0] != TOKEN_ANSWER:
         return None
     _, code, index, shown = parts
-    if len(code) != CODE_LENGTH or not index.isdigit() or not shown.isdigit():
+    if len(code) != CODE_LENGTH or not _ascii_digits(index) or not _ascii_digits(shown):
         return None
     if len(index) > 3 or len(shown) > 1:
         return None
     return code, int(index), int(shown)
+
+
+def _ascii_digits(text: str) -> bool:
+    # str.isdigit() alone passes "²", which int() rejects, and "١", which int() reads as 1.
+    return text.isascii() and text.isdigit()
 
 
 # ---------------------------------------------------------------- starting
@@ -205,6 +211,10 @@ async def answer(svc: Services, pid: int | None, token: str, ref: str | None) ->
         return [Notice(t("quiz.attempt_over"))]
     if index >= len(live.question_ids) or shown >= len(live.orders[index]):
         return [Notice(t("common.expired_button"))]
+    if index > live.next_index:
+        # Never shown yet, so the button cannot be real; next_index only grows, so a stale
+        # read can never make a real button look like this.
+        return [Notice(t("common.expired_button"))]
     outcome = await svc.store.answer(pid, code=code, index=index, shown=shown, now_ms=svc.now_ms())
     if outcome is AnswerOutcome.EXPIRED:
         return [Notice(t("quiz.time_up_short")), *await finalise(svc, pid, live, auto=True)]
@@ -230,10 +240,18 @@ def _prediction_prompt(svc: Services, live: LiveAttempt) -> Message:
     )
 
 
+# Digits alone, or thousands in groups of three split by one kind of separator: 1.234.567.
+# "1,5" or "2.50" is a fraction, not a count, and must not be read as 15 or 250.
+_WHOLE = re.compile(r"[0-9]+|[0-9]{1,3}([., ])[0-9]{3}(?:\1[0-9]{3})*")
+
+
 def parse_prediction(text: str) -> int | None:
     """A whole number as people type it: 1234, 1.234, 1,234 or 1 234."""
-    cleaned = text.strip().replace(".", "").replace(",", "").replace(" ", "")
-    if not cleaned.isdigit() or len(cleaned) > 12:
+    typed = " ".join(text.split())
+    if not _WHOLE.fullmatch(typed):
+        return None
+    cleaned = re.sub(r"[., ]", "", typed)
+    if len(cleaned) > 12:
         return None
     return int(cleaned)
 

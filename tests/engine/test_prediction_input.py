@@ -1,0 +1,85 @@
+"""The prediction: a whole number in range; anything else is refused and changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.app import App
+from storage.session import LiveAttempt, Stage
+from tests.support.client import Person
+
+
+async def _at_prediction(person: Person) -> LiveAttempt:
+    await person.register()
+    await person.take_attempt(correct=7, prediction=None)
+    assert "Câu hỏi dự đoán" in person.said
+    assert "Theo bạn, vòng thi này sẽ có bao nhiêu người tham gia?" in person.said
+    live = await person.live()
+    assert live is not None
+    assert live.stage is Stage.PREDICTION
+    return live
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "khoảng một nghìn",
+        "1000 người",
+        "-5",
+        "10000001",  # above the maximum of 10.000.000
+        "99999999999999999999",
+        "1.5",  # not a whole number
+        "1,5",
+        "2.50",
+        "1.2.3",
+        "²",
+        "½",
+        "",
+        " ",
+        "1e3",
+    ],
+)
+async def test_bad_prediction_is_refused_in_vietnamese_and_changes_nothing(
+    app: App, person: Person, typed: str
+) -> None:
+    before = await _at_prediction(person)
+    await person.send(typed)
+    assert person.said == (
+        "Câu trả lời dự đoán cần là một số nguyên từ 0 đến 10.000.000. Bạn gõ lại nhé."
+    )
+    assert await person.live() == before
+    assert await app.svc.attempts.count(await person.participant_id(), "2023-Q1") == 0
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [
+        ("1500", 1500),
+        ("0", 0),
+        ("1.500", 1500),
+        ("1,500", 1500),
+        ("1 500", 1500),
+        ("10.000.000", 10_000_000),
+        (" 25 ", 25),
+    ],
+)
+async def test_prediction_in_common_forms_is_stored(
+    app: App, person: Person, typed: str, value: int
+) -> None:
+    live = await _at_prediction(person)
+    await person.send(typed)
+    assert "Bạn đã nộp bài" in person.said
+    attempt = await app.svc.attempts.by_code(live.code)
+    assert attempt is not None
+    assert attempt.prediction == value
+    assert not attempt.auto_submitted
+
+
+async def test_text_during_questions_asks_for_the_buttons(app: App, person: Person) -> None:
+    await person.register()
+    await person.send("/thi")
+    before = await person.live()
+    await person.send("B")
+    assert "Bạn chọn đáp án bằng các nút" in person.said
+    assert "Câu 1/10" in person.said
+    assert await person.live() == before
