@@ -6,6 +6,7 @@ time up at any point -> submitted automatically with the answers given
 
 from __future__ import annotations
 
+import logging
 import re
 import secrets
 import string
@@ -22,6 +23,8 @@ from questions.model import LETTERS, Question
 from storage.models import Round
 from storage.repos import AnswerRow, FinishedAttempt
 from storage.session import AnswerOutcome, LiveAttempt, Stage
+
+log = logging.getLogger(__name__)
 
 TOKEN_ANSWER = "a"
 _CODE_ALPHABET = string.ascii_lowercase + string.digits
@@ -388,7 +391,11 @@ async def result_message(
 async def sweep(svc: Services, limit: int = 500) -> list[tuple[str, list[Reply]]]:
     """Submit every attempt past its deadline; returns the messages owed to each user."""
     owed: list[tuple[str, list[Reply]]] = []
+    # Those waiting for SQL were told so already; flush_pending writes them, not this loop.
+    waiting = set(await svc.store.pending())
     for pid in await svc.store.due(svc.now_ms(), limit):
+        if pid in waiting:
+            continue
         live = await svc.store.attempt(pid)
         if live is None:
             await svc.store.discard_attempt(pid)  # a stale index entry
@@ -407,7 +414,11 @@ async def flush_pending(svc: Services) -> int:
         if live is None or live.stage is not Stage.DONE:
             await svc.store.discard_attempt(pid)
             continue
-        await svc.attempts.save(await _record(svc, pid, live))
+        try:
+            await svc.attempts.save(await _record(svc, pid, live))
+        except Exception:  # SQL still down: keep them all for the next sweep
+            log.warning("SQL is not taking finished attempts yet; %s wait", pid, exc_info=True)
+            break
         await svc.store.discard_attempt(pid)
         written += 1
     return written
