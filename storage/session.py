@@ -30,8 +30,8 @@ return 'ok'
 """
 
 _PREDICT = """
-local h = redis.call('HMGET', KEYS[1], 'id', 'st')
-if h[1] ~= ARGV[1] or h[2] ~= 'p' then return 0 end
+local h = redis.call('HMGET', KEYS[1], 'id', 'st', 'pr')
+if h[1] ~= ARGV[1] or h[2] ~= 'p' or h[3] then return 0 end
 redis.call('HSET', KEYS[1], 'pr', ARGV[2])
 return 1
 """
@@ -215,7 +215,7 @@ class SessionStore:
         return AnswerOutcome(result)
 
     async def set_prediction(self, participant_id: int, *, code: str, value: int) -> bool:
-        """Record the prediction once the questions are done; False otherwise."""
+        """Record the prediction once the questions are done, only once; False otherwise."""
         return bool(
             await self._predict(keys=[self.keys.attempt(participant_id)], args=[code, value])
         )

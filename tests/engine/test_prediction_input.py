@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from bot.app import App
+from handlers.events import Text
 from storage.session import LiveAttempt, Stage
 from tests.support.client import Person
 
@@ -83,3 +86,15 @@ async def test_text_during_questions_asks_for_the_buttons(app: App, person: Pers
     assert "Bạn chọn đáp án bằng các nút" in person.said
     assert "Câu 1/10" in person.said
     assert await person.live() == before
+
+
+async def test_second_prediction_racing_the_first_changes_nothing(app: App, person: Person) -> None:
+    live = await _at_prediction(person)
+    first, second = await asyncio.gather(
+        app.engine.handle(Text(person.user, "111")), app.engine.handle(Text(person.user, "222"))
+    )
+    assert "Dự đoán của bạn: 111" in Person.texts(first)[0]
+    assert "Bạn đã nộp bài" not in "\n".join(Person.texts(second))
+    attempt = await app.svc.attempts.by_code(live.code)
+    assert attempt is not None
+    assert attempt.prediction == 111
