@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from bot.app import App
 from bot.clock import ManualClock
-from handlers.events import Choice
+from handlers.events import Choice, Notice
 from handlers.quiz import answer_token
 from storage.models import AttemptAnswer
 from storage.session import LiveAttempt
@@ -129,3 +131,24 @@ async def test_tap_on_a_finished_attempts_button_changes_nothing(
     assert person.notices() == ["Lượt thi này đã kết thúc."]
     assert await person.live() == live
     assert await app.svc.attempts.count(await person.participant_id(), "2023-Q1") == 1
+
+
+async def test_two_taps_racing_on_one_question_record_one_answer(app: App, person: Person) -> None:
+    live = await _started(person)
+    taps = [Choice(person.user, answer_token(live.code, 0, shown)) for shown in (1, 3)]
+    first, second = await asyncio.gather(*(app.engine.handle(tap) for tap in taps))
+    notices = sorted(r.text for r in (*first, *second) if isinstance(r, Notice))
+    assert notices == ["Câu này bạn đã trả lời rồi.", "Đã ghi nhận"]
+    after = await person.live()
+    assert after is not None
+    assert after.next_index == 1
+    assert list(after.answers) == [0]
+
+
+async def test_two_quiz_commands_racing_start_one_attempt(app: App, person: Person) -> None:
+    await person.register()
+    await asyncio.gather(person.send("/thi"), person.send("/thi"))
+    assert await app.svc.store.live_count() == 1
+    live = await person.live()
+    assert live is not None
+    assert live.next_index == 0
