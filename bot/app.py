@@ -70,6 +70,7 @@ async def open_app(
             store=store,
             db=db,
             rng=rng or random.SystemRandom(),
+            admins=settings.admin_keys(),
         )
         await sync_rounds(svc)
         await ensure_bank(svc, settings.contest_file)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 def _async_url(url: str) -> str:
@@ -31,10 +33,41 @@ class Settings(BaseSettings):
     contest_file: Path = Path("contest.yaml")
     log_level: str = "INFO"
 
+    telegram_bot_token: SecretStr | None = None
+    telegram_mode: Literal["polling", "webhook"] = "polling"
+    telegram_api_base: str = "https://api.telegram.org"
+    telegram_admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    telegram_webhook_url: str = ""
+    telegram_webhook_path: str = "/telegram/webhook"
+    telegram_webhook_secret: SecretStr | None = None
+    telegram_broadcast_rate: float = Field(default=25.0, gt=0, le=30)
+    webhook_host: str = "0.0.0.0"
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
+
+    flood_limit: int = Field(default=20, ge=1)
+    flood_window: int = Field(default=10, ge=1)
+    sweep_seconds: float = Field(default=30.0, gt=0)
+
     @field_validator("database_url")
     @classmethod
     def _driver(cls, value: str) -> str:
         return _async_url(value)
+
+    @field_validator("telegram_admin_ids", mode="before")
+    @classmethod
+    def _id_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [int(part) for part in value.replace(";", ",").split(",") if part.strip()]
+        return value
+
+    @field_validator("telegram_bot_token", "telegram_webhook_secret", mode="before")
+    @classmethod
+    def _empty_secret(cls, value: object) -> object:
+        return value or None
+
+    def admin_keys(self) -> frozenset[str]:
+        """The organisers' accounts, as engine user keys."""
+        return frozenset(f"telegram:{i}" for i in self.telegram_admin_ids)
 
     @field_validator("redis_url")
     @classmethod

@@ -12,6 +12,7 @@ from handlers.texts import Texts
 from questions.model import Question
 from storage.db import Database
 from storage.repos import Attempts, Audit, Participants, Questions, Rounds, Winners
+from storage.repos.broadcasts import Broadcasts
 from storage.session import SessionStore
 
 
@@ -59,6 +60,7 @@ class Services:
     db: Database
     texts: Texts = field(default_factory=Texts)
     rng: random.Random = field(default_factory=random.SystemRandom)
+    admins: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         self.participants = Participants(self.db)
@@ -67,6 +69,7 @@ class Services:
         self.attempts = Attempts(self.db)
         self.winners = Winners(self.db)
         self.audit = Audit(self.db)
+        self.broadcasts = Broadcasts(self.db)
         self.pool = QuestionPool(self.questions)
 
     def now_ms(self) -> int:

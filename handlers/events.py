@@ -65,7 +65,21 @@ class Unsupported:
     kind: str = ""
 
 
-Event = Command | Text | Choice | Contact | Unsupported
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """A file sent to the bot (organisers upload question banks this way).
+
+    `size` is the size the platform announced; `data` stays empty when the file was too big
+    to fetch.
+    """
+
+    user: User
+    filename: str
+    data: bytes = field(repr=False)
+    size: int = 0
+
+
+Event = Command | Text | Choice | Contact | Upload | Unsupported
 
 
 @dataclass(frozen=True, slots=True)

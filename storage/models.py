@@ -64,6 +64,7 @@ class Account(SQLModel, table=True):
     channel_user_id: str = Field(max_length=64)
     display_name: str = Field(default="", max_length=128)
     created_at: datetime = _utc()
+    blocked_at: datetime | None = _utc(nullable=True)
 
 
 class Round(SQLModel, table=True):
@@ -156,3 +157,35 @@ class AuditEntry(SQLModel, table=True):
     actor: str = Field(max_length=100)
     action: str = Field(max_length=50)
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class Broadcast(SQLModel, table=True):
+    """A message an organiser sent to every registered account."""
+
+    __tablename__ = "broadcasts"
+
+    id: int | None = Field(default=None, primary_key=True)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    actor: str = Field(max_length=100)
+    status: str = Field(default="sending", max_length=12)
+    created_at: datetime = _utc()
+    finished_at: datetime | None = _utc(nullable=True)
+
+
+class BroadcastRecipient(SQLModel, table=True):
+    """One account a broadcast goes to, and what happened when it was sent."""
+
+    __tablename__ = "broadcast_recipients"
+    __table_args__ = (
+        UniqueConstraint("broadcast_id", "account_id"),
+        Index("ix_broadcast_recipients_pending", "broadcast_id", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    broadcast_id: int = Field(foreign_key="broadcasts.id")
+    account_id: int = Field(foreign_key="accounts.id")
+    channel: str = Field(max_length=16)
+    channel_user_id: str = Field(max_length=64)
+    status: str = Field(default="pending", max_length=12)
+    updated_at: datetime | None = _utc(nullable=True)
+    error: str = Field(default="", max_length=200)

@@ -116,6 +116,12 @@ class Attempts:
                 stmt = stmt.where(Attempt.local_day == local_day)
             return int((await s.exec(stmt)).one())
 
+    async def count_on_day(self, local_day: str) -> int:
+        """Attempts submitted that started on a local day (YYYY-MM-DD)."""
+        async with self.db.session() as s:
+            stmt = select(func.count()).select_from(Attempt).where(Attempt.local_day == local_day)
+            return int((await s.exec(stmt)).one())
+
     async def participants_in_round(self, round_code: str) -> int:
         """How many people have submitted at least one attempt in a round."""
         async with self.db.session() as s:

@@ -120,6 +120,17 @@ class Participants:
         async with self.db.session() as s:
             return int((await s.exec(select(func.count()).select_from(Participant))).one())
 
+    async def by_locality(self) -> list[tuple[str, int]]:
+        """Registered participants per locality, most first."""
+        async with self.db.session() as s:
+            n = func.count()
+            stmt = (
+                select(Participant.locality, n)
+                .group_by(col(Participant.locality))
+                .order_by(n.desc(), col(Participant.locality))
+            )
+            return [(name, int(count)) for name, count in await s.exec(stmt)]
+
     async def by_ids(self, ids: list[int]) -> dict[int, Participant]:
         """Participants by id."""
         out: dict[int, Participant] = {}

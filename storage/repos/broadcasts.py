@@ -1,0 +1,164 @@
+"""Broadcasts: one message to every registered account, with each recipient's status kept
+so that a broadcast interrupted by a crash resumes where it stopped."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, insert, literal, update
+from sqlalchemy import select as sa_select
+from sqlmodel import col, select
+
+from storage.db import Database
+from storage.models import Account, Broadcast, BroadcastRecipient
+
+PENDING, SENT, FAILED, BLOCKED = "pending", "sent", "failed", "blocked"
+SENDING, DONE = "sending", "done"
+
+
+@dataclass(frozen=True, slots=True)
+class BroadcastStatus:
+    """How far a broadcast has got."""
+
+    id: int
+    status: str
+    sent: int
+    failed: int
+    remaining: int
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """One account still to be messaged."""
+
+    id: int
+    channel: str
+    channel_user_id: str
+
+
+class Broadcasts:
+    """Reads and writes of broadcasts and their recipients."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def audience_size(self) -> int:
+        """Accounts a broadcast would reach now (registered, not blocking the bot)."""
+        async with self.db.session() as s:
+            stmt = (
+                select(func.count()).select_from(Account).where(col(Account.blocked_at).is_(None))
+            )
+            return int((await s.exec(stmt)).one())
+
+    async def create(self, text: str, *, actor: str, now: datetime) -> tuple[int, int]:
+        """Record a broadcast and its recipients; returns (id, recipients)."""
+        async with self.db.session() as s:
+            row = Broadcast(text=text, actor=actor, created_at=now, status=SENDING)
+            s.add(row)
+            await s.flush()
+            assert row.id is not None
+            source = sa_select(
+                literal(row.id),
+                col(Account.id),
+                col(Account.channel),
+                col(Account.channel_user_id),
+                literal(PENDING),
+            ).where(col(Account.blocked_at).is_(None))
+            await s.exec(
+                insert(BroadcastRecipient).from_select(
+                    ["broadcast_id", "account_id", "channel", "channel_user_id", "status"], source
+                )
+            )
+            count = (
+                await s.exec(
+                    select(func.count())
+                    .select_from(BroadcastRecipient)
+                    .where(BroadcastRecipient.broadcast_id == row.id)
+                )
+            ).one()
+            return row.id, int(count)
+
+    async def sending(self) -> list[Broadcast]:
+        """Broadcasts not finished yet, oldest first."""
+        async with self.db.session() as s:
+            stmt = select(Broadcast).where(Broadcast.status == SENDING).order_by(col(Broadcast.id))
+            return list(await s.exec(stmt))
+
+    async def pending(self, broadcast_id: int, limit: int = 200) -> list[Recipient]:
+        """The next recipients still to be messaged."""
+        async with self.db.session() as s:
+            stmt = (
+                select(BroadcastRecipient)
+                .where(
+                    BroadcastRecipient.broadcast_id == broadcast_id,
+                    BroadcastRecipient.status == PENDING,
+                )
+                .order_by(col(BroadcastRecipient.id))
+                .limit(limit)
+            )
+            return [
+                Recipient(r.id, r.channel, r.channel_user_id)
+                for r in await s.exec(stmt)
+                if r.id is not None
+            ]
+
+    async def mark(self, recipient_id: int, status: str, now: datetime, error: str = "") -> None:
+        """Record what happened to one recipient."""
+        async with self.db.session() as s:
+            await s.exec(
+                update(BroadcastRecipient)
+                .where(col(BroadcastRecipient.id) == recipient_id)
+                .values(status=status, updated_at=now, error=error[:200])
+            )
+
+    async def mark_blocked(self, channel: str, channel_user_id: str, now: datetime) -> None:
+        """The account blocked the bot: skip it in later broadcasts."""
+        async with self.db.session() as s:
+            await s.exec(
+                update(Account)
+                .where(
+                    col(Account.channel) == channel, col(Account.channel_user_id) == channel_user_id
+                )
+                .values(blocked_at=now)
+            )
+
+    async def finish(self, broadcast_id: int, now: datetime) -> None:
+        """Mark a broadcast done."""
+        async with self.db.session() as s:
+            await s.exec(
+                update(Broadcast)
+                .where(col(Broadcast.id) == broadcast_id)
+                .values(status=DONE, finished_at=now)
+            )
+
+    async def status(self, broadcast_id: int) -> BroadcastStatus:
+        """Sent, failed and remaining counts of one broadcast."""
+        async with self.db.session() as s:
+            row = await s.get(Broadcast, broadcast_id)
+            if row is None:
+                raise KeyError(broadcast_id)
+            counts = dict(
+                (
+                    await s.exec(
+                        select(BroadcastRecipient.status, func.count())
+                        .where(BroadcastRecipient.broadcast_id == broadcast_id)
+                        .group_by(col(BroadcastRecipient.status))
+                    )
+                ).all()
+            )
+        return BroadcastStatus(
+            id=broadcast_id,
+            status=row.status,
+            sent=counts.get(SENT, 0),
+            failed=counts.get(FAILED, 0) + counts.get(BLOCKED, 0),
+            remaining=counts.get(PENDING, 0),
+        )
+
+    async def recent(self, limit: int = 3) -> list[BroadcastStatus]:
+        """The latest broadcasts with their progress, newest first."""
+        async with self.db.session() as s:
+            ids = list(
+                await s.exec(select(Broadcast.id).order_by(col(Broadcast.id).desc()).limit(limit))
+            )
+        return [await self.status(i) for i in ids if i is not None]
