@@ -66,6 +66,20 @@ async def _with_app(action: Callable[[App], Awaitable[T]], *, clock: Any = None)
         return await action(a)
 
 
+# ------------------------------------------------------------------ the bot
+
+
+@app.command()
+def run() -> None:
+    """Chạy bot trên các kênh đã cấu hình (Telegram khi có TELEGRAM_BOT_TOKEN)."""
+    from bot.runtime import Runtime
+
+    async def go(a: App) -> None:
+        await Runtime(a).run()
+
+    _run(_with_app(go))
+
+
 # ------------------------------------------------------------------ demo and chat
 
 

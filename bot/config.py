@@ -43,7 +43,7 @@ class Settings(BaseSettings):
     webhook_host: str = "0.0.0.0"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
 
-    flood_limit: int = Field(default=20, ge=1)
+    flood_limit: int = Field(default=30, ge=1)
     flood_window: int = Field(default=10, ge=1)
     sweep_seconds: float = Field(default=30.0, gt=0)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from handlers import info, quiz, register, score
+from handlers import admin, info, quiz, register, score
 from handlers.common import (
     MENU_HELP,
     MENU_QUIZ,
@@ -15,7 +15,18 @@ from handlers.common import (
     participant_id,
 )
 from handlers.context import Services
-from handlers.events import Choice, Command, Contact, Event, Message, Notice, Reply, Text, User
+from handlers.events import (
+    Choice,
+    Command,
+    Contact,
+    Event,
+    Message,
+    Notice,
+    Reply,
+    Text,
+    Upload,
+    User,
+)
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +49,7 @@ COMMANDS = {
     "diem": "score",
     "score": "score",
     "ketqua": "score",
+    "admin": "admin",
     "huy": "cancel",
     "cancel": "cancel",
 }
@@ -72,7 +84,13 @@ class Engine:
             return await register.on_contact(svc, user, event)
         if isinstance(event, Text):
             return await self._text(user, event.text)
+        if isinstance(event, Upload):
+            return await admin.on_upload(svc, user, event)
         return await info.unsupported(svc, user)
+
+    def is_admin(self, user: User) -> bool:
+        """Whether this account is one of the organisers."""
+        return admin.is_admin(self.svc, user)
 
     async def _command(self, user: User, name: str, args: str) -> list[Reply]:
         svc = self.svc
@@ -92,6 +110,8 @@ class Engine:
             return await quiz.start(svc, user.key, await participant_id(svc, user))
         if name == "score":
             return await score.score(svc, user)
+        if name == "admin":
+            return await admin.panel(svc, user)
         if name == "cancel":
             await svc.store.clear_conversation(user.key)
             return [Message(svc.texts("common.cancelled"))]
@@ -103,6 +123,8 @@ class Engine:
             return await quiz.answer(svc, await participant_id(svc, user), token, event.ref)
         if token.startswith("r:"):
             return await register.on_choice(svc, user, token)
+        if token.startswith(admin.PREFIX):
+            return await admin.on_choice(svc, user, token)
         menu = {
             MENU_REGISTER: "register",
             MENU_QUIZ: "quiz",
@@ -123,6 +145,8 @@ class Engine:
         conv = await svc.store.conversation(user.key)
         if register.in_registration(conv):
             return await register.on_text(svc, user, conv, text)
+        if admin.in_admin_flow(conv) and admin.is_admin(svc, user):
+            return await admin.on_text(svc, user, conv, text)
         pid = await participant_id(svc, user)
         if pid is not None:
             live = await svc.store.attempt(pid)

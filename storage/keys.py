@@ -14,6 +14,7 @@ ACCOUNT_TTL = timedelta(days=1)
 # A live attempt outlives its deadline by this much so the sweep can submit it; a finished
 # attempt whose SQL write failed is made persistent instead.
 ATTEMPT_GRACE = timedelta(days=1)
+UPLOAD_TTL = timedelta(hours=1)
 
 
 class Keys:
@@ -47,6 +48,18 @@ class Keys:
     def pending(self) -> str:
         """Set of participant ids whose finished attempt still has to reach SQL."""
         return f"{self.prefix}:pending"
+
+    def rate(self, user_key: str) -> str:
+        """Events counted from one user in the current flood window."""
+        return f"{self.prefix}:rate:{user_key}"
+
+    def upload(self, user_key: str) -> str:
+        """A file an organiser uploaded, kept until they confirm or cancel."""
+        return f"{self.prefix}:upload:{user_key}"
+
+    def pace(self, name: str) -> str:
+        """The next free sending slot (ms) of a paced stream, shared by every process."""
+        return f"{self.prefix}:pace:{name}"
 
     def pattern(self) -> str:
         """Every key of this prefix (for cleaning up a test run)."""

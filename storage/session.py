@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, cast
@@ -9,7 +10,14 @@ from typing import Any, cast
 import fakeredis
 from redis.asyncio import Redis
 
-from storage.keys import ACCOUNT_TTL, ATTEMPT_GRACE, CONVERSATION_TTL, UPDATE_TTL, Keys
+from storage.keys import (
+    ACCOUNT_TTL,
+    ATTEMPT_GRACE,
+    CONVERSATION_TTL,
+    UPDATE_TTL,
+    UPLOAD_TTL,
+    Keys,
+)
 
 # Each script checks and changes one attempt hash in a single step, so a second tap, a replayed
 # update or a tap racing the deadline can never record an answer twice or out of turn.
@@ -48,6 +56,23 @@ if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], unpack(ARGV, 2))
 redis.call('PEXPIRE', KEYS[1], ARGV[1])
 return 1
+"""
+
+
+# Counts one event and starts the window on the first.
+_HIT = """
+local c = redis.call('INCR', KEYS[1])
+if c == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return c
+"""
+
+# Hands out sending slots `interval` ms apart to every process that asks, and says how long
+# the caller waits for its slot: a shared, smooth pace with no burst at second boundaries.
+_PACE = """
+local now = tonumber(ARGV[2])
+local slot = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), now)
+redis.call('SET', KEYS[1], slot + tonumber(ARGV[1]), 'PX', 60000)
+return slot - now
 """
 
 
@@ -155,6 +180,8 @@ class SessionStore:
         self._predict = redis.register_script(_PREDICT)
         self._finish = redis.register_script(_FINISH)
         self._start = redis.register_script(_START)
+        self._hit = redis.register_script(_HIT)
+        self._pace = redis.register_script(_PACE)
 
     async def first_delivery(self, channel: str, update_id: str) -> bool:
         """True the first time an update is seen, False for a redelivery."""
@@ -255,3 +282,30 @@ class SessionStore:
     async def live_count(self) -> int:
         """How many attempts are in progress."""
         return int(await self.redis.zcard(self.keys.deadlines))
+
+    async def hit_rate(self, user_key: str, window_seconds: int) -> int:
+        """Count an event from a user; returns how many fell in the current window."""
+        return int(await self._hit(keys=[self.keys.rate(user_key)], args=[window_seconds]))
+
+    async def pace(self, name: str, interval_ms: int, now_ms: int) -> int:
+        """Take the next sending slot of a paced stream; returns the milliseconds to wait."""
+        return int(await self._pace(keys=[self.keys.pace(name)], args=[interval_ms, now_ms]))
+
+    async def put_upload(self, user_key: str, filename: str, data: bytes) -> None:
+        """Keep an uploaded file until its sender confirms it."""
+        await self.redis.hset(
+            self.keys.upload(user_key),
+            mapping={"name": filename, "data": base64.b64encode(data).decode()},
+        )
+        await self.redis.expire(self.keys.upload(user_key), UPLOAD_TTL)
+
+    async def take_upload(self, user_key: str) -> tuple[str, bytes] | None:
+        """The uploaded file (name, bytes), removed from the store; None when there is none."""
+        key = self.keys.upload(user_key)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hgetall(key)
+            pipe.delete(key)
+            found, _ = await pipe.execute()
+        if not found:
+            return None
+        return found["name"], base64.b64decode(found["data"])

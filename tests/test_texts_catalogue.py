@@ -18,6 +18,14 @@ SOURCES = sorted(p for folder in ("handlers", "bot") for p in (ROOT / folder).rg
 KEY_CALL = re.compile(r"(?:texts|\bt)\(\s*\"([a-z_]+\.[a-z_.]+)\"")
 # Keys picked at run time, so no call names them literally.
 DYNAMIC_KEYS = {
+    "admin.open_none",  # handlers/admin.py: f"admin.{action}_..." for open and close
+    "admin.open_pick",
+    "admin.open_confirm",
+    "admin.close_none",
+    "admin.close_pick",
+    "admin.close_confirm",
+    "admin.broadcast_sending",  # handlers/admin.py: f"admin.broadcast_{status}"
+    "admin.broadcast_done",
     "start.welcome",  # handlers/info.py: start(), welcome or welcome_back
     "start.welcome_back",
     "schedule.status_scheduled",  # handlers/info.py: STATUS_KEYS by round status

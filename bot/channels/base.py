@@ -1,0 +1,21 @@
+"""What every channel offers the rest of the bot, whatever the platform."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from handlers.events import Reply
+
+
+class RecipientBlockedError(Exception):
+    """The user blocked the bot or can no longer be messaged."""
+
+
+class Channel(Protocol):
+    """A platform the bot talks on."""
+
+    name: str
+
+    async def send_to(self, user_id: str, replies: list[Reply]) -> None:
+        """Deliver replies to a user outside an update; RecipientBlockedError when blocked."""
+        ...

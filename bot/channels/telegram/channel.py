@@ -1,0 +1,277 @@
+"""The Telegram channel: an aiogram Dispatcher that feeds the engine and sends its replies."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.methods import Response, TelegramMethod
+from aiogram.methods.base import TelegramType
+from aiogram.types import (
+    BotCommand,
+    BufferedInputFile,
+    CallbackQuery,
+    TelegramObject,
+    Update,
+)
+from aiogram.types import (
+    Message as TgMessage,
+)
+
+from bot.channels.base import RecipientBlockedError
+from bot.channels.telegram.convert import (
+    CHANNEL,
+    event_of_callback,
+    event_of_message,
+    parse_ref,
+    reply_markup,
+    split_text,
+    user_of,
+)
+from bot.engine import Engine
+from handlers.events import Choice, Contact, Document, Event, Message, Notice, Reply, Text, Upload
+from handlers.texts import Texts
+from storage.session import SessionStore
+
+log = logging.getLogger(__name__)
+
+# The command menu, in Vietnamese (setMyCommands at start).
+COMMANDS = [
+    ("start", "Bắt đầu"),
+    ("dangky", "Đăng ký dự thi"),
+    ("thi", "Vào thi"),
+    ("diem", "Xem kết quả của tôi"),
+    ("lichthi", "Lịch thi"),
+    ("thele", "Thể lệ cuộc thi"),
+    ("huongdan", "Hướng dẫn"),
+    ("huy", "Huỷ thao tác đang làm"),
+]
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+class RetryMiddleware(BaseRequestMiddleware):
+    """Retries a call after a 429 (waiting retry_after) or a network or server error (backoff)."""
+
+    def __init__(
+        self,
+        *,
+        attempts: int = 4,
+        base_delay: float = 0.5,
+        max_wait: float = 60.0,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.attempts = attempts
+        self.base_delay = base_delay
+        self.max_wait = max_wait
+        self.sleep = sleep
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        for attempt in range(1, self.attempts + 1):
+            try:
+                return await make_request(bot, method)
+            except TelegramRetryAfter as exc:
+                if attempt == self.attempts or exc.retry_after > self.max_wait:
+                    raise
+                log.warning("429 on %s: waiting %s s", method.__api_method__, exc.retry_after)
+                await self.sleep(exc.retry_after)
+            except (TelegramNetworkError, TelegramServerError) as exc:
+                if attempt == self.attempts:
+                    raise
+                delay = self.base_delay * 2 ** (attempt - 1)
+                log.warning(
+                    "%s on %s: retrying in %.1f s", type(exc).__name__, method.__api_method__, delay
+                )
+                await self.sleep(delay)
+        raise AssertionError("unreachable")
+
+
+def make_bot(token: str, api_base: str, *, timeout: float = 30.0) -> Bot:
+    """A Bot talking to `api_base` (Telegram's, or a self-hosted Bot API server)."""
+    session = AiohttpSession(api=TelegramAPIServer.from_base(api_base), timeout=timeout)
+    session.middleware(RetryMiddleware())
+    return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+
+
+class TelegramChannel:
+    """Feeds Telegram updates to the engine and sends the replies back."""
+
+    name = CHANNEL
+
+    def __init__(
+        self,
+        bot: Bot,
+        engine: Engine,
+        store: SessionStore,
+        texts: Texts,
+        *,
+        flood_limit: int = 30,
+        flood_window: int = 10,
+    ) -> None:
+        self.bot = bot
+        self.engine = engine
+        self.store = store
+        self.texts = texts
+        self.flood_limit = flood_limit
+        self.flood_window = flood_window
+        self.dispatcher = self._dispatcher()
+
+    # ------------------------------------------------------------------ incoming
+
+    def _dispatcher(self) -> Dispatcher:
+        dp = Dispatcher()
+        dp.update.outer_middleware(self._once)
+        dp.message.register(self._on_message)
+        dp.callback_query.register(self._on_callback)
+        dp.errors.register(self._on_error)
+        return dp
+
+    async def _once(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        update: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        """Each update is handled at most once, whatever Telegram redelivers."""
+        assert isinstance(update, Update)
+        if not await self.store.first_delivery(CHANNEL, str(update.update_id)):
+            log.info("update %s delivered again: ignored", update.update_id)
+            return None
+        return await handler(update, data)
+
+    async def _on_message(self, message: TgMessage) -> None:
+        event = event_of_message(message)
+        if event is None:
+            return
+        if message.document is not None:
+            event = await self._upload(message) or event
+        if await self._flooding(event):
+            return
+        replies = await self.engine.handle(event)
+        await self.deliver(message.chat.id, replies, after_typing=isinstance(event, Text | Contact))
+
+    async def _upload(self, message: TgMessage) -> Upload | None:
+        doc = message.document
+        assert doc is not None
+        assert message.from_user is not None
+        user = user_of(message.from_user)
+        if not self.engine.is_admin(user):
+            return None
+        name = doc.file_name or "tep"
+        if doc.file_size is not None and doc.file_size > MAX_UPLOAD_BYTES:
+            return Upload(user, name, b"", size=doc.file_size)
+        buf = await self.bot.download(doc)
+        data = buf.read() if buf is not None else b""
+        return Upload(user, name, data, size=len(data))
+
+    async def _on_callback(self, query: CallbackQuery) -> None:
+        event = event_of_callback(query)
+        if await self._flooding(event):
+            await query.answer(self.texts("common.slow_down"))
+            return
+        replies = await self.engine.handle(event)
+        notice = next((r.text for r in replies if isinstance(r, Notice)), None)
+        await query.answer(notice)
+        chat_id = query.message.chat.id if query.message else query.from_user.id
+        await self.deliver(chat_id, [r for r in replies if not isinstance(r, Notice)])
+
+    async def _flooding(self, event: Event) -> bool:
+        """True when this user sends faster than the limit; the first excess gets a message."""
+        count = await self.store.hit_rate(event.user.key, self.flood_window)
+        if count <= self.flood_limit:
+            return False
+        if count == self.flood_limit + 1 and not isinstance(event, Choice):
+            await self.bot.send_message(int(event.user.id), self.texts("common.slow_down"))
+        return True
+
+    async def _on_error(self, event: Any) -> bool:
+        log.error("update failed: %s", event.exception, exc_info=event.exception)
+        update = getattr(event, "update", None)
+        chat = _chat_of(update)
+        if chat is not None:
+            try:
+                await self.bot.send_message(chat, self.texts("common.error"))
+            except Exception:  # the apology itself failing must not take the bot down
+                log.exception("could not send the apology to the user")
+        return True
+
+    # ------------------------------------------------------------------ outgoing
+
+    async def deliver(
+        self, chat_id: int, replies: list[Reply], *, after_typing: bool = False
+    ) -> None:
+        """Send the engine's replies to one chat, in order."""
+        label = self.texts("register.share_contact")
+        for reply in replies:
+            if isinstance(reply, Message):
+                await self._message(chat_id, reply, label, after_typing)
+            elif isinstance(reply, Document):
+                await self.bot.send_document(
+                    chat_id,
+                    BufferedInputFile(reply.data, reply.filename),
+                    caption=reply.caption or None,
+                )
+            elif isinstance(reply, Notice):
+                await self.bot.send_message(chat_id, reply.text)
+
+    async def _message(self, chat_id: int, m: Message, label: str, after_typing: bool) -> None:
+        markup = reply_markup(m, contact_label=label, after_typing=after_typing)
+        target = parse_ref(m.replace) if m.replace else None
+        if target is not None and target[0] == chat_id and (markup is None or m.buttons):
+            try:
+                await self.bot.edit_message_text(
+                    text=m.text,
+                    chat_id=chat_id,
+                    message_id=target[1],
+                    reply_markup=markup if m.buttons else None,  # type: ignore[arg-type]
+                )
+                return
+            except TelegramBadRequest as exc:
+                # Too old to edit, deleted, or unchanged: a new message says it instead.
+                if "not modified" in str(exc):
+                    return
+                log.info("edit failed (%s): sending a new message", exc.message)
+        pieces = split_text(m.text)
+        for i, piece in enumerate(pieces):
+            last = i == len(pieces) - 1
+            await self.bot.send_message(chat_id, piece, reply_markup=markup if last else None)
+
+    async def set_commands(self) -> None:
+        """The Vietnamese command menu."""
+        await self.bot.set_my_commands([BotCommand(command=c, description=d) for c, d in COMMANDS])
+
+    async def send_to(self, user_id: str, replies: list[Reply]) -> None:
+        """Deliver replies owed to a user outside an update (sweep, announcements)."""
+        try:
+            await self.deliver(int(user_id), replies)
+        except TelegramForbiddenError as exc:
+            raise RecipientBlockedError(str(exc)) from exc
+
+
+def _chat_of(update: Update | None) -> int | None:
+    if update is None:
+        return None
+    if update.message is not None:
+        return update.message.chat.id
+    if update.callback_query is not None:
+        return update.callback_query.from_user.id
+    return None
