@@ -157,5 +157,4 @@ class Engine:
     async def sweep(self) -> list[tuple[str, list[Reply]]]:
         """Submit attempts past their deadline and write those that waited for SQL."""
         owed = await quiz.sweep(self.svc)
-        await quiz.flush_pending(self.svc)
-        return owed
+        return owed + await quiz.flush_pending(self.svc)

@@ -14,7 +14,9 @@ def normalise_phone(raw: str) -> str | None:
     digits = _SEPARATORS.sub("", raw.strip())
     if digits.startswith("00"):
         digits = "+" + digits[2:]
-    if digits.startswith("+"):
+    if digits.startswith("+840") and len(digits) == 13:
+        candidate = "+84" + digits[4:]  # "+84 0912 345 678": the trunk 0 typed after the code
+    elif digits.startswith("+"):
         candidate = digits
     elif digits.startswith("84") and len(digits) == 11:
         candidate = "+" + digits

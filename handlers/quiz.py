@@ -406,22 +406,23 @@ async def sweep(svc: Services, limit: int = 500) -> list[tuple[str, list[Reply]]
     return owed
 
 
-async def flush_pending(svc: Services) -> int:
-    """Write finished attempts that waited for SQL; returns how many were written."""
-    written = 0
+async def flush_pending(svc: Services) -> list[tuple[str, list[Reply]]]:
+    """Write finished attempts that waited for SQL; returns the results owed to their users."""
+    owed: list[tuple[str, list[Reply]]] = []
     for pid in await svc.store.pending():
         live = await svc.store.attempt(pid)
         if live is None or live.stage is not Stage.DONE:
             await svc.store.discard_attempt(pid)
             continue
+        record = await _record(svc, pid, live)
         try:
-            await svc.attempts.save(await _record(svc, pid, live))
+            await svc.attempts.save(record)
         except Exception:  # SQL still down: keep them all for the next sweep
             log.warning("SQL is not taking finished attempts yet; %s wait", pid, exc_info=True)
             break
         await svc.store.discard_attempt(pid)
-        written += 1
-    return written
+        owed.append((live.user_key, await result_message(svc, pid, record, auto=live.auto)))
+    return owed
 
 
 def answer_share(records: list[FinishedAttempt]) -> Counter[int]:

@@ -228,11 +228,16 @@ async def on_text(svc: Services, user: User, conv: dict[str, str], text: str) ->
     return [Message(t("register.use_buttons")), _prompt(svc, step, conv)]
 
 
-async def _accept_phone(svc: Services, user: User, conv: dict[str, str], raw: str) -> list[Reply]:
+async def _accept_phone(
+    svc: Services, user: User, conv: dict[str, str], raw: str, *, verified: bool = False
+) -> list[Reply]:
     phone = normalise_phone(raw)
     if phone is None:
         return [Message(svc.texts("register.bad_phone"), ask_contact=True)]
     conv["phone"] = phone
+    # A phone shared through the platform's contact button is known to be the sender's own;
+    # a typed one is not, which matters when it already belongs to someone (see _save).
+    conv["phone_ok"] = "1" if verified else ""
     return await _advance(svc, user, conv, Step.PHONE)
 
 
@@ -243,7 +248,7 @@ async def on_contact(svc: Services, user: User, contact: Contact) -> list[Reply]
         return [Message(svc.texts("register.contact_unexpected"))]
     if not contact.own:
         return [Message(svc.texts("register.contact_not_own"), ask_contact=True)]
-    return await _accept_phone(svc, user, conv, contact.phone)
+    return await _accept_phone(svc, user, conv, contact.phone, verified=True)
 
 
 async def on_choice(svc: Services, user: User, token: str) -> list[Reply]:
@@ -305,6 +310,23 @@ async def _draft_from_saved(svc: Services, user: User) -> dict[str, str]:
 
 async def _save(svc: Services, user: User, conv: dict[str, str]) -> list[Reply]:
     details = _draft_details(conv)
+    mine = await participant_id(svc, user)
+    holder = await svc.participants.by_phone(details.phone)
+    if (
+        holder is not None
+        and holder.id != mine
+        and conv.get("phone_ok") != "1"
+        and _fold(holder.full_name) != _fold(details.full_name)
+    ):
+        # The phone identifies a person across channels, so joining an existing entry with a
+        # typed (unverified) phone also needs that person's name: a mistyped or borrowed
+        # number must not take over someone else's attempts and ranking.
+        return [
+            Message(
+                svc.texts("register.phone_taken"),
+                buttons=((Button(svc.texts("register.button_edit"), TOKEN_EDIT),),),
+            )
+        ]
     person = await svc.participants.register(
         details,
         channel=user.channel,
@@ -316,9 +338,9 @@ async def _save(svc: Services, user: User, conv: dict[str, str]) -> list[Reply]:
     assert person.id is not None
     await svc.store.cache_participant(user.key, person.id)
     await svc.store.clear_conversation(user.key)
-    return [
-        Message(
-            svc.texts("register.saved", name=person.full_name),
-            buttons=((Button(svc.texts("menu.quiz"), MENU_QUIZ),),),
-        )
-    ]
+    saved = (
+        svc.texts("register.updated", name=person.full_name)
+        if mine is not None
+        else svc.texts("register.saved", name=person.full_name)
+    )
+    return [Message(saved, buttons=((Button(svc.texts("menu.quiz"), MENU_QUIZ),),))]

@@ -32,7 +32,11 @@ async def test_attempt_finished_while_sql_is_down_is_written_when_it_is_back(
     assert "Câu 1/10" not in person.said
 
     monkeypatch.undo()
-    await app.engine.sweep()
+    owed = await app.engine.sweep()
+    assert [key for key, _ in owed] == ["telegram:1001"]
+    result = person.texts(owed[0][1])[0]
+    assert "Số câu đúng: 7/10" in result
+    assert "Dự đoán của bạn: 321" in result
     assert await app.svc.store.pending() == []
     assert await person.live() is None
     [scored] = await app.svc.attempts.scored("2023-Q1")

@@ -76,7 +76,9 @@ async def test_bad_typed_phone_is_refused_and_asked_again(
     assert "phone" not in conv
 
 
-@pytest.mark.parametrize("typed", ["0912.345.678", "84912345678", "(091) 234 5678"])
+@pytest.mark.parametrize(
+    "typed", ["0912.345.678", "84912345678", "(091) 234 5678", "+84 0912 345 678"]
+)
 async def test_typed_phone_in_common_forms_is_accepted(
     app: App, person: Person, typed: str
 ) -> None:
