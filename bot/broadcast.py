@@ -8,6 +8,7 @@ is between the platform accepting a message and the status being written, a few 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 
@@ -30,12 +31,16 @@ class Broadcaster:
         rates: Mapping[str, float],
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         batch: int = 200,
+        stop: asyncio.Event | None = None,
     ) -> None:
         self.svc = svc
         self.channels = channels
         self.rates = rates
         self.sleep = sleep
         self.batch = batch
+        # Set when the process stops: sending ends between two recipients, never between
+        # a message going out and its status being written.
+        self.stop = stop or asyncio.Event()
 
     async def _wait_turn(self, channel: str) -> None:
         rate = self.rates.get(channel, 10.0)
@@ -53,6 +58,8 @@ class Broadcaster:
             message = Message(self.svc.texts("broadcast.message", text=b.text))
             while batch := await repo.pending(b.id, self.batch):
                 for r in batch:
+                    if self.stop.is_set():
+                        return sent
                     channel = self.channels.get(r.channel)
                     if channel is None:
                         await repo.mark(r.id, FAILED, self.svc.clock.now(), "channel not running")
@@ -75,10 +82,11 @@ class Broadcaster:
         return sent
 
     async def run_forever(self, every: float = 2.0) -> None:
-        """Keep sending broadcasts as organisers start them."""
-        while True:
+        """Keep sending broadcasts as organisers start them, until `stop` is set."""
+        while not self.stop.is_set():
             try:
                 await self.run_once()
             except Exception:
                 log.exception("broadcaster pass failed; retrying")
-            await self.sleep(every)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.stop.wait(), every)

@@ -7,7 +7,10 @@ import contextlib
 import logging
 import signal
 from collections.abc import Awaitable, Callable
+from functools import partial
+from typing import Any
 
+from aiogram.types import TelegramObject
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
@@ -18,6 +21,9 @@ from bot.channels.telegram.channel import TelegramChannel, make_bot
 from handlers.rounds import reconcile
 
 log = logging.getLogger(__name__)
+
+# How long stopping waits for updates being handled and background passes to finish.
+DRAIN_SECONDS = 10.0
 
 
 class Runtime:
@@ -41,20 +47,29 @@ class Runtime:
         except RecipientBlockedError:
             log.info("a %s user blocked the bot; owed replies dropped", channel_name)
 
-    async def _every(self, seconds: float, job: Callable[[], Awaitable[None]], name: str) -> None:
-        while True:
+    async def _every(
+        self, seconds: float, job: Callable[[], Awaitable[None]], name: str, stop: asyncio.Event
+    ) -> None:
+        """Run `job` every `seconds` until `stop` is set; a pass in progress is finished."""
+        while not stop.is_set():
             try:
                 await job()
             except Exception:
                 log.exception("%s failed; trying again in %s s", name, seconds)
-            await asyncio.sleep(seconds)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), seconds)
 
     async def _sweep(self) -> None:
         for user_key, replies in await self.app.engine.sweep():
             await self.deliver(user_key, list(replies))
 
     async def run(self, *, stop: asyncio.Event | None = None) -> None:
-        """Run until stopped (SIGINT/SIGTERM, or `stop` being set)."""
+        """Run until stopped (SIGINT/SIGTERM, or `stop` being set).
+
+        Stopping stops taking updates first, lets the ones being handled finish (Telegram has
+        been told they arrived, so their replies are owed), lets the sweep and the broadcaster
+        end their pass, and only then closes the connections.
+        """
         settings = self.app.settings
         stop = stop or asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -62,49 +77,62 @@ class Runtime:
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(sig, stop.set)
         await reconcile(self.app.svc)
-        runners: list[asyncio.Task[None]] = []
+        in_flight = InFlight()
+        stop_receiving: list[Callable[[], Awaitable[None]]] = []
         cleanups: list[Callable[[], Awaitable[None]]] = []
-        if settings.telegram_bot_token:
-            bot = make_bot(
-                settings.telegram_bot_token.get_secret_value(), settings.telegram_api_base
+        try:
+            if settings.telegram_bot_token:
+                stop_receiving.append(await self._start_telegram(in_flight, cleanups))
+            if not self.channels:
+                log.error("no channel configured: set TELEGRAM_BOT_TOKEN")
+                return
+            broadcaster = Broadcaster(
+                self.app.svc,
+                self.channels,
+                rates={"telegram": settings.telegram_broadcast_rate},
+                stop=stop,
             )
-            tg = TelegramChannel(
-                bot,
-                self.app.engine,
-                self.app.store,
-                self.app.svc.texts,
-                flood_limit=settings.flood_limit,
-                flood_window=settings.flood_window,
-            )
-            self.telegram = tg
-            self.channels[tg.name] = tg
-            await tg.set_commands()
-            if settings.telegram_mode == "webhook":
-                cleanups.append(await self._start_webhook(tg))
-            else:
-                await bot.delete_webhook(drop_pending_updates=False)
-                runners.append(asyncio.create_task(self._poll(tg)))
-            cleanups.append(bot.session.close)
-        if not self.channels:
-            log.error("no channel configured: set TELEGRAM_BOT_TOKEN")
-            return
-        broadcaster = Broadcaster(
-            self.app.svc, self.channels, rates={"telegram": settings.telegram_broadcast_rate}
+            background = [
+                asyncio.create_task(
+                    self._every(settings.sweep_seconds, self._sweep, "sweep", stop)
+                ),
+                asyncio.create_task(broadcaster.run_forever()),
+            ]
+            log.info("running channels: %s", ", ".join(self.channels))
+            await stop.wait()
+            log.info("stopping")
+            await _wind_down(stop_receiving, in_flight, background)
+        finally:
+            for cleanup in cleanups:
+                await cleanup()
+
+    async def _start_telegram(
+        self, in_flight: InFlight, cleanups: list[Callable[[], Awaitable[None]]]
+    ) -> Callable[[], Awaitable[None]]:
+        """Start taking Telegram updates; returns what stops taking them."""
+        settings = self.app.settings
+        assert settings.telegram_bot_token is not None
+        bot = make_bot(settings.telegram_bot_token.get_secret_value(), settings.telegram_api_base)
+        cleanups.append(bot.session.close)
+        tg = TelegramChannel(
+            bot,
+            self.app.engine,
+            self.app.store,
+            self.app.svc.texts,
+            flood_limit=settings.flood_limit,
+            flood_window=settings.flood_window,
         )
-        runners.append(
-            asyncio.create_task(self._every(settings.sweep_seconds, self._sweep, "sweep"))
-        )
-        runners.append(asyncio.create_task(broadcaster.run_forever()))
-        log.info("running channels: %s", ", ".join(self.channels))
-        await stop.wait()
-        log.info("stopping")
-        for task in runners:
-            task.cancel()
-        for task in runners:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        for cleanup in cleanups:
-            await cleanup()
+        tg.dispatcher.update.outer_middleware(in_flight)
+        self.telegram = tg
+        self.channels[tg.name] = tg
+        await tg.set_commands()
+        if settings.telegram_mode == "webhook":
+            runner = await self._start_webhook(tg)
+            cleanups.insert(0, runner.cleanup)
+            return partial(_stop_sites, runner)
+        await bot.delete_webhook(drop_pending_updates=False)
+        polling = asyncio.create_task(self._poll(tg))
+        return partial(_stop_polling, tg, polling)
 
     async def _poll(self, tg: TelegramChannel) -> None:
         await tg.dispatcher.start_polling(
@@ -114,7 +142,7 @@ class Runtime:
             allowed_updates=["message", "callback_query"],
         )
 
-    async def _start_webhook(self, tg: TelegramChannel) -> Callable[[], Awaitable[None]]:
+    async def _start_webhook(self, tg: TelegramChannel) -> web.AppRunner:
         s = self.app.settings
         if not s.telegram_webhook_url or s.telegram_webhook_secret is None:
             raise RuntimeError(
@@ -136,4 +164,83 @@ class Runtime:
         log.info(
             "webhook listening on %s:%s%s", s.webhook_host, s.webhook_port, s.telegram_webhook_path
         )
-        return runner.cleanup
+        return runner
+
+
+class InFlight:
+    """Counts the updates being handled (a dispatcher middleware), so stopping can await them."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        self.count += 1
+        self._idle.clear()
+        try:
+            return await handler(event, data)
+        finally:
+            self.count -= 1
+            if self.count == 0:
+                self._idle.set()
+
+    async def drained(self, timeout: float) -> bool:  # noqa: ASYNC109 - a deadline shared by several waits
+        """Wait until no update is being handled; False if some still are after `timeout`."""
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout)
+        except TimeoutError:
+            return False
+        return True
+
+
+async def _wind_down(
+    stop_receiving: list[Callable[[], Awaitable[None]]],
+    in_flight: InFlight,
+    background: list[asyncio.Task[None]],
+) -> None:
+    """Take no more updates, then give the work in progress DRAIN_SECONDS to finish."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + DRAIN_SECONDS
+    for stop_channel in stop_receiving:
+        await stop_channel()
+    if not await in_flight.drained(max(deadline - loop.time(), 0)):
+        log.warning("stopping with %d updates still being handled", in_flight.count)
+    _, unfinished = await asyncio.wait(background, timeout=max(deadline - loop.time(), 0))
+    for task in unfinished:
+        log.warning("background work still running when stopping: cancelled")
+        task.cancel()
+    for task in background:
+        await _finish(task)
+
+
+async def _stop_polling(tg: TelegramChannel, polling: asyncio.Task[None]) -> None:
+    """Stop asking for updates. Cancelling the polling task instead would leave aiogram's
+    inner polling loop running, still fetching (and confirming) updates nobody will handle."""
+    if not polling.done():
+        try:
+            await tg.dispatcher.stop_polling()
+        except RuntimeError:  # polling has not started yet
+            polling.cancel()
+    await _finish(polling)
+
+
+async def _stop_sites(runner: web.AppRunner) -> None:
+    """Stop accepting webhook requests; the ones being served carry on."""
+    for site in list(runner.sites):
+        await site.stop()
+
+
+async def _finish(task: asyncio.Task[None]) -> None:
+    """Await a task that was stopped or cancelled; its failure is logged, not raised."""
+    try:
+        await task
+    except asyncio.CancelledError:
+        pass
+    except Exception:
+        log.exception("a background task failed")

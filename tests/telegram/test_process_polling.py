@@ -423,3 +423,23 @@ async def test_flooding_gets_one_slow_down_message_then_silence(
             tg.assert_no_violations()
         finally:
             print(f"--- quizbot run log of the flooding test ---\n{bot.log}")
+
+
+async def test_a_reply_in_flight_when_the_process_is_stopped_is_still_sent(
+    tmp_path: Path,
+) -> None:
+    async with FakeTelegram(TOKEN) as tg, running_bot(tg, tmp_path) as bot:
+        try:
+            user = tg.user(7001, "Hoa")
+            tg.fail_next("sendMessage", 429, retry_after=1)
+            update = user.send_text("/huongdan")
+            # Telegram has been told the update arrived; the reply waits out the 429.
+            await tg.wait_for(lambda: sent_calls(tg, "sendMessage", 7001))
+            assert await bot.stop() == 0
+
+            assert [c.status for c in sent_calls(tg, "sendMessage", 7001)] == [429, 200]
+            assert copies(tg, 7001, "Hướng dẫn") == 1
+            assert f"Update id={update['update_id']} is handled" in bot.log
+            tg.assert_no_violations()
+        finally:
+            print(f"--- quizbot run log of the stopping test ---\n{bot.log}")
