@@ -55,7 +55,8 @@ class Broadcaster:
         repo = self.svc.broadcasts
         for b in await repo.sending():
             assert b.id is not None
-            message = Message(self.svc.texts("broadcast.message", text=b.text))
+            # The stored text is the finished message (catalogue markup, values escaped).
+            message = Message(b.text)
             while batch := await repo.pending(b.id, self.batch):
                 for r in batch:
                     if self.stop.is_set():
@@ -66,7 +67,8 @@ class Broadcaster:
                         continue
                     await self._wait_turn(r.channel)
                     try:
-                        await channel.send_to(r.channel_user_id, [message])
+                        own = Message(r.text) if r.text is not None else message
+                        await channel.send_to(r.channel_user_id, [own])
                     except RecipientBlockedError:
                         await repo.mark(r.id, BLOCKED, self.svc.clock.now())
                         await repo.mark_blocked(r.channel, r.channel_user_id, self.svc.clock.now())

@@ -128,7 +128,8 @@ async def _broadcast_step(svc: Services, user: User, arg: str) -> list[Reply]:
         return [Notice(t("common.expired_button"))]
     await svc.store.clear_conversation(user.key)
     now = svc.clock.now()
-    broadcast_id, count = await svc.broadcasts.create(conv["text"], actor=user.key, now=now)
+    message = t("broadcast.message", text=conv["text"])
+    broadcast_id, count = await svc.broadcasts.create(message, actor=user.key, now=now)
     await svc.audit.record(
         actor=user.key, action="broadcast.start", at=now, broadcast=broadcast_id, recipients=count
     )

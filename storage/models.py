@@ -163,10 +163,15 @@ class Broadcast(SQLModel, table=True):
     """A message an organiser sent to every registered account."""
 
     __tablename__ = "broadcasts"
+    __table_args__ = (Index("ix_broadcasts_key", "key", unique=True),)
 
     id: int | None = Field(default=None, primary_key=True)
     text: str = Field(sa_column=Column(Text, nullable=False))
     actor: str = Field(max_length=100)
+    # Set for the scheduler's announcements ("open:2023-Q1"), so running a job twice finds the
+    # broadcast it already made instead of making a second one.
+    key: str | None = Field(default=None, max_length=64)
+    audience: str = Field(default="all", max_length=40)
     status: str = Field(default="sending", max_length=12)
     created_at: datetime = _utc()
     finished_at: datetime | None = _utc(nullable=True)
@@ -189,3 +194,5 @@ class BroadcastRecipient(SQLModel, table=True):
     status: str = Field(default="pending", max_length=12)
     updated_at: datetime | None = _utc(nullable=True)
     error: str = Field(default="", max_length=200)
+    # A message of this recipient's own (a winner's congratulations); None: the broadcast's.
+    text: str | None = Field(default=None, sa_column=Column(Text, nullable=True))

@@ -5,16 +5,40 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, insert, literal, update
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
 from storage.db import Database
-from storage.models import Account, Broadcast, BroadcastRecipient
+from storage.models import Account, Attempt, Broadcast, BroadcastRecipient
 
 PENDING, SENT, FAILED, BLOCKED = "pending", "sent", "failed", "blocked"
 SENDING, DONE = "sending", "done"
+ALL = "all"
+
+
+def in_round(code: str) -> str:
+    """The audience of everyone who took part in a round."""
+    return f"round:{code}"
+
+
+def absent(code: str) -> str:
+    """The audience of everyone registered who has not taken part in a round yet."""
+    return f"absent:{code}"
+
+
+def _audience(accounts: Any, audience: str) -> Any:
+    kind, _, code = audience.partition(":")
+    took_part = sa_select(col(Attempt.participant_id)).where(col(Attempt.round_code) == code)
+    if kind == "round":
+        return accounts.where(col(Account.participant_id).in_(took_part))
+    if kind == "absent":
+        return accounts.where(col(Account.participant_id).not_in(took_part))
+    if audience != ALL:
+        raise ValueError(f"unknown audience {audience!r}")
+    return accounts
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,11 +54,12 @@ class BroadcastStatus:
 
 @dataclass(frozen=True, slots=True)
 class Recipient:
-    """One account still to be messaged."""
+    """One account still to be messaged; `text` is their own message, if they have one."""
 
     id: int
     channel: str
     channel_user_id: str
+    text: str | None = None
 
 
 class Broadcasts:
@@ -51,33 +76,69 @@ class Broadcasts:
             )
             return int((await s.exec(stmt)).one())
 
-    async def create(self, text: str, *, actor: str, now: datetime) -> tuple[int, int]:
-        """Record a broadcast and its recipients; returns (id, recipients)."""
+    async def create(
+        self,
+        text: str,
+        *,
+        actor: str,
+        now: datetime,
+        key: str | None = None,
+        audience: str = ALL,
+        personal: dict[int, str] | None = None,
+    ) -> tuple[int, int]:
+        """Record a broadcast and its recipients; returns (id, recipients).
+
+        `audience` is ALL, `in_round(code)` (who took part in a round) or `absent(code)` (who
+        registered but has not taken part). With `personal` ({participant id: text}) only those
+        participants get it, each their own text. With a `key`, a second call returns the
+        broadcast the first one made: scheduled jobs can run twice and announce once.
+        """
         async with self.db.session() as s:
-            row = Broadcast(text=text, actor=actor, created_at=now, status=SENDING)
+            if key is not None:
+                found = (await s.exec(select(Broadcast).where(Broadcast.key == key))).first()
+                if found is not None and found.id is not None:
+                    return found.id, await self._count(s, found.id)
+            row = Broadcast(
+                text=text,
+                actor=actor,
+                created_at=now,
+                status=SENDING,
+                key=key,
+                audience="personal" if personal is not None else audience,
+            )
             s.add(row)
             await s.flush()
             assert row.id is not None
-            source = sa_select(
+            accounts = sa_select(
                 literal(row.id),
                 col(Account.id),
                 col(Account.channel),
                 col(Account.channel_user_id),
                 literal(PENDING),
             ).where(col(Account.blocked_at).is_(None))
-            await s.exec(
-                insert(BroadcastRecipient).from_select(
-                    ["broadcast_id", "account_id", "channel", "channel_user_id", "status"], source
-                )
-            )
-            count = (
+            columns = ["broadcast_id", "account_id", "channel", "channel_user_id", "status"]
+            if personal is not None:
+                for participant_id, own_text in personal.items():
+                    mine = accounts.where(col(Account.participant_id) == participant_id)
+                    await s.exec(
+                        insert(BroadcastRecipient).from_select(
+                            [*columns, "text"], mine.add_columns(literal(own_text))
+                        )
+                    )
+            else:
                 await s.exec(
-                    select(func.count())
-                    .select_from(BroadcastRecipient)
-                    .where(BroadcastRecipient.broadcast_id == row.id)
+                    insert(BroadcastRecipient).from_select(columns, _audience(accounts, audience))
                 )
-            ).one()
-            return row.id, int(count)
+            return row.id, await self._count(s, row.id)
+
+    @staticmethod
+    async def _count(s: Any, broadcast_id: int) -> int:
+        stmt = (
+            select(func.count())
+            .select_from(BroadcastRecipient)
+            .where(BroadcastRecipient.broadcast_id == broadcast_id)
+        )
+        return int((await s.exec(stmt)).one())
 
     async def sending(self) -> list[Broadcast]:
         """Broadcasts not finished yet, oldest first."""
@@ -98,7 +159,7 @@ class Broadcasts:
                 .limit(limit)
             )
             return [
-                Recipient(r.id, r.channel, r.channel_user_id)
+                Recipient(r.id, r.channel, r.channel_user_id, r.text)
                 for r in await s.exec(stmt)
                 if r.id is not None
             ]
