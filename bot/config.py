@@ -40,6 +40,16 @@ class Settings(BaseSettings):
     telegram_webhook_path: str = "/telegram/webhook"
     telegram_webhook_secret: SecretStr | None = None
     telegram_broadcast_rate: float = Field(default=25.0, gt=0, le=30)
+
+    zalo_bot_token: SecretStr | None = None
+    zalo_mode: Literal["polling", "webhook"] = "polling"
+    zalo_api_base: str = "https://bot-api.zaloplatforms.com"
+    zalo_webhook_url: str = ""
+    zalo_webhook_path: str = "/zalo/webhook"
+    zalo_webhook_secret: SecretStr | None = None
+    # The Zalo Bot Platform publishes no sending limit; see .env.example for why 5.
+    zalo_broadcast_rate: float = Field(default=5.0, gt=0, le=30)
+
     webhook_host: str = "0.0.0.0"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
 
@@ -59,7 +69,13 @@ class Settings(BaseSettings):
             return [int(part) for part in value.replace(";", ",").split(",") if part.strip()]
         return value
 
-    @field_validator("telegram_bot_token", "telegram_webhook_secret", mode="before")
+    @field_validator(
+        "telegram_bot_token",
+        "telegram_webhook_secret",
+        "zalo_bot_token",
+        "zalo_webhook_secret",
+        mode="before",
+    )
     @classmethod
     def _empty_secret(cls, value: object) -> object:
         return value or None
