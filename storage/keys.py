@@ -15,6 +15,9 @@ ACCOUNT_TTL = timedelta(days=1)
 # attempt whose SQL write failed is made persistent instead.
 ATTEMPT_GRACE = timedelta(days=1)
 UPLOAD_TTL = timedelta(hours=1)
+# Channels without buttons (Zalo) remember the options they last listed, to map a typed
+# "B" or "2" back to a button; a day covers any pause inside one conversation.
+BUTTONS_TTL = timedelta(days=1)
 
 
 class Keys:
@@ -56,6 +59,10 @@ class Keys:
     def upload(self, user_key: str) -> str:
         """A file an organiser uploaded, kept until they confirm or cancel."""
         return f"{self.prefix}:upload:{user_key}"
+
+    def buttons(self, user_key: str) -> str:
+        """The buttons last shown as text to a user of a channel without buttons."""
+        return f"{self.prefix}:btn:{user_key}"
 
     def pace(self, name: str) -> str:
         """The next free sending slot (ms) of a paced stream, shared by every process."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, cast
@@ -13,6 +14,7 @@ from redis.asyncio import Redis
 from storage.keys import (
     ACCOUNT_TTL,
     ATTEMPT_GRACE,
+    BUTTONS_TTL,
     CONVERSATION_TTL,
     UPDATE_TTL,
     UPLOAD_TTL,
@@ -290,6 +292,21 @@ class SessionStore:
     async def pace(self, name: str, interval_ms: int, now_ms: int) -> int:
         """Take the next sending slot of a paced stream; returns the milliseconds to wait."""
         return int(await self._pace(keys=[self.keys.pace(name)], args=[interval_ms, now_ms]))
+
+    async def save_buttons(self, user_key: str, buttons: list[tuple[str, str]]) -> None:
+        """Remember the (label, token) pairs last shown as text; an empty list forgets them."""
+        key = self.keys.buttons(user_key)
+        if not buttons:
+            await self.redis.delete(key)
+            return
+        await self.redis.set(key, json.dumps(buttons, ensure_ascii=False), ex=BUTTONS_TTL)
+
+    async def buttons(self, user_key: str) -> list[tuple[str, str]]:
+        """The (label, token) pairs last shown as text to a user, oldest first ([] if none)."""
+        raw = await self.redis.get(self.keys.buttons(user_key))
+        if not raw:
+            return []
+        return [(str(label), str(token)) for label, token in json.loads(raw)]
 
     async def put_upload(self, user_key: str, filename: str, data: bytes) -> None:
         """Keep an uploaded file until its sender confirms it."""
