@@ -1,0 +1,36 @@
+"""A local fake Zalo Bot Platform API server for tests, with simulated users.
+
+async with FakeZalo() as zl:
+    an = zl.user("a1b2c3", "Nguyễn Văn An")
+    an.send_text("/start")                      # queued for getUpdates (or the webhook)
+    await zl.wait_for_text("a1b2c3", "Xin chào") # the bot's reply, as the user reads it
+    zl.assert_no_violations()
+"""
+
+from tests.fake_zalo.models import ApiCall, SentMessage, WebhookDelivery
+from tests.fake_zalo.server import (
+    EVENT_IMAGE,
+    EVENT_STICKER,
+    EVENT_TEXT,
+    EVENT_UNSUPPORTED,
+    MAX_TEXT,
+    SECRET_HEADER,
+    ApiError,
+    FakeZalo,
+    FakeZaloUser,
+)
+
+__all__ = [
+    "EVENT_IMAGE",
+    "EVENT_STICKER",
+    "EVENT_TEXT",
+    "EVENT_UNSUPPORTED",
+    "MAX_TEXT",
+    "SECRET_HEADER",
+    "ApiCall",
+    "ApiError",
+    "FakeZalo",
+    "FakeZaloUser",
+    "SentMessage",
+    "WebhookDelivery",
+]
