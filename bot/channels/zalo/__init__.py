@@ -1,0 +1,1 @@
+"""The Zalo Bot Platform channel: text only, answers typed as A/B/C/D."""
