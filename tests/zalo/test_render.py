@@ -1,0 +1,187 @@
+"""Zalo text in and out: typed answers, numbers and commands map to events; replies to text."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.channels.zalo.render import (
+    MAX_TEXT,
+    Hint,
+    command_of,
+    event_of_text,
+    hint_text,
+    render,
+    split_text,
+)
+from handlers.events import Button, Choice, Command, Message, Notice, Text, User
+from handlers.quiz import answer_token
+from handlers.texts import Raw, Texts
+
+TEXTS = Texts("vi")
+USER = User("zalo", "z1", "An")
+CODE = "abcdefghij"
+ANSWERS = [(letter, answer_token(CODE, 3, i)) for i, letter in enumerate("ABCD")]
+MENU = [("📝 Đăng ký", "m:reg"), ("❓ Hướng dẫn", "m:help"), ("✅ Đồng ý", "r:yes")]
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["B", "b", "2", "đáp án b", " B ", "Đáp án: B", "dap an b", "b.", "(b)", "Chọn B", "B)"],
+)
+def test_every_usual_way_of_typing_b_sends_the_tap_on_b(typed: str) -> None:
+    assert event_of_text(USER, typed, ANSWERS) == Choice(USER, ANSWERS[1][1])
+
+
+@pytest.mark.parametrize(("typed", "index"), [("a", 0), ("C", 2), ("4", 3), ("Đáp án: D", 3)])
+def test_each_letter_and_number_picks_its_own_option(typed: str, index: int) -> None:
+    assert event_of_text(USER, typed, ANSWERS) == Choice(USER, ANSWERS[index][1])
+
+
+@pytest.mark.parametrize("typed", ["E", "5", "0", "hello", "tôi chọn", "AB", "1500", "đáp án"])
+def test_anything_else_while_a_question_shows_is_a_hint(typed: str) -> None:
+    event = event_of_text(USER, typed, ANSWERS)
+    assert isinstance(event, Hint)
+    assert hint_text(TEXTS, event) == (
+        "Mình chưa hiểu câu trả lời này. Bạn gõ A, B, C hoặc D để chọn đáp án cho câu hỏi "
+        "đang hiện."
+    )
+
+
+@pytest.mark.parametrize(
+    ("typed", "name"),
+    [
+        ("thi", "thi"),
+        ("/thi", "thi"),
+        ("Thi", "thi"),
+        ("điểm", "diem"),
+        ("diem", "diem"),
+        ("/điểm", "diem"),
+        ("thể lệ", "thele"),
+        ("the le", "thele"),
+        ("/thele", "thele"),
+        ("lịch thi", "lichthi"),
+        ("lich thi", "lichthi"),
+        ("đăng ký", "dangky"),
+        ("dang ky", "dangky"),
+        ("Đăng kí", "dangky"),
+        ("hướng dẫn", "huongdan"),
+        ("huong dan", "huongdan"),
+        ("bắt đầu", "batdau"),
+        ("start", "start"),
+        ("/start", "start"),
+        ("huỷ", "huy"),
+        ("hủy", "huy"),
+    ],
+)
+def test_commands_work_with_or_without_slash_and_diacritics(typed: str, name: str) -> None:
+    assert command_of(typed) == (name, "")
+    # ...even while a question waits for an answer
+    assert event_of_text(USER, typed, ANSWERS) == Command(USER, name, "")
+
+
+def test_a_slash_command_keeps_its_arguments_and_unknown_ones_reach_the_engine() -> None:
+    assert command_of("/start qr-xa-ninh-hai") == ("start", "qr-xa-ninh-hai")
+    assert command_of("/khongco") == ("khongco", "")
+    assert command_of("thi thử") is None  # free text, not a command
+
+
+def test_numbers_and_labels_pick_buttons_of_other_menus() -> None:
+    assert event_of_text(USER, "2", MENU) == Choice(USER, "m:help")
+    assert event_of_text(USER, "3.", MENU) == Choice(USER, "r:yes")
+    assert event_of_text(USER, "đồng ý", MENU) == Choice(USER, "r:yes")
+    assert event_of_text(USER, "Dong y", MENU) == Choice(USER, "r:yes")
+
+
+@pytest.mark.parametrize("typed", ["Nguyễn Thị Hoa", "1990", "4", "Sở Thông tin"])
+def test_other_text_goes_to_the_engine_as_typed(typed: str) -> None:
+    assert event_of_text(USER, typed, MENU) == Text(USER, typed)
+    assert event_of_text(USER, typed, []) == Text(USER, typed)
+
+
+def _question() -> Message:
+    text = TEXTS(
+        "quiz.question",
+        n=4,
+        total=10,
+        left="9:12",
+        text="Chuyển đổi số là gì?",
+        options=Raw("<b>A.</b> Một\n<b>B.</b> Hai\n<b>C.</b> Ba\n<b>D.</b> Bốn"),
+    )
+    return Message(text, buttons=(tuple(Button(label, token) for label, token in ANSWERS),))
+
+
+def test_a_question_lists_its_options_once_and_says_how_to_answer() -> None:
+    out = render(TEXTS, [_question()])
+    assert out.texts == [
+        "Câu 4/10 · ⏱ còn 9:12\n\nChuyển đổi số là gì?\n\nA. Một\nB. Hai\nC. Ba\nD. Bốn"
+        "\n\nTrả lời bằng cách gõ A, B, C hoặc D."
+    ]
+    assert out.buttons == ANSWERS
+
+
+def test_other_buttons_become_a_numbered_list() -> None:
+    menu = Message(
+        "Chọn một mục:",
+        buttons=((Button("📝 Đăng ký", "m:reg"),), (Button("❓ Hướng dẫn", "m:help"),)),
+    )
+    out = render(TEXTS, [menu])
+    assert out.texts == ["Chọn một mục:\n\n1. 📝 Đăng ký\n2. ❓ Hướng dẫn\nGõ số để chọn."]
+    assert out.buttons == [("📝 Đăng ký", "m:reg"), ("❓ Hướng dẫn", "m:help")]
+
+
+def test_the_phone_step_asks_to_type_the_phone() -> None:
+    out = render(TEXTS, [Message(TEXTS("register.ask_phone"), ask_contact=True)])
+    assert out.texts[0].endswith("Trên Zalo, bạn gõ số điện thoại của mình, ví dụ: 0912345678.")
+    assert out.buttons == []
+
+
+def test_an_answer_echo_is_skipped_after_a_typed_answer_and_the_notice_leads_the_next() -> None:
+    replies = [
+        Notice("Đã ghi nhận"),
+        Message("Câu 3/10 … Bạn đã chọn: B", replace="x"),
+        _question(),
+    ]
+    out = render(TEXTS, replies, skip_replacements=True)
+    assert len(out.texts) == 1
+    assert out.texts[0].startswith("Đã ghi nhận\n\nCâu 4/10")
+    assert out.buttons == ANSWERS
+
+
+def test_a_replacement_is_otherwise_a_new_message_that_keeps_the_buttons() -> None:
+    out = render(TEXTS, [Message("Đã sửa", replace="x")])
+    assert out.texts == ["Đã sửa"]
+    assert out.buttons is None  # nothing new listed: what was listed stays
+
+
+def test_a_notice_alone_is_a_short_message() -> None:
+    out = render(TEXTS, [Notice("Câu này bạn đã trả lời rồi.")])
+    assert out.texts == ["Câu này bạn đã trả lời rồi."]
+    assert out.buttons is None
+
+
+def test_markup_is_removed() -> None:
+    assert render(TEXTS, [Message("<b>Kết quả</b> &amp; <i>thứ hạng</i>")]).texts == [
+        "Kết quả & thứ hạng"
+    ]
+
+
+def test_long_texts_split_at_line_ends_within_2000_characters() -> None:
+    lines = [f"{i:04d} " + "x" * 95 for i in range(60)]  # 60 lines of 100 characters
+    pieces = split_text("\n".join(lines))
+    assert all(1 <= len(p) <= MAX_TEXT for p in pieces)
+    assert len(pieces) == 4
+    assert "\n".join(pieces).split("\n") == lines  # nothing lost, no line cut
+
+
+def test_a_single_line_over_the_limit_is_cut_at_spaces() -> None:
+    words = " ".join(["chuyển"] * 700)  # 4899 characters, no line break
+    pieces = split_text(words)
+    assert all(len(p) <= MAX_TEXT for p in pieces)
+    assert " ".join(pieces) == words
+    assert split_text("\n\n") == []
+
+
+def test_a_long_message_renders_as_several_within_the_limit() -> None:
+    out = render(TEXTS, [Message("\n".join(["Dòng " + "y" * 300] * 20))])
+    assert len(out.texts) == 4
+    assert all(len(t) <= MAX_TEXT for t in out.texts)
