@@ -12,7 +12,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 
-from bot.channels.base import Channel, RecipientBlockedError
+from bot.channels.base import Channel, RecipientBlockedError, RetryLaterError
 from handlers.context import Services
 from handlers.events import Message
 from storage.repos.broadcasts import BLOCKED, FAILED, SENT
@@ -49,6 +49,18 @@ class Broadcaster:
         if wait_ms > 0:
             await self.sleep(wait_ms / 1000)
 
+    async def _send(self, channel: Channel, name: str, user_id: str, message: Message) -> None:
+        """Send one message in this channel's turn; a 429 pauses the stream, then retries."""
+        for _ in range(5):
+            await self._wait_turn(name)
+            try:
+                await channel.send_to(user_id, [message])
+                return
+            except RetryLaterError as exc:
+                log.warning("%s asks to slow down: pausing %s s", name, exc.seconds)
+                await self.sleep(exc.seconds)
+        raise RuntimeError(f"{name} kept refusing with 429")
+
     async def run_once(self) -> int:
         """Send what is pending now; returns how many messages were sent."""
         sent = 0
@@ -65,13 +77,13 @@ class Broadcaster:
                     if channel is None:
                         await repo.mark(r.id, FAILED, self.svc.clock.now(), "channel not running")
                         continue
-                    await self._wait_turn(r.channel)
+                    own = Message(r.text) if r.text is not None else message
                     try:
-                        own = Message(r.text) if r.text is not None else message
-                        await channel.send_to(r.channel_user_id, [own])
+                        await self._send(channel, r.channel, r.channel_user_id, own)
                     except RecipientBlockedError:
                         await repo.mark(r.id, BLOCKED, self.svc.clock.now())
                         await repo.mark_blocked(r.channel, r.channel_user_id, self.svc.clock.now())
+                        await self.svc.store.mark_blocked(f"{r.channel}:{r.channel_user_id}")
                         continue
                     except Exception as exc:  # one recipient failing must not stop the rest
                         log.warning("broadcast %s: recipient %s failed: %s", b.id, r.id, exc)

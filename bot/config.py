@@ -56,13 +56,14 @@ class Settings(BaseSettings):
     flood_limit: int = Field(default=30, ge=1)
     flood_window: int = Field(default=10, ge=1)
     sweep_seconds: float = Field(default=30.0, gt=0)
+    reminder_days: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [3, 1])
 
     @field_validator("database_url")
     @classmethod
     def _driver(cls, value: str) -> str:
         return _async_url(value)
 
-    @field_validator("telegram_admin_ids", mode="before")
+    @field_validator("telegram_admin_ids", "reminder_days", mode="before")
     @classmethod
     def _id_list(cls, value: object) -> object:
         if isinstance(value, str):

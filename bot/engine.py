@@ -76,6 +76,9 @@ class Engine:
 
     async def _route(self, event: Event) -> list[Reply]:
         svc, user = self.svc, event.user
+        if not isinstance(event, Choice) and await svc.store.unmark_blocked(user.key):
+            # Someone who had blocked the bot writes again: they can be reached again.
+            await svc.broadcasts.unblock(user.channel, user.id)
         if isinstance(event, Command):
             return await self._command(user, COMMANDS.get(command_name(event.name), ""), event.args)
         if isinstance(event, Choice):

@@ -18,7 +18,8 @@ from bot.app import App
 from bot.broadcast import Broadcaster
 from bot.channels.base import Channel, RecipientBlockedError
 from bot.channels.telegram.channel import TelegramChannel, make_bot
-from handlers.rounds import reconcile
+from bot.scheduler import ContestJobs, LeaderLock, Scheduler
+from handlers.events import Reply
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ class Runtime:
         self.telegram: TelegramChannel | None = None
         self.tasks: list[asyncio.Task[None]] = []
 
-    async def deliver(self, user_key: str, replies: list[object]) -> None:
+    async def deliver(self, user_key: str, replies: list[Reply]) -> None:
         """Send replies owed to a user (for example a result after the sweep)."""
         channel_name, _, user_id = user_key.partition(":")
         channel = self.channels.get(channel_name)
@@ -43,21 +44,9 @@ class Runtime:
             log.warning("no running channel %s for owed replies", channel_name)
             return
         try:
-            await channel.send_to(user_id, replies)  # type: ignore[arg-type]
+            await channel.send_to(user_id, replies)
         except RecipientBlockedError:
             log.info("a %s user blocked the bot; owed replies dropped", channel_name)
-
-    async def _every(
-        self, seconds: float, job: Callable[[], Awaitable[None]], name: str, stop: asyncio.Event
-    ) -> None:
-        """Run `job` every `seconds` until `stop` is set; a pass in progress is finished."""
-        while not stop.is_set():
-            try:
-                await job()
-            except Exception:
-                log.exception("%s failed; trying again in %s s", name, seconds)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), seconds)
 
     async def _sweep(self) -> None:
         for user_key, replies in await self.app.engine.sweep():
@@ -76,7 +65,6 @@ class Runtime:
         for sig in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(sig, stop.set)
-        await reconcile(self.app.svc)
         in_flight = InFlight()
         stop_receiving: list[Callable[[], Awaitable[None]]] = []
         cleanups: list[Callable[[], Awaitable[None]]] = []
@@ -92,12 +80,10 @@ class Runtime:
                 rates={"telegram": settings.telegram_broadcast_rate},
                 stop=stop,
             )
-            background = [
-                asyncio.create_task(
-                    self._every(settings.sweep_seconds, self._sweep, "sweep", stop)
-                ),
-                asyncio.create_task(broadcaster.run_forever()),
-            ]
+            scheduler = self._scheduler()
+            scheduler.start()
+            cleanups.insert(0, scheduler.shutdown)
+            background = [asyncio.create_task(broadcaster.run_forever())]
             log.info("running channels: %s", ", ".join(self.channels))
             await stop.wait()
             log.info("stopping")
@@ -105,6 +91,24 @@ class Runtime:
         finally:
             for cleanup in cleanups:
                 await cleanup()
+
+    def _scheduler(self) -> Scheduler:
+        """Rounds on time, reminders, the sweep and the winners, run by one process at a time."""
+        settings = self.app.settings
+        jobs = ContestJobs(self.app.svc, organisers=self._to_organisers)
+        lock = LeaderLock(self.app.store.redis, self.app.store.keys.leader)
+        return Scheduler(
+            jobs,
+            lock,
+            reminders=settings.reminder_days,
+            sweep=self._sweep,
+            sweep_seconds=settings.sweep_seconds,
+        )
+
+    async def _to_organisers(self, replies: list[Reply]) -> None:
+        """Files for the organisers (a closed round's results) go to every admin account."""
+        for key in sorted(self.app.svc.admins):
+            await self.deliver(key, list(replies))
 
     async def _start_telegram(
         self, in_flight: InFlight, cleanups: list[Callable[[], Awaitable[None]]]

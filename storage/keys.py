@@ -68,6 +68,16 @@ class Keys:
         """The next free sending slot (ms) of a paced stream, shared by every process."""
         return f"{self.prefix}:pace:{name}"
 
+    @property
+    def blocked(self) -> str:
+        """Set of accounts (user keys) that blocked the bot, so a message from one unblocks it."""
+        return f"{self.prefix}:blocked"
+
+    @property
+    def leader(self) -> str:
+        """The scheduler's leader lock: which process runs the contest's jobs."""
+        return f"{self.prefix}:leader"
+
     def pattern(self) -> str:
         """Every key of this prefix (for cleaning up a test run)."""
         return f"{self.prefix}:*"

@@ -11,6 +11,14 @@ class RecipientBlockedError(Exception):
     """The user blocked the bot or can no longer be messaged."""
 
 
+class RetryLaterError(Exception):
+    """The platform asked to slow down (HTTP 429) and the channel's own retries ran out."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"retry after {seconds} s")
+        self.seconds = seconds
+
+
 class Channel(Protocol):
     """A platform the bot talks on."""
 

@@ -22,6 +22,12 @@ class Audit:
         async with self.db.session() as s:
             s.add(AuditEntry(at=at, actor=actor, action=action, detail=detail))
 
+    async def has(self, action: str) -> bool:
+        """Whether an action was ever recorded (marks one-off deliveries as done)."""
+        async with self.db.session() as s:
+            stmt = select(AuditEntry.id).where(AuditEntry.action == action).limit(1)
+            return (await s.exec(stmt)).first() is not None
+
     async def recent(self, limit: int = 50) -> list[AuditEntry]:
         """The latest actions, newest first."""
         async with self.db.session() as s:

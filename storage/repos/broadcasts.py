@@ -184,6 +184,17 @@ class Broadcasts:
                 .values(blocked_at=now)
             )
 
+    async def unblock(self, channel: str, channel_user_id: str) -> None:
+        """The account writes to the bot again: include it in broadcasts again."""
+        async with self.db.session() as s:
+            await s.exec(
+                update(Account)
+                .where(
+                    col(Account.channel) == channel, col(Account.channel_user_id) == channel_user_id
+                )
+                .values(blocked_at=None)
+            )
+
     async def finish(self, broadcast_id: int, now: datetime) -> None:
         """Mark a broadcast done."""
         async with self.db.session() as s:

@@ -33,7 +33,7 @@ from aiogram.types import (
     Message as TgMessage,
 )
 
-from bot.channels.base import RecipientBlockedError
+from bot.channels.base import RecipientBlockedError, RetryLaterError
 from bot.channels.telegram.convert import (
     CHANNEL,
     event_of_callback,
@@ -265,6 +265,8 @@ class TelegramChannel:
             await self.deliver(int(user_id), replies)
         except TelegramForbiddenError as exc:
             raise RecipientBlockedError(str(exc)) from exc
+        except TelegramRetryAfter as exc:
+            raise RetryLaterError(exc.retry_after) from exc
 
 
 def _chat_of(update: Update | None) -> int | None:

@@ -1,0 +1,84 @@
+"""With several processes sharing Redis, one runs the jobs; another takes over when it stops."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.app import App
+from bot.clock import ManualClock
+from bot.scheduler import ContestJobs, LeaderLock, Scheduler
+from storage.session import SessionStore
+from tests.conftest import vn
+from tests.support.servers import redis_prefix
+
+pytestmark = pytest.mark.redis
+
+
+async def test_one_process_leads_and_another_takes_over_when_it_stops(
+    app: App, clock: ManualClock, jobs: ContestJobs
+) -> None:
+    async with redis_prefix() as (redis, prefix):
+        key = f"{prefix}:leader"
+        first = Scheduler(jobs, LeaderLock(redis, key, ttl_ms=60_000, owner="first"))
+        second = Scheduler(jobs, LeaderLock(redis, key, ttl_ms=60_000, owner="second"))
+        await first.keep_leadership()
+        await second.keep_leadership()
+        assert (first.leader, second.leader) == (True, False)
+        assert await redis.get(key) == "first"
+        assert 0 < await redis.pttl(key) <= 60_000
+
+        # The leader dies: nobody renews, so its lock runs out (expiry, without waiting here).
+        await redis.delete(key)
+        clock.set(vn(2023, 4, 1, 0, 5))  # Q1 closed and Q2 opened while nobody led
+        await second.keep_leadership()
+        assert second.leader
+        q2 = await app.svc.rounds.get("2023-Q2")
+        assert q2 is not None
+        assert q2.status == "open"  # the new leader caught up at once
+
+        await first.keep_leadership()
+        assert not first.leader  # it came back, but the lock is held
+
+
+async def test_a_job_runs_only_in_the_leading_process(
+    app: App, clock: ManualClock, jobs: ContestJobs
+) -> None:
+    async with redis_prefix() as (redis, prefix):
+        key = f"{prefix}:leader"
+        leader = Scheduler(jobs, LeaderLock(redis, key, owner="a"))
+        other = Scheduler(jobs, LeaderLock(redis, key, owner="b"))
+        await leader.keep_leadership()
+        clock.set(vn(2023, 3, 31, 0, 0))
+        close_q1 = next(j for j in other.planned() if j.id == "close:2023-Q1")
+        await other.run(close_q1)
+        q1 = await app.svc.rounds.get("2023-Q1")
+        assert q1 is not None
+        assert q1.status == "open"
+        await leader.run(close_q1)
+        q1 = await app.svc.rounds.get("2023-Q1")
+        assert q1 is not None
+        assert q1.status == "closed"
+
+
+async def test_stopping_hands_the_lock_over_at_once(jobs: ContestJobs) -> None:
+    async with redis_prefix() as (redis, prefix):
+        key = f"{prefix}:leader"
+        first = Scheduler(jobs, LeaderLock(redis, key, owner="a"))
+        await first.keep_leadership()
+        await first.shutdown()
+        assert await redis.get(key) is None
+        assert await LeaderLock(redis, key, owner="b").claim()
+
+
+async def test_jobs_are_scheduled_at_their_instants(app: App, jobs: ContestJobs) -> None:
+    store: SessionStore = app.store
+    scheduler = Scheduler(jobs, LeaderLock(store.redis, "test:leader"))
+    scheduler.start()
+    try:
+        planned = {j.id: j.at for j in scheduler.planned() if j.at > app.svc.clock.now()}
+        scheduled = {j.id: j.next_run_time for j in scheduler.aps.get_jobs() if ":" in j.id}
+        assert scheduled == planned
+        assert "close:2023-Q1" in scheduled
+        assert "open:2023-Q1" not in scheduled  # already past: reconcile's business
+    finally:
+        await scheduler.shutdown()
