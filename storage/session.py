@@ -326,3 +326,11 @@ class SessionStore:
         if not found:
             return None
         return found["name"], base64.b64decode(found["data"])
+
+    async def mark_blocked(self, user_key: str) -> None:
+        """Remember that this account blocked the bot."""
+        await self.redis.sadd(self.keys.blocked, user_key)
+
+    async def unmark_blocked(self, user_key: str) -> bool:
+        """Forget that this account blocked the bot; True when it had."""
+        return bool(await self.redis.srem(self.keys.blocked, user_key))
