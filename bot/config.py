@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     telegram_webhook_url: str = ""
     telegram_webhook_path: str = "/telegram/webhook"
     telegram_webhook_secret: SecretStr | None = None
+    telegram_announce_chat: str = ""
     telegram_broadcast_rate: float = Field(default=25.0, gt=0, le=30)
 
     zalo_bot_token: SecretStr | None = None

@@ -95,7 +95,11 @@ class Runtime:
     def _scheduler(self) -> Scheduler:
         """Rounds on time, reminders, the sweep and the winners, run by one process at a time."""
         settings = self.app.settings
-        jobs = ContestJobs(self.app.svc, organisers=self._to_organisers)
+        jobs = ContestJobs(
+            self.app.svc,
+            organisers=self._to_organisers,
+            announcements=self._to_announcement_chat if settings.telegram_announce_chat else None,
+        )
         lock = LeaderLock(self.app.store.redis, self.app.store.keys.leader)
         return Scheduler(
             jobs,
@@ -109,6 +113,12 @@ class Runtime:
         """Files for the organisers (a closed round's results) go to every admin account."""
         for key in sorted(self.app.svc.admins):
             await self.deliver(key, list(replies))
+
+    async def _to_announcement_chat(self, replies: list[Reply]) -> None:
+        """Announcements also go to a public chat or channel, when one is configured."""
+        chat = self.app.settings.telegram_announce_chat
+        if self.telegram is not None and chat:
+            await self.telegram.send_to(chat, replies)
 
     async def _start_telegram(
         self, in_flight: InFlight, cleanups: list[Callable[[], Awaitable[None]]]

@@ -23,7 +23,7 @@ from redis.asyncio import Redis
 
 from handlers.contest import ContestConfig
 from handlers.context import Services
-from handlers.events import Document, Reply
+from handlers.events import Document, Message, Reply
 from handlers.formatting import date_vn, datetime_vn, mask_name, number_vn
 from handlers.reports import results_workbook
 from handlers.rounds import RoundResults, close_round, open_round
@@ -105,9 +105,16 @@ SendToOrganisers = Callable[[list[Reply]], Awaitable[None]]
 class ContestJobs:
     """The scheduled work, each job idempotent; announcements go through keyed broadcasts."""
 
-    def __init__(self, svc: Services, *, organisers: SendToOrganisers | None = None) -> None:
+    def __init__(
+        self,
+        svc: Services,
+        *,
+        organisers: SendToOrganisers | None = None,
+        announcements: SendToOrganisers | None = None,
+    ) -> None:
         self.svc = svc
         self.organisers = organisers
+        self.announcements = announcements
 
     async def open(self, code: str) -> None:
         """Open the round and announce it to everyone registered."""
@@ -128,6 +135,7 @@ class ContestJobs:
         await svc.broadcasts.create(
             text, actor="scheduler", now=svc.clock.now(), key=f"open:{code}"
         )
+        await self._announce(f"open:{code}", text)
 
     async def remind(self, code: str, days_left: int) -> None:
         """Remind those registered who have not taken part in the round yet."""
@@ -195,7 +203,16 @@ class ContestJobs:
         await svc.broadcasts.create(
             summary, actor="scheduler", now=now, key=f"winners:{code}", audience=in_round(code)
         )
+        await self._announce(f"winners:{code}", summary)
         await self._results_to_organisers(code, results)
+
+    async def _announce(self, key: str, text: str) -> None:
+        """Post to the announcement chat, once per announcement."""
+        done = f"announced:{key}"
+        if self.announcements is None or await self.svc.audit.has(done):
+            return
+        await self.announcements([Message(text)])
+        await self.svc.audit.record(actor="scheduler", action=done, at=self.svc.clock.now())
 
     async def _results_to_organisers(self, code: str, results: RoundResults) -> None:
         svc = self.svc

@@ -24,8 +24,9 @@ async def test_a_broadcast_interrupted_at_a_random_point_resumes_with_everyone_o
         with pytest.raises(Crash):
             await broadcaster.run_once()
     channel.crash_after = None
-    restarted = Broadcaster(app.svc, {"telegram": channel}, rates={"telegram": 25},
-                            sleep=broadcaster.sleep)
+    restarted = Broadcaster(
+        app.svc, {"telegram": channel}, rates={"telegram": 25}, sleep=broadcaster.sleep
+    )
     await restarted.run_once()
     assert channel.per_user() == {str(i): 1 for i in range(1, 31)}
     [status] = await app.svc.broadcasts.recent(1)

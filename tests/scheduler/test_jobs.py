@@ -8,6 +8,7 @@ from bot.app import App
 from bot.broadcast import Broadcaster
 from bot.clock import ManualClock
 from bot.scheduler import ContestJobs
+from handlers.events import Reply
 from handlers.rounds import close_round
 from tests.conftest import vn
 from tests.scheduler.conftest import people
@@ -16,7 +17,10 @@ from tests.support.client import Person
 
 
 async def test_opening_announces_to_everyone_registered_once(
-    app: App, clock: ManualClock, jobs: ContestJobs, broadcaster: Broadcaster,
+    app: App,
+    clock: ManualClock,
+    jobs: ContestJobs,
+    broadcaster: Broadcaster,
     channel: RecordingChannel,
 ) -> None:
     await close_round(app.svc, "2023-Q1", actor="test")
@@ -36,10 +40,13 @@ async def test_opening_announces_to_everyone_registered_once(
 
 
 async def test_reminders_go_only_to_those_who_have_not_taken_part(
-    app: App, clock: ManualClock, jobs: ContestJobs, broadcaster: Broadcaster,
+    app: App,
+    clock: ManualClock,
+    jobs: ContestJobs,
+    broadcaster: Broadcaster,
     channel: RecordingChannel,
 ) -> None:
-    taker, idle = await people(app, 2)
+    taker, _idle = await people(app, 2)
     await taker.take_attempt(correct=5)
     clock.set(vn(2023, 3, 27, 23, 59, 59))
     await jobs.remind("2023-Q1", 3)
@@ -50,7 +57,10 @@ async def test_reminders_go_only_to_those_who_have_not_taken_part(
 
 
 async def test_closing_tells_each_winner_and_everyone_the_masked_list_once(
-    app: App, clock: ManualClock, jobs: ContestJobs, broadcaster: Broadcaster,
+    app: App,
+    clock: ManualClock,
+    jobs: ContestJobs,
+    broadcaster: Broadcaster,
     channel: RecordingChannel,
 ) -> None:
     first, second, third = await people(app, 3)
@@ -79,7 +89,10 @@ async def test_closing_tells_each_winner_and_everyone_the_masked_list_once(
 
 
 async def test_after_downtime_missed_openings_and_closings_run_once(
-    app: App, clock: ManualClock, jobs: ContestJobs, broadcaster: Broadcaster,
+    app: App,
+    clock: ManualClock,
+    jobs: ContestJobs,
+    broadcaster: Broadcaster,
     channel: RecordingChannel,
 ) -> None:
     (p,) = await people(app, 1)
@@ -100,3 +113,24 @@ async def test_after_downtime_missed_openings_and_closings_run_once(
     assert await jobs.reconcile() == []
     await broadcaster.run_once()
     assert len(channel.to("1")) == 3
+
+
+async def test_openings_and_winners_are_posted_to_the_announcement_chat_once(
+    app: App, clock: ManualClock, channel: RecordingChannel
+) -> None:
+    async def announce(replies: list[Reply]) -> None:
+        await channel.send_to("@kenh-cuoc-thi", replies)
+
+    jobs = ContestJobs(app.svc, announcements=announce)
+    (p,) = await people(app, 1)
+    await p.take_attempt(correct=8)
+    clock.set(vn(2023, 4, 1, 0, 0))
+    for _ in range(2):
+        await jobs.reconcile()
+        await jobs.close("2023-Q1")
+        await jobs.open("2023-Q2")
+    posts = channel.to("@kenh-cuoc-thi")
+    assert len(posts) == 2
+    assert "Kết quả Quý 1" in posts[0]
+    assert "Nguyễn V. N. T. H." in posts[0]
+    assert "Quý 2 của Cuộc thi" in posts[1]

@@ -217,7 +217,7 @@ class TelegramChannel:
     # ------------------------------------------------------------------ outgoing
 
     async def deliver(
-        self, chat_id: int, replies: list[Reply], *, after_typing: bool = False
+        self, chat_id: int | str, replies: list[Reply], *, after_typing: bool = False
     ) -> None:
         """Send the engine's replies to one chat, in order."""
         label = self.texts("register.share_contact")
@@ -233,7 +233,9 @@ class TelegramChannel:
             elif isinstance(reply, Notice):
                 await self.bot.send_message(chat_id, reply.text)
 
-    async def _message(self, chat_id: int, m: Message, label: str, after_typing: bool) -> None:
+    async def _message(
+        self, chat_id: int | str, m: Message, label: str, after_typing: bool
+    ) -> None:
         markup = reply_markup(m, contact_label=label, after_typing=after_typing)
         target = parse_ref(m.replace) if m.replace else None
         if target is not None and target[0] == chat_id and (markup is None or m.buttons):
@@ -262,7 +264,8 @@ class TelegramChannel:
     async def send_to(self, user_id: str, replies: list[Reply]) -> None:
         """Deliver replies owed to a user outside an update (sweep, announcements)."""
         try:
-            await self.deliver(int(user_id), replies)
+            chat: int | str = int(user_id) if user_id.lstrip("-").isdigit() else user_id
+            await self.deliver(chat, replies)
         except TelegramForbiddenError as exc:
             raise RecipientBlockedError(str(exc)) from exc
         except TelegramRetryAfter as exc:
