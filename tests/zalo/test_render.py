@@ -185,3 +185,8 @@ def test_a_long_message_renders_as_several_within_the_limit() -> None:
     out = render(TEXTS, [Message("\n".join(["Dòng " + "y" * 300] * 20))])
     assert len(out.texts) == 4
     assert all(len(t) <= MAX_TEXT for t in out.texts)
+
+
+def test_a_typed_choice_names_the_message_it_came_in() -> None:
+    assert event_of_text(USER, "b", ANSWERS, ref="m1") == Choice(USER, ANSWERS[1][1], "m1")
+    assert event_of_text(USER, "1", MENU, ref="m2") == Choice(USER, "m:reg", "m2")

@@ -125,24 +125,28 @@ def answer_index(text: str) -> int | None:
     return ord(answer) - ord("a")
 
 
-def event_of_text(user: User, text: str, shown: Shown) -> Event | Hint:
-    """The event typed text stands for, given the buttons last listed to this user."""
+def event_of_text(user: User, text: str, shown: Shown, ref: str | None = None) -> Event | Hint:
+    """The event typed text stands for, given the buttons last listed to this user.
+
+    `ref` names the message the text came in; a Choice carries it like a tap carries the
+    message of its button, so what the engine sends to replace that message is recognisable.
+    """
     command = command_of(text)
     if command is not None:
         return Command(user, *command)
     if is_answer_set(shown):
         index = answer_index(text)
         if index is not None and index < len(shown):
-            return Choice(user, shown[index][1])
+            return Choice(user, shown[index][1], ref)
         return Hint([label for label, _ in shown])
     if shown:
         number = _NUMBER.fullmatch(fold(text))
         if number is not None and 1 <= int(number["n"]) <= len(shown):
-            return Choice(user, shown[int(number["n"]) - 1][1])
+            return Choice(user, shown[int(number["n"]) - 1][1], ref)
         key = _label_key(text)
         for label, token in shown:
             if key and _label_key(label) == key:
-                return Choice(user, token)
+                return Choice(user, token, ref)
     return Text(user, text)
 
 

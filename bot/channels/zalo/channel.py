@@ -1,0 +1,320 @@
+"""The Zalo channel: updates from getUpdates or the webhook feed the engine; replies go back
+as text.
+
+Updates (documented shape, with or without the `{"ok": true, "result": ...}` wrapper some
+deliveries are seen without):
+`{"event_name": "message.text.received", "message": {"from": {"id", "display_name"},
+"chat": {"id", "chat_type"}, "text", "message_id", "date"}}`. Text becomes a Command, a Choice
+(a typed answer or menu number, mapped through the buttons last listed, see render.py) or
+Text; images, stickers, `message.unsupported.received` (a protected user's message, with no
+content) and any other event with a sender become Unsupported. Group chats and events with no
+sender are ignored.
+
+Each update is handled once: de-duplicated on its message_id (or, without one, on event,
+chat and date) in the session store, so a redelivery or a second replica changes nothing.
+One user's updates are handled in the order they arrive in this process; different users'
+run side by side. In a private chat the chat id is the user id, which is how replies owed
+outside an update (`send_to`) find the user.
+
+Zalo has no edit, no buttons and no contact sharing: see render.py for what a reply becomes.
+A 403 when sending is taken to mean the user blocked the bot (the docs list no error codes).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+
+from bot.channels.base import RecipientBlockedError
+from bot.channels.zalo.client import ZaloApiError, ZaloClient
+from bot.channels.zalo.render import (
+    Hint,
+    event_of_text,
+    hint_text,
+    is_answer_set,
+    render,
+)
+from bot.engine import Engine
+from handlers.events import Choice, Command, Document, Reply, Unsupported, User
+from handlers.texts import Texts, plain
+from storage.session import SessionStore
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "zalo"
+SECRET_HEADER = "X-Bot-Api-Secret-Token"
+EVENT_TEXT = "message.text.received"
+UNSUPPORTED_KINDS = {
+    "message.image.received": "photo",
+    "message.sticker.received": "sticker",
+    "message.unsupported.received": "unsupported",
+}
+POLL_SECONDS = 30
+MIN_SECRET, MAX_SECRET = 8, 256
+
+
+@dataclass
+class _UserLock:
+    """One user's updates are handled one at a time; `users` counts those holding or waiting."""
+
+    lock: asyncio.Lock
+    users: int = 0
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """What the channel needs of one update."""
+
+    user: User
+    chat_id: str
+    event_name: str
+    text: str | None
+    key: str  # de-duplication key
+
+
+def parse_update(update: dict[str, Any]) -> Incoming | None:
+    """The parts of an update the bot acts on; None for updates it ignores."""
+    if "event_name" not in update and isinstance(update.get("result"), dict):
+        update = update["result"]  # the documented webhook body wraps the update
+    message = update.get("message")
+    if not isinstance(message, dict):
+        return None
+    sender, chat = message.get("from"), message.get("chat")
+    if not isinstance(sender, dict) or not sender.get("id") or sender.get("is_bot"):
+        return None
+    chat = chat if isinstance(chat, dict) else {}
+    if str(chat.get("chat_type", "PRIVATE")).upper() != "PRIVATE":
+        return None
+    user_id = str(sender["id"])
+    name = str(sender.get("display_name") or sender.get("first_name") or sender.get("name") or "")
+    chat_id = str(chat.get("id") or user_id)
+    event_name = str(update.get("event_name") or "")
+    mid = message.get("message_id")
+    key = str(mid) if mid else f"{event_name}:{chat_id}:{message.get('date', '')}"
+    text = message.get("text")
+    return Incoming(
+        User(CHANNEL, user_id, name),
+        chat_id,
+        event_name,
+        text if isinstance(text, str) else None,
+        key,
+    )
+
+
+class ZaloChannel:
+    """Feeds Zalo updates to the engine and sends the replies back as text."""
+
+    name = CHANNEL
+
+    def __init__(
+        self,
+        client: ZaloClient,
+        engine: Engine,
+        store: SessionStore,
+        texts: Texts,
+        *,
+        flood_limit: int = 30,
+        flood_window: int = 10,
+        poll_seconds: int = POLL_SECONDS,
+        backoff: tuple[float, float] = (1.0, 60.0),
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.client = client
+        self.engine = engine
+        self.store = store
+        self.texts = texts
+        self.flood_limit = flood_limit
+        self.flood_window = flood_window
+        self.poll_seconds = poll_seconds
+        self.backoff = backoff
+        self.sleep = sleep
+        self.webhook_secret: str | None = None
+        self._stopping = asyncio.Event()
+        self._poller: asyncio.Task[None] | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._locks: dict[str, _UserLock] = {}
+
+    # ------------------------------------------------------------------ starting and stopping
+
+    async def check(self) -> str:
+        """Check the token with getMe; the bot's account name."""
+        try:
+            me = await self.client.get_me()
+        except ZaloApiError as exc:
+            raise RuntimeError(f"the Zalo Bot API refused ZALO_BOT_TOKEN ({exc})") from exc
+        return str(me.get("account_name") or me.get("id") or "?")
+
+    async def start_polling(self) -> None:
+        """Drop any webhook (the two modes exclude each other) and start asking for updates."""
+        await self.client.delete_webhook()
+        self._stopping.clear()
+        self._poller = asyncio.create_task(self.poll())
+
+    async def use_webhook(self, url: str, secret: str) -> None:
+        """Have Zalo POST updates to `url`; on_webhook must already be serving there."""
+        if not MIN_SECRET <= len(secret) <= MAX_SECRET:
+            raise RuntimeError(
+                f"ZALO_WEBHOOK_SECRET must be {MIN_SECRET}-{MAX_SECRET} characters long"
+            )
+        self.webhook_secret = secret
+        await self.client.set_webhook(url, secret)
+
+    async def stop(self, timeout: float = 10.0) -> bool:  # noqa: ASYNC109 - a deadline shared by several waits
+        """Take no more updates and let the ones being handled finish within `timeout`.
+
+        Stopping cancels a long poll in flight: Zalo has no offset to confirm updates, so an
+        update handed out at that very instant could be lost. False if work was left over.
+        """
+        self._stopping.set()
+        self.webhook_secret = None
+        poller, self._poller = self._poller, None
+        if poller is not None:
+            poller.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await poller
+        if not self._tasks:
+            return True
+        _, unfinished = await asyncio.wait(set(self._tasks), timeout=timeout)
+        if unfinished:
+            log.warning("stopping with %d Zalo updates still being handled", len(unfinished))
+        return not unfinished
+
+    # ------------------------------------------------------------------ incoming
+
+    async def poll(self) -> None:
+        """Ask for updates until stopped; failures back off exponentially."""
+        low, high = self.backoff
+        delay = low
+        while not self._stopping.is_set():
+            try:
+                updates = await self.client.get_updates(self.poll_seconds)
+            except Exception as exc:
+                log.warning("Zalo getUpdates failed (%s); trying again in %.0f s", exc, delay)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), delay)
+                delay = min(delay * 2, high)
+                continue
+            delay = low
+            for update in updates:
+                self._spawn(self.handle_update(update))
+
+    async def on_webhook(self, request: web.Request) -> web.Response:
+        """The webhook route: a request without the right secret is refused and ignored."""
+        expected = self.webhook_secret
+        given = request.headers.get(SECRET_HEADER, "")
+        if expected is None or not secrets.compare_digest(given.encode(), expected.encode()):
+            return web.json_response({"ok": False, "description": "Unauthorized"}, status=401)
+        try:
+            body = await request.json()
+        except ValueError:
+            return web.json_response({"ok": False, "description": "Bad Request"}, status=400)
+        if isinstance(body, dict):
+            self._spawn(self.handle_update(body))
+        return web.json_response({"ok": True})
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def handle_update(self, update: dict[str, Any]) -> None:
+        """Handle one update, once; a failure is logged and answered with an apology."""
+        incoming = parse_update(update)
+        if incoming is None:
+            log.info("Zalo %s update ignored", update.get("event_name") or "unnamed")
+            return
+        if not await self.store.first_delivery(CHANNEL, incoming.key):
+            log.info("Zalo message %s delivered again: ignored", incoming.key)
+            return
+        key = incoming.user.key
+        turn = self._locks.setdefault(key, _UserLock(asyncio.Lock()))
+        turn.users += 1
+        try:
+            async with turn.lock:
+                await self._handle(incoming)
+        except Exception:
+            log.exception("Zalo %s update failed", incoming.event_name)
+            try:
+                await self.client.send_message(incoming.chat_id, plain(self.texts("common.error")))
+            except Exception:  # the apology failing must not take the bot down
+                log.exception("could not send the apology to the Zalo user")
+        finally:
+            turn.users -= 1
+            if turn.users == 0:
+                del self._locks[key]
+
+    async def _handle(self, incoming: Incoming) -> None:
+        user = incoming.user
+        if incoming.event_name == EVENT_TEXT and incoming.text and incoming.text.strip():
+            shown = await self.store.buttons(user.key)
+            event = event_of_text(user, incoming.text, shown, ref=incoming.key)
+        else:
+            shown = []
+            event = Unsupported(user, UNSUPPORTED_KINDS.get(incoming.event_name, "unsupported"))
+        if await self._flooding(incoming.chat_id, user):
+            return
+        if isinstance(event, Hint):
+            await self.client.send_message(incoming.chat_id, hint_text(self.texts, event))
+            return
+        replies = await self.engine.handle(event)
+        question = is_answer_set(shown)
+        await self.deliver(
+            incoming.chat_id,
+            user.key,
+            replies,
+            skip_replacements=isinstance(event, Choice) and question,
+            # Neither a sticker nor a command ends an attempt: the question stays answerable.
+            keep_buttons=isinstance(event, Unsupported)
+            or (isinstance(event, Command) and question),
+        )
+
+    async def _flooding(self, chat_id: str, user: User) -> bool:
+        """True when this user sends faster than the limit; the first excess gets a message."""
+        count = await self.store.hit_rate(user.key, self.flood_window)
+        if count <= self.flood_limit:
+            return False
+        if count == self.flood_limit + 1:
+            await self.client.send_message(chat_id, plain(self.texts("common.slow_down")))
+        return True
+
+    # ------------------------------------------------------------------ outgoing
+
+    async def deliver(
+        self,
+        chat_id: str,
+        user_key: str,
+        replies: list[Reply],
+        *,
+        skip_replacements: bool = False,
+        keep_buttons: bool = False,
+    ) -> None:
+        """Send replies as text and remember the buttons they list.
+
+        The buttons are saved before sending, so an answer typed the moment the question
+        appears already maps. `keep_buttons` keeps what was listed when these replies list
+        none (an announcement arriving mid-question must not unmap the answers).
+        """
+        rendered = render(self.texts, replies, skip_replacements=skip_replacements)
+        if rendered.buttons is not None and (rendered.buttons or not keep_buttons):
+            await self.store.save_buttons(user_key, rendered.buttons)
+        for reply in replies:
+            if isinstance(reply, Document):
+                log.warning("a document (%s) cannot be sent on Zalo: left out", reply.filename)
+        for text in rendered.texts:
+            await self.client.send_message(chat_id, text)
+
+    async def send_to(self, user_id: str, replies: list[Reply]) -> None:
+        """Deliver replies owed to a user outside an update (sweep, announcements)."""
+        try:
+            await self.deliver(user_id, f"{CHANNEL}:{user_id}", replies, keep_buttons=True)
+        except ZaloApiError as exc:
+            if exc.forbidden:
+                raise RecipientBlockedError(str(exc)) from exc
+            raise
