@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,7 +12,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from storage.db import Database
-from storage.models import Attempt, AttemptAnswer, QuestionRow
+from storage.models import Attempt, AttemptAnswer, Participant, QuestionRow
+
+# Ids per IN (...) query: well under SQLite's and PostgreSQL's limits on bound parameters.
+CHUNK = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +57,39 @@ class ScoredAttempt:
     prediction: int | None
     duration_ms: int
     submitted_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionTally:
+    """How often a question was asked in a round and how often it was answered right."""
+
+    question_id: int
+    asked: int
+    right: int
+
+
+@dataclass(frozen=True, slots=True)
+class Participation:
+    """People and attempts of a round that share one locality (or one unit)."""
+
+    name: str
+    participants: int
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class DayCount:
+    """One local day of a round: people whose first attempt started that day, and attempts."""
+
+    day: str
+    new_participants: int
+    attempts: int
+
+
+def _chunks(ids: Sequence[int]) -> Iterator[list[int]]:
+    unique = list(dict.fromkeys(ids))
+    for start in range(0, len(unique), CHUNK):
+        yield unique[start : start + CHUNK]
 
 
 class Attempts:
@@ -217,3 +254,97 @@ class Attempts:
         """An attempt by its code."""
         async with self.db.session() as s:
             return (await s.exec(select(Attempt).where(Attempt.code == code))).first()
+
+    async def by_ids(self, attempt_ids: Sequence[int]) -> dict[int, Attempt]:
+        """Attempts by id, read in chunks."""
+        out: dict[int, Attempt] = {}
+        async with self.db.session() as s:
+            for chunk in _chunks(attempt_ids):
+                rows = await s.exec(select(Attempt).where(col(Attempt.id).in_(chunk)))
+                out.update({a.id: a for a in rows if a.id is not None})
+        return out
+
+    async def answers_of(self, attempt_ids: Sequence[int]) -> dict[int, list[AnswerRow]]:
+        """The stored answers of each attempt, in question order, read in chunks.
+
+        Every asked question has a row (`choice` is None when it was not answered); an id with
+        no answers maps to an empty list.
+        """
+        out: dict[int, list[AnswerRow]] = {i: [] for i in attempt_ids}
+        async with self.db.session() as s:
+            for chunk in _chunks(attempt_ids):
+                stmt = (
+                    select(AttemptAnswer)
+                    .where(col(AttemptAnswer.attempt_id).in_(chunk))
+                    .order_by(col(AttemptAnswer.attempt_id), col(AttemptAnswer.position))
+                )
+                for a in await s.exec(stmt):
+                    out[a.attempt_id].append(
+                        AnswerRow(a.position, a.question_id, a.choice, a.answered_at)
+                    )
+        return out
+
+    async def question_tallies(self, round_code: str) -> list[QuestionTally]:
+        """Each question asked in a round: times asked and times answered right, by id."""
+        right = func.sum(
+            case((col(AttemptAnswer.choice) == col(QuestionRow.correct), 1), else_=0)
+        ).cast(Integer)
+        stmt = (
+            select(col(AttemptAnswer.question_id), func.count(), right)
+            .join(Attempt, col(Attempt.id) == col(AttemptAnswer.attempt_id))
+            .join(QuestionRow, col(QuestionRow.id) == col(AttemptAnswer.question_id))
+            .where(col(Attempt.round_code) == round_code)
+            .group_by(col(AttemptAnswer.question_id))
+            .order_by(col(AttemptAnswer.question_id))
+        )
+        async with self.db.session() as s:
+            return [
+                QuestionTally(int(qid), int(asked), int(ok or 0))
+                for qid, asked, ok in await s.exec(stmt)
+            ]
+
+    async def participation(self, round_code: str, *, by: str) -> list[Participation]:
+        """People and attempts of a round per participant `locality` or `unit`, most people first.
+
+        Grouped by what the participant's registration says now.
+        """
+        if by not in ("locality", "unit"):
+            raise ValueError(f"cannot group participation by {by!r}")
+        key = col(Participant.locality) if by == "locality" else col(Participant.unit)
+        people = func.count(func.distinct(col(Attempt.participant_id)))
+        attempts = func.count(col(Attempt.id))
+        stmt = (
+            select(key, people, attempts)
+            .join(Participant, col(Participant.id) == col(Attempt.participant_id))
+            .where(col(Attempt.round_code) == round_code)
+            .group_by(key)
+            .order_by(people.desc(), attempts.desc(), key)
+        )
+        async with self.db.session() as s:
+            return [Participation(name, int(n), int(a)) for name, n, a in await s.exec(stmt)]
+
+    async def days(self, round_code: str) -> list[DayCount]:
+        """New participants and attempts started per local day of a round, in day order.
+
+        A participant is new on the local day their first attempt of the round started; days
+        without any attempt are left out.
+        """
+        firsts = (
+            select(
+                col(Attempt.participant_id),
+                func.min(col(Attempt.local_day)).label("day"),
+            )
+            .where(col(Attempt.round_code) == round_code)
+            .group_by(col(Attempt.participant_id))
+            .subquery()
+        )
+        new_stmt = sa_select(firsts.c.day, func.count()).group_by(firsts.c.day)
+        all_stmt = (
+            select(col(Attempt.local_day), func.count())
+            .where(col(Attempt.round_code) == round_code)
+            .group_by(col(Attempt.local_day))
+        )
+        async with self.db.session() as s:
+            new = {day: int(n) for day, n in await (await s.connection()).execute(new_stmt)}
+            started = {day: int(n) for day, n in await s.exec(all_stmt)}
+        return [DayCount(day, new.get(day, 0), started[day]) for day in sorted(started)]
