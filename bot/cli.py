@@ -316,7 +316,7 @@ def results(
         if await a.svc.rounds.get(code) is None:
             raise typer.BadParameter(f"không có đợt {code}")
         res = await round_results(a.svc, code)
-        data = results_workbook(a.svc, res, full_phones=full_phones) if xlsx else None
+        data = await results_workbook(a.svc, res, full_phones=full_phones) if xlsx else None
         return res, data
 
     res, data = _run(_with_app(go))

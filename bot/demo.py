@@ -280,7 +280,7 @@ async def run_demo(
         await app.engine.sweep()
         results = await close_round(app.svc, round_code, actor="demo")
         xlsx = out_dir / f"results-{round_code}.xlsx"
-        xlsx.write_bytes(results_workbook(app.svc, results))
+        xlsx.write_bytes(await results_workbook(app.svc, results))
     return DemoReport(
         participants=participants,
         attempts=counts["submitted"] + counts["auto"],

@@ -211,7 +211,7 @@ async def _round_step(
         ),
         Document(
             f"ket-qua-{code}.xlsx",
-            results_workbook(svc, results, full_phones=True),
+            await results_workbook(svc, results, full_phones=True),
             caption=str(t("admin.results_caption_full", name=target.name)),
         ),
     ]
@@ -260,7 +260,7 @@ async def _results_step(svc: Services, user: User, code: str, *, full: bool | No
     return [
         Document(
             f"ket-qua-{code}-{suffix}.xlsx",
-            results_workbook(svc, results, full_phones=full),
+            await results_workbook(svc, results, full_phones=full),
             caption=str(caption),
         )
     ]

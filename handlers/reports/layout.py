@@ -1,0 +1,42 @@
+"""How the workbook's sheets look: header rows, column widths, number formats."""
+
+from __future__ import annotations
+
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+DATETIME_FORMAT = "dd/mm/yyyy hh:mm:ss"
+DATE_FORMAT = "dd/mm/yyyy"
+PERCENT_FORMAT = "0.0%"
+
+
+def bold_row(ws: Worksheet, values: list[str]) -> None:
+    """Append a row in bold, wrapped, as a table's header or a section's title."""
+    ws.append(values)
+    for cell in ws[ws.max_row]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+
+
+def widths(ws: Worksheet, columns: list[int]) -> None:
+    """Set the widths of the first columns, in characters."""
+    for i, width in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+
+
+def header_row(ws: Worksheet, headers: list[str], columns: list[int]) -> None:
+    """The sheet's first row: bold headers kept in view when scrolling, and column widths."""
+    bold_row(ws, headers)
+    ws.freeze_panes = "A2"
+    widths(ws, columns)
+
+
+def number_format(ws: Worksheet, column: int, fmt: str, *, first_row: int = 2) -> None:
+    """Give a column's cells from `first_row` down a number format.
+
+    Done once per column after the rows are written: asking openpyxl for the last row after
+    every append walks every cell, which makes large sheets quadratic.
+    """
+    for (cell,) in ws.iter_rows(min_row=first_row, min_col=column, max_col=column):
+        cell.number_format = fmt

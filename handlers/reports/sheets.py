@@ -1,0 +1,222 @@
+"""The workbook's answer-level and statistics sheets: "Chi tiết", "Thống kê", "Theo ngày"."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
+
+from handlers.contest import ContestConfig
+from handlers.reports.data import ReportData
+from handlers.reports.layout import (
+    DATE_FORMAT,
+    DATETIME_FORMAT,
+    PERCENT_FORMAT,
+    bold_row,
+    header_row,
+    number_format,
+    widths,
+)
+from handlers.reports.stats import clip, day_span, discrimination
+from handlers.rounds import RoundResults
+from questions.model import LETTERS
+from storage.repos.attempts import Participation
+
+DETAIL_HEADERS = [
+    "Hạng",
+    "Họ và tên",
+    "Số điện thoại",
+    "Mã lượt thi",
+    "Câu số",
+    "Mã câu hỏi",
+    "Câu hỏi",
+    "Phương án chọn (theo ngân hàng)",
+    "Đáp án đúng (theo ngân hàng)",
+    "Kết quả",
+    "Trả lời lúc",
+    "Giây kể từ lúc bắt đầu",
+    "Bắt đầu lúc",
+    "Nộp bài lúc",
+    "Nộp tự động",
+    "Kênh",
+]
+RIGHT, WRONG = "đúng", "sai"
+LOCALITY_TITLE = "Người tham gia theo địa bàn"
+UNIT_TITLE = "Người tham gia theo đơn vị"
+QUESTION_TITLE = "Câu hỏi đã dùng trong đợt"
+LOCALITY_HEADERS = ["Địa bàn", "Số người tham gia", "Số lượt thi"]
+UNIT_HEADERS = ["Đơn vị", "Số người tham gia", "Số lượt thi"]
+QUESTION_HEADERS = [
+    "Mã câu hỏi",
+    "Câu hỏi",
+    "Số lần hỏi",
+    "Số lần trả lời đúng",
+    "Tỉ lệ trả lời đúng",
+    "Độ phân biệt (D)",
+]
+TOTAL = "Tổng cộng"
+QUESTION_NOTES = [
+    "Số lần hỏi và tỉ lệ trả lời đúng tính trên mọi lượt thi của đợt.",
+    "Độ phân biệt D theo phương pháp nhóm 27%: xếp lượt thi được tính điểm của mỗi người "
+    "theo số câu đúng, lấy 27% lượt cao nhất và 27% lượt thấp nhất; D = tỉ lệ đúng của nhóm "
+    "cao − tỉ lệ đúng của nhóm thấp, chỉ tính trên các lượt được hỏi câu đó. Để trống khi "
+    "một nhóm có dưới 2 lượt được hỏi câu đó.",
+    "Thang thường dùng (Ebel): D từ 0,40 rất tốt; 0,30–0,39 tốt; 0,20–0,29 tạm được; "
+    "dưới 0,20 nên xem lại câu hỏi.",
+]
+DAILY_HEADERS = ["Ngày", "Người tham gia mới", "Tổng số người tham gia", "Số lượt thi"]
+CHART_TITLE = "Người tham gia mới theo ngày"
+
+
+def _local(dt: datetime | None, tz: ZoneInfo) -> datetime | None:
+    """A naive local date-time for a cell (Excel has no time zones)."""
+    return None if dt is None else dt.astimezone(tz).replace(tzinfo=None)
+
+
+def detail_sheet(
+    ws: Worksheet,
+    contest: ContestConfig,
+    results: RoundResults,
+    data: ReportData,
+    phone: Callable[[str], str],
+) -> None:
+    """Every answer of every counted attempt, in ranking order then question order."""
+    tz = contest.tz
+    header_row(ws, DETAIL_HEADERS, [7, 26, 14, 12, 7, 10, 60, 12, 12, 9, 18, 10, 18, 18, 10, 10])
+    for r in results.ranking:
+        p = results.people[r.participant_id]
+        attempt = data.attempts.get(r.attempt_id)
+        started = attempt.started_at if attempt is not None else None
+        for a in data.answers.get(r.attempt_id, []):
+            q = data.questions.get(a.question_id)
+            right = q is not None and a.choice == q.correct
+            seconds = (
+                round((a.answered_at - started).total_seconds(), 3)
+                if a.answered_at is not None and started is not None
+                else None
+            )
+            ws.append(
+                [
+                    r.rank,
+                    p.full_name,
+                    phone(p.phone),
+                    attempt.code if attempt is not None else "",
+                    a.position + 1,
+                    a.question_id,
+                    clip(q.text) if q is not None else "",
+                    LETTERS[a.choice] if a.choice is not None else "",
+                    LETTERS[q.correct] if q is not None else "",
+                    RIGHT if right else WRONG,
+                    _local(a.answered_at, tz),
+                    seconds,
+                    _local(started, tz),
+                    _local(r.submitted_at, tz),
+                    ("có" if attempt.auto_submitted else "không") if attempt is not None else "",
+                    attempt.channel.capitalize() if attempt is not None else "",
+                ]
+            )
+    for column in (11, 13, 14):
+        number_format(ws, column, DATETIME_FORMAT)
+
+
+def stats_sheet(
+    ws: Worksheet, contest: ContestConfig, results: RoundResults, data: ReportData
+) -> None:
+    """Participation by locality and by unit, then every question asked with its figures."""
+    widths(ws, [34, 60, 14, 14, 14, 14])
+    _participation(ws, LOCALITY_TITLE, LOCALITY_HEADERS, _with_idle(data, contest.localities))
+    ws.append([])
+    _participation(ws, UNIT_TITLE, UNIT_HEADERS, data.by_unit)
+    ws.append([])
+    _questions(ws, results, data)
+
+
+def _with_idle(data: ReportData, localities: list[str]) -> list[Participation]:
+    """The localities with participants, then those of the contest file that had none."""
+    seen = {p.name for p in data.by_locality}
+    return data.by_locality + [Participation(n, 0, 0) for n in localities if n not in seen]
+
+
+def _participation(
+    ws: Worksheet, title: str, headers: list[str], rows: list[Participation]
+) -> None:
+    bold_row(ws, [title])
+    bold_row(ws, headers)
+    for p in rows:
+        ws.append([p.name, p.participants, p.attempts])
+    bold_row(ws, [TOTAL])
+    ws.cell(row=ws.max_row, column=2, value=sum(p.participants for p in rows)).font = Font(
+        bold=True
+    )
+    ws.cell(row=ws.max_row, column=3, value=sum(p.attempts for p in rows)).font = Font(bold=True)
+
+
+def _questions(ws: Worksheet, results: RoundResults, data: ReportData) -> None:
+    counted = []
+    for r in results.ranking:
+        pairs = []
+        for a in data.answers.get(r.attempt_id, []):
+            q = data.questions.get(a.question_id)
+            pairs.append((a.question_id, q is not None and a.choice == q.correct))
+        counted.append(pairs)
+    index = discrimination(counted)
+    bold_row(ws, [QUESTION_TITLE])
+    bold_row(ws, QUESTION_HEADERS)
+    first = ws.max_row + 1
+    for t in data.tallies:
+        q = data.questions.get(t.question_id)
+        ws.append(
+            [
+                t.question_id,
+                clip(q.text) if q is not None else "",
+                t.asked,
+                t.right,
+                t.right / t.asked if t.asked else None,
+                _rounded(index.get(t.question_id)),
+            ]
+        )
+    number_format(ws, 5, PERCENT_FORMAT, first_row=first)
+    number_format(ws, 6, "0.00", first_row=first)
+    ws.append([])
+    for note in QUESTION_NOTES:
+        ws.append([note])
+        ws.cell(row=ws.max_row, column=1).font = Font(italic=True)
+
+
+def _rounded(d: float | None) -> float | None:
+    return None if d is None else round(d, 3)
+
+
+def daily_sheet(ws: Worksheet, data: ReportData) -> None:
+    """New participants per local day of the round, with a bar chart beside the table."""
+    header_row(ws, DAILY_HEADERS, [12, 14, 14, 12])
+    counts = {date.fromisoformat(d.day): d for d in data.days}
+    total = 0
+    for day in day_span(data.first_day, data.last_day, counts):
+        c = counts.get(day)
+        new = c.new_participants if c is not None else 0
+        total += new
+        ws.append([day, new, total, c.attempts if c is not None else 0])
+    number_format(ws, 1, DATE_FORMAT)
+    last = ws.max_row
+    if last < 2:
+        return
+    chart = BarChart()
+    chart.type = "col"
+    chart.title = CHART_TITLE
+    chart.x_axis.title = "Ngày"
+    chart.y_axis.title = "Số người"
+    chart.x_axis.number_format = "dd/mm"
+    # openpyxl hides both axes by default since 3.1; a chart without them is unreadable.
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.legend = None
+    chart.add_data(Reference(ws, min_col=2, min_row=1, max_row=last), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=last))
+    chart.width = 26
+    chart.height = 12
+    ws.add_chart(chart, "F2")

@@ -1,0 +1,125 @@
+"""The results workbook the secretariat and the jury sign off."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from collections.abc import Callable
+
+from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from handlers.contest import ContestConfig
+from handlers.context import Services
+from handlers.formatting import duration_vn, local
+from handlers.phones import local_form, mask_phone
+from handlers.reports.data import ReportData, load_report
+from handlers.reports.layout import DATETIME_FORMAT, header_row, number_format
+from handlers.reports.sheets import daily_sheet, detail_sheet, stats_sheet
+from handlers.rounds import RoundResults
+
+RANKING_HEADERS = [
+    "Hạng",
+    "Họ và tên",
+    "Số điện thoại",
+    "Địa bàn",
+    "Đơn vị",
+    "Số câu đúng",
+    "Dự đoán",
+    "Chênh lệch dự đoán",
+    "Thời gian làm bài",
+    "Thời gian (giây)",
+    "Nộp bài lúc",
+    "Giải",
+]
+PRIZE_HEADERS = ["Giải", "Hạng", "Họ và tên", "Số điện thoại", "Địa bàn", "Đơn vị", "Số câu đúng"]
+
+
+async def results_workbook(
+    svc: Services, results: RoundResults, *, full_phones: bool = False
+) -> bytes:
+    """An XLSX of the ranking, the prizes, every counted answer and the round's statistics.
+
+    Phones are masked unless `full_phones`. The file is assembled off the event loop: a round
+    with thousands of participants makes tens of thousands of rows.
+    """
+    data = await load_report(svc, results)
+    return await asyncio.to_thread(
+        build_workbook, svc.contest, results, data, full_phones=full_phones
+    )
+
+
+def build_workbook(
+    contest: ContestConfig, results: RoundResults, data: ReportData, *, full_phones: bool
+) -> bytes:
+    """The workbook's bytes from what has been read."""
+    phone: Callable[[str], str] = local_form if full_phones else mask_phone
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Xếp hạng"
+    _ranking_sheet(ws, contest, results, phone)
+    _prize_sheet(wb.create_sheet("Giải thưởng"), contest, results, phone)
+    _info_sheet(wb.create_sheet("Thông tin"), contest, results)
+    detail_sheet(wb.create_sheet("Chi tiết"), contest, results, data, phone)
+    stats_sheet(wb.create_sheet("Thống kê"), contest, results, data)
+    daily_sheet(wb.create_sheet("Theo ngày"), data)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _ranking_sheet(
+    ws: Worksheet, contest: ContestConfig, results: RoundResults, phone: Callable[[str], str]
+) -> None:
+    prize_of = {a.participant_id: contest.prize_name(a.tier) for a in results.awards}
+    header_row(ws, RANKING_HEADERS, [7, 26, 14, 20, 28, 12, 12, 14, 18, 12, 18, 18])
+    for r in results.ranking:
+        p = results.people[r.participant_id]
+        ws.append(
+            [
+                r.rank,
+                p.full_name,
+                phone(p.phone),
+                p.locality,
+                p.unit,
+                r.correct,
+                r.prediction,
+                r.distance,
+                duration_vn(r.duration_ms),
+                round(r.duration_ms / 1000, 3),
+                local(r.submitted_at, contest.tz).replace(tzinfo=None),
+                prize_of.get(r.participant_id, ""),
+            ]
+        )
+    number_format(ws, 11, DATETIME_FORMAT)
+
+
+def _prize_sheet(
+    ws: Worksheet, contest: ContestConfig, results: RoundResults, phone: Callable[[str], str]
+) -> None:
+    header_row(ws, PRIZE_HEADERS, [20, 7, 26, 14, 20, 28, 12])
+    by_pid = {r.participant_id: r for r in results.ranking}
+    for a in results.awards:
+        p = results.people[a.participant_id]
+        ws.append(
+            [
+                contest.prize_name(a.tier),
+                a.rank,
+                p.full_name,
+                phone(p.phone),
+                p.locality,
+                p.unit,
+                by_pid[a.participant_id].correct,
+            ]
+        )
+
+
+def _info_sheet(ws: Worksheet, contest: ContestConfig, results: RoundResults) -> None:
+    ws.append(["Cuộc thi", contest.contest.title])
+    ws.append(["Đơn vị tổ chức", contest.contest.organiser])
+    ws.append(["Đợt", f"{results.round.name} ({results.round.code})"])
+    ws.append(["Trạng thái", "Chính thức" if results.final else "Tạm thời (đợt chưa kết thúc)"])
+    ws.append(["Số người tham gia (con số thực tế của câu dự đoán)", results.actual])
+    ws.column_dimensions["A"].width = 48
+    ws.column_dimensions["B"].width = 70

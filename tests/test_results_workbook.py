@@ -1,0 +1,254 @@
+"""The results workbook of a closed round, read back cell by cell."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import pytest
+from openpyxl import load_workbook
+from openpyxl.workbook.workbook import Workbook
+
+from bot.app import App
+from bot.clock import ManualClock
+from handlers.reports import PRIZE_HEADERS, RANKING_HEADERS, results_workbook
+from handlers.reports.sheets import (
+    DAILY_HEADERS,
+    DETAIL_HEADERS,
+    LOCALITY_HEADERS,
+    LOCALITY_TITLE,
+    QUESTION_HEADERS,
+    QUESTION_TITLE,
+    UNIT_HEADERS,
+    UNIT_TITLE,
+)
+from handlers.rounds import RoundResults, close_round
+from questions.model import LETTERS
+from tests.conftest import vn
+from tests.support.client import Person
+
+SHEETS = ["Xếp hạng", "Giải thưởng", "Thông tin", "Chi tiết", "Thống kê", "Theo ngày"]
+
+
+@dataclass(frozen=True)
+class Entrant:
+    uid: str
+    name: str
+    phone: str
+    locality: str
+    unit: str | None
+    right: int
+    prediction: int
+
+
+AN = Entrant("1", "Nguyễn Văn An", "0912345678", "Hoa Lư", None, 9, 4)
+BINH = Entrant("2", "Trần Thị Bình", "0987654321", "Kim Sơn", "Sở Y tế", 7, 4)
+CUONG = Entrant("3", "Lê Văn Cường", "0355111222", "Hoa Lư", "Sở Y tế", 6, 4)
+DUNG = Entrant("4", "Phạm Thị Dung", "0944555666", "Yên Mô", None, 8, 10)
+
+
+async def _contest(app: App, clock: ManualClock) -> RoundResults:
+    """Four people in 2023-Q1 on a ten-question bank: every attempt sees every question.
+
+    On 20/02 An (9 right), Bình (7) and Cường (6); on 21/02 Cường again (8 right, the attempt
+    that counts) and Dung (8 right, but a worse prediction). Four took part.
+    """
+    bank = [q for _, q in await app.svc.questions.active()][:10]
+    await app.svc.questions.replace_active("ten", bank, clock.now())
+    people = {}
+    for e in (AN, BINH, CUONG, DUNG):
+        people[e.uid] = Person.on(app, "telegram", e.uid, e.name)
+        await people[e.uid].register(name=e.name, phone=e.phone, locality=e.locality, unit=e.unit)
+    for e in (AN, BINH, CUONG):
+        await people[e.uid].take_attempt(correct=e.right, prediction=e.prediction)
+        clock.advance(minutes=30)
+    clock.set(vn(2023, 2, 21, 9, 0))
+    await people[CUONG.uid].take_attempt(correct=8, prediction=4)
+    clock.advance(minutes=30)
+    await people[DUNG.uid].take_attempt(correct=DUNG.right, prediction=DUNG.prediction)
+    clock.set(vn(2023, 3, 31, 0, 0))
+    return await close_round(app.svc, "2023-Q1", actor="test")
+
+
+async def _workbook(app: App, results: RoundResults, *, full_phones: bool = False) -> Workbook:
+    data = await results_workbook(app.svc, results, full_phones=full_phones)
+    return load_workbook(io.BytesIO(data))
+
+
+def _rows(wb: Workbook, sheet: str) -> list[list[object]]:
+    return [list(r) for r in wb[sheet].iter_rows(values_only=True)]
+
+
+def _section(rows: list[list[object]], title: str) -> list[list[object]]:
+    """The rows under a section title of the statistics sheet, up to the next blank row."""
+    start = next(i for i, r in enumerate(rows) if r[0] == title)
+    end = next(i for i in range(start, len(rows)) if all(v is None for v in rows[i]))
+    return rows[start + 1 : end]
+
+
+@pytest.fixture
+async def results(app: App, clock: ManualClock) -> RoundResults:
+    return await _contest(app, clock)
+
+
+async def test_ranking_and_prizes_list_the_counted_attempts_with_masked_phones(
+    app: App, results: RoundResults
+) -> None:
+    wb = await _workbook(app, results)
+
+    assert wb.sheetnames == SHEETS
+    ranking = _rows(wb, "Xếp hạng")
+    assert ranking[0] == RANKING_HEADERS
+    picked = [0, 1, 2, 3, 5, 6, 7, 11]  # rank, name, phone, locality, right, prediction, ...
+    assert [[r[i] for i in picked] for r in ranking[1:]] == [
+        [1, AN.name, "0912***678", "Hoa Lư", 9, 4, 0, "Giải Nhất"],
+        [2, CUONG.name, "0355***222", "Hoa Lư", 8, 4, 0, "Giải Nhì"],
+        [3, DUNG.name, "0944***666", "Yên Mô", 8, 10, 6, "Giải Nhì"],
+        [4, BINH.name, "0987***321", "Kim Sơn", 7, 4, 0, "Giải Ba"],
+    ]
+    assert [r[4] for r in ranking[1:]] == ["Người dân", "Sở Y tế", "Người dân", "Sở Y tế"]
+    submitted = ranking[1][RANKING_HEADERS.index("Nộp bài lúc")]
+    assert isinstance(submitted, datetime)
+    assert submitted.date() == date(2023, 2, 20)
+    prizes = _rows(wb, "Giải thưởng")
+    assert prizes[0] == PRIZE_HEADERS
+    assert [(r[0], r[1], r[2], r[3]) for r in prizes[1:]] == [
+        ("Giải Nhất", 1, AN.name, "0912***678"),
+        ("Giải Nhì", 2, CUONG.name, "0355***222"),
+        ("Giải Nhì", 3, DUNG.name, "0944***666"),
+        ("Giải Ba", 4, BINH.name, "0987***321"),
+    ]
+    info = _rows(wb, "Thông tin")
+    assert [r[0] for r in info] == [
+        "Cuộc thi",
+        "Đơn vị tổ chức",
+        "Đợt",
+        "Trạng thái",
+        "Số người tham gia (con số thực tế của câu dự đoán)",
+    ]
+    assert info[3][1] == "Chính thức"
+    assert info[4][1] == 4
+    everything = [str(v) for sheet in SHEETS for row in _rows(wb, sheet) for v in row]
+    for e in (AN, BINH, CUONG, DUNG):
+        assert not any(e.phone in v for v in everything)
+
+
+async def test_detail_sheet_has_every_answer_of_the_counted_attempts(
+    app: App, results: RoundResults
+) -> None:
+    wb = await _workbook(app, results)
+
+    rows = _rows(wb, "Chi tiết")
+    assert rows[0] == DETAIL_HEADERS
+    body = rows[1:]
+    assert len(body) == len(results.ranking) * 10 == 40
+    col = {h: i for i, h in enumerate(DETAIL_HEADERS)}
+    counted = {r.attempt_id for r in results.ranking}
+    codes = {a.code for a in (await app.svc.attempts.by_ids(list(counted))).values()}
+    assert {r[col["Mã lượt thi"]] for r in body} == codes
+    an = [r for r in body if r[col["Họ và tên"]] == AN.name]
+    assert [r[col["Câu số"]] for r in an] == list(range(1, 11))
+    assert {r[col["Hạng"]] for r in an} == {1}
+    assert {r[col["Số điện thoại"]] for r in an} == {"0912***678"}
+    # An answered the first nine right and the tenth wrong: letters as the bank stores them.
+    bank = await app.svc.questions.by_ids([r[col["Mã câu hỏi"]] for r in an])
+    first, last = an[0], an[-1]
+    right_letter = LETTERS[bank[first[col["Mã câu hỏi"]]].correct]
+    assert first[col["Phương án chọn (theo ngân hàng)"]] == right_letter
+    assert first[col["Đáp án đúng (theo ngân hàng)"]] == right_letter
+    assert first[col["Kết quả"]] == "đúng"
+    wrong_letter = LETTERS[bank[last[col["Mã câu hỏi"]]].correct]
+    assert last[col["Đáp án đúng (theo ngân hàng)"]] == wrong_letter
+    assert last[col["Phương án chọn (theo ngân hàng)"]] not in (wrong_letter, "", None)
+    assert last[col["Kết quả"]] == "sai"
+    assert [r[col["Kết quả"]] for r in an].count("đúng") == 9
+    cuong = [r for r in body if r[col["Họ và tên"]] == CUONG.name]
+    assert [r[col["Kết quả"]] for r in cuong].count("đúng") == 8  # the second attempt counts
+    answered = first[col["Trả lời lúc"]]
+    assert isinstance(answered, datetime)
+    assert answered.date() == date(2023, 2, 20)
+    assert {r[col["Nộp tự động"]] for r in body} == {"không"}
+    assert {r[col["Kênh"]] for r in body} == {"Telegram"}
+
+
+async def test_statistics_count_people_and_attempts_and_score_each_question(
+    app: App, results: RoundResults
+) -> None:
+    wb = await _workbook(app, results)
+
+    rows = _rows(wb, "Thống kê")
+    localities = _section(rows, LOCALITY_TITLE)
+    assert localities[0][:3] == LOCALITY_HEADERS
+    assert [r[:3] for r in localities[1:4]] == [
+        ["Hoa Lư", 2, 3],
+        ["Kim Sơn", 1, 1],
+        ["Yên Mô", 1, 1],
+    ]
+    idle = {r[0] for r in localities[4:-1]}
+    assert idle == set(app.contest.localities) - {"Hoa Lư", "Kim Sơn", "Yên Mô"}
+    assert {(r[1], r[2]) for r in localities[4:-1]} == {(0, 0)}
+    assert localities[-1][:3] == ["Tổng cộng", 4, 5]
+    units = _section(rows, UNIT_TITLE)
+    assert units[0][:3] == UNIT_HEADERS
+    assert [r[:3] for r in units[1:]] == [
+        ["Sở Y tế", 2, 3],
+        ["Người dân", 2, 2],
+        ["Tổng cộng", 4, 5],
+    ]
+    questions = _section(rows, QUESTION_TITLE)
+    assert questions[0] == QUESTION_HEADERS
+    # Each person answered their first N questions right, so a question's right answers
+    # follow from where it came in each of the five attempts.
+    scored = await app.svc.attempts.scored("2023-Q1")
+    answers = await app.svc.attempts.answers_of([s.attempt_id for s in scored])
+    expected: dict[int, list[bool]] = {}
+    for s in scored:
+        for a in answers[s.attempt_id]:
+            expected.setdefault(a.question_id, []).append(a.position < s.correct)
+    assert len(questions) - 1 == len(expected) == 10
+    for qid, asked, right, share, d in ((r[0], r[2], r[3], r[4], r[5]) for r in questions[1:]):
+        assert isinstance(qid, int)
+        assert (asked, right) == (5, sum(expected[qid]))
+        assert share == pytest.approx(sum(expected[qid]) / 5)
+        assert d is None  # four counted attempts: groups of one, too few to say
+    share_cell = wb["Thống kê"].cell(row=rows.index(questions[1]) + 1, column=5)
+    assert share_cell.number_format == "0.0%"
+
+
+async def test_chart_plots_new_participants_per_local_day(app: App, results: RoundResults) -> None:
+    wb = await _workbook(app, results)
+
+    sheet = wb["Theo ngày"]
+    rows = _rows(wb, "Theo ngày")
+    assert rows[0] == DAILY_HEADERS
+    days = [r[0] for r in rows[1:]]
+    assert days[0] == datetime(2023, 2, 15)
+    assert days[-1] == datetime(2023, 3, 30)
+    assert len(days) == 44  # every day of the round, idle ones too
+    by_day = {r[0]: r[1:] for r in rows[1:]}
+    assert by_day[datetime(2023, 2, 20)] == [3, 3, 3]
+    assert by_day[datetime(2023, 2, 21)] == [1, 4, 2]
+    assert sum(r[1] for r in rows[1:]) == 4
+    assert rows[-1][2] == 4
+    [chart] = sheet._charts
+    [series] = chart.series
+    assert series.val.numRef.f == "'Theo ngày'!$B$2:$B$45"
+    assert series.cat.numRef.f == "'Theo ngày'!$A$2:$A$45"
+
+
+async def test_full_phones_show_whole_numbers(app: App, results: RoundResults) -> None:
+    wb = await _workbook(app, results, full_phones=True)
+
+    ranking = _rows(wb, "Xếp hạng")
+    assert [r[2] for r in ranking[1:]] == [AN.phone, CUONG.phone, DUNG.phone, BINH.phone]
+    assert [r[3] for r in _rows(wb, "Giải thưởng")[1:]] == [
+        AN.phone,
+        CUONG.phone,
+        DUNG.phone,
+        BINH.phone,
+    ]
+    detail = _rows(wb, "Chi tiết")
+    assert {r[2] for r in detail[1:]} == {AN.phone, CUONG.phone, DUNG.phone, BINH.phone}
+    everything = [str(v) for sheet in SHEETS for row in _rows(wb, sheet) for v in row]
+    assert not any("***" in v for v in everything)
