@@ -9,7 +9,7 @@ import pytest
 from aiohttp import web
 
 from bot.app import App
-from bot.channels.base import RecipientBlockedError
+from bot.channels.base import RecipientBlockedError, RetryLaterError
 from bot.channels.zalo.channel import ZaloChannel
 from bot.channels.zalo.client import ZaloClient
 from handlers.events import Message
@@ -131,3 +131,19 @@ async def test_someone_writing_too_fast_is_told_once_and_ignored(
     texts = zl.texts(an.id)
     assert sum("Lịch thi" in t for t in texts) == 3
     assert sum("thao tác nhanh quá" in t for t in texts) == 1
+
+
+async def test_zalo_still_refusing_after_the_retries_asks_the_sender_to_retry_later(
+    app: App, zl: FakeZalo, an: ZaloParticipant
+) -> None:
+    async def no_wait(seconds: float) -> None:
+        return None
+
+    async with ZaloClient(zl.token, base_url=zl.base_url, sleep=no_wait) as client:
+        channel = ZaloChannel(client, app.engine, app.store, app.svc.texts)
+        for _ in range(client.attempts):
+            zl.fail_next("sendMessage", 429)
+        with pytest.raises(RetryLaterError) as caught:
+            await channel.send_to(an.id, [Message("📣 Thông báo")])
+    assert caught.value.seconds > 0
+    assert zl.texts(an.id) == []

@@ -32,8 +32,8 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.channels.base import RecipientBlockedError
-from bot.channels.zalo.client import ZaloApiError, ZaloClient
+from bot.channels.base import RecipientBlockedError, RetryLaterError
+from bot.channels.zalo.client import TOO_MANY_REQUESTS, ZaloApiError, ZaloClient
 from bot.channels.zalo.render import (
     Hint,
     event_of_text,
@@ -57,6 +57,8 @@ UNSUPPORTED_KINDS = {
     "message.unsupported.received": "unsupported",
 }
 POLL_SECONDS = 30
+# How long a broadcast pauses after Zalo kept answering 429 and says nothing of how long.
+SLOW_DOWN_SECONDS = 30.0
 MIN_SECRET, MAX_SECRET = 8, 256
 
 
@@ -311,10 +313,16 @@ class ZaloChannel:
             await self.client.send_message(chat_id, text)
 
     async def send_to(self, user_id: str, replies: list[Reply]) -> None:
-        """Deliver replies owed to a user outside an update (sweep, announcements)."""
+        """Deliver replies owed to a user outside an update (sweep, announcements).
+
+        RecipientBlockedError when the user blocked the bot; RetryLaterError when Zalo still
+        answers 429 after the client's retries.
+        """
         try:
             await self.deliver(user_id, f"{CHANNEL}:{user_id}", replies, keep_buttons=True)
         except ZaloApiError as exc:
             if exc.forbidden:
                 raise RecipientBlockedError(str(exc)) from exc
+            if exc.error_code == TOO_MANY_REQUESTS:
+                raise RetryLaterError(exc.retry_after or SLOW_DOWN_SECONDS) from exc
             raise
