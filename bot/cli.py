@@ -327,6 +327,40 @@ def results(
         console.print(f"Tệp kết quả: {xlsx.resolve()}")
 
 
+@app.command("certificates")
+def certificates_command(
+    code: str,
+    out: Annotated[Path, typer.Option(help="Thư mục ghi các tệp PDF.")],
+) -> None:
+    """Giấy chứng nhận (PDF, A4 ngang) cho từng người đạt giải của một đợt đã kết thúc."""
+    from handlers.certificates import CertificateError, certificates
+
+    async def go(a: App) -> list[tuple[str, bytes]]:
+        if await a.svc.rounds.get(code) is None:
+            raise typer.BadParameter(f"không có đợt {code}")
+        res = await round_results(a.svc, code)
+        if not res.final:
+            err.print(
+                f"Đợt {escape(res.round.name)} ({code}) chưa kết thúc: giấy chứng nhận chỉ được "
+                f"in khi đợt thi đã đóng và giải thưởng đã chốt (quizbot rounds close {code})."
+            )
+            raise typer.Exit(1)
+        try:
+            return [(c.filename, c.data) for c in certificates(a.svc.contest, res)]
+        except CertificateError as exc:
+            err.print(f"[red]Không tạo được giấy chứng nhận:[/red] {escape(str(exc))}")
+            raise typer.Exit(1) from exc
+
+    made = _run(_with_app(go))
+    if not made:
+        console.print(f"Đợt {code} không có người đạt giải, không có giấy chứng nhận nào.")
+        return
+    out.mkdir(parents=True, exist_ok=True)
+    for filename, data in made:
+        (out / filename).write_bytes(data)
+    console.print(f"Đã ghi {len(made)} giấy chứng nhận vào {out.resolve()}")
+
+
 def _print_results(res: RoundResults, *, top: int) -> None:
     state = "chính thức" if res.final else "tạm thời, đợt chưa đóng"
     console.print(

@@ -1,0 +1,133 @@
+"""Certificates for a closed round's winners: one A4 landscape PDF each, names as registered."""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from typer.testing import CliRunner, Result
+
+from bot.app import App
+from bot.cli import app as cli
+from bot.clock import ManualClock
+from bot.config import Settings
+from handlers.certificates import CertificateError, RoundNotFinalError, certificates
+from handlers.rounds import RoundResults, close_round, round_results
+from tests.conftest import vn
+from tests.support.client import Person
+
+WINNERS = [
+    # (uid, name, phone, right answers, prize)
+    ("1", "Nguyễn Thị Ánh Tuyết", "0912345678", 9, "Giải Nhất"),
+    ("2", "Đặng Văn Lực", "0987654321", 8, "Giải Nhì"),
+    ("3", "Trương Ngọc Ẩn", "0355111222", 7, "Giải Nhì"),
+]
+FILES = [
+    "01-giai-nhat-nguyen-thi-anh-tuyet.pdf",
+    "02-giai-nhi-dang-van-luc.pdf",
+    "03-giai-nhi-truong-ngoc-an.pdf",
+]
+
+
+async def _take_part(app: App) -> None:
+    for uid, name, phone, right, _ in WINNERS:
+        person = Person.on(app, "telegram", uid, name)
+        await person.register(name=name, phone=phone)
+        await person.take_attempt(correct=right)
+
+
+@pytest.fixture
+async def closed(app: App, clock: ManualClock) -> RoundResults:
+    """Round 2023-Q1 closed on its planned day with three prize winners."""
+    await _take_part(app)
+    clock.set(vn(2023, 3, 31, 0, 0))
+    return await close_round(app.svc, "2023-Q1", actor="test")
+
+
+def _page(data: bytes) -> tuple[str, tuple[int, int]]:
+    """The text of a one-page PDF (NFC) and the page size in points."""
+    reader = PdfReader(io.BytesIO(data))
+    [page] = reader.pages
+    text = unicodedata.normalize("NFC", page.extract_text())
+    return text, (round(float(page.mediabox.width)), round(float(page.mediabox.height)))
+
+
+def _run_cli(settings: Settings, *args: str | Path) -> Result:
+    env = {
+        "DATABASE_URL": settings.database_url,
+        "CONTEST_FILE": str(settings.contest_file),
+        "REDIS_URL": "",
+        "COLUMNS": "200",
+    }
+    result = CliRunner().invoke(cli, [str(a) for a in args], env=env)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result
+
+
+async def test_each_winner_gets_a_certificate_naming_them_their_prize_and_the_round(
+    app: App, closed: RoundResults
+) -> None:
+    made = certificates(app.contest, closed)
+
+    assert [c.filename for c in made] == FILES
+    info = app.contest.contest
+    for cert, (_, name, _, _, prize) in zip(made, WINNERS, strict=True):
+        text, size = _page(cert.data)
+        lines = text.splitlines()
+        assert size == (842, 595)  # A4 landscape
+        assert name in lines
+        assert prize in lines
+        assert "Quý 1" in lines
+        assert info.organiser in text
+        assert f"BAN TỔ CHỨC {info.title.upper()}" in lines
+        assert f"{info.province}, ngày 30 tháng 3 năm 2023" in lines
+        assert "GIẤY CHỨNG NHẬN" in lines
+
+
+async def test_an_open_round_has_no_certificates(app: App) -> None:
+    await _take_part(app)
+    results = await round_results(app.svc, "2023-Q1")
+
+    with pytest.raises(RoundNotFinalError):
+        certificates(app.contest, results)
+
+
+async def test_a_name_the_typeface_cannot_print_stops_the_certificates(
+    app: App, closed: RoundResults
+) -> None:
+    first = closed.awards[0].participant_id
+    person = closed.people[first].model_copy(update={"full_name": "Nguyễn 阮 An"})
+
+    with pytest.raises(CertificateError, match="阮"):
+        certificates(app.contest, replace(closed, people={**closed.people, first: person}))
+
+
+def test_cli_writes_one_file_per_winner(
+    closed: RoundResults, settings: Settings, tmp_path: Path
+) -> None:
+    out = tmp_path / "giay-chung-nhan"
+
+    result = _run_cli(settings, "certificates", "2023-Q1", "--out", out)
+
+    assert result.exit_code == 0, result.output
+    assert "Đã ghi 3 giấy chứng nhận" in " ".join(result.output.split())
+    assert sorted(p.name for p in out.iterdir()) == FILES
+    text, _ = _page((out / FILES[1]).read_bytes())
+    assert "Đặng Văn Lực" in text.splitlines()
+
+
+def test_cli_refuses_an_open_round(app: App, settings: Settings, tmp_path: Path) -> None:
+    out = tmp_path / "giay-chung-nhan"
+
+    result = _run_cli(settings, "certificates", "2023-Q1", "--out", out)
+
+    assert result.exit_code == 1
+    said = " ".join(result.output.split())
+    assert "Đợt Quý 1 (2023-Q1) chưa kết thúc" in said
+    assert "quizbot rounds close 2023-Q1" in said
+    assert not out.exists()
