@@ -316,10 +316,12 @@ async def test_a_participant_who_unblocks_the_bot_and_writes_again_gets_later_br
     tg.unblock(6011)
     sent = user.send_text("/huongdan")
     await tg.wait_for_text(6011, "Hướng dẫn", after=sent["message"]["message_id"])
-    audience = bot.value("SELECT count(*) FROM accounts")
-    preview = await preview_broadcast(tg, "Thông báo sau khi người thi bỏ chặn.")
-    await admin_taps(tg, said("admin.button_cancel"), said("admin.cancelled"))
-    assert f"thông báo sẽ gửi tới {audience} người" in preview.shown
+    assert bot.value("SELECT blocked_at FROM accounts WHERE channel_user_id = '6011'") is None
+    text = "Thông báo sau khi người thi bỏ chặn."
+    got = recipients(bot, await broadcast(tg, bot, text))
+    assert got[6011] == "sent"
+    assert copies(tg, 6011, text) == 1
+    tg.assert_no_violations()
 
 
 async def test_organiser_uploads_a_bank_and_the_next_quiz_draws_from_it(

@@ -1,7 +1,10 @@
 """`quizbot run` in webhook mode: the fake Telegram server POSTs updates to the real process.
 
 One bot process serves the module (tests use their own user ids); stopping is tested on a
-process of its own.
+process of its own. The module's process has a low flood limit (5 updates a minute per user),
+so the flooding test shares it: each other test sends at most three updates per user. The bot
+answers a POST at once and handles the update in the background, so a test that needs an
+update finished waits for the line aiogram logs about it.
 """
 
 from __future__ import annotations
@@ -15,12 +18,15 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
+from handlers.texts import Texts
 from tests.fake_telegram import FakeTelegram, FakeUser
 from tests.telegram.process import TOKEN, WEBHOOK_PATH, BotProcess, free_port, running_bot
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 SECRET = "s3cret-Webhook_token"
+FLOOD_LIMIT = 5
+TEXTS = Texts("vi")
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +51,8 @@ async def bot(
         mode="webhook",
         webhook_port=port,
         webhook_secret=SECRET,
+        flood_limit=FLOOD_LIMIT,
+        flood_window=60,
     ) as process:
         yield process
 
@@ -139,6 +147,27 @@ async def test_an_update_delivered_twice_is_answered_once(
     deliveries = [d for d in tg.webhook_responses if d.update_id == update["update_id"]]
     assert [d.status for d in deliveries] == [200, 200]
     assert replies(tg, 5003, "Lịch thi") == 1
+    tg.assert_no_violations()
+
+
+async def test_flooding_gets_one_slow_down_message_then_silence(
+    tg: FakeTelegram, bot: BotProcess
+) -> None:
+    user = tg.user(5010, "Nam")
+    user.send_text("/start")
+    await tg.wait_for_text(5010, "Xin chào Nam")
+    # Updates 2-5 are answered, 6 gets the slow-down message, 7 and 8 nothing.
+    burst = [user.send_text("/huongdan") for _ in range(7)]
+    for update in burst:
+        await bot.handled(tg, update)
+    tap = user.tap_button(TEXTS("menu.rules"))  # the 9th update in the window
+    await bot.handled(tg, tap)
+
+    assert replies(tg, 5010, "Hướng dẫn") == FLOOD_LIMIT - 1
+    assert replies(tg, 5010, "Bạn thao tác nhanh quá") == 1
+    assert replies(tg, 5010, "THỂ LỆ") == 0
+    answer = tg.callback_answers[tap["callback_query"]["id"]]
+    assert answer.text == TEXTS("common.slow_down")
     tg.assert_no_violations()
 
 
