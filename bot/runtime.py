@@ -12,13 +12,15 @@ from typing import Any
 
 from aiogram.types import TelegramObject
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
-from aiohttp import web
 
 from bot.app import App
 from bot.broadcast import Broadcaster
 from bot.channels.base import Channel, RecipientBlockedError
 from bot.channels.telegram.channel import TelegramChannel, make_bot
+from bot.channels.zalo.channel import ZaloChannel
+from bot.channels.zalo.client import ZaloClient
 from bot.scheduler import ContestJobs, LeaderLock, Scheduler
+from bot.webhooks import WebhookServer
 from handlers.events import Reply
 
 log = logging.getLogger(__name__)
@@ -34,6 +36,8 @@ class Runtime:
         self.app = app
         self.channels: dict[str, Channel] = {}
         self.telegram: TelegramChannel | None = None
+        self.zalo: ZaloChannel | None = None
+        self.webhooks: WebhookServer | None = None
         self.tasks: list[asyncio.Task[None]] = []
 
     async def deliver(self, user_key: str, replies: list[Reply]) -> None:
@@ -71,13 +75,18 @@ class Runtime:
         try:
             if settings.telegram_bot_token:
                 stop_receiving.append(await self._start_telegram(in_flight, cleanups))
+            if settings.zalo_bot_token:
+                stop_receiving.append(await self._start_zalo(cleanups))
             if not self.channels:
-                log.error("no channel configured: set TELEGRAM_BOT_TOKEN")
+                log.error("no channel configured: set TELEGRAM_BOT_TOKEN or ZALO_BOT_TOKEN")
                 return
             broadcaster = Broadcaster(
                 self.app.svc,
                 self.channels,
-                rates={"telegram": settings.telegram_broadcast_rate},
+                rates={
+                    "telegram": settings.telegram_broadcast_rate,
+                    "zalo": settings.zalo_broadcast_rate,
+                },
                 stop=stop,
             )
             scheduler = self._scheduler()
@@ -141,9 +150,8 @@ class Runtime:
         self.channels[tg.name] = tg
         await tg.set_commands()
         if settings.telegram_mode == "webhook":
-            runner = await self._start_webhook(tg)
-            cleanups.insert(0, runner.cleanup)
-            return partial(_stop_sites, runner)
+            server = await self._start_webhook(tg, cleanups)
+            return server.stop_accepting
         await bot.delete_webhook(drop_pending_updates=False)
         polling = asyncio.create_task(self._poll(tg))
         return partial(_stop_polling, tg, polling)
@@ -156,21 +164,18 @@ class Runtime:
             allowed_updates=["message", "callback_query"],
         )
 
-    async def _start_webhook(self, tg: TelegramChannel) -> web.AppRunner:
+    async def _start_webhook(
+        self, tg: TelegramChannel, cleanups: list[Callable[[], Awaitable[None]]]
+    ) -> WebhookServer:
         s = self.app.settings
         if not s.telegram_webhook_url or s.telegram_webhook_secret is None:
             raise RuntimeError(
                 "webhook mode needs TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET"
             )
         secret = s.telegram_webhook_secret.get_secret_value()
-        web_app = web.Application()
-        SimpleRequestHandler(tg.dispatcher, tg.bot, secret_token=secret).register(
-            web_app, path=s.telegram_webhook_path
-        )
-        runner = web.AppRunner(web_app)
-        await runner.setup()
-        site = web.TCPSite(runner, s.webhook_host, s.webhook_port)
-        await site.start()
+        server = await self._webhook_server(cleanups)
+        handler = SimpleRequestHandler(tg.dispatcher, tg.bot, secret_token=secret)
+        server.add(s.telegram_webhook_path, handler.handle)
         url = s.telegram_webhook_url.rstrip("/") + s.telegram_webhook_path
         await tg.bot.set_webhook(
             url, secret_token=secret, allowed_updates=["message", "callback_query"]
@@ -178,7 +183,54 @@ class Runtime:
         log.info(
             "webhook listening on %s:%s%s", s.webhook_host, s.webhook_port, s.telegram_webhook_path
         )
-        return runner
+        return server
+
+    async def _webhook_server(self, cleanups: list[Callable[[], Awaitable[None]]]) -> WebhookServer:
+        """The one webhook server of this process (Telegram and Zalo share it), started."""
+        if self.webhooks is None:
+            s = self.app.settings
+            self.webhooks = WebhookServer(s.webhook_host, s.webhook_port)
+            cleanups.insert(0, self.webhooks.cleanup)
+        await self.webhooks.start()
+        return self.webhooks
+
+    async def _start_zalo(
+        self, cleanups: list[Callable[[], Awaitable[None]]]
+    ) -> Callable[[], Awaitable[None]]:
+        """Start taking Zalo updates; returns what stops taking them and drains the handling."""
+        s = self.app.settings
+        assert s.zalo_bot_token is not None
+        client = ZaloClient(s.zalo_bot_token.get_secret_value(), base_url=s.zalo_api_base)
+        cleanups.append(client.aclose)
+        zalo = ZaloChannel(
+            client,
+            self.app.engine,
+            self.app.store,
+            self.app.svc.texts,
+            flood_limit=s.flood_limit,
+            flood_window=s.flood_window,
+        )
+        log.info("Zalo bot %s", await zalo.check())
+        self.zalo = zalo
+        self.channels[zalo.name] = zalo
+        server: WebhookServer | None = None
+        if s.zalo_mode == "webhook":
+            if not s.zalo_webhook_url or s.zalo_webhook_secret is None:
+                raise RuntimeError("webhook mode needs ZALO_WEBHOOK_URL and ZALO_WEBHOOK_SECRET")
+            server = await self._webhook_server(cleanups)
+            server.add(s.zalo_webhook_path, zalo.on_webhook)
+            url = s.zalo_webhook_url.rstrip("/") + s.zalo_webhook_path
+            await zalo.use_webhook(url, s.zalo_webhook_secret.get_secret_value())
+            log.info("Zalo webhook on %s:%s%s", s.webhook_host, s.webhook_port, s.zalo_webhook_path)
+        else:
+            await zalo.start_polling()
+
+        async def stop() -> None:
+            if server is not None:
+                await server.stop_accepting()
+            await zalo.stop(DRAIN_SECONDS)
+
+        return stop
 
 
 class InFlight:
@@ -242,12 +294,6 @@ async def _stop_polling(tg: TelegramChannel, polling: asyncio.Task[None]) -> Non
         except RuntimeError:  # polling has not started yet
             polling.cancel()
     await _finish(polling)
-
-
-async def _stop_sites(runner: web.AppRunner) -> None:
-    """Stop accepting webhook requests; the ones being served carry on."""
-    for site in list(runner.sites):
-        await site.stop()
 
 
 async def _finish(task: asyncio.Task[None]) -> None:

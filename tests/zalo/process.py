@@ -1,0 +1,129 @@
+"""The real `quizbot run` process on the fake Zalo server (and the fake Telegram one, if given).
+
+    async with FakeZalo() as zl, running_zalo_bot(zl, tmp_path) as bot:
+        ZaloParticipant(zl, zl.user("z1", "An")).say("thi", "...")
+        bot.rows("SELECT count(*) FROM accounts")   # the process's SQLite database
+
+The process gets a contest whose only round is open today, a fresh SQLite database and the
+in-process store; its log goes to a file (`bot.log`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Literal
+
+from bot.config import Settings
+from tests.fake_telegram import FakeTelegram
+from tests.fake_zalo import FakeZalo
+from tests.telegram.process import QUIZBOT, BotProcess, free_port, live_contest
+
+DB_FILE = "quizbot.db"
+LOG_FILE = "quizbot.log"
+ZALO_PATH = "/zalo/webhook"
+TELEGRAM_PATH = "/telegram/webhook"
+START_TIMEOUT = 15.0
+
+Mode = Literal["polling", "webhook"]
+
+
+def environment(
+    folder: Path,
+    zl: FakeZalo,
+    *,
+    mode: Mode,
+    secret: str,
+    port: int,
+    tg: FakeTelegram | None,
+) -> dict[str, str]:
+    """The settings of a bot process using `folder`; webhook mode serves on `port`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    settings = {
+        "ZALO_BOT_TOKEN": zl.token,
+        "ZALO_API_BASE": zl.base_url,
+        "ZALO_MODE": mode,
+        "DATABASE_URL": f"sqlite:///{folder / DB_FILE}",
+        "CONTEST_FILE": str(live_contest(folder)),
+        "FLOOD_LIMIT": "1000",
+        "LOG_LEVEL": "INFO",
+    }
+    if mode == "webhook":
+        settings |= {
+            "WEBHOOK_HOST": "127.0.0.1",
+            "WEBHOOK_PORT": str(port),
+            "ZALO_WEBHOOK_URL": f"http://127.0.0.1:{port}",
+            "ZALO_WEBHOOK_PATH": ZALO_PATH,
+            "ZALO_WEBHOOK_SECRET": secret,
+        }
+    if tg is not None:
+        settings |= {
+            "TELEGRAM_BOT_TOKEN": tg.token,
+            "TELEGRAM_API_BASE": tg.base_url,
+            "TELEGRAM_MODE": mode,
+        }
+        if mode == "webhook":
+            settings |= {
+                "TELEGRAM_WEBHOOK_URL": f"http://127.0.0.1:{port}",
+                "TELEGRAM_WEBHOOK_PATH": TELEGRAM_PATH,
+                "TELEGRAM_WEBHOOK_SECRET": secret,
+            }
+    # Nothing of the test's own environment configures the bot, only these settings.
+    ours = {name.upper() for name in Settings.model_fields}
+    return {k: v for k, v in os.environ.items() if k.upper() not in ours} | settings
+
+
+@asynccontextmanager
+async def running_zalo_bot(
+    zl: FakeZalo,
+    folder: Path,
+    *,
+    mode: Mode = "polling",
+    secret: str = "",
+    port: int | None = None,
+    tg: FakeTelegram | None = None,
+) -> AsyncIterator[BotProcess]:
+    """Start `quizbot run`, wait until it takes updates, and stop it (SIGTERM) afterwards.
+
+    Leaving the block fails if the process did not exit cleanly or logged a traceback.
+    """
+    env = environment(folder, zl, mode=mode, secret=secret, port=port or free_port(), tg=tg)
+    log_path = folder / LOG_FILE
+    with log_path.open("wb") as log_file:
+        proc = await asyncio.create_subprocess_exec(
+            str(QUIZBOT),
+            "run",
+            cwd=folder,  # no developer's .env is read
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+    bot = BotProcess(proc, log_path, folder / DB_FILE)
+
+    def ready() -> bool:
+        bot.check_alive()
+        zalo_ready = (
+            zl.webhook_url is not None if mode == "webhook" else bool(zl.calls("getUpdates"))
+        )
+        if tg is None:
+            return zalo_ready
+        tg_ready = tg.webhook_url is not None if mode == "webhook" else bool(tg.calls("getUpdates"))
+        return zalo_ready and tg_ready
+
+    try:
+        try:
+            await zl.wait_for(ready, START_TIMEOUT)
+        except AssertionError as exc:
+            raise AssertionError(f"quizbot run did not start: {exc}\nits log:\n{bot.log}") from None
+        yield bot
+    finally:
+        code = await bot.stop()
+    if code != 0:
+        raise AssertionError(f"quizbot run exited with {code} after SIGTERM; its log:\n{bot.log}")
+    if "Traceback" in bot.log:
+        raise AssertionError(f"quizbot run logged an exception; its log:\n{bot.log}")

@@ -1,0 +1,182 @@
+"""`quizbot run` with Telegram and Zalo both in webhook mode, on one shared port.
+
+The fakes POST updates to the real process. A request to the Zalo path without the secret, or
+with a wrong one, is refused and changes nothing. One person on both platforms (same phone,
+same name) is one participant: the day's attempt taken on Telegram counts on Zalo too, and
+the ranking has one entry.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+from collections.abc import AsyncIterator
+
+import pytest
+import pytest_asyncio
+
+from tests.fake_telegram import FakeTelegram, FakeUser
+from tests.fake_zalo import FakeZalo
+from tests.telegram.process import QUIZBOT, ROUND_CODE, BotProcess, free_port
+from tests.zalo.participant import ZaloParticipant
+from tests.zalo.process import TELEGRAM_PATH, ZALO_PATH, running_zalo_bot
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+SECRET = "s3cret-Webhook_token"
+TG_TOKEN = "123456:TEST-token"
+
+
+@pytest.fixture(scope="module")
+def port() -> int:
+    return free_port()
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def zl() -> AsyncIterator[FakeZalo]:
+    async with FakeZalo() as server:
+        yield server
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def tg() -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram(TG_TOKEN) as server:
+        yield server
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def bot(
+    zl: FakeZalo, tg: FakeTelegram, port: int, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[BotProcess]:
+    async with running_zalo_bot(
+        zl,
+        tmp_path_factory.mktemp("zalo-webhook"),
+        mode="webhook",
+        secret=SECRET,
+        port=port,
+        tg=tg,
+    ) as process:
+        yield process
+
+
+async def test_both_platforms_call_the_one_server_on_their_own_paths(
+    zl: FakeZalo, tg: FakeTelegram, bot: BotProcess, port: int
+) -> None:
+    assert zl.webhook_url == f"http://127.0.0.1:{port}{ZALO_PATH}"
+    assert zl.webhook_secret == SECRET
+    assert tg.webhook_url == f"http://127.0.0.1:{port}{TELEGRAM_PATH}"
+    assert zl.calls("deleteWebhook") == []
+
+
+async def test_a_zalo_participant_takes_the_quiz_over_the_webhook(
+    zl: FakeZalo, bot: BotProcess
+) -> None:
+    an = ZaloParticipant(zl, zl.user("c0ffee0001", "An"))
+    await an.register(name="Lê Văn Cường", phone="0911000001")
+    await an.say("thi", "Câu 1/10")
+    for n in range(2, 11):
+        await an.say("Đáp án: D", f"Câu {n}/10")
+    await an.say("4", "Câu hỏi dự đoán")
+    await an.say("800", "Số câu đúng")
+    assert all(d.status == 200 for d in zl.webhook_responses)
+    zl.assert_no_violations()
+
+
+@pytest.mark.parametrize("secret", [None, "", "wrong-secret", SECRET[:-1], SECRET + "x"])
+async def test_no_or_a_wrong_secret_is_refused_and_changes_nothing(
+    zl: FakeZalo, bot: BotProcess, secret: str | None
+) -> None:
+    intruder = zl.user("bad0000001", "Kẻ giả mạo")
+    before = bot.value("SELECT count(*) FROM accounts")
+    for text in ("/start", "đăng ký"):
+        payload = {"ok": True, "result": intruder.update("message.text.received", text=text)}
+        answer = await zl.post_to_webhook(payload, secret=secret)
+        assert answer.status == 401
+    # A real message afterwards is answered, and nothing forged was handled before it.
+    real = ZaloParticipant(zl, zl.user(f"real{len(secret or '')}x", "Thật"))
+    await real.say("lich thi", "Lịch thi")
+    assert zl.sent_to(intruder.id) == []
+    assert bot.value("SELECT count(*) FROM accounts") == before
+
+
+async def register_on_telegram(tg: FakeTelegram, user: FakeUser, name: str, phone: str) -> None:
+    """Register through the Telegram chat, sharing the phone with the contact button."""
+    uid = user.id
+    user.send_text("/dangky")
+    await tg.wait_for_text(uid, "1/6. Họ và tên")
+    user.send_text(name)
+    await tg.wait_for_text(uid, "2/6. Số điện thoại")
+    user.send_contact(phone)
+    await tg.wait_for_text(uid, "3/6. Năm sinh")
+    user.send_text("1985")
+    await tg.wait_for_text(uid, "4/6.")
+    user.tap_button("Kim Sơn")
+    await tg.wait_for_text(uid, "5/6.")
+    user.tap_button("Người dân")
+    await tg.wait_for_text(uid, "6/6.")
+    user.tap_button("✅ Đồng ý")
+    await tg.wait_for_text(uid, "Bạn kiểm tra lại thông tin")
+    user.tap_button("✅ Xác nhận")
+    await tg.wait_for_text(uid, "Đăng ký thành công")
+
+
+async def test_one_person_on_telegram_and_zalo_shares_limits_and_one_ranking_entry(
+    zl: FakeZalo, tg: FakeTelegram, bot: BotProcess
+) -> None:
+    name, phone = "Phạm Thị Dung", "0933000003"
+    on_telegram = tg.user(5005, "Dung")
+    await register_on_telegram(tg, on_telegram, name, "+84933000003")
+    on_telegram.send_text("/thi")
+    for n in range(1, 11):
+        await tg.wait_for_text(5005, f"Câu {n}/10")
+        on_telegram.tap_button("B")
+    await tg.wait_for_text(5005, "Câu hỏi dự đoán")
+    on_telegram.send_text("900")
+    await tg.wait_for_text(5005, "Số câu đúng")
+
+    on_zalo = ZaloParticipant(zl, zl.user("d0d0d0d0d0", "Dung Phạm"))
+    await on_zalo.register(name=name, phone=phone, locality="Kim Sơn")
+    await on_zalo.say("thi", "Hôm nay bạn đã thi 1/1 lượt")
+
+    people = bot.rows(
+        "SELECT p.id, a.channel FROM participants p JOIN accounts a ON a.participant_id = p.id"
+        " WHERE p.phone = ? ORDER BY a.channel",
+        "+84933000003",
+    )
+    assert [channel for _, channel in people] == ["telegram", "zalo"]
+    assert people[0][0] == people[1][0]  # one participant behind both accounts
+    entries = bot.value(
+        "SELECT count(DISTINCT participant_id) FROM attempts WHERE participant_id = ?",
+        people[0][0],
+    )
+    assert entries == 1
+    score = await on_zalo.say("điểm", "Kết quả tốt nhất")
+    assert "Số lượt đã thi: 1" in score.shown
+    printed = await organisers_ranking(bot)
+    ranking = printed.split("Người đạt giải")[0]  # the winners' table follows
+    assert ranking.count(name) == 1, printed
+
+
+async def organisers_ranking(bot: BotProcess) -> str:
+    """What `quizbot results LIVE` prints for the organisers, from the process's database."""
+    folder = bot.db_path.parent
+    env = os.environ | {
+        "DATABASE_URL": f"sqlite:///{bot.db_path}",
+        "CONTEST_FILE": str(folder / "contest.yaml"),
+        "COLUMNS": "200",
+    }
+    proc = await asyncio.create_subprocess_exec(
+        str(QUIZBOT),
+        "results",
+        ROUND_CODE,
+        "--top",
+        "50",
+        cwd=folder,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    out, _ = await proc.communicate()
+    assert proc.returncode == 0, out.decode()
+    return out.decode()
