@@ -26,10 +26,21 @@ def widths(ws: Worksheet, columns: list[int]) -> None:
 
 
 def header_row(ws: Worksheet, headers: list[str], columns: list[int]) -> None:
-    """The sheet's first row: bold headers kept in view when scrolling, and column widths."""
+    """The sheet's first row: bold headers kept in view when scrolling and repeated on every
+    printed page, and column widths."""
     bold_row(ws, headers)
     ws.freeze_panes = "A2"
+    ws.print_title_rows = "1:1"
     widths(ws, columns)
+
+
+def printable(ws: Worksheet) -> None:
+    """Print on A4 landscape, as wide as the page and as many pages long as it takes."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def number_format(ws: Worksheet, column: int, fmt: str, *, first_row: int = 2) -> None:

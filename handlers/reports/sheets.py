@@ -7,7 +7,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from handlers.contest import ContestConfig
@@ -179,6 +179,8 @@ def _questions(ws: Worksheet, results: RoundResults, data: ReportData) -> None:
                 _rounded(index.get(t.question_id)),
             ]
         )
+    for (cell,) in ws.iter_rows(min_row=first, min_col=1, max_col=1):
+        cell.alignment = Alignment(horizontal="left")
     number_format(ws, 5, PERCENT_FORMAT, first_row=first)
     number_format(ws, 6, "0.00", first_row=first)
     ws.append([])
@@ -193,7 +195,7 @@ def _rounded(d: float | None) -> float | None:
 
 def daily_sheet(ws: Worksheet, data: ReportData) -> None:
     """New participants per local day of the round, with a bar chart beside the table."""
-    header_row(ws, DAILY_HEADERS, [12, 14, 14, 12])
+    header_row(ws, DAILY_HEADERS, [12, 18, 18, 12])
     counts = {date.fromisoformat(d.day): d for d in data.days}
     total = 0
     for day in day_span(data.first_day, data.last_day, counts):

@@ -14,7 +14,7 @@ from handlers.context import Services
 from handlers.formatting import duration_vn, local
 from handlers.phones import local_form, mask_phone
 from handlers.reports.data import ReportData, load_report
-from handlers.reports.layout import DATETIME_FORMAT, header_row, number_format
+from handlers.reports.layout import DATETIME_FORMAT, header_row, number_format, printable
 from handlers.reports.sheets import daily_sheet, detail_sheet, stats_sheet
 from handlers.rounds import RoundResults
 
@@ -64,6 +64,8 @@ def build_workbook(
     detail_sheet(wb.create_sheet("Chi tiết"), contest, results, data, phone)
     stats_sheet(wb.create_sheet("Thống kê"), contest, results, data)
     daily_sheet(wb.create_sheet("Theo ngày"), data)
+    for sheet in wb.worksheets:
+        printable(sheet)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
