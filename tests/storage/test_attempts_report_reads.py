@@ -1,0 +1,88 @@
+"""What the results workbook reads: answers in chunks, tallies, participation, days."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+
+from storage.db import Database
+from storage.repos import Attempts, ParticipantDetails, Participants
+from storage.repos import attempts as attempts_module
+from storage.repos.attempts import DayCount, Participation
+from tests.storage.data import ROUND, T0, attempt, round_and_bank
+
+
+async def _person(db: Database, phone: str, locality: str, unit: str) -> int:
+    p = await Participants(db).register(
+        ParticipantDetails("Nguyễn Văn An", phone, 1990, locality, unit),
+        channel="telegram",
+        channel_user_id=phone,
+        display_name="",
+        source="",
+        now=T0,
+    )
+    assert p.id is not None
+    return p.id
+
+
+async def test_answers_and_attempts_are_read_back_in_chunks(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(attempts_module, "CHUNK", 2)
+    bank = await round_and_bank(db)
+    repo = Attempts(db)
+    ids = []
+    for i, right in enumerate([3, 7, 10, 0, 5]):
+        pid = await _person(db, f"+8491234560{i}", "Hoa Lư", "Người dân")
+        await repo.save(attempt(f"C{i}", pid, bank, right=right))
+        stored = await repo.by_code(f"C{i}")
+        assert stored is not None
+        assert stored.id is not None
+        ids.append(stored.id)
+
+    answers = await repo.answers_of([*ids, ids[0], 999_999])
+    by_id = await repo.by_ids(ids)
+
+    assert set(answers) == {*ids, 999_999}
+    assert answers[999_999] == []
+    for attempt_id, right in zip(ids, [3, 7, 10, 0, 5], strict=True):
+        rows = answers[attempt_id]
+        assert [a.position for a in rows] == list(range(10))
+        assert [a.question_id for a in rows] == [qid for qid, _ in bank]
+        assert sum(a.choice == q.correct for a, (_, q) in zip(rows, bank, strict=True)) == right
+    assert [by_id[i].code for i in ids] == ["C0", "C1", "C2", "C3", "C4"]
+
+
+async def test_round_figures_count_people_attempts_and_right_answers(db: Database) -> None:
+    bank = await round_and_bank(db)
+    repo = Attempts(db)
+    a = await _person(db, "+84912345601", "Hoa Lư", "Sở Y tế")
+    b = await _person(db, "+84912345602", "Hoa Lư", "Người dân")
+    c = await _person(db, "+84912345603", "Kim Sơn", "Sở Y tế")
+    second_day = T0 + timedelta(days=1)
+    for code, pid, right, when in [
+        ("A1", a, 10, T0),
+        ("A2", a, 4, second_day),
+        ("B1", b, 2, second_day),
+        ("C1", c, 6, second_day),
+    ]:
+        finished = attempt(code, pid, bank, right=right, submitted=when)
+        await repo.save(replace(finished, local_day=when.date().isoformat()))
+
+    tallies = await repo.question_tallies(ROUND)
+    by_locality = await repo.participation(ROUND, by="locality")
+    by_unit = await repo.participation(ROUND, by="unit")
+    days = await repo.days(ROUND)
+
+    # Question at position p was right in the attempts with more than p right answers.
+    assert [(t.question_id, t.asked, t.right) for t in tallies] == [
+        (qid, 4, sum(p < right for right in (10, 4, 2, 6))) for p, (qid, _) in enumerate(bank)
+    ]
+    assert by_locality == [Participation("Hoa Lư", 2, 3), Participation("Kim Sơn", 1, 1)]
+    assert by_unit == [Participation("Sở Y tế", 2, 3), Participation("Người dân", 1, 1)]
+    assert days == [DayCount("2023-02-20", 1, 1), DayCount("2023-02-21", 2, 3)]
+    assert await repo.question_tallies("2023-Q2") == []
+    with pytest.raises(ValueError, match="birth_year"):
+        await repo.participation(ROUND, by="birth_year")
