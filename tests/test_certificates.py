@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import unicodedata
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,12 @@ from bot.app import App
 from bot.cli import app as cli
 from bot.clock import ManualClock
 from bot.config import Settings
-from handlers.certificates import CertificateError, RoundNotFinalError, certificates
+from handlers.certificates import (
+    CertificateError,
+    RoundNotFinalError,
+    certificates,
+    date_words,
+)
 from handlers.rounds import RoundResults, close_round, round_results
 from tests.conftest import vn
 from tests.support.client import Person
@@ -105,6 +111,19 @@ async def test_a_name_the_typeface_cannot_print_stops_the_certificates(
 
     with pytest.raises(CertificateError, match="阮"):
         certificates(app.contest, replace(closed, people={**closed.people, first: person}))
+
+
+@pytest.mark.parametrize(
+    ("day", "words"),
+    [
+        (date(2023, 3, 30), "ngày 30 tháng 3 năm 2023"),
+        (date(2023, 11, 30), "ngày 30 tháng 11 năm 2023"),
+        (date(2024, 1, 5), "ngày 05 tháng 01 năm 2024"),
+        (date(2023, 2, 28), "ngày 28 tháng 02 năm 2023"),
+    ],
+)
+def test_the_date_is_written_out_as_administrative_documents_do(day: date, words: str) -> None:
+    assert date_words(day) == words
 
 
 def test_cli_writes_one_file_per_winner(
