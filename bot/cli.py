@@ -18,7 +18,7 @@ from rich.table import Table
 from bot.app import App, open_app
 from bot.clock import OffsetClock, SystemClock
 from bot.config import Settings
-from handlers.contest import ContestFileError
+from handlers.contest import ContestFileError, load_contest
 from handlers.formatting import datetime_vn, duration_vn, number_vn
 from handlers.phones import mask_phone
 from handlers.reports import results_workbook
@@ -161,8 +161,6 @@ def chat(
 
 
 def _contest_tz() -> Any:
-    from handlers.contest import load_contest
-
     try:
         return load_contest(Settings().contest_file).tz
     except ContestFileError as exc:
@@ -367,7 +365,8 @@ def _print_results(res: RoundResults, *, top: int) -> None:
         f"[bold]{res.round.name}[/bold] ({state}): {number_vn(len(res.ranking))} người "
         f"được xếp hạng; con số thực tế của câu dự đoán: {number_vn(res.actual)}."
     )
-    prize = {a.participant_id: a.tier for a in res.awards}
+    prize_name = load_contest(Settings().contest_file).prize_name
+    prize = {a.participant_id: prize_name(a.tier) for a in res.awards}
     table = Table(
         "Hạng", "Họ và tên", "Điện thoại", "Địa bàn", "Đúng", "Dự đoán", "Thời gian", "Giải"
     )
@@ -381,7 +380,7 @@ def _print_results(res: RoundResults, *, top: int) -> None:
             str(r.correct),
             "-" if r.prediction is None else number_vn(r.prediction),
             duration_vn(r.duration_ms),
-            _tier_vn(prize.get(r.participant_id, "")),
+            prize.get(r.participant_id, ""),
         )
     console.print(table)
     winners = Table(
@@ -391,7 +390,7 @@ def _print_results(res: RoundResults, *, top: int) -> None:
         p = res.people[a.participant_id]
         entry = next(r for r in res.ranking if r.participant_id == a.participant_id)
         winners.add_row(
-            _tier_vn(a.tier),
+            prize_name(a.tier),
             str(a.rank),
             p.full_name,
             mask_phone(p.phone),
@@ -399,15 +398,6 @@ def _print_results(res: RoundResults, *, top: int) -> None:
             str(entry.correct),
         )
     console.print(winners)
-
-
-def _tier_vn(tier: str) -> str:
-    return {
-        "first": "Giải Nhất",
-        "second": "Giải Nhì",
-        "third": "Giải Ba",
-        "consolation": "Giải Khuyến khích",
-    }.get(tier, tier)
 
 
 def main() -> None:
