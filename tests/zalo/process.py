@@ -40,8 +40,12 @@ def environment(
     secret: str,
     port: int,
     tg: FakeTelegram | None,
+    admins: tuple[int, ...] = (),
 ) -> dict[str, str]:
-    """The settings of a bot process using `folder`; webhook mode serves on `port`."""
+    """The settings of a bot process using `folder`; webhook mode serves on `port`.
+
+    `admins` are the organisers' Telegram ids (organisers work on Telegram).
+    """
     folder.mkdir(parents=True, exist_ok=True)
     settings = {
         "ZALO_BOT_TOKEN": zl.token,
@@ -65,6 +69,7 @@ def environment(
             "TELEGRAM_BOT_TOKEN": tg.token,
             "TELEGRAM_API_BASE": tg.base_url,
             "TELEGRAM_MODE": mode,
+            "TELEGRAM_ADMIN_IDS": ",".join(str(i) for i in admins),
         }
         if mode == "webhook":
             settings |= {
@@ -86,12 +91,15 @@ async def running_zalo_bot(
     secret: str = "",
     port: int | None = None,
     tg: FakeTelegram | None = None,
+    admins: tuple[int, ...] = (),
 ) -> AsyncIterator[BotProcess]:
     """Start `quizbot run`, wait until it takes updates, and stop it (SIGTERM) afterwards.
 
     Leaving the block fails if the process did not exit cleanly or logged a traceback.
     """
-    env = environment(folder, zl, mode=mode, secret=secret, port=port or free_port(), tg=tg)
+    env = environment(
+        folder, zl, mode=mode, secret=secret, port=port or free_port(), tg=tg, admins=admins
+    )
     log_path = folder / LOG_FILE
     with log_path.open("wb") as log_file:
         proc = await asyncio.create_subprocess_exec(

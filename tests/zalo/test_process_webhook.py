@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator
 import pytest
 import pytest_asyncio
 
+from storage.repos.broadcasts import BLOCKED, SENT
 from tests.fake_telegram import FakeTelegram, FakeUser
 from tests.fake_zalo import FakeZalo
 from tests.telegram.process import QUIZBOT, ROUND_CODE, BotProcess, free_port
@@ -26,6 +27,7 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 SECRET = "s3cret-Webhook_token"
 TG_TOKEN = "123456:TEST-token"
+ORGANISER = 9000
 
 
 @pytest.fixture(scope="module")
@@ -56,6 +58,7 @@ async def bot(
         secret=SECRET,
         port=port,
         tg=tg,
+        admins=(ORGANISER,),
     ) as process:
         yield process
 
@@ -180,3 +183,33 @@ async def organisers_ranking(bot: BotProcess) -> str:
     out, _ = await proc.communicate()
     assert proc.returncode == 0, out.decode()
     return out.decode()
+
+
+async def test_an_organisers_broadcast_reaches_zalo_and_marks_who_blocked_the_bot(
+    zl: FakeZalo, tg: FakeTelegram, bot: BotProcess
+) -> None:
+    zl.block("d0d0d0d0d0")  # Dung, registered on both platforms in the test above
+    organiser = tg.user(ORGANISER, "Ban Tổ chức")
+    organiser.send_text("/admin")
+    await tg.wait_for_text(ORGANISER, "Bảng điều khiển")
+    organiser.tap_button("📣 Gửi thông báo")
+    await tg.wait_for_text(ORGANISER, "nội dung thông báo")
+    organiser.send_text("Đợt 2 mở ngày 01/6. Chúc các bạn thi tốt!")
+    await tg.wait_for_text(ORGANISER, "Xem trước")
+    organiser.tap_button("✅ Gửi")
+    await tg.wait_for_text(ORGANISER, "Đã bắt đầu gửi thông báo")
+
+    received = await zl.wait_for_text("c0ffee0001", "Đợt 2 mở ngày 01/6")
+    assert received.shown.startswith("📣 Thông báo của Ban Tổ chức")
+    await tg.wait_for_text(5005, "Đợt 2 mở ngày 01/6")  # Dung, on Telegram
+
+    def zalo_statuses() -> dict[str, str] | None:
+        rows = bot.rows(
+            "SELECT channel_user_id, status FROM broadcast_recipients WHERE channel = 'zalo'"
+        )
+        statuses = dict(rows)
+        return statuses if "pending" not in statuses.values() else None
+
+    statuses = await zl.wait_for(zalo_statuses)
+    assert statuses["c0ffee0001"] == SENT
+    assert statuses["d0d0d0d0d0"] == BLOCKED
