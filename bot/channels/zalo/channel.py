@@ -26,7 +26,7 @@ import asyncio
 import contextlib
 import logging
 import secrets
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from typing import Any
 
@@ -126,7 +126,6 @@ class ZaloChannel:
         flood_window: int = 10,
         poll_seconds: int = POLL_SECONDS,
         backoff: tuple[float, float] = (1.0, 60.0),
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.client = client
         self.engine = engine
@@ -136,7 +135,6 @@ class ZaloChannel:
         self.flood_window = flood_window
         self.poll_seconds = poll_seconds
         self.backoff = backoff
-        self.sleep = sleep
         self.webhook_secret: str | None = None
         self._stopping = asyncio.Event()
         self._poller: asyncio.Task[None] | None = None
