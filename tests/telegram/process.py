@@ -1,6 +1,6 @@
 """The real `quizbot run` process, talking to the fake Telegram server, for end-to-end tests.
 
-    async with FakeTelegram(TOKEN) as tg, running_bot(tg, tmp_path, admins=[9000]) as bot:
+    async with FakeTelegram(TOKEN) as tg, running_bot(tg, tmp_path, BotConfig(admins=(9,))) as bot:
         tg.user(1001, "An").send_text("/start")
         await tg.wait_for_text(1001, "Xin chào")
         bot.rows("SELECT count(*) FROM accounts")   # the process's SQLite database
@@ -19,8 +19,9 @@ import socket
 import sqlite3
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager, closing
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
@@ -147,80 +148,71 @@ class BotProcess:
         return await self.proc.wait()
 
 
-def bot_environment(
-    tg: FakeTelegram,
-    folder: Path,
-    *,
-    mode: Literal["polling", "webhook"],
-    admins: Iterable[int],
-    redis: tuple[str, str] | None,
-    flood_limit: int,
-    flood_window: int,
-    webhook_port: int | None,
-    webhook_secret: str,
-) -> dict[str, str]:
-    """The environment of a bot process using `folder` for its contest file and database."""
-    folder.mkdir(parents=True, exist_ok=True)
-    settings = {
-        "TELEGRAM_BOT_TOKEN": tg.token,
-        "TELEGRAM_API_BASE": tg.base_url,
-        "TELEGRAM_MODE": mode,
-        "TELEGRAM_ADMIN_IDS": ",".join(str(i) for i in admins),
-        "DATABASE_URL": f"sqlite:///{folder / DB_FILE}",
-        "CONTEST_FILE": str(live_contest(folder)),
-        "FLOOD_LIMIT": str(flood_limit),
-        "FLOOD_WINDOW": str(flood_window),
-        "LOG_LEVEL": "INFO",
-    }
-    if redis is not None:
-        settings["REDIS_URL"], settings["REDIS_PREFIX"] = redis
-    if mode == "webhook":
-        port = webhook_port or free_port()
-        settings |= {
-            "WEBHOOK_HOST": "127.0.0.1",
-            "WEBHOOK_PORT": str(port),
-            "TELEGRAM_WEBHOOK_URL": f"http://127.0.0.1:{port}",
-            "TELEGRAM_WEBHOOK_PATH": WEBHOOK_PATH,
-            "TELEGRAM_WEBHOOK_SECRET": webhook_secret,
+@dataclass(frozen=True)
+class BotConfig:
+    """How a test wants the bot process set up.
+
+    `redis` is (url, key prefix) of the real Redis; without it the process uses its in-process
+    store. Scripted users are fast, so the flood limit is high unless a test sets it.
+    """
+
+    mode: Literal["polling", "webhook"] = "polling"
+    admins: tuple[int, ...] = ()
+    redis: tuple[str, str] | None = None
+    flood_limit: int = 1000
+    flood_window: int = 10
+    broadcast_rate: float | None = None
+    webhook_port: int | None = None
+    webhook_secret: str = ""
+
+    def environment(self, tg: FakeTelegram, folder: Path) -> dict[str, str]:
+        """The process's environment; `folder` holds its contest file, database and log."""
+        folder.mkdir(parents=True, exist_ok=True)
+        settings = {
+            "TELEGRAM_BOT_TOKEN": tg.token,
+            "TELEGRAM_API_BASE": tg.base_url,
+            "TELEGRAM_MODE": self.mode,
+            "TELEGRAM_ADMIN_IDS": ",".join(str(i) for i in self.admins),
+            "DATABASE_URL": f"sqlite:///{folder / DB_FILE}",
+            "CONTEST_FILE": str(live_contest(folder)),
+            "FLOOD_LIMIT": str(self.flood_limit),
+            "FLOOD_WINDOW": str(self.flood_window),
+            "LOG_LEVEL": "INFO",
         }
-    # Nothing of the test's own environment configures the bot, only these settings.
-    ours = {name.upper() for name in Settings.model_fields}
-    inherited = {k: v for k, v in os.environ.items() if k.upper() not in ours}
-    return inherited | settings
+        if self.redis is not None:
+            settings["REDIS_URL"], settings["REDIS_PREFIX"] = self.redis
+        if self.broadcast_rate is not None:
+            settings["TELEGRAM_BROADCAST_RATE"] = str(self.broadcast_rate)
+        if self.mode == "webhook":
+            port = self.webhook_port or free_port()
+            settings |= {
+                "WEBHOOK_HOST": "127.0.0.1",
+                "WEBHOOK_PORT": str(port),
+                "TELEGRAM_WEBHOOK_URL": f"http://127.0.0.1:{port}",
+                "TELEGRAM_WEBHOOK_PATH": WEBHOOK_PATH,
+                "TELEGRAM_WEBHOOK_SECRET": self.webhook_secret,
+            }
+        # Nothing of the test's own environment configures the bot, only these settings.
+        ours = {name.upper() for name in Settings.model_fields}
+        inherited = {k: v for k, v in os.environ.items() if k.upper() not in ours}
+        return inherited | settings
 
 
 @asynccontextmanager
 async def running_bot(
-    tg: FakeTelegram,
-    folder: Path,
-    *,
-    mode: Literal["polling", "webhook"] = "polling",
-    admins: Iterable[int] = (),
-    redis: tuple[str, str] | None = None,
-    flood_limit: int = 1000,
-    flood_window: int = 10,
-    webhook_port: int | None = None,
-    webhook_secret: str = "",
+    tg: FakeTelegram, folder: Path, config: BotConfig | None = None
 ) -> AsyncIterator[BotProcess]:
     """Start `quizbot run` against `tg`, wait until it serves updates, and stop it afterwards.
 
-    `redis` is (url, key prefix) of the real Redis; without it the process uses its in-process
-    store. Scripted users are fast, so the flood limit is raised unless a test sets it. Leaving
-    the block fails if the process did not exit cleanly on SIGTERM or logged a traceback.
+    Leaving the block fails if the process did not exit cleanly on SIGTERM or logged a
+    traceback. A second process started on the same folder continues the same database (and,
+    given the same Redis prefix, the same sessions); its log is appended to the first one's.
     """
-    env = bot_environment(
-        tg,
-        folder,
-        mode=mode,
-        admins=admins,
-        redis=redis,
-        flood_limit=flood_limit,
-        flood_window=flood_window,
-        webhook_port=webhook_port,
-        webhook_secret=webhook_secret,
-    )
+    config = config or BotConfig()
+    env = config.environment(tg, folder)
     log_path = folder / LOG_FILE
-    with log_path.open("wb") as log_file:
+    calls_before = len(tg.requests)
+    with log_path.open("ab") as log_file:
         # The folder as working directory: no .env of the developer's is read.
         proc = await asyncio.create_subprocess_exec(
             str(QUIZBOT),
@@ -232,14 +224,14 @@ async def running_bot(
             stderr=subprocess.STDOUT,
         )
     bot = BotProcess(proc, log_path, folder / DB_FILE)
+    # Serving: polling has asked for updates, or the webhook is set (its server listens first).
+    ready_call = "setWebhook" if config.mode == "webhook" else "getUpdates"
+
+    def ready() -> bool:
+        bot.check_alive()
+        return any(r.method == ready_call for r in tg.requests[calls_before:])
+
     try:
-
-        def ready() -> bool:
-            bot.check_alive()
-            if mode == "webhook":
-                return tg.webhook_url is not None
-            return bool(tg.calls("getUpdates"))
-
         try:
             await tg.wait_for(ready, START_TIMEOUT)
         except AssertionError as exc:

@@ -21,7 +21,7 @@ from handlers.texts import Texts, plain
 from questions import Bank, Question, write_bank_bytes
 from tests.fake_telegram import FakeTelegram, FakeUser, StoredMessage
 from tests.support.servers import REDIS_URL, redis_prefix
-from tests.telegram.process import ROUND_NAME, TOKEN, BotProcess, running_bot
+from tests.telegram.process import ROUND_NAME, TOKEN, BotConfig, BotProcess, running_bot
 
 pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.redis]
 
@@ -49,7 +49,9 @@ async def bot(
     async with (
         redis_prefix() as (_, prefix),
         running_bot(
-            tg, tmp_path_factory.mktemp("polling"), admins=[ADMIN], redis=(REDIS_URL, prefix)
+            tg,
+            tmp_path_factory.mktemp("polling"),
+            BotConfig(admins=(ADMIN,), redis=(REDIS_URL, prefix)),
         ) as process,
     ):
         yield process
@@ -157,8 +159,8 @@ async def preview_broadcast(tg: FakeTelegram, text: str) -> StoredMessage:
     return await admin_says(tg, text, "Xem trước")
 
 
-async def broadcast(tg: FakeTelegram, bot: BotProcess, text: str) -> int:
-    """Send an announcement through /admin; returns its id once every recipient is done."""
+async def start_broadcast(tg: FakeTelegram, bot: BotProcess, text: str) -> int:
+    """Start an announcement through /admin (preview, then send); returns its id."""
     audience = bot.value("SELECT count(*) FROM accounts WHERE blocked_at IS NULL")
     preview = await preview_broadcast(tg, text)
     assert f"thông báo sẽ gửi tới {audience} người" in preview.shown
@@ -166,10 +168,21 @@ async def broadcast(tg: FakeTelegram, bot: BotProcess, text: str) -> int:
     await admin_taps(tg, said("admin.button_send"), "Đã bắt đầu gửi thông báo")
     broadcast_id = int(bot.value("SELECT max(id) FROM broadcasts"))
     assert text in plain(bot.value("SELECT text FROM broadcasts WHERE id = ?", broadcast_id))
+    return broadcast_id
+
+
+async def broadcast_done(tg: FakeTelegram, bot: BotProcess, broadcast_id: int) -> None:
+    """Wait until every recipient of a broadcast has been dealt with."""
     await tg.wait_for(
         lambda: bot.value("SELECT status FROM broadcasts WHERE id = ?", broadcast_id) == "done",
         15,
     )
+
+
+async def broadcast(tg: FakeTelegram, bot: BotProcess, text: str) -> int:
+    """Send an announcement through /admin; returns its id once every recipient is done."""
+    broadcast_id = await start_broadcast(tg, bot, text)
+    await broadcast_done(tg, bot, broadcast_id)
     return broadcast_id
 
 
@@ -418,21 +431,57 @@ async def test_a_reply_is_retried_after_a_server_error_and_after_429(
     tg.assert_no_violations()
 
 
-async def test_a_reply_in_flight_when_the_process_is_stopped_is_still_sent(
-    tmp_path: Path,
-) -> None:
-    async with FakeTelegram(TOKEN) as tg, running_bot(tg, tmp_path) as bot:
-        try:
-            user = tg.user(7001, "Hoa")
-            tg.fail_next("sendMessage", 429, retry_after=1)
-            update = user.send_text("/huongdan")
-            # Telegram has been told the update arrived; the reply waits out the 429.
-            await tg.wait_for(lambda: sent_calls(tg, "sendMessage", 7001))
-            assert await bot.stop() == 0
+async def test_a_restart_loses_nothing_and_repeats_nothing(tmp_path: Path) -> None:
+    async with redis_prefix() as (_, prefix), FakeTelegram(TOKEN) as tg:
+        # Two processes in turn on one database and one Redis prefix, as in a redeploy.
+        config = BotConfig(admins=(ADMIN,), redis=(REDIS_URL, prefix), broadcast_rate=1)
+        people = {8001: "Trịnh Văn Phúc", 8002: "Mai Thị Quyên", 8003: "Tạ Văn Sang"}
+        text = "Thông báo gửi dở khi bot khởi động lại."
+        async with running_bot(tg, tmp_path, config) as first:
+            try:
+                phuc, *_ = await register_all(tg, people)
+                visitor = tg.user(8009, "Khách")
+                phuc.send_text("/thi")
+                for n in range(1, 4):
+                    await tg.wait_for_text(phuc.id, question_shown(n))
+                    phuc.tap_button("A")
+                await tg.wait_for_text(phuc.id, question_shown(4))
+                # One message a second: once the first recipient has it, the next send is a
+                # second away, and a reply refused with a 429 waits a second too.
+                broadcast_id = await start_broadcast(tg, first, text)
+                await tg.wait_for(lambda: any(copies(tg, uid, text) for uid in people))
+                tg.fail_next("sendMessage", 429, retry_after=1)
+                asked = visitor.send_text("/huongdan")
+                await tg.wait_for(lambda: sent_calls(tg, "sendMessage", visitor.id))
+                assert await first.stop() == 0
+            finally:
+                print(f"--- quizbot run log (both processes) ---\n{first.log}")
 
-            assert [c.status for c in sent_calls(tg, "sendMessage", 7001)] == [429, 200]
-            assert copies(tg, 7001, "Hướng dẫn") == 1
-            assert f"Update id={update['update_id']} is handled" in bot.log
-            tg.assert_no_violations()
-        finally:
-            print(f"--- quizbot run log of the stopping test ---\n{bot.log}")
+        # The reply being sent when SIGTERM came went out before the process exited.
+        assert [c.status for c in sent_calls(tg, "sendMessage", visitor.id)] == [429, 200]
+        assert copies(tg, visitor.id, "Hướng dẫn") == 1
+        assert f"Update id={asked['update_id']} is handled" in first.log
+        # The broadcast stopped between two recipients.
+        assert first.value("SELECT status FROM broadcasts WHERE id = ?", broadcast_id) == "sending"
+        assert "pending" in recipients(first, broadcast_id).values()
+
+        async with running_bot(tg, tmp_path, config) as second:
+            await broadcast_done(tg, second, broadcast_id)
+            assert set(recipients(second, broadcast_id).values()) == {"sent"}
+            for uid in people:
+                assert copies(tg, uid, text) == 1, f"user {uid} got the announcement not once"
+
+            phuc.tap_button("A")  # question 4, shown by the first process
+            for n in range(5, 11):
+                await tg.wait_for_text(phuc.id, question_shown(n))
+                phuc.tap_button("A")
+            await tg.wait_for_text(phuc.id, "Câu hỏi dự đoán")
+            phuc.send_text("300")
+            await tg.wait_for_text(phuc.id, "Số câu đúng")
+            assert second.rows(
+                "SELECT a.total, a.prediction FROM attempts a"
+                " JOIN accounts c ON c.participant_id = a.participant_id"
+                " WHERE c.channel_user_id = '8001'"
+            ) == [(10, 300)]
+            assert copies(tg, phuc.id, "Câu 1/10") == 1, "the attempt started over"
+        tg.assert_no_violations()

@@ -20,7 +20,14 @@ import pytest_asyncio
 
 from handlers.texts import Texts
 from tests.fake_telegram import FakeTelegram, FakeUser
-from tests.telegram.process import TOKEN, WEBHOOK_PATH, BotProcess, free_port, running_bot
+from tests.telegram.process import (
+    TOKEN,
+    WEBHOOK_PATH,
+    BotConfig,
+    BotProcess,
+    free_port,
+    running_bot,
+)
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -45,15 +52,14 @@ async def bot(
     tg: FakeTelegram, port: int, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[BotProcess]:
     """The bot process of this module, listening for Telegram's POSTs on `port`."""
-    async with running_bot(
-        tg,
-        tmp_path_factory.mktemp("webhook"),
+    config = BotConfig(
         mode="webhook",
         webhook_port=port,
         webhook_secret=SECRET,
         flood_limit=FLOOD_LIMIT,
         flood_window=60,
-    ) as process:
+    )
+    async with running_bot(tg, tmp_path_factory.mktemp("webhook"), config) as process:
         yield process
 
 
@@ -176,12 +182,13 @@ async def test_a_reply_in_flight_when_the_webhook_process_is_stopped_is_still_se
 ) -> None:
     async with (
         FakeTelegram(TOKEN) as tg,
-        running_bot(tg, tmp_path, mode="webhook", webhook_secret=SECRET) as bot,
+        running_bot(tg, tmp_path, BotConfig(mode="webhook", webhook_secret=SECRET)) as bot,
     ):
         try:
             tg.fail_next("sendMessage", 429, retry_after=1)
             update = tg.user(5004, "Tâm").send_text("/huongdan")
-            await tg.wait_for(lambda: tg.calls("sendMessage"))  # refused: the reply waits
+            # Refused: the reply waits a second before it is sent again.
+            await tg.wait_for(lambda: tg.calls("sendMessage"))
             assert await bot.stop() == 0
 
             assert [c.status for c in tg.calls("sendMessage")] == [429, 200]
