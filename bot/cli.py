@@ -71,7 +71,7 @@ async def _with_app(action: Callable[[App], Awaitable[T]], *, clock: Any = None)
 
 @app.command()
 def run() -> None:
-    """Chạy bot trên các kênh đã cấu hình (Telegram khi có TELEGRAM_BOT_TOKEN)."""
+    """Chạy bot trên các kênh đã cấu hình (Telegram: TELEGRAM_BOT_TOKEN; Zalo: ZALO_BOT_TOKEN)."""
     from bot.runtime import Runtime
 
     async def go(a: App) -> None:

@@ -14,6 +14,7 @@ from aiogram.types import (
     Message as TgMessage,
 )
 
+from bot.channels.text import split_text as split_lines
 from handlers.events import Choice, Command, Contact, Event, Message, Text, Unsupported, User
 
 CHANNEL = "telegram"
@@ -108,24 +109,5 @@ def reply_markup(
 
 
 def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """Split a long text at line boundaries into pieces of at most `limit` characters."""
-    if len(text) <= limit:
-        return [text]
-    pieces: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > limit:
-            if current:
-                pieces.append(current)
-                current = ""
-            pieces.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            pieces.append(current)
-            current = line
-        else:
-            current = candidate
-    if current:
-        pieces.append(current)
-    return pieces
+    """Pieces that fit one Telegram message (see bot.channels.text.split_text)."""
+    return split_lines(text, limit)

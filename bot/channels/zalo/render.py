@@ -26,6 +26,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from bot.channels.text import split_text as split_lines
 from bot.engine import COMMANDS
 from handlers.events import (
     Button,
@@ -213,24 +214,5 @@ def render(texts: Texts, replies: list[Reply], *, skip_replacements: bool = Fals
 
 
 def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """Pieces of 1-`limit` characters, cut at line ends (at a space, or anywhere, if a single
-    line is longer); blank pieces are dropped, since Zalo refuses empty texts."""
-    pieces: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > limit:
-            cut = line.rfind(" ", 0, limit + 1)
-            cut = cut if cut > 0 else limit
-            if current:
-                pieces.append(current)
-                current = ""
-            pieces.append(line[:cut])
-            line = line[cut:].lstrip(" ")
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            pieces.append(current)
-            current = line
-        else:
-            current = candidate
-    pieces.append(current)
-    return [p.strip("\n") for p in pieces if p.strip()]
+    """Pieces that fit one Zalo message (see bot.channels.text.split_text)."""
+    return split_lines(text, limit)
