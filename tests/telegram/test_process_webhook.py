@@ -18,7 +18,6 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from handlers.texts import Texts
 from tests.fake_telegram import FakeTelegram, FakeUser
 from tests.telegram.process import (
     TOKEN,
@@ -28,12 +27,12 @@ from tests.telegram.process import (
     free_port,
     running_bot,
 )
+from tests.telegram.scripted import copies, said
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 SECRET = "s3cret-Webhook_token"
 FLOOD_LIMIT = 5
-TEXTS = Texts("vi")
 
 
 @pytest.fixture(scope="module")
@@ -88,11 +87,6 @@ def command(user: FakeUser, update_id: int, text: str) -> dict[str, Any]:
             "entities": [{"type": "bot_command", "offset": 0, "length": len(text)}],
         },
     }
-
-
-def replies(tg: FakeTelegram, chat_id: int, text: str) -> int:
-    """How many bot messages in a chat contain `text`."""
-    return sum(text in m.shown for m in tg.sent_to(chat_id))
 
 
 async def test_the_bot_sets_its_webhook_with_the_secret_at_start(
@@ -152,7 +146,7 @@ async def test_an_update_delivered_twice_is_answered_once(
 
     deliveries = [d for d in tg.webhook_responses if d.update_id == update["update_id"]]
     assert [d.status for d in deliveries] == [200, 200]
-    assert replies(tg, 5003, "Lịch thi") == 1
+    assert copies(tg, 5003, "Lịch thi") == 1
     tg.assert_no_violations()
 
 
@@ -166,14 +160,14 @@ async def test_flooding_gets_one_slow_down_message_then_silence(
     burst = [user.send_text("/huongdan") for _ in range(7)]
     for update in burst:
         await bot.handled(tg, update)
-    tap = user.tap_button(TEXTS("menu.rules"))  # the 9th update in the window
+    tap = user.tap_button(said("menu.rules"))  # the 9th update in the window
     await bot.handled(tg, tap)
 
-    assert replies(tg, 5010, "Hướng dẫn") == FLOOD_LIMIT - 1
-    assert replies(tg, 5010, "Bạn thao tác nhanh quá") == 1
-    assert replies(tg, 5010, "THỂ LỆ") == 0
+    assert copies(tg, 5010, "Hướng dẫn") == FLOOD_LIMIT - 1
+    assert copies(tg, 5010, "Bạn thao tác nhanh quá") == 1
+    assert copies(tg, 5010, "THỂ LỆ") == 0
     answer = tg.callback_answers[tap["callback_query"]["id"]]
-    assert answer.text == TEXTS("common.slow_down")
+    assert answer.text == said("common.slow_down")
     tg.assert_no_violations()
 
 
@@ -192,7 +186,7 @@ async def test_a_reply_in_flight_when_the_webhook_process_is_stopped_is_still_se
             assert await bot.stop() == 0
 
             assert [c.status for c in tg.calls("sendMessage")] == [429, 200]
-            assert replies(tg, 5004, "Hướng dẫn") == 1
+            assert copies(tg, 5004, "Hướng dẫn") == 1
             assert f"Update id={update['update_id']} is handled" in bot.log
             tg.assert_no_violations()
         finally:
