@@ -13,7 +13,7 @@ import string
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-from handlers.common import MENU_REGISTER, MENU_SCORE, closed_message, open_round
+from handlers.common import MENU_QUIZ, MENU_REGISTER, MENU_SCORE, closed_message, open_round
 from handlers.context import Services
 from handlers.events import Button, Message, Notice, Reply
 from handlers.formatting import countdown, date_vn, duration_vn, number_vn
@@ -210,6 +210,13 @@ async def answer(svc: Services, pid: int | None, token: str, ref: str | None) ->
         return [Notice(t("common.expired_button"))]
     code, index, shown = parsed
     live = await svc.store.attempt(pid)
+    if live is None and await svc.attempts.by_code(code) is None:
+        # Neither live nor recorded: the session store lost it (a Redis restart without its
+        # data). Saying it "ended" would be wrong; it was not counted and can be taken again.
+        return [
+            Notice(t("quiz.attempt_lost_short")),
+            Message(t("quiz.attempt_lost"), buttons=((Button(t("menu.quiz"), MENU_QUIZ),),)),
+        ]
     if live is None or live.code != code:
         return [Notice(t("quiz.attempt_over"))]
     if index >= len(live.question_ids) or shown >= len(live.orders[index]):
