@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 from handlers.common import menu, participant_id
 from handlers.context import Services
 from handlers.events import Message, Reply, User
 from handlers.formatting import datetime_vn, number_vn
 from handlers.texts import Raw
+
+# What a Telegram deep-link payload may hold (t.me/<bot>?start=<payload>): anything else typed
+# after /start is not a source and must not reach the database (NUL, bidirectional controls).
+_PAYLOAD = re.compile(r"[^A-Za-z0-9_-]")
 
 STATUS_KEYS = {
     "scheduled": "schedule.status_scheduled",
@@ -18,6 +24,7 @@ STATUS_KEYS = {
 async def start(svc: Services, user: User, payload: str = "") -> list[Reply]:
     """The welcome, with the menu; a deep-link payload is kept as where the person came from."""
     registered = await participant_id(svc, user) is not None
+    payload = _PAYLOAD.sub("", payload)
     if payload and not registered:
         conv = await svc.store.conversation(user.key)
         conv["src"] = payload[:64]

@@ -66,6 +66,17 @@ def _fold(text: str) -> str:
     )
 
 
+# Controls (NUL, escapes), format characters (bidirectional overrides, zero-width spaces and
+# joiners, byte order marks), private-use, unassigned and separator code points: invisible or
+# misleading in a name, and NUL is refused by PostgreSQL and by the Excel export.
+_INVISIBLE = {"Cc", "Cf", "Co", "Cn", "Cs", "Zl", "Zp"}
+
+
+def _visible(text: str) -> str:
+    """The text without the characters a person cannot see or did not mean to type."""
+    return "".join(c for c in text if unicodedata.category(c) not in _INVISIBLE)
+
+
 def _whole_number(text: str) -> int | None:
     """ASCII digits as a number; str.isdigit() also passes superscripts that int() rejects."""
     return int(text) if text.isascii() and text.isdigit() else None
@@ -196,7 +207,7 @@ async def on_text(svc: Services, user: User, conv: dict[str, str], text: str) ->
     """Typed input during registration."""
     step = Step(conv["step"])
     t = svc.texts
-    value = unicodedata.normalize("NFC", " ".join(text.split()))
+    value = unicodedata.normalize("NFC", " ".join(_visible(text).split()))
     if step is Step.NAME:
         if not (4 <= len(value) <= 100 and len(value.split()) >= 2 and _NAME.match(value)):
             return [Message(t("register.bad_name"))]
