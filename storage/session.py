@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import Any, cast
 
 import fakeredis
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 
 from storage.keys import (
     ACCOUNT_TTL,
@@ -165,11 +165,21 @@ def in_process_redis() -> Redis:
     )
 
 
-def connect_redis(url: str | None) -> Redis:
+# Connections one process keeps to Redis. Every update in flight holds one per command, and a
+# bot under load has hundreds in flight: past this many they wait their turn (redis-py's own
+# pool would refuse them with "Too many connections" and the update would fail).
+MAX_CONNECTIONS = 100
+POOL_WAIT_SECONDS = 20
+
+
+def connect_redis(url: str | None, *, max_connections: int = MAX_CONNECTIONS) -> Redis:
     """The real Redis at `url`, or the in-process one when no URL is set."""
     if url is None:
         return in_process_redis()
-    return Redis.from_url(url, decode_responses=True)
+    pool = BlockingConnectionPool.from_url(
+        url, max_connections=max_connections, timeout=POOL_WAIT_SECONDS, decode_responses=True
+    )
+    return Redis.from_pool(pool)
 
 
 class SessionStore:
