@@ -95,11 +95,18 @@ class Broadcaster:
             log.info("broadcast %s finished", b.id)
         return sent
 
-    async def run_forever(self, every: float = 2.0) -> None:
-        """Keep sending broadcasts as organisers start them, until `stop` is set."""
+    async def run_forever(
+        self, every: float = 2.0, *, leading: Callable[[], bool] = lambda: True
+    ) -> None:
+        """Keep sending broadcasts as organisers start them, until `stop` is set.
+
+        Only the process that `leading()` names sends: recipients are not claimed one by one,
+        so two processes sending the same broadcast would message people twice.
+        """
         while not self.stop.is_set():
             try:
-                await self.run_once()
+                if leading():
+                    await self.run_once()
             except Exception:
                 log.exception("broadcaster pass failed; retrying")
             with contextlib.suppress(TimeoutError):

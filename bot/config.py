@@ -58,6 +58,7 @@ class Settings(BaseSettings):
     flood_window: int = Field(default=10, ge=1)
     sweep_seconds: float = Field(default=30.0, gt=0)
     reminder_days: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [3, 1])
+    leader_ttl_seconds: float = Field(default=15.0, ge=1)
 
     @field_validator("database_url")
     @classmethod

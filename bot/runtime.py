@@ -92,7 +92,9 @@ class Runtime:
             scheduler = self._scheduler()
             scheduler.start()
             cleanups.insert(0, scheduler.shutdown)
-            background = [asyncio.create_task(broadcaster.run_forever())]
+            background = [
+                asyncio.create_task(broadcaster.run_forever(leading=lambda: scheduler.leader))
+            ]
             log.info("running channels: %s", ", ".join(self.channels))
             await stop.wait()
             log.info("stopping")
@@ -109,7 +111,11 @@ class Runtime:
             organisers=self._to_organisers,
             announcements=self._to_announcement_chat if settings.telegram_announce_chat else None,
         )
-        lock = LeaderLock(self.app.store.redis, self.app.store.keys.leader)
+        lock = LeaderLock(
+            self.app.store.redis,
+            self.app.store.keys.leader,
+            ttl_ms=int(settings.leader_ttl_seconds * 1000),
+        )
         return Scheduler(
             jobs,
             lock,

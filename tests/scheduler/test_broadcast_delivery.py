@@ -70,3 +70,19 @@ async def test_a_user_who_blocked_the_bot_is_marked_and_skipped_next_time(
     assert count == 2
     await broadcaster.run_once()
     assert channel.per_user() == {"1": 2, "3": 2}
+
+
+async def test_only_the_leading_process_sends_broadcasts(
+    app: App, clock: ManualClock, broadcaster: Broadcaster, channel: RecordingChannel
+) -> None:
+    await people(app, 2)
+    await app.svc.broadcasts.create("Thông báo", actor="test", now=clock.now())
+
+    def not_leading() -> bool:
+        broadcaster.stop.set()  # one pass is enough to see that nothing is sent
+        return False
+
+    await broadcaster.run_forever(every=0, leading=not_leading)
+    assert channel.sent == []
+    [status] = await app.svc.broadcasts.recent(1)
+    assert status.remaining == 2
