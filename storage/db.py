@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -20,13 +21,18 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 
 
 def create_engine(url: str) -> AsyncEngine:
-    """An async engine; SQLite gets its folder created, WAL journaling and foreign keys."""
+    """An async engine; SQLite gets its folder created, WAL journaling and foreign keys.
+
+    Statement parameters hold phone numbers, so they are kept out of error messages (which
+    end up in the log) and out of aiosqlite's DEBUG lines, which print every statement.
+    """
     parsed = make_url(url)
-    kwargs: dict[str, Any] = {}
+    kwargs: dict[str, Any] = {"hide_parameters": True}
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"timeout": 30}
+        logging.getLogger("aiosqlite").setLevel(logging.INFO)
     else:
         kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
     engine = create_async_engine(url, **kwargs)

@@ -172,3 +172,23 @@ class RedisServer:
 
     def __exit__(self, *_: object) -> None:
         self.kill()
+
+
+def chattr(flag: str, *paths: Path) -> None:
+    if shutil.which("chattr") is None:
+        pytest.fail("chattr is missing; install it with: apt-get install e2fsprogs")
+    done = subprocess.run(["chattr", flag, *map(str, paths)], capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.fail(f"chattr {flag} failed (needs root on ext4 or similar): {done.stderr}")
+
+
+@asynccontextmanager
+async def sqlite_immutable(path: Path) -> AsyncIterator[None]:
+    """The database file and its write-ahead log cannot be written (the shared-memory index
+    stays writable: readers map it)."""
+    files = [path, path.with_name(path.name + "-wal")]
+    chattr("+i", *files)
+    try:
+        yield
+    finally:
+        chattr("-i", *files)

@@ -10,8 +10,6 @@ sweep after it is back writes one attempt with its ten answers and sends the res
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
@@ -24,7 +22,13 @@ from bot.clock import ManualClock
 from questions.model import LETTERS
 from storage.models import AttemptAnswer
 from tests.conftest import vn
-from tests.faults.support import copy_of_template, open_bot, sqlite_settings, telegram_channel
+from tests.faults.support import (
+    copy_of_template,
+    open_bot,
+    sqlite_immutable,
+    sqlite_settings,
+    telegram_channel,
+)
 from tests.support.servers import POSTGRES_URL, REDIS_URL, postgres_database, redis_prefix
 from tests.telegram.client import TgUser
 
@@ -51,26 +55,6 @@ async def postgres_refusing(database: str) -> AsyncIterator[None]:
     finally:
         await admin.execute(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS true')
         await admin.close()
-
-
-def chattr(flag: str, *paths: Path) -> None:
-    if shutil.which("chattr") is None:
-        pytest.fail("chattr is missing; install it with: apt-get install e2fsprogs")
-    done = subprocess.run(["chattr", flag, *map(str, paths)], capture_output=True, text=True)
-    if done.returncode != 0:
-        pytest.fail(f"chattr {flag} failed (needs root on ext4 or similar): {done.stderr}")
-
-
-@asynccontextmanager
-async def sqlite_immutable(path: Path) -> AsyncIterator[None]:
-    """The database file and its write-ahead log cannot be written (the shared-memory index
-    stays writable: readers map it)."""
-    files = [path, path.with_name(path.name + "-wal")]
-    chattr("+i", *files)
-    try:
-        yield
-    finally:
-        chattr("-i", *files)
 
 
 @pytest.fixture(params=["postgres", "sqlite"])
