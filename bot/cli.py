@@ -17,7 +17,7 @@ from rich.table import Table
 
 from bot.app import App, open_app
 from bot.clock import OffsetClock, SystemClock
-from bot.config import Settings
+from bot.config import ConfigurationError, Settings
 from handlers.contest import ContestFileError, load_contest
 from handlers.formatting import datetime_vn, duration_vn, number_vn
 from handlers.phones import mask_phone
@@ -46,6 +46,9 @@ def _run(coro: Coroutine[Any, Any, T]) -> T:
         return asyncio.run(coro)
     except ContestFileError as exc:
         _bad_contest_file(exc)
+    except ConfigurationError as exc:
+        err.print(f"[red]Cấu hình chưa đúng:[/red] {escape(str(exc))}")
+        raise typer.Exit(2) from exc
 
 
 def _bad_contest_file(exc: ContestFileError) -> NoReturn:

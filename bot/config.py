@@ -21,6 +21,10 @@ def _async_url(url: str) -> str:
     return url
 
 
+class ConfigurationError(Exception):
+    """A setting is missing or refused; the message says which, for the operator."""
+
+
 class Settings(BaseSettings):
     """Runtime settings of the bot and its tools."""
 
@@ -82,6 +86,33 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_secret(cls, value: object) -> object:
         return value or None
+
+    def check_channels(self) -> None:
+        """Refuse, before anything starts, a channel set up only half-way."""
+        if not self.telegram_bot_token and not self.zalo_bot_token:
+            raise ConfigurationError(
+                "no channel configured: set TELEGRAM_BOT_TOKEN or ZALO_BOT_TOKEN"
+            )
+        for name, token, mode, url, secret in (
+            (
+                "TELEGRAM",
+                self.telegram_bot_token,
+                self.telegram_mode,
+                self.telegram_webhook_url,
+                self.telegram_webhook_secret,
+            ),
+            (
+                "ZALO",
+                self.zalo_bot_token,
+                self.zalo_mode,
+                self.zalo_webhook_url,
+                self.zalo_webhook_secret,
+            ),
+        ):
+            if token and mode == "webhook" and (not url or secret is None):
+                raise ConfigurationError(
+                    f"{name}_MODE=webhook needs {name}_WEBHOOK_URL and {name}_WEBHOOK_SECRET"
+                )
 
     def admin_keys(self) -> frozenset[str]:
         """The organisers' accounts, as engine user keys."""

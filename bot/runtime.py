@@ -19,6 +19,7 @@ from bot.channels.base import Channel, RecipientBlockedError
 from bot.channels.telegram.channel import TelegramChannel, make_bot
 from bot.channels.zalo.channel import ZaloChannel
 from bot.channels.zalo.client import ZaloClient
+from bot.config import ConfigurationError
 from bot.scheduler import ContestJobs, LeaderLock, Scheduler
 from bot.webhooks import WebhookServer
 from handlers.events import Reply
@@ -64,6 +65,7 @@ class Runtime:
         end their pass, and only then closes the connections.
         """
         settings = self.app.settings
+        settings.check_channels()
         stop = stop or asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -175,7 +177,7 @@ class Runtime:
     ) -> WebhookServer:
         s = self.app.settings
         if not s.telegram_webhook_url or s.telegram_webhook_secret is None:
-            raise RuntimeError(
+            raise ConfigurationError(
                 "webhook mode needs TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET"
             )
         secret = s.telegram_webhook_secret.get_secret_value()
@@ -222,7 +224,9 @@ class Runtime:
         server: WebhookServer | None = None
         if s.zalo_mode == "webhook":
             if not s.zalo_webhook_url or s.zalo_webhook_secret is None:
-                raise RuntimeError("webhook mode needs ZALO_WEBHOOK_URL and ZALO_WEBHOOK_SECRET")
+                raise ConfigurationError(
+                    "webhook mode needs ZALO_WEBHOOK_URL and ZALO_WEBHOOK_SECRET"
+                )
             server = await self._webhook_server(cleanups)
             server.add(s.zalo_webhook_path, zalo.on_webhook)
             url = s.zalo_webhook_url.rstrip("/") + s.zalo_webhook_path

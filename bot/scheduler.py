@@ -9,9 +9,11 @@ catching up on whatever was missed (`ContestJobs.reconcile`).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import secrets
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Literal
@@ -261,12 +263,27 @@ class Scheduler:
         self.sweep_seconds = sweep_seconds
         self.leader = False
         self.aps = AsyncIOScheduler(timezone=UTC)
+        self._running = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    @contextlib.asynccontextmanager
+    async def _busy(self) -> AsyncIterator[None]:
+        """Counts a job while it runs, so stopping can wait for it instead of cutting it off."""
+        self._running += 1
+        self._idle.clear()
+        try:
+            yield
+        finally:
+            self._running -= 1
+            if self._running == 0:
+                self._idle.set()
 
     def planned(self) -> list[PlannedJob]:
         """The calendar from the contest file."""
         return plan(self.jobs.svc.contest, reminders=self.reminders)
 
-    def start(self) -> None:
+    def start(self, *, paused: bool = False) -> None:
         """Schedule every future job and the leadership check; jobs whose time passed are
         handled by `reconcile` when leadership is taken."""
         now = self.jobs.svc.clock.now()
@@ -297,11 +314,17 @@ class Scheduler:
                 coalesce=True,
                 max_instances=1,
             )
-        self.aps.start()
+        self.aps.start(paused=paused)
 
-    async def shutdown(self) -> None:
-        """Stop scheduling and hand the lock over at once."""
+    async def shutdown(self, timeout: float = 30.0) -> None:  # noqa: ASYNC109 - one deadline
+        """Stop scheduling, let a job that is running finish (closing a round must not stop
+        half-way), then hand the lock over at once."""
         if self.aps.running:
+            self.aps.pause()
+            try:
+                await asyncio.wait_for(self._idle.wait(), timeout)
+            except TimeoutError:
+                log.error("a scheduled job still runs after %s s; stopping anyway", timeout)
             self.aps.shutdown(wait=False)
         if self.leader:
             await self.lock.release()
@@ -309,6 +332,10 @@ class Scheduler:
 
     async def keep_leadership(self) -> None:
         """Claim or renew the lock; on becoming leader, catch up on anything missed."""
+        async with self._busy():
+            await self._keep_leadership()
+
+    async def _keep_leadership(self) -> None:
         held = await self.lock.claim()
         if held and not self.leader:
             log.info("this process now runs the contest's scheduled jobs")
@@ -322,6 +349,10 @@ class Scheduler:
 
     async def run(self, job: PlannedJob) -> None:
         """Run one planned job if this process leads."""
+        async with self._busy():
+            await self._run(job)
+
+    async def _run(self, job: PlannedJob) -> None:
         if not await self.lock.claim():
             self.leader = False
             return
@@ -334,5 +365,6 @@ class Scheduler:
             await self.jobs.close(job.round_code)
 
     async def _sweep(self) -> None:
-        if self.sweep is not None and await self.lock.claim():
-            await self.sweep()
+        async with self._busy():
+            if self.sweep is not None and await self.lock.claim():
+                await self.sweep()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from bot.app import App
@@ -73,7 +75,7 @@ async def test_stopping_hands_the_lock_over_at_once(jobs: ContestJobs) -> None:
 async def test_jobs_are_scheduled_at_their_instants(app: App, jobs: ContestJobs) -> None:
     store: SessionStore = app.store
     scheduler = Scheduler(jobs, LeaderLock(store.redis, "test:leader"))
-    scheduler.start()
+    scheduler.start(paused=True)  # its own clock is real time; these tests move a manual one
     try:
         planned = {j.id: j.at for j in scheduler.planned() if j.at > app.svc.clock.now()}
         scheduled = {j.id: j.next_run_time for j in scheduler.aps.get_jobs() if ":" in j.id}
@@ -82,3 +84,34 @@ async def test_jobs_are_scheduled_at_their_instants(app: App, jobs: ContestJobs)
         assert "open:2023-Q1" not in scheduled  # already past: reconcile's business
     finally:
         await scheduler.shutdown()
+
+
+async def test_stopping_waits_for_a_job_that_is_running(
+    app: App, clock: ManualClock, jobs: ContestJobs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release = asyncio.Event()
+    finished: list[str] = []
+    real_close = jobs.close
+
+    async def slow_close(code: str) -> None:
+        await release.wait()
+        await real_close(code)
+        finished.append(code)
+
+    monkeypatch.setattr(jobs, "close", slow_close)
+    scheduler = Scheduler(jobs, LeaderLock(app.store.redis, "test:leader:stop"))
+    scheduler.start(paused=True)
+    clock.set(vn(2023, 3, 31, 0, 0))
+    close_q1 = next(j for j in scheduler.planned() if j.id == "close:2023-Q1")
+    running = asyncio.create_task(scheduler.run(close_q1))
+    await asyncio.sleep(0)
+    stopping = asyncio.create_task(scheduler.shutdown(timeout=5))
+    await asyncio.sleep(0)
+    assert not stopping.done()  # the close is still under way
+    release.set()
+    await stopping
+    await running
+    assert finished == ["2023-Q1"]
+    q1 = await app.svc.rounds.get("2023-Q1")
+    assert q1 is not None
+    assert q1.status == "closed"

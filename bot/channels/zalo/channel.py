@@ -41,6 +41,7 @@ from bot.channels.zalo.render import (
     is_answer_set,
     render,
 )
+from bot.config import ConfigurationError
 from bot.engine import Engine
 from handlers.events import Choice, Command, Document, Reply, Unsupported, User
 from handlers.texts import Texts, plain
@@ -148,7 +149,7 @@ class ZaloChannel:
         try:
             me = await self.client.get_me()
         except ZaloApiError as exc:
-            raise RuntimeError(f"the Zalo Bot API refused ZALO_BOT_TOKEN ({exc})") from exc
+            raise ConfigurationError(f"the Zalo Bot API refused ZALO_BOT_TOKEN ({exc})") from exc
         return str(me.get("account_name") or me.get("id") or "?")
 
     async def start_polling(self) -> None:
@@ -160,7 +161,7 @@ class ZaloChannel:
     async def use_webhook(self, url: str, secret: str) -> None:
         """Have Zalo POST updates to `url`; on_webhook must already be serving there."""
         if not MIN_SECRET <= len(secret) <= MAX_SECRET:
-            raise RuntimeError(
+            raise ConfigurationError(
                 f"ZALO_WEBHOOK_SECRET must be {MIN_SECRET}-{MAX_SECRET} characters long"
             )
         self.webhook_secret = secret
