@@ -28,8 +28,17 @@ from bot.clock import ManualClock
 from bot.config import Settings
 from handlers.rounds import reconcile
 from tests.conftest import CONTEST_FILE, _build_template, _copy_template
+from tests.fake_telegram import FakeTelegram
 from tests.support.servers import REDIS_URL
-from tests.telegram.process import free_port
+from tests.telegram.process import (
+    DB_FILE,
+    LOG_FILE,
+    QUIZBOT,
+    START_TIMEOUT,
+    BotConfig,
+    BotProcess,
+    free_port,
+)
 from tests.telegram.recording import RecordingSession, recording_bot
 
 T = TypeVar("T")
@@ -192,3 +201,40 @@ async def sqlite_immutable(path: Path) -> AsyncIterator[None]:
         yield
     finally:
         chattr("-i", *files)
+
+
+@asynccontextmanager
+async def bot_process(
+    tg: FakeTelegram, folder: Path, config: BotConfig, **settings: str
+) -> AsyncIterator[BotProcess]:
+    """`quizbot run` on `folder`, serving once it polls; killed afterwards if still running.
+
+    Unlike running_bot, leaving does not stop it: a test kills or stops it itself.
+    `settings` are more environment variables (LOG_LEVEL="DEBUG").
+    """
+    # Only the scheduler's leader broadcasts; a killed leader's lock lapses after this long.
+    env = config.environment(tg, folder) | {"LEADER_TTL_SECONDS": "3"} | settings
+    polls_before = len(tg.calls("getUpdates"))
+    with (folder / LOG_FILE).open("ab") as log_file:
+        proc = await asyncio.create_subprocess_exec(
+            str(QUIZBOT),
+            "run",
+            cwd=folder,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+    bot = BotProcess(proc, folder / LOG_FILE, folder / DB_FILE)
+    try:
+
+        def polling() -> bool:
+            bot.check_alive()
+            return len(tg.calls("getUpdates")) > polls_before
+
+        await tg.wait_for(polling, START_TIMEOUT)
+        yield bot
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
