@@ -17,6 +17,7 @@ import pytest
 from pydantic import SecretStr
 
 from bot.app import App
+from bot.config import ConfigurationError, Settings
 from bot.runtime import Runtime
 from tests.fake_telegram import FakeTelegram
 from tests.fake_zalo import FakeZalo
@@ -149,8 +150,6 @@ async def test_webhook_posts_without_the_right_secret_are_refused_and_ignored(ap
 
 
 def test_a_webhook_with_an_empty_secret_is_not_configured() -> None:
-    from bot.config import Settings
-
     settings = Settings(_env_file=None, telegram_webhook_secret="", zalo_webhook_secret="")
     assert settings.telegram_webhook_secret is None
     assert settings.zalo_webhook_secret is None
@@ -172,5 +171,5 @@ async def test_the_runtime_refuses_to_serve_a_webhook_without_a_usable_secret(
                 "webhook_port": free_port(),
             }
         )
-        with pytest.raises(RuntimeError, match="ZALO_WEBHOOK_SECRET"):
+        with pytest.raises(ConfigurationError, match="ZALO_WEBHOOK_SECRET"):
             await Runtime(app).run(stop=asyncio.Event())
