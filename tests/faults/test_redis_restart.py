@@ -89,7 +89,9 @@ async def down_and_apologising(app: App, user: TgUser, server: RedisServer) -> N
         assert isinstance(reply, Message)
         assert APOLOGY in reply.text
     # redis-py retries a refused connection with a capped backoff before giving up.
-    assert time.monotonic() - started < 30
+    elapsed = time.monotonic() - started
+    print(f"Redis down: 2 updates and 2 engine events answered with the apology in {elapsed:.1f} s")
+    assert elapsed < 30
 
 
 async def test_the_attempt_goes_on_after_a_restart_with_the_append_only_file(
