@@ -4,9 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PARTICIPANTS ?= 200
+# Options of `python -m bench`, e.g. make bench BENCH="answers --participants 500".
+BENCH ?=
 PYTHON ?= python3
 
-.PHONY: demo test lint chat install clean
+.PHONY: demo test lint chat install clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +31,10 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/pytest
+
+# The performance bench (needs the local Redis and PostgreSQL); see bench/README.md.
+bench: $(STAMP)
+	$(BIN)/python -m bench $(BENCH)
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,179 @@
+"""The bench's output: the machine it ran on, a table against the targets, and JSON."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import platform
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Target:
+    """A figure the contest needs, where to find it in the results, and how it passes."""
+
+    label: str
+    path: tuple[str, ...]
+    unit: str
+    passes: Callable[[float], bool]
+    goal: str
+
+
+TARGETS = [
+    Target(
+        "answers/s, all at once (burst)",
+        ("answers", "burst", "per_s"),
+        "/s",
+        lambda v: v >= 2000,
+        "≥ 2,000",
+    ),
+    Target(
+        "answer p99 at the offered rate (paced)",
+        ("answers", "paced", "p99_ms"),
+        "ms",
+        lambda v: v <= 20,
+        "≤ 20",
+    ),
+    Target(
+        "Redis per live attempt",
+        ("answers", "redis", "bytes_per_attempt_hash"),
+        "B",
+        lambda v: v <= 2048,
+        "≤ 2,048",
+    ),
+]
+
+
+def machine() -> dict[str, Any]:
+    """What the figures were measured on."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    mem_gb = None
+    with contextlib.suppress(ValueError, OSError):
+        mem_gb = round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1e9, 1)
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": mem_gb,
+        "python": platform.python_version(),
+        "system": f"{platform.system()} {platform.release()}",
+        "commit": _git("rev-parse", "--short", "HEAD"),
+    }
+
+
+def _git(*args: str) -> str:
+    try:
+        out = subprocess.run(["git", *args], capture_output=True, text=True, check=False)
+    except OSError:
+        return ""
+    return out.stdout.strip()
+
+
+def _get(results: dict[str, Any], path: tuple[str, ...]) -> Any:
+    node: Any = results
+    for key in path:
+        if not isinstance(node, dict) or key not in node:
+            return None
+        node = node[key]
+    return node
+
+
+def _mark(ok: bool) -> str:
+    return "ok" if ok else "SHORT"
+
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, float):
+        return f"{v:,.2f}" if abs(v) < 100 else f"{v:,.0f}"
+    if isinstance(v, int):
+        return f"{v:,}"
+    return str(v)
+
+
+def table(results: dict[str, Any]) -> str:
+    """The figures as a text table, each against its target where it has one."""
+    lines: list[str] = []
+    answers = results.get("answers")
+    if answers:
+        b, s, p = answers["burst"], answers["submit"], answers["paced"]
+        lines.append(
+            f"Answer path — {answers['participants']:,} participants at once "
+            f"(Telegram Dispatcher, real Redis, SQLite)"
+        )
+        lines.append(
+            f"  burst   {_fmt(b['per_s'])} answers/s   {_fmt(b['per_cpu_s'])} per CPU-s   "
+            f"p50 {_fmt(b['p50_ms'])} ms  p99 {_fmt(b['p99_ms'])} ms (queueing behind the others)"
+        )
+        lines.append(
+            f"  paced   offered {_fmt(p['offered_per_s'])}/s, got {_fmt(p['per_s'])}/s   "
+            f"p50 {_fmt(p['p50_ms'])} ms  p95 {_fmt(p['p95_ms'])} ms  p99 {_fmt(p['p99_ms'])} ms"
+        )
+        lines.append(
+            f"  submit  {_fmt(s['per_s'])} submissions/s   p50 {_fmt(s['p50_ms'])} ms  "
+            f"p99 {_fmt(s['p99_ms'])} ms"
+        )
+        r = answers["redis"]
+        lines.append(
+            f"  Redis   {_fmt(r['bytes_per_attempt_hash'])} B per live attempt hash; "
+            f"{_fmt(r['bytes_per_participant_all_keys'])} B per participant over "
+            f"{_fmt(r['keys_per_participant'])} keys"
+        )
+        lines.append(
+            f"  CPU {_fmt(b['cpu_s'])} s for {b['answers']:,} answers; "
+            f"peak RSS {_fmt(answers['peak_rss_mb'])} MB; "
+            f"updates failed: {answers['failed_updates']:,}"
+        )
+    for closing in results.get("closing", []):
+        steps = closing["steps"]
+        shown = ", ".join(f"{k} {v['wall_s']:.2f}" for k, v in steps.items())
+        ok = closing["total_s"] <= 10
+        lines.append(
+            f"Closing a round on {closing['database']} — {closing['participants']:,} people, "
+            f"{closing['attempts']:,} attempts, {closing['answers']:,} answers "
+            f"(generated in {closing['generation_s']} s, not counted)"
+        )
+        lines.append(f"  steps (s): {shown}")
+        lines.append(
+            f"  total {closing['total_s']:.2f} s (target ≤ 10 s: {_mark(ok)}); "
+            f"workbook {closing['xlsx_mb']} MB; peak RSS {_fmt(closing['peak_rss_mb'])} MB"
+        )
+    for bc in results.get("broadcast", []):
+        ok = bc["share_of_limit"] >= 0.95 and bc["http_429_steady"] == 0
+        lines.append(
+            f"Broadcast — {bc['recipients']:,} recipients, limit {bc['limit_per_s']}/s, "
+            f"configured {bc['configured_per_s']}/s ({bc['time']})"
+        )
+        lines.append(
+            f"  achieved {bc['achieved_per_s']}/s = {bc['share_of_limit']:.1%} of the limit; "
+            f"429s {bc['http_429']} ({bc['http_429_steady']} in steady state): {_mark(ok)}; "
+            f"{bc['real_ms_per_message']} ms of real work per message"
+        )
+    checks = []
+    for t in TARGETS:
+        v = _get(results, t.path)
+        if v is not None:
+            checks.append(
+                f"  {t.label}: {_fmt(v)} {t.unit} (target {t.goal}): {_mark(t.passes(v))}"
+            )
+    if checks:
+        lines.append("Targets")
+        lines += checks
+    return "\n".join(lines)
+
+
+def write(results: dict[str, Any], path: Path) -> None:
+    """Write the results as JSON."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -1,0 +1,58 @@
+"""The performance bench still runs: every scenario at a tiny size, through its command line.
+
+Speed itself is the bench's business, never a test's; this only keeps the harness from rotting.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bench.__main__ import main
+from tests.support.servers import POSTGRES_URL, REDIS_URL
+
+pytestmark = [pytest.mark.redis, pytest.mark.postgres]
+
+
+def test_every_scenario_runs_at_a_tiny_size_and_writes_its_figures(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "bench.json"
+    code = main(
+        [
+            "--participants=20",
+            "--rate=400",
+            "--round-people=20",
+            "--round-attempts=200",
+            "--recipients=50",
+            f"--redis-url={REDIS_URL}",
+            f"--postgres-url={POSTGRES_URL}",
+            f"--out={out}",
+        ]
+    )
+    assert code == 0
+    results = json.loads(out.read_text(encoding="utf-8"))
+
+    answers = results["answers"]
+    assert answers["burst"]["answers"] == 20 * 10
+    assert answers["paced"]["answers"] == 20 * 10
+    assert answers["submit"]["submissions"] == 20
+    assert answers["redis"]["attempt_hashes"] == 20
+    assert answers["bot_api_calls"]["answerCallbackQuery"] == 2 * 20 * 10
+
+    assert [c["database"] for c in results["closing"]] == ["sqlite", "postgres"]
+    for closing in results["closing"]:
+        assert closing["answers"] == 200 * 10
+        assert closing["ranked"] == 20
+        assert closing["winners"] == 10
+        assert closing["total_s"] > 0
+
+    assert [b["limit_per_s"] for b in results["broadcast"]] == [25, 30]
+    assert all(b["recipients"] == 50 for b in results["broadcast"])
+
+    printed = capsys.readouterr().out
+    assert "Answer path" in printed
+    assert "Closing a round on postgres" in printed
+    assert "Broadcast" in printed
