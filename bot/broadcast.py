@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
+from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
 
 from bot.channels.base import Channel, RecipientBlockedError, RetryLaterError
@@ -18,6 +20,10 @@ from handlers.events import Message
 from storage.repos.broadcasts import BLOCKED, FAILED, SENT
 
 log = logging.getLogger(__name__)
+
+# A little more than a second between a message and the one `rate` places after it: the
+# clock counts in microseconds, the platform perhaps not quite as we do.
+WINDOW_MARGIN_S = 0.001
 
 
 class Broadcaster:
@@ -41,25 +47,58 @@ class Broadcaster:
         # Set when the process stops: sending ends between two recipients, never between
         # a message going out and its status being written.
         self.stop = stop or asyncio.Event()
+        # When each channel's latest messages were answered (accepted or refused), in order.
+        self._done: dict[str, deque[float]] = {}
 
     async def _wait_turn(self, channel: str) -> None:
         rate = self.rates.get(channel, 10.0)
-        interval_ms = max(int(1000 / rate), 1)
+        # Rounded up: 1000 / 30 = 33 ms would make 30.3 messages a second, over a limit of 30.
+        interval_ms = max(math.ceil(1000 / rate), 1)
         wait_ms = await self.svc.store.pace(f"broadcast:{channel}", interval_ms, self.svc.now_ms())
         if wait_ms > 0:
             await self.sleep(wait_ms / 1000)
+        await self._within_window(channel, rate)
+
+    async def _within_window(self, channel: str, rate: float) -> None:
+        """Wait until this message keeps every one-second window within `rate` messages.
+
+        The shared pace hands out slots evenly spaced, but each message reaches the platform
+        a little after its slot, and not always equally late: paced at the limit itself, some
+        one-second windows held one message too many, the platform answered 429, and the
+        stream paused for a whole second. So this message waits until the one `rate` places
+        back was answered a second ago: the platform had it by then, whatever the network.
+        """
+        done = self._answers(channel)
+        count = done.maxlen or 1
+        if len(done) == count:
+            wait = done[0] + count / rate + WINDOW_MARGIN_S - self.svc.clock.now().timestamp()
+            if wait > 0:
+                await self.sleep(wait)
 
     async def _send(self, channel: Channel, name: str, user_id: str, message: Message) -> None:
         """Send one message in this channel's turn; a 429 pauses the stream, then retries."""
         for _ in range(5):
             await self._wait_turn(name)
+            retry: float | None = None
             try:
                 await channel.send_to(user_id, [message])
-                return
             except RetryLaterError as exc:
-                log.warning("%s asks to slow down: pausing %s s", name, exc.seconds)
-                await self.sleep(exc.seconds)
+                retry = exc.seconds
+            finally:
+                self._answered(name)
+            if retry is None:
+                return
+            log.warning("%s asks to slow down: pausing %s s", name, retry)
+            await self.sleep(retry)
         raise RuntimeError(f"{name} kept refusing with 429")
+
+    def _answers(self, channel: str) -> deque[float]:
+        """When this channel's latest `rate` messages were answered, oldest first."""
+        count = max(int(self.rates.get(channel, 10.0)), 1)
+        return self._done.setdefault(channel, deque(maxlen=count))
+
+    def _answered(self, channel: str) -> None:
+        self._answers(channel).append(self.svc.clock.now().timestamp())
 
     async def run_once(self) -> int:
         """Send what is pending now; returns how many messages were sent."""
