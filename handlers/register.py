@@ -77,9 +77,12 @@ def _visible(text: str) -> str:
     return "".join(c for c in text if unicodedata.category(c) not in _INVISIBLE)
 
 
-def _whole_number(text: str) -> int | None:
-    """ASCII digits as a number; str.isdigit() also passes superscripts that int() rejects."""
-    return int(text) if text.isascii() and text.isdigit() else None
+def _whole_number(text: str, max_digits: int = 9) -> int | None:
+    """ASCII digits as a number; str.isdigit() also passes superscripts that int() rejects,
+    and int() refuses strings of thousands of digits, so the length is bounded first."""
+    if not (text.isascii() and text.isdigit()) or len(text) > max_digits:
+        return None
+    return int(text)
 
 
 def in_registration(conv: dict[str, str]) -> bool:

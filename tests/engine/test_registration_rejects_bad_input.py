@@ -112,3 +112,14 @@ async def test_birth_year_within_range_is_accepted(app: App, person: Person, typ
     assert "4/6." in person.said
     conv = await app.svc.store.conversation(person.user.key)
     assert conv["birth"] == typed.strip()
+
+
+async def test_a_birth_year_of_thousands_of_digits_is_refused_not_an_error(
+    person: Person,
+) -> None:
+    await person.send("/dangky")
+    await person.send("Nguyễn Văn An")
+    await person.share_contact("0912345678")
+    await person.send("1" * 5000)
+    assert "Năm sinh cần là 4 chữ số" in person.said
+    assert "Xin lỗi" not in person.said
