@@ -115,7 +115,7 @@ async def _close(app: App, steps: Steps, keep_xlsx: Path | None) -> dict[str, An
     # Time the reads and writes close_round makes, where it makes them.
     for repo, method in (
         (svc.attempts, "scored"),
-        (svc.participants, "by_ids"),
+        (svc.participants, "entrants"),
         (svc.winners, "store"),
     ):
         setattr(repo, method, _timing(steps, method, getattr(repo, method)))

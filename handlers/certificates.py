@@ -22,7 +22,8 @@ from fpdf.fonts import TTFFont
 
 from handlers.contest import ContestConfig
 from handlers.rounds import RoundResults
-from storage.models import Participant, Round
+from storage.models import Round
+from storage.repos.participants import Entrant
 
 FONT_PACKAGE = "font_source_serif_pro"
 FONT_FILES = {"": "SourceSerifPro-Regular.ttf", "B": "SourceSerifPro-Bold.ttf"}
@@ -114,7 +115,7 @@ def _nfc(text: str) -> str:
 def _pdf(
     contest: ContestConfig,
     rnd: Round,
-    person: Participant,
+    person: Entrant,
     prize: str,
     issued: str,
     fonts: dict[str, Path],
@@ -194,7 +195,7 @@ def _pdf(
     return data
 
 
-def _whereabouts(person: Participant) -> str:
+def _whereabouts(person: Entrant) -> str:
     """The unit and the locality, or the locality alone for a resident."""
     if person.unit.strip().casefold() == "người dân":
         return person.locality

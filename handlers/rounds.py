@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from handlers.context import Services
 from handlers.quiz import finalise
 from handlers.ranking import Award, Ranked, allocate, rank
-from storage.models import Participant, Round
+from storage.models import Round
+from storage.repos.participants import Entrant
 from storage.repos.rounds import CLOSED, OPEN, SCHEDULED
 
 
@@ -20,7 +21,7 @@ class RoundResults:
     final: bool
     ranking: list[Ranked]
     awards: list[Award]
-    people: dict[int, Participant]
+    people: dict[int, Entrant]
 
 
 async def sync_rounds(svc: Services) -> None:
@@ -119,7 +120,7 @@ async def round_results(svc: Services, code: str) -> RoundResults:
         awards = [Award(w.tier, w.rank, w.participant_id, w.attempt_id) for w in stored]
     else:
         awards = allocate(ranking, tiers, excluded=await excluded_participants(svc))
-    people = await svc.participants.by_ids([r.participant_id for r in ranking])
+    people = await svc.participants.entrants([r.participant_id for r in ranking])
     return RoundResults(rnd, actual, final, ranking, awards, people)
 
 

@@ -107,7 +107,7 @@ async def test_a_name_the_typeface_cannot_print_stops_the_certificates(
     app: App, closed: RoundResults
 ) -> None:
     first = closed.awards[0].participant_id
-    person = closed.people[first].model_copy(update={"full_name": "Nguyễn 阮 An"})
+    person = replace(closed.people[first], full_name="Nguyễn 阮 An")
 
     with pytest.raises(CertificateError, match="阮"):
         certificates(app.contest, replace(closed, people={**closed.people, first: person}))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import replace
 from datetime import timedelta
 
@@ -152,3 +153,21 @@ async def test_concurrent_saves_of_different_attempts_all_land(db: Database) -> 
 
     assert results == [True] * 10
     assert await repo.participants_in_round(ROUND) == 10
+
+
+async def test_a_stored_count_that_its_answers_contradict_is_logged_with_the_attempt(
+    db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    bank = await round_and_bank(db)
+    pid = await person(db, "+84912345678")
+    repo = Attempts(db)
+    await repo.save(attempt("TRUE01", pid, bank, right=6))
+    await repo.save(attempt("LIE003", pid, bank, right=2, stored_correct=8))
+    lying = await repo.by_code("LIE003")
+    assert lying is not None
+
+    with caplog.at_level(logging.WARNING, logger="storage.repos.attempts"):
+        scored = await repo.scored(ROUND)
+
+    assert sorted(s.correct for s in scored) == [2, 6]
+    assert f"attempt ids [{lying.id}]" in caplog.text
