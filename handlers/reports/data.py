@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import date
 
@@ -28,11 +29,21 @@ class ReportData:
 
 
 async def load_report(svc: Services, results: RoundResults) -> ReportData:
-    """Read everything the detail and statistics sheets need, in a few queries."""
+    """Read everything the detail and statistics sheets need, in a few queries.
+
+    They run side by side: the counts over every answer of the round keep the database busy
+    while the counted attempts' answers are turned into rows here.
+    """
     counted = [r.attempt_id for r in results.ranking]
     code = results.round.code
-    answers = await svc.attempts.answers_of(counted)
-    tallies = await svc.attempts.question_tallies(code)
+    answers, tallies, attempts, by_locality, by_unit, days = await asyncio.gather(
+        svc.attempts.answers_of(counted),
+        svc.attempts.question_tallies(code),
+        svc.attempts.by_ids(counted),
+        svc.attempts.participation(code, by="locality"),
+        svc.attempts.participation(code, by="unit"),
+        svc.attempts.days(code),
+    )
     asked = {t.question_id for t in tallies}
     asked.update(a.question_id for rows in answers.values() for a in rows)
     tz = svc.contest.tz
@@ -42,13 +53,13 @@ async def load_report(svc: Services, results: RoundResults) -> ReportData:
     end = rnd.closed_at if results.final and rnd.closed_at is not None else svc.clock.now()
     end = min(end, rnd.closes_at)
     return ReportData(
-        attempts=await svc.attempts.by_ids(counted),
+        attempts=attempts,
         answers=answers,
         questions=await svc.questions.by_ids(sorted(asked)),
         tallies=tallies,
-        by_locality=await svc.attempts.participation(code, by="locality"),
-        by_unit=await svc.attempts.participation(code, by="unit"),
-        days=await svc.attempts.days(code),
+        by_locality=by_locality,
+        by_unit=by_unit,
+        days=days,
         first_day=rnd.opens_at.astimezone(tz).date(),
         last_day=end.astimezone(tz).date(),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
@@ -13,8 +13,10 @@ from handlers.contest import ContestConfig
 from handlers.context import Services
 from handlers.formatting import duration_vn, local
 from handlers.phones import local_form, mask_phone
+from handlers.ranking import Ranked
 from handlers.reports.data import ReportData, load_report
 from handlers.reports.layout import DATETIME_FORMAT, header_row, number_format, printable
+from handlers.reports.longsheets import CellWriter, LongSheet, Value, splice
 from handlers.reports.sheets import daily_sheet, detail_sheet, stats_sheet
 from handlers.rounds import RoundResults
 
@@ -52,49 +54,64 @@ async def results_workbook(
 def build_workbook(
     contest: ContestConfig, results: RoundResults, data: ReportData, *, full_phones: bool
 ) -> bytes:
-    """The workbook's bytes from what has been read."""
+    """The workbook's bytes from what has been read.
+
+    The ranking and the detail sheets are long (a row per person, a row per answer): openpyxl
+    lays them out with their first row only, and the rest is written by `splice`.
+    """
     phone: Callable[[str], str] = local_form if full_phones else mask_phone
     wb = Workbook()
     ws = wb.active
     assert ws is not None
     ws.title = "Xếp hạng"
-    _ranking_sheet(ws, contest, results, phone)
+    ranking = _ranking_sheet(ws, contest, results, phone)
     _prize_sheet(wb.create_sheet("Giải thưởng"), contest, results, phone)
     _info_sheet(wb.create_sheet("Thông tin"), contest, results)
-    detail_sheet(wb.create_sheet("Chi tiết"), contest, results, data, phone)
+    detail = detail_sheet(wb.create_sheet("Chi tiết"), contest, results, data, phone)
     stats_sheet(wb.create_sheet("Thống kê"), contest, results, data)
     daily_sheet(wb.create_sheet("Theo ngày"), data)
     for sheet in wb.worksheets:
         printable(sheet)
     buf = io.BytesIO()
     wb.save(buf)
-    return buf.getvalue()
+    long = [sheet for sheet in (ranking, detail) if sheet is not None]
+    return splice(buf.getvalue(), long) if long else buf.getvalue()
 
 
 def _ranking_sheet(
     ws: Worksheet, contest: ContestConfig, results: RoundResults, phone: Callable[[str], str]
-) -> None:
+) -> LongSheet | None:
     prize_of = {a.participant_id: contest.prize_name(a.tier) for a in results.awards}
     header_row(ws, RANKING_HEADERS, [7, 26, 14, 20, 28, 12, 12, 14, 18, 12, 18, 18])
-    for r in results.ranking:
+    tz = contest.tz
+
+    def values(r: Ranked) -> list[Value]:
         p = results.people[r.participant_id]
-        ws.append(
-            [
-                r.rank,
-                p.full_name,
-                phone(p.phone),
-                p.locality,
-                p.unit,
-                r.correct,
-                r.prediction,
-                r.distance,
-                duration_vn(r.duration_ms),
-                round(r.duration_ms / 1000, 3),
-                local(r.submitted_at, contest.tz).replace(tzinfo=None),
-                prize_of.get(r.participant_id, ""),
-            ]
-        )
+        return [
+            r.rank,
+            p.full_name,
+            phone(p.phone),
+            p.locality,
+            p.unit,
+            r.correct,
+            r.prediction,
+            r.distance,
+            duration_vn(r.duration_ms),
+            round(r.duration_ms / 1000, 3),
+            local(r.submitted_at, tz).replace(tzinfo=None),
+            prize_of.get(r.participant_id, ""),
+        ]
+
+    if not results.ranking:
+        return None
+    ws.append(values(results.ranking[0]))
     number_format(ws, 11, DATETIME_FORMAT)
+
+    def rows(w: CellWriter) -> Iterator[str]:
+        for r in results.ranking:
+            yield w.cells(values(r))
+
+    return LongSheet(ws.title, rows)
 
 
 def _prize_sheet(
