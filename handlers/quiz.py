@@ -209,7 +209,11 @@ async def answer(svc: Services, pid: int | None, token: str, ref: str | None) ->
     if parsed is None or pid is None:
         return [Notice(t("common.expired_button"))]
     code, index, shown = parsed
-    live = await svc.store.attempt(pid)
+    # One step records the tap (only if it is the current question's, in time) and reads the
+    # attempt as it was before it, so the checks below see what the tap was checked against.
+    outcome, live = await svc.store.tap(
+        pid, code=code, index=index, shown=shown, now_ms=svc.now_ms()
+    )
     if live is None and await svc.attempts.by_code(code) is None:
         # Neither live nor recorded: the session store lost it (a Redis restart without its
         # data). Saying it "ended" would be wrong; it was not counted and can be taken again.
@@ -222,14 +226,10 @@ async def answer(svc: Services, pid: int | None, token: str, ref: str | None) ->
     if index >= len(live.question_ids) or shown >= len(live.orders[index]):
         return [Notice(t("common.expired_button"))]
     if index > live.next_index:
-        # Never shown yet, so the button cannot be real; next_index only grows, so a stale
-        # read can never make a real button look like this.
+        # Never shown yet, so the button cannot be real (and the store recorded nothing).
         return [Notice(t("common.expired_button"))]
-    outcome = await svc.store.answer(pid, code=code, index=index, shown=shown, now_ms=svc.now_ms())
     if outcome is AnswerOutcome.EXPIRED:
         return [Notice(t("quiz.time_up_short")), *await finalise(svc, pid, live, auto=True)]
-    if outcome is AnswerOutcome.NONE:
-        return [Notice(t("quiz.attempt_over"))]
     if outcome is AnswerOutcome.STALE:
         return [Notice(t("quiz.already_answered"))]
     done = Message(await _answered(svc, live, index, shown), replace=ref)

@@ -24,21 +24,30 @@ from storage.keys import (
 )
 
 # Each script checks and changes one attempt hash in a single step, so a second tap, a replayed
-# update or a tap racing the deadline can never record an answer twice or out of turn.
+# update or a tap racing the deadline can never record an answer twice or out of turn. The
+# answer script also hands back the attempt as it was before the tap: what the reply shows,
+# without a second round trip to read it.
 _ANSWER = """
-local h = redis.call('HMGET', KEYS[1], 'id', 'n', 'd', 'st', 'c')
-if not h[1] then return 'none' end
-if h[1] ~= ARGV[1] then return 'stale' end
-if h[4] ~= 'q' then return 'stale' end
-if tonumber(ARGV[4]) > tonumber(h[3]) then return 'expired' end
-local nxt = tonumber(h[2])
-if tonumber(ARGV[2]) ~= nxt then return 'stale' end
-redis.call('HSET', KEYS[1], 'a' .. nxt, ARGV[3] .. ':' .. ARGV[4], 'n', nxt + 1)
-if nxt + 1 >= tonumber(h[5]) then
-  redis.call('HSET', KEYS[1], 'st', 'p')
-  return 'last'
+local h = redis.call('HGETALL', KEYS[1])
+if #h == 0 then return {'none'} end
+local f = {}
+for i = 1, #h, 2 do f[h[i]] = h[i + 1] end
+if f['id'] ~= ARGV[1] or f['st'] ~= 'q' then return {'stale', h} end
+if tonumber(ARGV[4]) > tonumber(f['d']) then return {'expired', h} end
+local nxt = tonumber(f['n'])
+if tonumber(ARGV[2]) ~= nxt then return {'stale', h} end
+local i, shown = 0, nil
+for order in string.gmatch(f['o'], '[^|]+') do
+  if i == nxt then shown = #order break end
+  i = i + 1
 end
-return 'ok'
+if shown == nil or tonumber(ARGV[3]) >= shown then return {'stale', h} end
+redis.call('HSET', KEYS[1], 'a' .. nxt, ARGV[3] .. ':' .. ARGV[4], 'n', nxt + 1)
+if nxt + 1 >= tonumber(f['c']) then
+  redis.call('HSET', KEYS[1], 'st', 'p')
+  return {'last', h}
+end
+return {'ok', h}
 """
 
 _PREDICT = """
@@ -277,10 +286,23 @@ class SessionStore:
         self, participant_id: int, *, code: str, index: int, shown: int, now_ms: int
     ) -> AnswerOutcome:
         """Record the answer to question `index` once, if it is the current one and in time."""
-        result = await self._answer(
+        outcome, _ = await self.tap(
+            participant_id, code=code, index=index, shown=shown, now_ms=now_ms
+        )
+        return outcome
+
+    async def tap(
+        self, participant_id: int, *, code: str, index: int, shown: int, now_ms: int
+    ) -> tuple[AnswerOutcome, LiveAttempt | None]:
+        """Record an answer as `answer` does; also the live attempt as it was before it."""
+        reply = await self._answer(
             keys=[self.keys.attempt(participant_id)], args=[code, index, shown, now_ms]
         )
-        return AnswerOutcome(result)
+        outcome = AnswerOutcome(reply[0])
+        if len(reply) < 2:
+            return outcome, None
+        flat = reply[1]
+        return outcome, LiveAttempt.from_fields(dict(zip(flat[::2], flat[1::2], strict=True)))
 
     async def set_prediction(self, participant_id: int, *, code: str, value: int) -> bool:
         """Record the prediction once the questions are done, only once; False otherwise."""
