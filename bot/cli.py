@@ -75,9 +75,10 @@ async def _with_app(action: Callable[[App], Awaitable[T]], *, clock: Any = None)
 @app.command()
 def run() -> None:
     """Chạy bot trên các kênh đã cấu hình (Telegram: TELEGRAM_BOT_TOKEN; Zalo: ZALO_BOT_TOKEN)."""
-    from bot.runtime import Runtime
+    from bot.runtime import Runtime, tune_garbage_collector
 
     async def go(a: App) -> None:
+        tune_garbage_collector()
         await Runtime(a).run()
 
     _run(_with_app(go))
