@@ -27,7 +27,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument("scenarios", nargs="*", metavar="SCENARIO", help=", ".join(SCENARIOS))
     p.add_argument("--participants", type=int, default=1000, help="answer path: people at once")
     p.add_argument("--concurrency", type=int, default=None, help="answer path: updates in flight")
-    p.add_argument("--rate", type=float, default=2000.0, help="answer path: offered taps/s")
+    p.add_argument(
+        "--rates", default="2000,500", help="answer path: offered taps/s, one paced run each"
+    )
     p.add_argument("--round-people", type=int, default=100_000, help="closing: participants")
     p.add_argument("--round-attempts", type=int, default=300_000, help="closing: attempts")
     p.add_argument("--databases", default="sqlite,postgres", help="closing: sqlite,postgres")
@@ -58,7 +60,7 @@ async def run(args: argparse.Namespace, stamp: str) -> dict[str, Any]:
         results["answers"] = await answers.run(
             args.participants,
             concurrency=args.concurrency,
-            rate=args.rate,
+            rates=tuple(float(r) for r in args.rates.split(",")),
             seed=args.seed,
             redis_url=args.redis_url,
             profiler=profiler,

@@ -6,8 +6,9 @@ Then, measured:
   the answers per second the process reaches, and its CPU time.
 - submit: every participant types the prediction, which submits the attempt (SQL write,
   rank so far) — measured apart because it is not an answer tap.
-- paced: the next day each participant takes a second attempt, tapping at an offered rate
-  (default 2,000 taps a second over the N participants); latency per update at that load.
+- paced: on each following day each participant takes another attempt, tapping at an offered
+  rate (by default 2,000 taps a second over the N participants, then 500); latency per update
+  at that load.
   In the burst every participant waits only for the bot, so an update's latency there is
   mostly its queue behind the N - 1 others (Little's law: N / throughput), not its service.
 
@@ -19,7 +20,6 @@ alone (removed afterwards), and a SQLite file in a temporary folder.
 from __future__ import annotations
 
 import asyncio
-import gc
 import itertools
 import logging
 import random
@@ -35,13 +35,21 @@ from aiogram.types import Update
 
 from bench.measure import latency_ms, peak_rss_mb, timed
 from bench.profiling import Profiler
-from bench.setup import CONTEST_FILE, IN_ROUND, REDIS_URL, ShiftedClock, full_name, phone, unit
+from bench.setup import (
+    CONTEST_FILE,
+    IN_ROUND,
+    REDIS_URL,
+    ShiftedClock,
+    full_name,
+    like_a_bot_process,
+    phone,
+    unit,
+)
 from bench.setup import redis_prefix as bench_prefix
 from bench.telegram import BenchSession, bench_bot
 from bot.app import App, open_app
 from bot.channels.telegram.channel import TelegramChannel
 from bot.config import Settings
-from bot.runtime import tune_garbage_collector
 from handlers.rounds import reconcile
 from storage.repos import ParticipantDetails
 
@@ -169,6 +177,26 @@ async def _register(app: App, uids: list[int], rng: random.Random) -> None:
         )
 
 
+async def _paced(
+    driver: Driver, uids: list[int], n_questions: int, rate: float, rng: random.Random
+) -> Phase:
+    """Every participant answers, all together tapping `rate` times a second (open loop)."""
+    paced = Phase()
+    gap = len(uids) / rate  # each participant taps once every `gap` seconds
+
+    async def paced_taps(uid: int) -> None:
+        start = time.perf_counter() + rng.uniform(0, gap)
+        for k in range(n_questions):
+            delay = start + k * gap - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            if not await driver.tap(uid, rng, paced):
+                return
+
+    await _all(uids, len(uids), paced_taps, paced)
+    return paced
+
+
 async def _attempt_bytes(app: App, uids_to_pids: list[int]) -> dict[str, float]:
     """Redis bytes of the live attempt hashes (MEMORY USAGE), and of all keys, per attempt."""
     redis = app.store.redis
@@ -197,7 +225,7 @@ async def run(
     participants: int = 1000,
     *,
     concurrency: int | None = None,
-    rate: float = 2000.0,
+    rates: tuple[float, ...] = (2000.0, 500.0),
     seed: int = 1,
     redis_url: str = REDIS_URL,
     profiler: Profiler | None = None,
@@ -233,7 +261,7 @@ async def run(
                 logging.getLogger("bot").addHandler(failures)
                 try:
                     figures = await _phases(
-                        app, clock, driver, uids, concurrency, rate, rng, profiler
+                        app, clock, driver, uids, concurrency, rates, rng, profiler
                     )
                 finally:
                     logging.getLogger("bot").removeHandler(failures)
@@ -246,18 +274,12 @@ async def _phases(
     driver: Driver,
     uids: list[int],
     concurrency: int,
-    rate: float,
+    rates: tuple[float, ...],
     rng: random.Random,
     profiler: Profiler,
 ) -> dict[str, Any]:
-    # As `quizbot run` sets its process up (and undone below: later scenarios keep defaults).
-    thresholds = gc.get_threshold()
-    tune_garbage_collector()
-    try:
-        return await _measured(app, clock, driver, uids, concurrency, rate, rng, profiler)
-    finally:
-        gc.unfreeze()
-        gc.set_threshold(*thresholds)
+    with like_a_bot_process():
+        return await _measured(app, clock, driver, uids, concurrency, rates, rng, profiler)
 
 
 async def _measured(
@@ -266,7 +288,7 @@ async def _measured(
     driver: Driver,
     uids: list[int],
     concurrency: int,
-    rate: float,
+    rates: tuple[float, ...],
     rng: random.Random,
     profiler: Profiler,
 ) -> dict[str, Any]:
@@ -292,23 +314,14 @@ async def _measured(
     with profiler.profile("answers-submit"):
         await _all(uids, concurrency, lambda uid: driver.send(uid, "1234", submit), submit)
 
-    # The next day: a second attempt each, answered at the offered rate.
-    clock.shift(timedelta(days=1))
-    await _all(uids, concurrency, lambda uid: driver.send(uid, "/thi"), Phase())
-    paced = Phase()
-    gap = len(uids) / rate  # each participant taps once every `gap` seconds
-
-    async def paced_taps(uid: int) -> None:
-        start = time.perf_counter() + rng.uniform(0, gap)
-        for k in range(n_questions):
-            delay = start + k * gap - time.perf_counter()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            if not await driver.tap(uid, rng, paced):
-                return
-
-    with profiler.profile("answers-paced"):
-        await _all(uids, len(uids), paced_taps, paced)
+    paced: dict[str, dict[str, Any]] = {}
+    for rate in rates:
+        # The next day: another attempt each, answered at the offered rate.
+        clock.shift(timedelta(days=1))
+        await _all(uids, concurrency, lambda uid: driver.send(uid, "/thi"), Phase())
+        with profiler.profile(f"answers-paced-{rate:g}"):
+            phase = await _paced(driver, uids, n_questions, rate, rng)
+        paced[f"{rate:g}"] = {"offered_per_s": rate, **phase.figures("answers")}
 
     sent = dict(driver.session.counts)
     return {
@@ -316,7 +329,7 @@ async def _measured(
         "concurrency": concurrency,
         "burst": burst.figures("answers"),
         "submit": submit.figures("submissions"),
-        "paced": {"offered_per_s": rate, **paced.figures("answers")},
+        "paced": paced,
         "redis": memory,
         "bot_api_calls": sent,
         "peak_rss_mb": peak_rss_mb(),

@@ -20,7 +20,15 @@ from typing import Any, TypeVar
 from bench import generate
 from bench.measure import Steps, peak_rss_mb, timed
 from bench.profiling import Profiler
-from bench.setup import CONTEST_FILE, IN_ROUND, POSTGRES_URL, ROUND, VN, postgres_database
+from bench.setup import (
+    CONTEST_FILE,
+    IN_ROUND,
+    POSTGRES_URL,
+    ROUND,
+    VN,
+    like_a_bot_process,
+    postgres_database,
+)
 from bot.app import App, open_app
 from bot.clock import ManualClock
 from bot.config import Settings
@@ -81,7 +89,7 @@ async def run(
                 await _generate(app, url, kind, participants, attempts, seed)
             clock.set(AFTER_CLOSE)
             steps = Steps()
-            with profiler.profile(f"closing-{kind}"):
+            with like_a_bot_process(), profiler.profile(f"closing-{kind}"):
                 figures = await _close(app, steps, keep_xlsx)
     return {
         "database": kind,

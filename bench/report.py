@@ -33,8 +33,8 @@ TARGETS = [
         "≥ 2,000",
     ),
     Target(
-        "answer p99 at the offered rate (paced)",
-        ("answers", "paced", "p99_ms"),
+        "answer p99 at 2,000 offered/s (paced)",
+        ("answers", "paced", "2000", "p99_ms"),
         "ms",
         lambda v: v <= 20,
         "≤ 20",
@@ -107,7 +107,7 @@ def table(results: dict[str, Any]) -> str:
     lines: list[str] = []
     answers = results.get("answers")
     if answers:
-        b, s, p = answers["burst"], answers["submit"], answers["paced"]
+        b, s = answers["burst"], answers["submit"]
         lines.append(
             f"Answer path — {answers['participants']:,} participants at once "
             f"(Telegram Dispatcher, real Redis, SQLite)"
@@ -116,10 +116,12 @@ def table(results: dict[str, Any]) -> str:
             f"  burst   {_fmt(b['per_s'])} answers/s   {_fmt(b['per_cpu_s'])} per CPU-s   "
             f"p50 {_fmt(b['p50_ms'])} ms  p99 {_fmt(b['p99_ms'])} ms (queueing behind the others)"
         )
-        lines.append(
-            f"  paced   offered {_fmt(p['offered_per_s'])}/s, got {_fmt(p['per_s'])}/s   "
-            f"p50 {_fmt(p['p50_ms'])} ms  p95 {_fmt(p['p95_ms'])} ms  p99 {_fmt(p['p99_ms'])} ms"
-        )
+        for p in answers["paced"].values():
+            lines.append(
+                f"  paced   offered {_fmt(p['offered_per_s'])}/s, got {_fmt(p['per_s'])}/s   "
+                f"p50 {_fmt(p['p50_ms'])} ms  p95 {_fmt(p['p95_ms'])} ms  "
+                f"p99 {_fmt(p['p99_ms'])} ms"
+            )
         lines.append(
             f"  submit  {_fmt(s['per_s'])} submissions/s   p50 {_fmt(s['p50_ms'])} ms  "
             f"p99 {_fmt(s['p99_ms'])} ms"

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import random
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -15,6 +16,7 @@ import asyncpg
 from redis.asyncio import Redis
 
 from bot.demo import FAMILY, GIVEN, MIDDLE, UNITS
+from bot.runtime import tune_garbage_collector
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTEST_FILE = ROOT / "contest.yaml"
@@ -41,6 +43,18 @@ class ShiftedClock:
     def shift(self, delta: timedelta) -> None:
         """Move forward by `delta`, and keep running."""
         self._offset += delta
+
+
+@contextmanager
+def like_a_bot_process() -> Iterator[None]:
+    """The garbage collector set as `quizbot` sets its own, and put back afterwards."""
+    thresholds = gc.get_threshold()
+    tune_garbage_collector()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*thresholds)
 
 
 def full_name(rng: random.Random) -> str:

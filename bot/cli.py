@@ -406,4 +406,8 @@ def _print_results(res: RoundResults, *, top: int) -> None:
 
 def main() -> None:
     """Entry point of the quizbot command."""
+    from bot.runtime import tune_garbage_collector
+
+    # Closing a round or writing its workbook makes millions of objects too (see the runtime).
+    tune_garbage_collector()
     app()

@@ -23,7 +23,7 @@ def test_every_scenario_runs_at_a_tiny_size_and_writes_its_figures(
     code = main(
         [
             "--participants=20",
-            "--rate=400",
+            "--rates=400,100",
             "--round-people=20",
             "--round-attempts=200",
             "--recipients=50",
@@ -37,10 +37,10 @@ def test_every_scenario_runs_at_a_tiny_size_and_writes_its_figures(
 
     answers = results["answers"]
     assert answers["burst"]["answers"] == 20 * 10
-    assert answers["paced"]["answers"] == 20 * 10
+    assert [p["answers"] for p in answers["paced"].values()] == [20 * 10, 20 * 10]
     assert answers["submit"]["submissions"] == 20
     assert answers["redis"]["attempt_hashes"] == 20
-    assert answers["bot_api_calls"]["answerCallbackQuery"] == 2 * 20 * 10
+    assert answers["bot_api_calls"]["answerCallbackQuery"] == 3 * 20 * 10
 
     assert [c["database"] for c in results["closing"]] == ["sqlite", "postgres"]
     for closing in results["closing"]:
