@@ -19,10 +19,9 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from types import TracebackType
 from typing import Any, TypeVar
 
-from aiohttp import BodyPartReader, ClientError, ClientSession, ClientTimeout, MultipartReader, web
+from aiohttp import BodyPartReader, ClientError, ClientTimeout, MultipartReader, web
 from aiohttp.client import ClientResponse
 
 from tests.fake_telegram.models import (
@@ -34,6 +33,7 @@ from tests.fake_telegram.models import (
     WebhookDelivery,
 )
 from tests.fake_telegram.spec import BotApiSpec, visible_text
+from tests.support.fake_api import FakeApiServer
 
 T = TypeVar("T")
 Params = dict[str, Any]
@@ -110,7 +110,7 @@ class _Chat:
     keyboard: dict[str, Any] | None = None  # the reply keyboard the user sees now
 
 
-class FakeTelegram:
+class FakeTelegram(FakeApiServer):
     """A fake Bot API server on 127.0.0.1 (random port), with simulated users.
 
     Behaviour worth knowing:
@@ -134,6 +134,7 @@ class FakeTelegram:
         clock: Callable[[], float] = time.time,
         spec: BotApiSpec | None = None,
     ) -> None:
+        super().__init__()
         bot_id, _, secret = token.partition(":")
         if not bot_id.isdigit() or not secret:
             raise ValueError(f"a bot token looks like '123456:secret', not {token!r}")
@@ -174,14 +175,6 @@ class FakeTelegram:
         self._tokens_at = time.monotonic()
         self._counter = 0
 
-        # Replaced and set on every change: lets long polls and wait_for sleep until something
-        # happens, and can be triggered from the synchronous FakeUser methods.
-        self._changed = asyncio.Event()
-        self._closing = False
-        self._runner: web.AppRunner | None = None
-        self._client: ClientSession | None = None
-        self._delivery: asyncio.Task[None] | None = None
-        self._port: int | None = None
         self._handlers: dict[str, Handler] = {
             "getMe": self._get_me,
             "getUpdates": self._get_updates,
@@ -202,56 +195,13 @@ class FakeTelegram:
             "getChat": self._get_chat,
         }
 
-    # ------------------------------------------------------------------ lifecycle
+    platform = "Telegram"
 
-    async def __aenter__(self) -> FakeTelegram:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()
-
-    async def start(self) -> None:
-        """Start serving on 127.0.0.1 at a free port."""
+    def _application(self) -> web.Application:
         app = web.Application(client_max_size=MAX_UPLOAD + 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._on_api)
         app.router.add_get("/file/bot{token}/{path:.+}", self._on_file)
-        # A short shutdown: open long polls are released at once when stopping.
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self._port = int(self._runner.addresses[0][1])
-        self._client = ClientSession()
-        self._delivery = asyncio.create_task(self._deliver_loop())
-
-    async def stop(self) -> None:
-        """Release waiting long polls, stop webhook delivery and the server."""
-        self._closing = True
-        self._touch()
-        delivery, self._delivery = self._delivery, None
-        if delivery is not None:
-            delivery.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await delivery
-        client, self._client = self._client, None
-        if client is not None:
-            await client.close()
-        runner, self._runner = self._runner, None
-        if runner is not None:
-            await runner.cleanup()
-
-    @property
-    def base_url(self) -> str:
-        """The bot's API base, e.g. http://127.0.0.1:PORT (calls go to /bot<token>/<method>)."""
-        if self._port is None:
-            raise RuntimeError("the fake Telegram server is not started (use 'async with')")
-        return f"http://127.0.0.1:{self._port}"
+        return app
 
     # ------------------------------------------------------------------ simulated users
 
@@ -374,20 +324,6 @@ class FakeTelegram:
             listing = "\n  ".join(self.violations)
             raise AssertionError(f"{len(self.violations)} Bot API violation(s):\n  {listing}")
 
-    async def wait_for(self, predicate: Callable[[], T | None], timeout: float = 10.0) -> T:  # noqa: ASYNC109 - a plain argument reads better in tests
-        """Wait until predicate() is truthy and return its value; AssertionError on timeout."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while True:
-            value = predicate()
-            if value:
-                return value
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                raise AssertionError(f"not met within {timeout} s\n{self.report()}")
-            # Any change here wakes us at once; the cap also notices changes made elsewhere.
-            await self._wait_change(min(remaining, 0.05))
-
     async def wait_for_text(
         self,
         chat_id: int,
@@ -397,21 +333,15 @@ class FakeTelegram:
         after: int = 0,
     ) -> StoredMessage:
         """Wait for a bot message (message_id > after) whose text or caption has `substring`."""
-
-        def find() -> StoredMessage | None:
-            return next(
-                (m for m in self.sent_to(chat_id) if m.message_id > after and substring in m.shown),
-                None,
-            )
-
-        try:
-            return await self.wait_for(find, timeout)
-        except AssertionError:
-            seen = "\n  ".join(f"#{m.message_id}: {m.shown!r}" for m in self.sent_to(chat_id))
-            raise AssertionError(
-                f"no bot message containing {substring!r} in chat {chat_id} within {timeout} s;"
-                f" the bot sent:\n  {seen or '(nothing)'}\n{self.report()}"
-            ) from None
+        return await self._wait_for_shown(
+            lambda: self.sent_to(chat_id),
+            number=lambda m: m.message_id,
+            shown=lambda m: m.shown,
+            substring=substring,
+            after=after,
+            timeout=timeout,
+            where=f"in chat {chat_id}",
+        )
 
     def report(self, last: int = 12) -> str:
         """The last calls, violations and webhook errors, for failure messages."""
@@ -497,11 +427,10 @@ class FakeTelegram:
     async def _post(
         self, url: str, update: dict[str, Any], secret: str | None, *, read_reply: bool
     ) -> tuple[WebhookDelivery, Params | None]:
-        assert self._client is not None, "the fake Telegram server is not started"
         headers = {"Content-Type": "application/json"}
         if secret is not None:
             headers[SECRET_HEADER] = secret
-        async with self._client.post(
+        async with self.client.post(
             url, data=json.dumps(update), headers=headers, timeout=ClientTimeout(total=30)
         ) as resp:
             reply: Params | None = None
@@ -670,14 +599,6 @@ class FakeTelegram:
         raise ApiError(429, f"Too Many Requests: retry after {wait}", retry_after=wait)
 
     # ------------------------------------------------------------------ state helpers
-
-    def _touch(self) -> None:
-        event, self._changed = self._changed, asyncio.Event()
-        event.set()
-
-    async def _wait_change(self, seconds: float | None) -> None:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._changed.wait(), seconds)
 
     def _now(self) -> int:
         return int(self._clock())

@@ -23,7 +23,6 @@ fields of image and sticker events (`photo_url`, `caption`, `sticker`, `url`).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import copy
 import ipaddress
 import json
@@ -32,13 +31,13 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from types import TracebackType
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from aiohttp import ClientError, ClientSession, ClientTimeout, web
+from aiohttp import ClientError, ClientTimeout, web
 
 from tests.fake_zalo.models import ApiCall, SentMessage, WebhookDelivery
+from tests.support.fake_api import FakeApiServer
 
 T = TypeVar("T")
 Params = dict[str, Any]
@@ -86,7 +85,7 @@ class _Webhook:
     updated_at: int
 
 
-class FakeZalo:
+class FakeZalo(FakeApiServer):
     """A fake Zalo Bot API on 127.0.0.1 (random port), with simulated users.
 
     async with FakeZalo() as zl:
@@ -103,6 +102,7 @@ class FakeZalo:
         account_name: str = "bot.CuocThiCDS",
         clock: Callable[[], float] = time.time,
     ) -> None:
+        super().__init__()
         bot_id, _, secret = token.partition(":")
         if not bot_id.isdigit() or not secret:
             raise ValueError("a Zalo bot token looks like '<bot id>:<secret>'")
@@ -125,12 +125,6 @@ class FakeZalo:
         self._seq = 0
         self._posting = False  # an update is on its way to the webhook
 
-        self._changed = asyncio.Event()
-        self._closing = False
-        self._runner: web.AppRunner | None = None
-        self._client: ClientSession | None = None
-        self._delivery: asyncio.Task[None] | None = None
-        self._port: int | None = None
         self._handlers: dict[str, Callable[[Params], Awaitable[Any]]] = {
             "getMe": self._get_me,
             "getUpdates": self._get_updates,
@@ -143,54 +137,12 @@ class FakeZalo:
             "sendChatAction": self._send_chat_action,
         }
 
-    # ------------------------------------------------------------------ lifecycle
+    platform = "Zalo"
 
-    async def __aenter__(self) -> FakeZalo:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()
-
-    async def start(self) -> None:
-        """Start serving on 127.0.0.1 at a free port."""
+    def _application(self) -> web.Application:
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._on_api)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self._port = int(self._runner.addresses[0][1])
-        self._client = ClientSession()
-        self._delivery = asyncio.create_task(self._deliver_loop())
-
-    async def stop(self) -> None:
-        """Release waiting long polls, stop webhook delivery and the server."""
-        self._closing = True
-        self._touch()
-        delivery, self._delivery = self._delivery, None
-        if delivery is not None:
-            delivery.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await delivery
-        client, self._client = self._client, None
-        if client is not None:
-            await client.close()
-        runner, self._runner = self._runner, None
-        if runner is not None:
-            await runner.cleanup()
-
-    @property
-    def base_url(self) -> str:
-        """The API base, e.g. http://127.0.0.1:PORT (calls go to /bot<token>/<method>)."""
-        if self._port is None:
-            raise RuntimeError("the fake Zalo server is not started (use 'async with')")
-        return f"http://127.0.0.1:{self._port}"
+        return app
 
     # ------------------------------------------------------------------ simulated users
 
@@ -268,19 +220,6 @@ class FakeZalo:
         if self.violations:
             raise AssertionError("Zalo Bot API violations:\n  " + "\n  ".join(self.violations))
 
-    async def wait_for(self, predicate: Callable[[], T | None], timeout: float = 10.0) -> T:  # noqa: ASYNC109 - a plain argument reads better in tests
-        """Wait until predicate() is truthy and return its value; AssertionError on timeout."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while True:
-            value = predicate()
-            if value:
-                return value
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                raise AssertionError(f"not met within {timeout} s\n{self.report()}")
-            await self._wait_change(min(remaining, 0.05))
-
     async def wait_for_text(
         self,
         chat_id: str | int,
@@ -290,21 +229,15 @@ class FakeZalo:
         after: int = 0,
     ) -> SentMessage:
         """Wait for a bot message to the chat (sent after seq `after`) containing `substring`."""
-
-        def find() -> SentMessage | None:
-            return next(
-                (m for m in self.sent_to(chat_id) if m.seq > after and substring in m.shown),
-                None,
-            )
-
-        try:
-            return await self.wait_for(find, timeout)
-        except AssertionError:
-            seen = "\n  ".join(f"#{m.seq}: {m.shown!r}" for m in self.sent_to(chat_id))
-            raise AssertionError(
-                f"no bot message containing {substring!r} to {chat_id} within {timeout} s;"
-                f" the bot sent:\n  {seen or '(nothing)'}\n{self.report()}"
-            ) from None
+        return await self._wait_for_shown(
+            lambda: self.sent_to(chat_id),
+            number=lambda m: m.seq,
+            shown=lambda m: m.shown,
+            substring=substring,
+            after=after,
+            timeout=timeout,
+            where=f"to {chat_id}",
+        )
 
     def report(self, last: int = 12) -> str:
         """The last calls and any violations, for failure messages."""
@@ -364,12 +297,11 @@ class FakeZalo:
             self._touch()
 
     async def _post(self, url: str, payload: dict[str, Any], secret: str | None) -> WebhookDelivery:
-        assert self._client is not None, "the fake Zalo server is not started"
         headers = {"Content-Type": "application/json"}
         if secret is not None:
             headers[SECRET_HEADER] = secret
         body = json.dumps(payload, ensure_ascii=False).encode()
-        async with self._client.post(
+        async with self.client.post(
             url, data=body, headers=headers, timeout=ClientTimeout(total=30)
         ) as resp:
             message = (payload.get("result") or {}).get("message") or {}
@@ -549,14 +481,6 @@ class FakeZalo:
 
     def _now_ms(self) -> int:
         return int(self._clock() * 1000)
-
-    def _touch(self) -> None:
-        event, self._changed = self._changed, asyncio.Event()
-        event.set()
-
-    async def _wait_change(self, seconds: float | None) -> None:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._changed.wait(), seconds)
 
 
 class FakeZaloUser:

@@ -29,12 +29,9 @@ from bot.config import Settings
 from handlers.rounds import reconcile
 from tests.conftest import CONTEST_FILE, _build_template, _copy_template
 from tests.fake_telegram import FakeTelegram
+from tests.support.process import spawn_quizbot, wait_serving
 from tests.support.servers import REDIS_URL
 from tests.telegram.process import (
-    DB_FILE,
-    LOG_FILE,
-    QUIZBOT,
-    START_TIMEOUT,
     BotConfig,
     BotProcess,
     free_port,
@@ -215,26 +212,11 @@ async def bot_process(
     # Only the scheduler's leader broadcasts; a killed leader's lock lapses after this long.
     env = config.environment(tg, folder) | {"LEADER_TTL_SECONDS": "3"} | settings
     polls_before = len(tg.calls("getUpdates"))
-    with (folder / LOG_FILE).open("ab") as log_file:
-        proc = await asyncio.create_subprocess_exec(
-            str(QUIZBOT),
-            "run",
-            cwd=folder,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
-    bot = BotProcess(proc, folder / LOG_FILE, folder / DB_FILE)
+    bot = await spawn_quizbot(folder, env)
     try:
-
-        def polling() -> bool:
-            bot.check_alive()
-            return len(tg.calls("getUpdates")) > polls_before
-
-        await tg.wait_for(polling, START_TIMEOUT)
+        await wait_serving(tg, bot, lambda: len(tg.calls("getUpdates")) > polls_before)
         yield bot
     finally:
-        if proc.returncode is None:
-            proc.kill()
-            await proc.wait()
+        if bot.proc.returncode is None:
+            bot.proc.kill()
+            await bot.proc.wait()

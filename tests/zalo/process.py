@@ -10,24 +10,23 @@ in-process store; its log goes to a file (`bot.log`).
 
 from __future__ import annotations
 
-import asyncio
-import os
-import subprocess
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Literal
 
-from bot.config import Settings
 from tests.fake_telegram import FakeTelegram
 from tests.fake_zalo import FakeZalo
-from tests.telegram.process import QUIZBOT, BotProcess, free_port, live_contest
+from tests.support.process import (
+    BotProcess,
+    free_port,
+    quizbot_environment,
+    quizbot_settings,
+    serving_quizbot,
+)
+from tests.telegram.process import WEBHOOK_PATH as TELEGRAM_PATH
 
-DB_FILE = "quizbot.db"
-LOG_FILE = "quizbot.log"
 ZALO_PATH = "/zalo/webhook"
-TELEGRAM_PATH = "/telegram/webhook"
-START_TIMEOUT = 15.0
 
 Mode = Literal["polling", "webhook"]
 
@@ -46,15 +45,10 @@ def environment(
 
     `admins` are the organisers' Telegram ids (organisers work on Telegram).
     """
-    folder.mkdir(parents=True, exist_ok=True)
-    settings = {
+    settings = quizbot_settings(folder) | {
         "ZALO_BOT_TOKEN": zl.token,
         "ZALO_API_BASE": zl.base_url,
         "ZALO_MODE": mode,
-        "DATABASE_URL": f"sqlite:///{folder / DB_FILE}",
-        "CONTEST_FILE": str(live_contest(folder)),
-        "FLOOD_LIMIT": "1000",
-        "LOG_LEVEL": "INFO",
     }
     if mode == "webhook":
         settings |= {
@@ -77,9 +71,7 @@ def environment(
                 "TELEGRAM_WEBHOOK_PATH": TELEGRAM_PATH,
                 "TELEGRAM_WEBHOOK_SECRET": secret,
             }
-    # Nothing of the test's own environment configures the bot, only these settings.
-    ours = {name.upper() for name in Settings.model_fields}
-    return {k: v for k, v in os.environ.items() if k.upper() not in ours} | settings
+    return quizbot_environment(settings)
 
 
 @asynccontextmanager
@@ -100,21 +92,8 @@ async def running_zalo_bot(
     env = environment(
         folder, zl, mode=mode, secret=secret, port=port or free_port(), tg=tg, admins=admins
     )
-    log_path = folder / LOG_FILE
-    with log_path.open("wb") as log_file:
-        proc = await asyncio.create_subprocess_exec(
-            str(QUIZBOT),
-            "run",
-            cwd=folder,  # no developer's .env is read
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
-    bot = BotProcess(proc, log_path, folder / DB_FILE)
 
     def ready() -> bool:
-        bot.check_alive()
         zalo_ready = (
             zl.webhook_url is not None if mode == "webhook" else bool(zl.calls("getUpdates"))
         )
@@ -123,15 +102,5 @@ async def running_zalo_bot(
         tg_ready = tg.webhook_url is not None if mode == "webhook" else bool(tg.calls("getUpdates"))
         return zalo_ready and tg_ready
 
-    try:
-        try:
-            await zl.wait_for(ready, START_TIMEOUT)
-        except AssertionError as exc:
-            raise AssertionError(f"quizbot run did not start: {exc}\nits log:\n{bot.log}") from None
+    async with serving_quizbot(zl, folder, env, ready) as bot:
         yield bot
-    finally:
-        code = await bot.stop()
-    if code != 0:
-        raise AssertionError(f"quizbot run exited with {code} after SIGTERM; its log:\n{bot.log}")
-    if "Traceback" in bot.log:
-        raise AssertionError(f"quizbot run logged an exception; its log:\n{bot.log}")
