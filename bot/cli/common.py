@@ -1,0 +1,102 @@
+"""What the quizbot commands share: the consoles, opening the app, errors as messages."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, NoReturn, TypeVar
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from bot.app import App, open_app
+from bot.config import ConfigurationError, Settings
+from handlers.contest import ContestFileError, load_contest
+from handlers.formatting import duration_vn, number_vn
+from handlers.phones import mask_phone
+from handlers.rounds import RoundResults
+
+T = TypeVar("T")
+console = Console()
+err = Console(stderr=True)
+
+
+def run_or_exit(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a command's work; a bad contest file or setting is a message and exit code 2."""
+    try:
+        return asyncio.run(coro)
+    except ContestFileError as exc:
+        bad_contest_file(exc)
+    except ConfigurationError as exc:
+        err.print(f"[red]Cấu hình chưa đúng:[/red] {escape(str(exc))}")
+        raise typer.Exit(2) from exc
+
+
+def bad_contest_file(exc: ContestFileError) -> NoReturn:
+    """Say what is wrong with the contest file and exit with code 2."""
+    err.print(f"[red]Tệp cấu hình cuộc thi không hợp lệ:[/red]\n{escape(str(exc))}")
+    raise typer.Exit(2) from exc
+
+
+def load_settings() -> Settings:
+    """The settings, with logging set up as they say."""
+    s = Settings()
+    logging.basicConfig(level=s.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return s
+
+
+async def with_app(action: Callable[[App], Awaitable[T]], *, clock: Any = None) -> T:
+    """Open the app (database, store, contest) for one action."""
+    async with open_app(load_settings(), clock=clock) as a:
+        return await action(a)
+
+
+async def known_round(a: App, code: str) -> None:
+    """Refuse a round code the contest does not have."""
+    if await a.svc.rounds.get(code) is None:
+        raise typer.BadParameter(f"không có đợt {code}")
+
+
+def print_results(res: RoundResults, *, top: int) -> None:
+    """The first `top` of the ranking and the winners, as tables."""
+    state = "chính thức" if res.final else "tạm thời, đợt chưa đóng"
+    console.print(
+        f"[bold]{res.round.name}[/bold] ({state}): {number_vn(len(res.ranking))} người "
+        f"được xếp hạng; con số thực tế của câu dự đoán: {number_vn(res.actual)}."
+    )
+    prize_name = load_contest(Settings().contest_file).prize_name
+    prize = {a.participant_id: prize_name(a.tier) for a in res.awards}
+    table = Table(
+        "Hạng", "Họ và tên", "Điện thoại", "Địa bàn", "Đúng", "Dự đoán", "Thời gian", "Giải"
+    )
+    for r in res.ranking[:top]:
+        p = res.people[r.participant_id]
+        table.add_row(
+            str(r.rank),
+            p.full_name,
+            mask_phone(p.phone),
+            p.locality,
+            str(r.correct),
+            "-" if r.prediction is None else number_vn(r.prediction),
+            duration_vn(r.duration_ms),
+            prize.get(r.participant_id, ""),
+        )
+    console.print(table)
+    winners = Table(
+        "Giải", "Hạng", "Họ và tên", "Điện thoại", "Địa bàn", "Đúng", title="Người đạt giải"
+    )
+    for a in res.awards:
+        p = res.people[a.participant_id]
+        entry = next(r for r in res.ranking if r.participant_id == a.participant_id)
+        winners.add_row(
+            prize_name(a.tier),
+            str(a.rank),
+            p.full_name,
+            mask_phone(p.phone),
+            p.locality,
+            str(entry.correct),
+        )
+    console.print(winners)

@@ -1,0 +1,126 @@
+"""quizbot rounds, results and certificates: the organisers' tools for a round."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from bot.app import App
+from bot.cli.common import console, err, known_round, print_results, run_or_exit, with_app
+from handlers.formatting import datetime_vn, number_vn
+from handlers.reports import results_workbook
+from handlers.rounds import RoundResults, close_round, open_round, round_results
+
+rounds_app = typer.Typer(help="Các đợt thi: xem, mở, đóng.", invoke_without_command=True)
+
+
+@rounds_app.callback()
+def rounds_list(ctx: typer.Context) -> None:
+    """Các đợt thi: thời gian (giờ Việt Nam) và trạng thái."""
+    if ctx.invoked_subcommand is not None:
+        return
+
+    async def go(a: App) -> None:
+        tz = a.contest.tz
+        table = Table("Mã", "Đợt", "Mở", "Đóng", "Trạng thái", "Người tham gia")
+        for r in await a.svc.rounds.all():
+            count = await a.svc.attempts.participants_in_round(r.code)
+            table.add_row(
+                r.code,
+                r.name,
+                datetime_vn(r.opens_at, tz),
+                datetime_vn(r.closes_at, tz),
+                {"scheduled": "sắp diễn ra", "open": "đang mở", "closed": "đã kết thúc"}[r.status],
+                number_vn(count),
+            )
+        console.print(table)
+
+    run_or_exit(with_app(go))
+
+
+@rounds_app.command("open")
+def rounds_open(code: str, actor: Annotated[str, typer.Option()] = "cli") -> None:
+    """Mở một đợt thi ngay."""
+
+    async def go(a: App) -> bool:
+        await known_round(a, code)
+        return await open_round(a.svc, code, actor=actor)
+
+    if run_or_exit(with_app(go)):
+        console.print(f"Đã mở đợt {code}.")
+    else:
+        err.print(f"Đợt {code} không ở trạng thái chờ mở (đang mở hoặc đã kết thúc).")
+        raise typer.Exit(1)
+
+
+@rounds_app.command("close")
+def rounds_close(code: str, actor: Annotated[str, typer.Option()] = "cli") -> None:
+    """Đóng một đợt thi: nộp các bài đang làm, chốt số người tham gia, xếp hạng, trao giải."""
+
+    async def go(a: App) -> RoundResults:
+        await known_round(a, code)
+        return await close_round(a.svc, code, actor=actor)
+
+    results = run_or_exit(with_app(go))
+    console.print(f"Đã đóng đợt {code}.")
+    print_results(results, top=20)
+
+
+def results(
+    code: str,
+    xlsx: Annotated[Path | None, typer.Option(help="Ghi kết quả ra tệp Excel.")] = None,
+    top: Annotated[int, typer.Option(help="Số dòng xếp hạng in ra.")] = 20,
+    full_phones: Annotated[
+        bool, typer.Option(help="Ghi số điện thoại đầy đủ (bản nội bộ của Ban Tổ chức).")
+    ] = False,
+) -> None:
+    """Xếp hạng và giải thưởng của một đợt, tính lại từ các câu trả lời đã lưu."""
+
+    async def go(a: App) -> tuple[RoundResults, bytes | None]:
+        await known_round(a, code)
+        res = await round_results(a.svc, code)
+        data = await results_workbook(a.svc, res, full_phones=full_phones) if xlsx else None
+        return res, data
+
+    res, data = run_or_exit(with_app(go))
+    print_results(res, top=top)
+    if xlsx is not None and data is not None:
+        xlsx.parent.mkdir(parents=True, exist_ok=True)
+        xlsx.write_bytes(data)
+        console.print(f"Tệp kết quả: {xlsx.resolve()}")
+
+
+def certificates_command(
+    code: str,
+    out: Annotated[Path, typer.Option(help="Thư mục ghi các tệp PDF.")],
+) -> None:
+    """Giấy chứng nhận (PDF, A4 ngang) cho từng người đạt giải của một đợt đã kết thúc."""
+    from handlers.certificates import CertificateError, certificates
+
+    async def go(a: App) -> list[tuple[str, bytes]]:
+        await known_round(a, code)
+        res = await round_results(a.svc, code)
+        if not res.final:
+            err.print(
+                f"Đợt {escape(res.round.name)} ({code}) chưa kết thúc: giấy chứng nhận chỉ được "
+                f"in khi đợt thi đã đóng và giải thưởng đã chốt (quizbot rounds close {code})."
+            )
+            raise typer.Exit(1)
+        try:
+            return [(c.filename, c.data) for c in certificates(a.svc.contest, res)]
+        except CertificateError as exc:
+            err.print(f"[red]Không tạo được giấy chứng nhận:[/red] {escape(str(exc))}")
+            raise typer.Exit(1) from exc
+
+    made = run_or_exit(with_app(go))
+    if not made:
+        console.print(f"Đợt {code} không có người đạt giải, không có giấy chứng nhận nào.")
+        return
+    out.mkdir(parents=True, exist_ok=True)
+    for filename, data in made:
+        (out / filename).write_bytes(data)
+    console.print(f"Đã ghi {len(made)} giấy chứng nhận vào {out.resolve()}")
