@@ -336,7 +336,6 @@ class FakeTelegram(FakeApiServer):
         return await self._wait_for_shown(
             lambda: self.sent_to(chat_id),
             number=lambda m: m.message_id,
-            shown=lambda m: m.shown,
             substring=substring,
             after=after,
             timeout=timeout,

@@ -232,7 +232,6 @@ class FakeZalo(FakeApiServer):
         return await self._wait_for_shown(
             lambda: self.sent_to(chat_id),
             number=lambda m: m.seq,
-            shown=lambda m: m.shown,
             substring=substring,
             after=after,
             timeout=timeout,

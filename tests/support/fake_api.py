@@ -14,12 +14,21 @@ import contextlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from types import TracebackType
-from typing import ClassVar, Self, TypeVar
+from typing import ClassVar, Protocol, Self, TypeVar
 
 from aiohttp import ClientSession, web
 
 T = TypeVar("T")
-M = TypeVar("M")
+
+
+class Shown(Protocol):
+    """A message the bot sent, as the user reads it."""
+
+    @property
+    def shown(self) -> str: ...
+
+
+M = TypeVar("M", bound=Shown)
 
 WAIT_TIMEOUT = 10.0
 
@@ -127,7 +136,6 @@ class FakeApiServer(ABC):
         sent: Callable[[], Sequence[M]],
         *,
         number: Callable[[M], int],
-        shown: Callable[[M], str],
         substring: str,
         after: int,
         timeout: float,  # noqa: ASYNC109 - as wait_for
@@ -140,14 +148,14 @@ class FakeApiServer(ABC):
 
         def find() -> M | None:
             return next(
-                (m for m in sent() if number(m) > after and substring in shown(m)),
+                (m for m in sent() if number(m) > after and substring in m.shown),
                 None,
             )
 
         try:
             return await self.wait_for(find, timeout)
         except AssertionError:
-            seen = "\n  ".join(f"#{number(m)}: {shown(m)!r}" for m in sent())
+            seen = "\n  ".join(f"#{number(m)}: {m.shown!r}" for m in sent())
             raise AssertionError(
                 f"no bot message containing {substring!r} {where} within {timeout} s;"
                 f" the bot sent:\n  {seen or '(nothing)'}\n{self.report()}"
