@@ -27,8 +27,14 @@ from handlers.events import (
     Upload,
     User,
 )
+from storage.session import Admission
 
 log = logging.getLogger(__name__)
+
+
+def _answer_tap(event: Event) -> bool:
+    return isinstance(event, Choice) and quiz.is_answer(event.token)
+
 
 # Command names as typed, Vietnamese first; the English ones are aliases.
 COMMANDS = {
@@ -66,15 +72,25 @@ class Engine:
     def __init__(self, svc: Services) -> None:
         self.svc = svc
 
-    async def handle(self, event: Event) -> list[Reply]:
-        """The replies to one event. A failure is logged and answered with an apology."""
+    async def handle(self, event: Event, admission: Admission | None = None) -> list[Reply]:
+        """The replies to one event. A failure is logged and answered with an apology.
+
+        With an `admission` (a channel's update, see bot.channels.gate), nothing is done and
+        no reply given unless the update is let in; an answer tap is let in in the same store
+        round trip that records it.
+        """
         try:
-            return await self._route(event)
+            # An answer tap is let in by the same round trip that records it (quiz.answer).
+            if not (
+                admission is None or _answer_tap(event) or await self.svc.store.admit(admission)
+            ):
+                return []
+            return await self._route(event, admission)
         except Exception:
             log.exception("handling %s from %s failed", type(event).__name__, event.user.channel)
             return [Message(self.svc.texts("common.error"))]
 
-    async def _route(self, event: Event) -> list[Reply]:
+    async def _route(self, event: Event, admission: Admission | None) -> list[Reply]:
         svc, user = self.svc, event.user
         if not isinstance(event, Choice) and await svc.store.unmark_blocked(user.key):
             # Someone who had blocked the bot writes again: they can be reached again.
@@ -82,7 +98,7 @@ class Engine:
         if isinstance(event, Command):
             return await self._command(user, COMMANDS.get(command_name(event.name), ""), event.args)
         if isinstance(event, Choice):
-            return await self._choice(event)
+            return await self._choice(event, admission)
         if isinstance(event, Contact):
             return await register.on_contact(svc, user, event)
         if isinstance(event, Text):
@@ -120,10 +136,10 @@ class Engine:
             return [Message(svc.texts("common.cancelled"))]
         return await info.unknown_command(svc, user)
 
-    async def _choice(self, event: Choice) -> list[Reply]:
+    async def _choice(self, event: Choice, admission: Admission | None) -> list[Reply]:
         svc, user, token = self.svc, event.user, event.token
-        if token.startswith("a:"):
-            return await quiz.answer(svc, await participant_id(svc, user), token, event.ref)
+        if quiz.is_answer(token):
+            return await quiz.answer(svc, user, token, event.ref, admission)
         if token.startswith("r:"):
             return await register.on_choice(svc, user, token)
         if token.startswith(admin.PREFIX):

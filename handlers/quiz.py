@@ -11,46 +11,77 @@ import re
 import secrets
 import string
 from collections import Counter
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from handlers.common import MENU_QUIZ, MENU_REGISTER, MENU_SCORE, closed_message, open_round
+from handlers.common import (
+    MENU_QUIZ,
+    MENU_REGISTER,
+    MENU_SCORE,
+    closed_message,
+    open_round,
+    participant_id,
+)
 from handlers.context import Services
-from handlers.events import Button, Message, Notice, Reply
+from handlers.events import Button, Message, Notice, Reply, User
 from handlers.formatting import countdown, date_vn, duration_vn, number_vn
 from handlers.ranking import rank
 from handlers.texts import Raw
 from questions.model import LETTERS, Question
 from storage.models import Round
 from storage.repos import AnswerRow, FinishedAttempt
-from storage.session import AnswerOutcome, LiveAttempt, Stage
+from storage.session import Admission, AnswerOutcome, LiveAttempt, Stage
 
 log = logging.getLogger(__name__)
 
 TOKEN_ANSWER = "a"
 _CODE_ALPHABET = string.ascii_lowercase + string.digits
 CODE_LENGTH = 10
+MAX_PID_DIGITS = 12
 
 
 def _ms_to_dt(ms: int) -> datetime:
     return datetime.fromtimestamp(ms / 1000, tz=UTC)
 
 
-def answer_token(code: str, index: int, shown: int) -> str:
-    """The button token of one option: a:<attempt>:<question>:<option> (well under 64 bytes)."""
-    return f"{TOKEN_ANSWER}:{code}:{index}:{shown}"
+@dataclass(frozen=True, slots=True)
+class AnswerTap:
+    """What an answer button names: the participant, the attempt, the question, the option."""
+
+    participant_id: int | None  # None in tokens made before buttons named the participant
+    code: str
+    index: int
+    shown: int
 
 
-def parse_answer_token(token: str) -> tuple[str, int, int] | None:
-    """(attempt code, question index, shown option) from a token, or None if malformed."""
+def answer_token(code: str, index: int, shown: int, participant_id: int | None = None) -> str:
+    """The button token of one option: a:<participant>:<attempt>:<question>:<option>.
+
+    Naming the participant lets a tap be checked and recorded in one round trip to the
+    store (the account tapping must still be that participant's). Well under 64 bytes.
+    """
+    if participant_id is None:
+        return f"{TOKEN_ANSWER}:{code}:{index}:{shown}"
+    return f"{TOKEN_ANSWER}:{participant_id}:{code}:{index}:{shown}"
+
+
+def parse_answer_token(token: str) -> AnswerTap | None:
+    """What an answer token names, or None if malformed; a:<attempt>:<question>:<option>
+    (the shape before buttons named the participant) is still read."""
     parts = token.split(":")
-    if len(parts) != 4 or parts[0] != TOKEN_ANSWER:
+    if parts[0] != TOKEN_ANSWER or len(parts) not in (4, 5):
         return None
-    _, code, index, shown = parts
+    pid: int | None = None
+    if len(parts) == 5:
+        if not _ascii_digits(parts[1]) or len(parts[1]) > MAX_PID_DIGITS:
+            return None
+        pid = int(parts[1])
+    code, index, shown = parts[-3:]
     if len(code) != CODE_LENGTH or not _ascii_digits(index) or not _ascii_digits(shown):
         return None
     if len(index) > 3 or len(shown) > 1:
         return None
-    return code, int(index), int(shown)
+    return AnswerTap(pid, code, int(index), int(shown))
 
 
 def _ascii_digits(text: str) -> bool:
@@ -74,7 +105,7 @@ async def start(svc: Services, user_key: str, pid: int | None) -> list[Reply]:
     replies: list[Reply] = []
     if live is not None:
         if live.stage is not Stage.DONE and svc.now_ms() <= live.deadline_ms:
-            return await resume(svc, live)
+            return await resume(svc, pid, live)
         replies += await finalise(svc, pid, live, auto=True)
         if await svc.store.attempt(pid) is not None:
             return replies  # still waiting for SQL; a new attempt would overtake it
@@ -91,10 +122,10 @@ async def start(svc: Services, user_key: str, pid: int | None) -> list[Reply]:
     attempt = _draw(svc, pool, rnd, user_key)
     if not await svc.store.start_attempt(pid, attempt):
         live = await svc.store.attempt(pid)
-        return [*replies, *(await resume(svc, live) if live else [])]
+        return [*replies, *(await resume(svc, pid, live) if live else [])]
     minutes = max(1, round((attempt.deadline_ms - attempt.started_ms) / 60000))
     replies.append(Message(t("quiz.intro", round=rnd.name, n=n, minutes=minutes)))
-    replies.append(await _question(svc, attempt, 0))
+    replies.append(await _question(svc, pid, attempt, 0))
     return replies
 
 
@@ -155,10 +186,13 @@ def _draw(
     )
 
 
-async def resume(svc: Services, live: LiveAttempt) -> list[Reply]:
+async def resume(svc: Services, pid: int, live: LiveAttempt) -> list[Reply]:
     """Show again where an attempt stands: the current question or the prediction."""
     if live.stage is Stage.QUESTIONS:
-        return [Message(svc.texts("quiz.resume")), await _question(svc, live, live.next_index)]
+        return [
+            Message(svc.texts("quiz.resume")),
+            await _question(svc, pid, live, live.next_index),
+        ]
     if live.stage is Stage.PREDICTION:
         return [_prediction_prompt(svc, live)]
     return [Message(svc.texts("quiz.recording"))]
@@ -167,7 +201,7 @@ async def resume(svc: Services, live: LiveAttempt) -> list[Reply]:
 # ---------------------------------------------------------------- questions
 
 
-async def _question(svc: Services, live: LiveAttempt, index: int) -> Message:
+async def _question(svc: Services, pid: int, live: LiveAttempt, index: int) -> Message:
     qid = live.question_ids[index]
     q = (await svc.pool.get_many([qid]))[qid]
     order = live.orders[index]
@@ -184,7 +218,9 @@ async def _question(svc: Services, live: LiveAttempt, index: int) -> Message:
         options=Raw(lines),
     )
     buttons = (
-        tuple(Button(LETTERS[i], answer_token(live.code, index, i)) for i in range(len(order))),
+        tuple(
+            Button(LETTERS[i], answer_token(live.code, index, i, pid)) for i in range(len(order))
+        ),
     )
     return Message(text, buttons=buttons)
 
@@ -202,18 +238,61 @@ async def _answered(svc: Services, live: LiveAttempt, index: int, shown: int) ->
     )
 
 
-async def answer(svc: Services, pid: int | None, token: str, ref: str | None) -> list[Reply]:
-    """A tap on an answer button: recorded once, if it is the current question and in time."""
-    t = svc.texts
-    parsed = parse_answer_token(token)
-    if parsed is None or pid is None:
-        return [Notice(t("common.expired_button"))]
-    code, index, shown = parsed
+def is_answer(token: str) -> bool:
+    """Whether a button token is an answer button's (well formed or not)."""
+    return token.startswith(TOKEN_ANSWER + ":")
+
+
+async def answer(
+    svc: Services, user: User, token: str, ref: str | None, admission: Admission | None = None
+) -> list[Reply]:
+    """A tap on an answer button: recorded once, if it is the current question and in time.
+
+    `admission`, when the channel gives one still undecided, is decided here: in the same
+    round trip as the answer when the button names the participant and the account is the
+    one cached as theirs; otherwise first, then the participant is looked up as usual. An
+    update not let in gets no reply (the channel says what a flood needs said).
+    """
+    tap = parse_answer_token(token)
+    named = tap.participant_id if tap is not None else None
+    if tap is not None and named is not None and admission and admission.verdict is None:
+        outcome, live = await svc.store.admit_and_tap(
+            admission,
+            named,
+            code=tap.code,
+            index=tap.index,
+            shown=tap.shown,
+            now_ms=svc.now_ms(),
+        )
+        if outcome is AnswerOutcome.TURNED_AWAY:
+            return []
+        if outcome is not AnswerOutcome.UNKNOWN_ACCOUNT:
+            return await _answered_replies(svc, named, tap, ref, outcome, live)
+    if admission is not None and not await svc.store.admit(admission):
+        return []
+    # The account's own participant, whatever the button names: a button naming someone
+    # else is checked against this one's attempt, and changes nothing.
+    pid = await participant_id(svc, user)
+    if tap is None or pid is None:
+        return [Notice(svc.texts("common.expired_button"))]
     # One step records the tap (only if it is the current question's, in time) and reads the
     # attempt as it was before it, so the checks below see what the tap was checked against.
     outcome, live = await svc.store.tap(
-        pid, code=code, index=index, shown=shown, now_ms=svc.now_ms()
+        pid, code=tap.code, index=tap.index, shown=tap.shown, now_ms=svc.now_ms()
     )
+    return await _answered_replies(svc, pid, tap, ref, outcome, live)
+
+
+async def _answered_replies(
+    svc: Services,
+    pid: int,
+    tap: AnswerTap,
+    ref: str | None,
+    outcome: AnswerOutcome,
+    live: LiveAttempt | None,
+) -> list[Reply]:
+    t = svc.texts
+    code, index, shown = tap.code, tap.index, tap.shown
     if live is None and await svc.attempts.by_code(code) is None:
         # Neither live nor recorded: the session store lost it (a Redis restart without its
         # data). Saying it "ended" would be wrong; it was not counted and can be taken again.
@@ -235,7 +314,7 @@ async def answer(svc: Services, pid: int | None, token: str, ref: str | None) ->
     done = Message(await _answered(svc, live, index, shown), replace=ref)
     if outcome is AnswerOutcome.LAST:
         return [Notice(t("quiz.noted")), done, _prediction_prompt(svc, live)]
-    return [Notice(t("quiz.noted")), done, await _question(svc, live, index + 1)]
+    return [Notice(t("quiz.noted")), done, await _question(svc, pid, live, index + 1)]
 
 
 # ---------------------------------------------------------------- prediction and result
@@ -272,7 +351,7 @@ async def on_text(svc: Services, pid: int, live: LiveAttempt, text: str) -> list
     if svc.now_ms() > live.deadline_ms:
         return await finalise(svc, pid, live, auto=True)
     if live.stage is Stage.QUESTIONS:
-        return [Message(t("quiz.use_buttons")), await _question(svc, live, live.next_index)]
+        return [Message(t("quiz.use_buttons")), await _question(svc, pid, live, live.next_index)]
     if live.stage is not Stage.PREDICTION:
         return [Message(t("quiz.recording"))]
     p = svc.contest.rules.prediction

@@ -1,7 +1,10 @@
 """Every Redis key the bot uses, and how long each lives.
 
-Keys that one operation touches together would share a hash tag for Redis Cluster; each
-script here touches a single key, so cluster slots never get in the way.
+Keys that one operation touches together would share a hash tag for Redis Cluster. Most
+scripts touch a single key, but letting an update in touches its de-duplication key and its
+sender's flood counter, and an answer tap those two plus the account cache and the attempt
+(one round trip instead of four): those keys share no hash tag, so the bot runs on one Redis
+(with replicas if wanted), not a cluster.
 """
 
 from __future__ import annotations

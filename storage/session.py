@@ -50,6 +50,36 @@ end
 return {'ok', h}
 """
 
+
+def _admission(key: int, arg: int) -> str:
+    """Lua letting an update in: KEYS[key] its de-duplication key, KEYS[key + 1] its sender's
+    flood counter; ARGV[arg .. arg + 2] the de-duplication TTL, the flood window and limit.
+
+    A redelivered update stops here without counting; an update past the limit is counted
+    (the count says whether it is the first one over) and stops.
+    """
+    return f"""
+if not redis.call('SET', KEYS[{key}], '1', 'NX', 'EX', ARGV[{arg}]) then return {{'repeat'}} end
+local c = redis.call('INCR', KEYS[{key + 1}])
+if c == 1 then redis.call('EXPIRE', KEYS[{key + 1}], ARGV[{arg + 1}]) end
+if c > tonumber(ARGV[{arg + 2}]) then return {{'flood', c}} end
+"""
+
+
+_ADMIT = _admission(1, 1) + "return {'in', c}\n"
+
+# An answer tap in one round trip: let the update in, check that the tapping account is the
+# participant the button names (the account cache, KEYS[4] = ARGV[8]), then the answer script.
+# Four round trips before (de-duplication, flood counter, account cache, answer); each cost
+# redis-py about as much CPU as the bot's own work on the tap.
+_ADMIT_AND_ANSWER = (
+    _admission(2, 5)
+    + """
+if redis.call('GET', KEYS[4]) ~= ARGV[8] then return {'who'} end
+"""
+    + _ANSWER
+)
+
 _PREDICT = """
 local h = redis.call('HMGET', KEYS[1], 'id', 'st', 'pr')
 if h[1] ~= ARGV[1] or h[2] ~= 'p' or h[3] then return 0 end
@@ -72,13 +102,6 @@ return 1
 """
 
 
-# Counts one event and starts the window on the first.
-_HIT = """
-local c = redis.call('INCR', KEYS[1])
-if c == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
-return c
-"""
-
 # Hands out sending slots `interval` ms apart to every process that asks, and says how long
 # the caller waits for its slot: a shared, smooth pace with no burst at second boundaries.
 _PACE = """
@@ -97,6 +120,46 @@ class AnswerOutcome(StrEnum):
     STALE = "stale"
     EXPIRED = "expired"
     NONE = "none"
+    # Only from admit_and_tap, which recorded nothing: the update was not let in (see its
+    # Admission), or the account is not known as the participant the button names.
+    TURNED_AWAY = "away"
+    UNKNOWN_ACCOUNT = "who"
+
+
+class Verdict(StrEnum):
+    """Whether an update is let in."""
+
+    ADMITTED = "in"
+    REPEATED = "repeat"  # delivered before: handled then, ignored now
+    FLOODED = "flood"  # its sender is past the flood limit
+
+
+@dataclass(slots=True)
+class Admission:
+    """An update at the door: its de-duplication key and its sender's flood counter.
+
+    Decided once, by the first store call made for the update: `admit`, or `admit_and_tap`
+    for an answer tap, which decides it in the same round trip as recording the answer.
+    `verdict` stays None until then.
+    """
+
+    channel: str
+    update_id: str
+    user_key: str
+    flood_limit: int
+    flood_window: int
+    verdict: Verdict | None = None
+    count: int = 0  # the sender's updates in the current window, this one included
+
+    @property
+    def refused(self) -> bool:
+        """Decided, and not let in."""
+        return self.verdict is not None and self.verdict is not Verdict.ADMITTED
+
+    @property
+    def first_over(self) -> bool:
+        """The first update past the flood limit in this window (the one told to slow down)."""
+        return self.verdict is Verdict.FLOODED and self.count == self.flood_limit + 1
 
 
 class Stage(StrEnum):
@@ -230,13 +293,22 @@ class SessionStore:
         self._predict = redis.register_script(_PREDICT)
         self._finish = redis.register_script(_FINISH)
         self._start = redis.register_script(_START)
-        self._hit = redis.register_script(_HIT)
+        self._admit = redis.register_script(_ADMIT)
+        self._admit_and_answer = redis.register_script(_ADMIT_AND_ANSWER)
         self._pace = redis.register_script(_PACE)
 
-    async def first_delivery(self, channel: str, update_id: str) -> bool:
-        """True the first time an update is seen, False for a redelivery."""
-        key = self.keys.update(channel, update_id)
-        return bool(await self.redis.set(key, "1", nx=True, ex=UPDATE_TTL))
+    async def admit(self, admission: Admission) -> bool:
+        """Decide an update's admission (once), in one round trip; True when it is let in."""
+        if admission.verdict is None:
+            reply = await self._admit(
+                keys=[
+                    self.keys.update(admission.channel, admission.update_id),
+                    self.keys.rate(admission.user_key),
+                ],
+                args=_admission_args(admission),
+            )
+            _decide(admission, reply)
+        return admission.verdict is Verdict.ADMITTED
 
     async def conversation(self, user_key: str) -> dict[str, str]:
         """The user's flow state and draft (empty when idle)."""
@@ -298,11 +370,39 @@ class SessionStore:
         reply = await self._answer(
             keys=[self.keys.attempt(participant_id)], args=[code, index, shown, now_ms]
         )
-        outcome = AnswerOutcome(reply[0])
-        if len(reply) < 2:
-            return outcome, None
-        flat = reply[1]
-        return outcome, LiveAttempt.from_fields(dict(zip(flat[::2], flat[1::2], strict=True)))
+        return _tapped(reply)
+
+    async def admit_and_tap(
+        self,
+        admission: Admission,
+        participant_id: int,
+        *,
+        code: str,
+        index: int,
+        shown: int,
+        now_ms: int,
+    ) -> tuple[AnswerOutcome, LiveAttempt | None]:
+        """Decide an undecided admission and record the tap as `tap` does, in one round trip.
+
+        The tap counts only if the update is let in and the tapping account
+        (`admission.user_key`) is cached as `participant_id`; otherwise nothing is recorded
+        and the outcome is TURNED_AWAY or UNKNOWN_ACCOUNT.
+        """
+        assert admission.verdict is None, "an admission is decided once"
+        reply = await self._admit_and_answer(
+            keys=[
+                self.keys.attempt(participant_id),
+                self.keys.update(admission.channel, admission.update_id),
+                self.keys.rate(admission.user_key),
+                self.keys.account(admission.user_key),
+            ],
+            args=[code, index, shown, now_ms, *_admission_args(admission), participant_id],
+        )
+        if reply[0] in (Verdict.REPEATED, Verdict.FLOODED):
+            _decide(admission, reply)
+            return AnswerOutcome.TURNED_AWAY, None
+        admission.verdict = Verdict.ADMITTED
+        return _tapped(reply)
 
     async def set_prediction(self, participant_id: int, *, code: str, value: int) -> bool:
         """Record the prediction once the questions are done, only once; False otherwise."""
@@ -345,10 +445,6 @@ class SessionStore:
     async def live_count(self) -> int:
         """How many attempts are in progress."""
         return int(await self.redis.zcard(self.keys.deadlines))
-
-    async def hit_rate(self, user_key: str, window_seconds: int) -> int:
-        """Count an event from a user; returns how many fell in the current window."""
-        return int(await self._hit(keys=[self.keys.rate(user_key)], args=[window_seconds]))
 
     async def pace(self, name: str, interval_ms: int, now_ms: int) -> int:
         """Take the next sending slot of a paced stream; returns the milliseconds to wait."""
@@ -395,3 +491,20 @@ class SessionStore:
     async def unmark_blocked(self, user_key: str) -> bool:
         """Forget that this account blocked the bot; True when it had."""
         return bool(await self.redis.srem(self.keys.blocked, user_key))
+
+
+def _admission_args(admission: Admission) -> list[int]:
+    return [int(UPDATE_TTL.total_seconds()), admission.flood_window, admission.flood_limit]
+
+
+def _decide(admission: Admission, reply: list[Any]) -> None:
+    admission.verdict = Verdict(reply[0])
+    admission.count = int(reply[1]) if len(reply) > 1 else 0
+
+
+def _tapped(reply: list[Any]) -> tuple[AnswerOutcome, LiveAttempt | None]:
+    outcome = AnswerOutcome(reply[0])
+    if len(reply) < 2:
+        return outcome, None
+    flat = reply[1]
+    return outcome, LiveAttempt.from_fields(dict(zip(flat[::2], flat[1::2], strict=True)))

@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from redis.asyncio import Redis
 
 from storage.keys import ACCOUNT_TTL, ATTEMPT_GRACE, CONVERSATION_TTL, UPDATE_TTL
-from storage.session import AnswerOutcome, LiveAttempt, SessionStore, Stage
+from storage.session import Admission, AnswerOutcome, LiveAttempt, SessionStore, Stage
 from tests.support.servers import redis_prefix
 
 pytestmark = pytest.mark.redis
@@ -135,7 +136,7 @@ async def test_keys_expire(live: Live) -> None:
     store, redis = live.store, live.redis
     await store.save_conversation("telegram:1001", {"step": "name"})
     await store.cache_participant("telegram:1001", PID)
-    await store.first_delivery("telegram", "9001")
+    await store.admit(Admission("telegram", "9001", "telegram:1001", 30, 10))
 
     attempt_ms = await redis.pttl(store.keys.attempt(PID))
     assert LIMIT_MS + ATTEMPT_GRACE.total_seconds() * 1000 - 5000 < attempt_ms
@@ -144,6 +145,7 @@ async def test_keys_expire(live: Live) -> None:
         (store.keys.conversation("telegram:1001"), CONVERSATION_TTL),
         (store.keys.account("telegram:1001"), ACCOUNT_TTL),
         (store.keys.update("telegram", "9001"), UPDATE_TTL),
+        (store.keys.rate("telegram:1001"), timedelta(seconds=10)),
     ]:
         left = await redis.ttl(key)
         assert ttl.total_seconds() - 5 < left <= ttl.total_seconds(), key
@@ -166,12 +168,6 @@ async def test_attempt_held_for_sql_no_longer_expires(live: Live) -> None:
     await live.store.discard_attempt(PID)
     assert await live.store.pending() == []
     assert await live.store.attempt(PID) is None
-
-
-async def test_an_update_is_first_delivered_once(live: Live) -> None:
-    assert await live.store.first_delivery("telegram", "777") is True
-    assert await live.store.first_delivery("telegram", "777") is False
-    assert await live.store.first_delivery("zalo", "777") is True
 
 
 async def test_second_start_while_an_attempt_is_live_is_refused(live: Live) -> None:

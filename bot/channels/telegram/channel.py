@@ -26,7 +26,6 @@ from aiogram.types import (
     BotCommand,
     BufferedInputFile,
     CallbackQuery,
-    TelegramObject,
     Update,
 )
 from aiogram.types import (
@@ -34,6 +33,7 @@ from aiogram.types import (
 )
 
 from bot.channels.base import RecipientBlockedError, RetryLaterError
+from bot.channels.gate import Gate
 from bot.channels.telegram.convert import (
     CHANNEL,
     event_of_callback,
@@ -44,9 +44,9 @@ from bot.channels.telegram.convert import (
     user_of,
 )
 from bot.engine import Engine
-from handlers.events import Choice, Contact, Document, Event, Message, Notice, Reply, Text, Upload
+from handlers.events import Contact, Document, Message, Notice, Reply, Text, Upload
 from handlers.texts import Texts
-from storage.session import SessionStore
+from storage.session import Admission, SessionStore, Verdict
 
 log = logging.getLogger(__name__)
 
@@ -131,43 +131,39 @@ class TelegramChannel:
         self.engine = engine
         self.store = store
         self.texts = texts
-        self.flood_limit = flood_limit
-        self.flood_window = flood_window
+        self.gate = Gate(engine, CHANNEL, flood_limit=flood_limit, flood_window=flood_window)
         self.dispatcher = self._dispatcher()
 
     # ------------------------------------------------------------------ incoming
 
     def _dispatcher(self) -> Dispatcher:
         dp = Dispatcher()
-        dp.update.outer_middleware(self._once)
         dp.message.register(self._on_message)
         dp.callback_query.register(self._on_callback)
         dp.errors.register(self._on_error)
         return dp
 
-    async def _once(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        update: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
-        """Each update is handled at most once, whatever Telegram redelivers."""
-        assert isinstance(update, Update)
-        if not await self.store.first_delivery(CHANNEL, str(update.update_id)):
-            log.info("update %s delivered again: ignored", update.update_id)
-            return None
-        return await handler(update, data)
-
-    async def _on_message(self, message: TgMessage) -> None:
+    async def _on_message(self, message: TgMessage, event_update: Update) -> None:
         event = event_of_message(message)
         if event is None:
             return
+        admission = self.gate.admission(str(event_update.update_id), event.user)
         if message.document is not None:
+            # Let in before downloading: a redelivered upload is not fetched again.
+            if not await self.gate.admit(admission):
+                await self._refused(message.chat.id, admission)
+                return
             event = await self._upload(message) or event
-        if await self._flooding(event):
+        replies = await self.gate.handle(event, admission)
+        if replies is None:
+            await self._refused(message.chat.id, admission)
             return
-        replies = await self.engine.handle(event)
         await self.deliver(message.chat.id, replies, after_typing=isinstance(event, Text | Contact))
+
+    async def _refused(self, chat_id: int, admission: Admission) -> None:
+        """The first message over the flood limit is asked to slow down; the rest, nothing."""
+        if admission.first_over:
+            await self.bot.send_message(chat_id, self.texts("common.slow_down"))
 
     async def _upload(self, message: TgMessage) -> Upload | None:
         doc = message.document
@@ -183,25 +179,19 @@ class TelegramChannel:
         data = buf.read() if buf is not None else b""
         return Upload(user, name, data, size=len(data))
 
-    async def _on_callback(self, query: CallbackQuery) -> None:
+    async def _on_callback(self, query: CallbackQuery, event_update: Update) -> None:
         event = event_of_callback(query)
-        if await self._flooding(event):
-            await query.answer(self.texts("common.slow_down"))
+        admission = self.gate.admission(str(event_update.update_id), event.user)
+        replies = await self.gate.handle(event, admission)
+        if replies is None:
+            # Every tap must be answered; a redelivered one was answered the first time.
+            if admission.verdict is Verdict.FLOODED:
+                await query.answer(self.texts("common.slow_down"))
             return
-        replies = await self.engine.handle(event)
         notice = next((r.text for r in replies if isinstance(r, Notice)), None)
         await query.answer(notice)
         chat_id = query.message.chat.id if query.message else query.from_user.id
         await self.deliver(chat_id, [r for r in replies if not isinstance(r, Notice)])
-
-    async def _flooding(self, event: Event) -> bool:
-        """True when this user sends faster than the limit; the first excess gets a message."""
-        count = await self.store.hit_rate(event.user.key, self.flood_window)
-        if count <= self.flood_limit:
-            return False
-        if count == self.flood_limit + 1 and not isinstance(event, Choice):
-            await self.bot.send_message(int(event.user.id), self.texts("common.slow_down"))
-        return True
 
     async def _on_error(self, event: Any) -> bool:
         log.error("update failed: %s", event.exception, exc_info=event.exception)

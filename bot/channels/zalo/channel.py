@@ -33,6 +33,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.channels.base import RecipientBlockedError, RetryLaterError
+from bot.channels.gate import Gate
 from bot.channels.zalo.client import TOO_MANY_REQUESTS, ZaloApiError, ZaloClient
 from bot.channels.zalo.render import (
     Hint,
@@ -45,7 +46,7 @@ from bot.config import ConfigurationError
 from bot.engine import Engine
 from handlers.events import Choice, Command, Document, Reply, Unsupported, User
 from handlers.texts import Texts, plain
-from storage.session import SessionStore
+from storage.session import Admission, SessionStore
 
 log = logging.getLogger(__name__)
 
@@ -132,8 +133,7 @@ class ZaloChannel:
         self.engine = engine
         self.store = store
         self.texts = texts
-        self.flood_limit = flood_limit
-        self.flood_window = flood_window
+        self.gate = Gate(engine, CHANNEL, flood_limit=flood_limit, flood_window=flood_window)
         self.poll_seconds = poll_seconds
         self.backoff = backoff
         self.webhook_secret: str | None = None
@@ -231,9 +231,6 @@ class ZaloChannel:
         if incoming is None:
             log.info("Zalo %s update ignored", update.get("event_name") or "unnamed")
             return
-        if not await self.store.first_delivery(CHANNEL, incoming.key):
-            log.info("Zalo message %s delivered again: ignored", incoming.key)
-            return
         key = incoming.user.key
         turn = self._locks.setdefault(key, _UserLock(asyncio.Lock()))
         turn.users += 1
@@ -253,18 +250,23 @@ class ZaloChannel:
 
     async def _handle(self, incoming: Incoming) -> None:
         user = incoming.user
+        admission = self.gate.admission(incoming.key, user)
         if incoming.event_name == EVENT_TEXT and incoming.text and incoming.text.strip():
             shown = await self.store.buttons(user.key)
             event = event_of_text(user, incoming.text, shown, ref=incoming.key)
         else:
             shown = []
             event = Unsupported(user, UNSUPPORTED_KINDS.get(incoming.event_name, "unsupported"))
-        if await self._flooding(incoming.chat_id, user):
-            return
         if isinstance(event, Hint):
-            await self.client.send_message(incoming.chat_id, hint_text(self.texts, event))
+            if await self.gate.admit(admission):
+                await self.client.send_message(incoming.chat_id, hint_text(self.texts, event))
+            else:
+                await self._refused(incoming.chat_id, admission)
             return
-        replies = await self.engine.handle(event)
+        replies = await self.gate.handle(event, admission)
+        if replies is None:
+            await self._refused(incoming.chat_id, admission)
+            return
         question = is_answer_set(shown)
         await self.deliver(
             incoming.chat_id,
@@ -276,14 +278,10 @@ class ZaloChannel:
             or (isinstance(event, Command) and question),
         )
 
-    async def _flooding(self, chat_id: str, user: User) -> bool:
-        """True when this user sends faster than the limit; the first excess gets a message."""
-        count = await self.store.hit_rate(user.key, self.flood_window)
-        if count <= self.flood_limit:
-            return False
-        if count == self.flood_limit + 1:
+    async def _refused(self, chat_id: str, admission: Admission) -> None:
+        """The first message over the flood limit is asked to slow down; the rest, nothing."""
+        if admission.first_over:
             await self.client.send_message(chat_id, plain(self.texts("common.slow_down")))
-        return True
 
     # ------------------------------------------------------------------ outgoing
 
