@@ -137,7 +137,10 @@ class TelegramChannel:
     # ------------------------------------------------------------------ incoming
 
     def _dispatcher(self) -> Dispatcher:
-        dp = Dispatcher()
+        # The bot keeps each conversation's state in the session store, not in aiogram's FSM;
+        # its middleware would only build a context per update (and keep a record per user
+        # in memory) that nothing reads.
+        dp = Dispatcher(disable_fsm=True)
         dp.message.register(self._on_message)
         dp.callback_query.register(self._on_callback)
         dp.errors.register(self._on_error)
