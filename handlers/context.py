@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Protocol
 
 from handlers.contest import ContestConfig
-from handlers.texts import Texts
+from handlers.texts import Raw, Texts
 from questions.model import Question
 from storage.db import Database
 from storage.repos import Attempts, Audit, Participants, Questions, Rounds, Winners
@@ -32,6 +32,9 @@ class QuestionPool:
         self._signature: tuple[str, int, int] | None = None
         self._active: list[tuple[int, Question]] = []
         self._by_id: dict[int, Question] = {}
+        # What handlers render of a question shown in one option order (see quiz._rendered),
+        # kept as long as the question itself.
+        self.rendered: dict[tuple[int, tuple[int, ...]], tuple[Raw, Raw]] = {}
 
     async def active(self) -> list[tuple[int, Question]]:
         """The active bank, reloaded when an import has replaced it."""
