@@ -5,15 +5,16 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, NamedTuple
 
 from sqlalchemy import Integer, and_, case, func, or_
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
-from storage.db import Database
+from storage.db import Database, Sql
 from storage.models import Attempt, AttemptAnswer, Participant, QuestionRow
 
 log = logging.getLogger(__name__)
@@ -51,9 +52,12 @@ class FinishedAttempt:
     answers: tuple[AnswerRow, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class ScoredAttempt:
-    """An attempt as the ranking sees it; `correct` agrees with the stored answers."""
+class ScoredAttempt(NamedTuple):
+    """An attempt as the ranking sees it; `correct` agrees with the stored answers.
+
+    A named tuple: a round has hundreds of thousands, and a tuple is built three times
+    faster than a frozen dataclass.
+    """
 
     attempt_id: int
     participant_id: int
@@ -61,6 +65,22 @@ class ScoredAttempt:
     prediction: int | None
     duration_ms: int
     submitted_at: datetime
+
+
+class AttemptFacts(NamedTuple):
+    """What the detail sheet shows of a counted attempt; instants in ms since the epoch."""
+
+    code: str
+    started_ms: int
+    submitted_ms: int
+    auto_submitted: bool
+    channel: str
+
+
+# One answer of a counted attempt as the detail sheet reads it: (index of its attempt in the
+# ids asked for, position, question id, choice or None, answered_at in ms since the epoch
+# or None). Plain rows from the driver: a round of 100,000 people has a million.
+AnswerLine = Sequence[Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +114,68 @@ def _chunks(ids: Sequence[int]) -> Iterator[list[int]]:
     unique = list(dict.fromkeys(ids))
     for start in range(0, len(unique), CHUNK):
         yield unique[start : start + CHUNK]
+
+
+# An instant as whole milliseconds since the epoch, UTC, worked out by the database: the
+# workbook turns it into a cell with integer arithmetic instead of a datetime per row.
+# Stored instants are naive UTC; SQLite's julianday() keeps milliseconds.
+def _sqlite_ms(column: str) -> str:
+    return f"CAST((julianday({column}) - 2440587.5) * 86400000 + 0.5 AS INTEGER)"
+
+
+def _pg_ms(column: str) -> str:
+    return f"CAST(round(extract(epoch FROM {column}) * 1000) AS bigint)"
+
+
+# submitted_at comes back as an aware UTC datetime (PostgreSQL) or ISO text with its offset
+# (SQLite), which `datetime.fromisoformat` reads in one step: a round has 300,000 of them.
+_SUBMITTED = (
+    "SELECT id, participant_id, correct, prediction, duration_ms, {} FROM attempts "
+    "WHERE round_code = {}"
+)
+_SQLITE_UTC = "submitted_at || '+00:00'"
+_PG_UTC = "submitted_at AT TIME ZONE 'UTC'"
+_SUBMITTED_IN_ROUND = Sql(
+    sqlite=_SUBMITTED.format(_SQLITE_UTC, "?"),
+    postgresql=_SUBMITTED.format(_PG_UTC, "$1"),
+)
+_SUBMITTED_BY = Sql(
+    sqlite=_SUBMITTED.format(_SQLITE_UTC, "? AND participant_id = ?"),
+    postgresql=_SUBMITTED.format(_PG_UTC, "$1 AND participant_id = $2"),
+)
+_FACTS = Sql(
+    sqlite=(
+        f"SELECT id, code, {_sqlite_ms('started_at')}, {_sqlite_ms('submitted_at')}, "
+        "auto_submitted, channel FROM attempts WHERE id IN (SELECT value FROM json_each(?))"
+    ),
+    postgresql=(
+        f"SELECT id, code, {_pg_ms('started_at')}, {_pg_ms('submitted_at')}, "
+        "auto_submitted, channel FROM attempts WHERE id = ANY($1::bigint[])"
+    ),
+)
+# The answers in the order of the ids given (their index in the list), then by position.
+_LINES = Sql(
+    sqlite=(
+        f"SELECT j.key, a.position, a.question_id, a.choice, {_sqlite_ms('a.answered_at')} "
+        "FROM json_each(?) AS j JOIN attempt_answers AS a ON a.attempt_id = j.value "
+        "ORDER BY j.key, a.position"
+    ),
+    postgresql=(
+        f"SELECT r.k - 1, a.position, a.question_id, a.choice, {_pg_ms('a.answered_at')} "
+        "FROM unnest($1::bigint[]) WITH ORDINALITY AS r(id, k) "
+        "JOIN attempt_answers AS a ON a.attempt_id = r.id ORDER BY r.k, a.position"
+    ),
+)
+_TALLIES_OF = (
+    "SELECT a.question_id, count(*), "
+    "sum(CASE WHEN a.choice = q.correct THEN 1 ELSE 0 END) "
+    "FROM attempt_answers AS a LEFT JOIN questions AS q ON q.id = a.question_id "
+    "WHERE a.attempt_id IN ({}) GROUP BY a.question_id ORDER BY a.question_id"
+)
+_TALLIES_OF_ATTEMPTS = Sql(
+    sqlite=_TALLIES_OF.format("SELECT value FROM json_each(?)"),
+    postgresql=_TALLIES_OF.format("SELECT unnest($1::bigint[])"),
+)
 
 
 class Attempts:
@@ -195,26 +277,20 @@ class Attempts:
                 sorted(recounted)[:10],
             )
             stored = [
-                replace(a, correct=recounted[a.attempt_id]) if a.attempt_id in recounted else a
+                a._replace(correct=recounted[a.attempt_id]) if a.attempt_id in recounted else a
                 for a in stored
             ]
         return stored
 
     async def _submitted(self, round_code: str, participant_id: int | None) -> list[ScoredAttempt]:
-        stmt = sa_select(
-            col(Attempt.id),
-            col(Attempt.participant_id),
-            col(Attempt.correct),
-            col(Attempt.prediction),
-            col(Attempt.duration_ms),
-            col(Attempt.submitted_at),
-        ).where(col(Attempt.round_code) == round_code)
-        if participant_id is not None:
-            stmt = stmt.where(col(Attempt.participant_id) == participant_id)
-        async with self.db.session() as s:
-            # Plain SQLAlchemy execution: sqlmodel's typed select stops at four columns.
-            rows = await (await s.connection()).execute(stmt)
-            return [ScoredAttempt(int(r[0] or 0), r[1], r[2], r[3], r[4], r[5]) for r in rows]
+        if participant_id is None:
+            rows = await self.db.rows(_SUBMITTED_IN_ROUND, round_code)
+        else:
+            rows = await self.db.rows(_SUBMITTED_BY, round_code, participant_id)
+        if self.db.dialect != "sqlite":
+            return list(map(ScoredAttempt._make, rows))
+        parse = datetime.fromisoformat
+        return [ScoredAttempt(i, p, c, pr, d, parse(at)) for i, p, c, pr, d, at in rows]
 
     async def _recounts_that_differ(
         self, round_code: str, participant_id: int | None
@@ -324,6 +400,26 @@ class Attempts:
                 ):
                     out[attempt_id].append(AnswerRow(position, question_id, choice, answered_at))
         return out
+
+    async def facts(self, attempt_ids: Sequence[int]) -> dict[int, AttemptFacts]:
+        """What the detail sheet shows of each attempt, by id; unknown ids are left out."""
+        rows = await self.db.rows(_FACTS, self.db.ids(attempt_ids))
+        return {
+            i: AttemptFacts(code, started, submitted, bool(auto), channel)
+            for i, code, started, submitted, auto, channel in rows
+        }
+
+    async def answer_lines(self, attempt_ids: Sequence[int]) -> Sequence[AnswerLine]:
+        """Every stored answer of the attempts, in the order of `attempt_ids`, then position.
+
+        Each is an `AnswerLine`. The ids must be distinct.
+        """
+        return await self.db.rows(_LINES, self.db.ids(attempt_ids))
+
+    async def question_tallies_of(self, attempt_ids: Sequence[int]) -> list[QuestionTally]:
+        """Each question asked in the given attempts: times asked and times answered right."""
+        rows = await self.db.rows(_TALLIES_OF_ATTEMPTS, self.db.ids(attempt_ids))
+        return [QuestionTally(int(qid), int(n), int(ok or 0)) for qid, n, ok in rows]
 
     async def question_tallies(self, round_code: str) -> list[QuestionTally]:
         """Each question asked in a round: times asked and times answered right, by id."""

@@ -7,10 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func
-from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
-from storage.db import Database
+from storage.db import Database, Sql
 from storage.models import Account, Participant
 
 
@@ -34,6 +33,13 @@ class Entrant:
     phone: str
     locality: str
     unit: str
+
+
+_ENTRANT = "SELECT id, full_name, phone, locality, unit FROM participants"
+_ENTRANTS = Sql(
+    sqlite=f"{_ENTRANT} WHERE id IN (SELECT value FROM json_each(?))",
+    postgresql=f"{_ENTRANT} WHERE id = ANY($1::bigint[])",
+)
 
 
 class Participants:
@@ -155,26 +161,17 @@ class Participants:
         return out
 
     async def entrants(self, ids: Sequence[int]) -> dict[int, Entrant]:
-        """Participants by id as results show them, read in chunks.
+        """Participants by id as results show them; unknown ids are left out.
 
-        Only the columns results print: whole rows, with their three dates each, made reading
-        the 100,000 people of a large round take seconds.
+        Only the columns results print, in one read on the driver: whole rows with their three
+        dates each, through the ORM, made reading the 100,000 people of a large round take
+        seconds.
         """
-        out: dict[int, Entrant] = {}
-        wanted = list(dict.fromkeys(ids))
-        async with self.db.session() as s:
-            conn = await s.connection()
-            for start in range(0, len(wanted), 500):
-                stmt = sa_select(
-                    col(Participant.id),
-                    col(Participant.full_name),
-                    col(Participant.phone),
-                    col(Participant.locality),
-                    col(Participant.unit),
-                ).where(col(Participant.id).in_(wanted[start : start + 500]))
-                for pid, name, phone, locality, unit in await conn.execute(stmt):
-                    out[int(pid or 0)] = Entrant(int(pid or 0), name, phone, locality, unit)
-        return out
+        rows = await self.db.rows(_ENTRANTS, self.db.ids(list(dict.fromkeys(ids))))
+        return {
+            pid: Entrant(pid, name, phone, locality, unit)
+            for pid, name, phone, locality, unit in rows
+        }
 
     async def accounts_of(self, participant_id: int) -> list[Account]:
         """Every channel account of a participant."""
