@@ -113,11 +113,12 @@ def attempts(n_people: int, n_attempts: int, rnd: Round, seed: int) -> Iterator[
     """`n_attempts` submitted attempts spread over `n_people`, with their answers, in chunks.
 
     Each person has a skill (chance of a right answer); a few attempts run out of time and
-    leave the last questions unanswered; most predict the number of participants.
+    leave the last questions unanswered; most predict the number of participants. Times are
+    whole milliseconds, as the bot's clock gives them.
     """
     rng = random.Random(seed + 1)
     skill = [rng.uniform(0.3, 0.95) for _ in range(n_people + 1)]
-    span = (rnd.closes - rnd.opens).total_seconds() - 3600
+    span_ms = int((rnd.closes - rnd.opens).total_seconds() - 3600) * 1000
     codes: set[str] = set()
     chunk = Rows([], [])
     for aid in range(1, n_attempts + 1):
@@ -127,7 +128,7 @@ def attempts(n_people: int, n_attempts: int, rnd: Round, seed: int) -> Iterator[
         while code in codes:
             code = "".join(rng.choices(_CODE, k=10))
         codes.add(code)
-        started = rnd.opens + timedelta(seconds=rng.uniform(0, span))
+        started = rnd.opens + timedelta(milliseconds=rng.randrange(span_ms))
         auto = rng.random() < 0.05
         duration_ms = 600_000 if auto else rng.randrange(40_000, 590_000)
         asked = rng.sample(rnd.bank, QUESTIONS_PER_ATTEMPT)
@@ -143,7 +144,7 @@ def attempts(n_people: int, n_attempts: int, rnd: Round, seed: int) -> Iterator[
                 else:
                     choice = rng.choice([i for i in range(len(q.options)) if i != q.correct])
                 right += choice == q.correct
-                at = started + timedelta(milliseconds=step * (pos + 1))
+                at = started + timedelta(milliseconds=round(step * (pos + 1)))
             chunk.answers.append((aid, pos, qid, choice, at))
         prediction = None if rng.random() < 0.1 else rng.randrange(1_000, 200_000)
         chunk.attempts.append(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from datetime import date, datetime
 
 import pytest
@@ -13,9 +12,9 @@ from openpyxl.workbook.workbook import Workbook
 from bot.app import App
 from bot.clock import ManualClock
 from handlers.reports import PRIZE_HEADERS, RANKING_HEADERS, results_workbook
+from handlers.reports.detail import DETAIL_HEADERS
 from handlers.reports.sheets import (
     DAILY_HEADERS,
-    DETAIL_HEADERS,
     LOCALITY_HEADERS,
     LOCALITY_TITLE,
     QUESTION_HEADERS,
@@ -23,52 +22,9 @@ from handlers.reports.sheets import (
     UNIT_HEADERS,
     UNIT_TITLE,
 )
-from handlers.rounds import RoundResults, close_round
+from handlers.rounds import RoundResults
 from questions.model import LETTERS
-from tests.conftest import vn
-from tests.support.client import Person
-
-SHEETS = ["Xếp hạng", "Giải thưởng", "Thông tin", "Chi tiết", "Thống kê", "Theo ngày"]
-
-
-@dataclass(frozen=True)
-class Entrant:
-    uid: str
-    name: str
-    phone: str
-    locality: str
-    unit: str | None
-    right: int
-    prediction: int
-
-
-AN = Entrant("1", "Nguyễn Văn An", "0912345678", "Hoa Lư", None, 9, 4)
-BINH = Entrant("2", "Trần Thị Bình", "0987654321", "Kim Sơn", "Sở Y tế", 7, 4)
-CUONG = Entrant("3", "Lê Văn Cường", "0355111222", "Hoa Lư", "Sở Y tế", 6, 4)
-DUNG = Entrant("4", "Phạm Thị Dung", "0944555666", "Yên Mô", None, 8, 10)
-
-
-async def _contest(app: App, clock: ManualClock) -> RoundResults:
-    """Four people in 2023-Q1 on a ten-question bank: every attempt sees every question.
-
-    On 20/02 An (9 right), Bình (7) and Cường (6); on 21/02 Cường again (8 right, the attempt
-    that counts) and Dung (8 right, but a worse prediction). Four took part.
-    """
-    bank = [q for _, q in await app.svc.questions.active()][:10]
-    await app.svc.questions.replace_active("ten", bank, clock.now())
-    people = {}
-    for e in (AN, BINH, CUONG, DUNG):
-        people[e.uid] = Person.on(app, "telegram", e.uid, e.name)
-        await people[e.uid].register(name=e.name, phone=e.phone, locality=e.locality, unit=e.unit)
-    for e in (AN, BINH, CUONG):
-        await people[e.uid].take_attempt(correct=e.right, prediction=e.prediction)
-        clock.advance(minutes=30)
-    clock.set(vn(2023, 2, 21, 9, 0))
-    await people[CUONG.uid].take_attempt(correct=8, prediction=4)
-    clock.advance(minutes=30)
-    await people[DUNG.uid].take_attempt(correct=DUNG.right, prediction=DUNG.prediction)
-    clock.set(vn(2023, 3, 31, 0, 0))
-    return await close_round(app.svc, "2023-Q1", actor="test")
+from tests.results_round import AN, BINH, CUONG, DUNG, SHEETS, close_with_four
 
 
 async def _workbook(app: App, results: RoundResults, *, full_phones: bool = False) -> Workbook:
@@ -89,7 +45,7 @@ def _section(rows: list[list[object]], title: str) -> list[list[object]]:
 
 @pytest.fixture
 async def results(app: App, clock: ManualClock) -> RoundResults:
-    return await _contest(app, clock)
+    return await close_with_four(app, clock)
 
 
 async def test_ranking_and_prizes_list_the_counted_attempts_with_masked_phones(

@@ -3,24 +3,39 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from handlers.context import Services
+from handlers.reports.stats import group_size
 from handlers.rounds import RoundResults
 from questions.model import Question
-from storage.models import Attempt
-from storage.repos.attempts import AnswerRow, DayCount, Participation, QuestionTally
+from storage.repos.attempts import (
+    AnswerLine,
+    AttemptFacts,
+    DayCount,
+    Participation,
+    QuestionTally,
+)
 
 
 @dataclass(frozen=True)
 class ReportData:
-    """The counted attempts with their answers, and the figures of the whole round."""
+    """The counted attempts with their answers, and the figures of the whole round.
 
-    attempts: dict[int, Attempt]
-    answers: dict[int, list[AnswerRow]]
+    `answers` holds every answer of the counted attempts in ranking order, then question
+    order, as `AnswerLine`s whose first value is the attempt's index in the ranking.
+    `upper` and `lower` are the question tallies of the counted attempts of the best and
+    the worst 27% of the ranking (the discrimination index's groups).
+    """
+
+    attempts: dict[int, AttemptFacts]
+    answers: Sequence[AnswerLine]
     questions: dict[int, Question]
     tallies: list[QuestionTally]
+    upper: list[QuestionTally]
+    lower: list[QuestionTally]
     by_locality: list[Participation]
     by_unit: list[Participation]
     days: list[DayCount]
@@ -32,20 +47,25 @@ async def load_report(svc: Services, results: RoundResults) -> ReportData:
     """Read everything the detail and statistics sheets need, in a few queries.
 
     They run side by side: the counts over every answer of the round keep the database busy
-    while the counted attempts' answers are turned into rows here.
+    while the counted attempts' answers are read.
     """
     counted = [r.attempt_id for r in results.ranking]
+    k = group_size(len(counted))
     code = results.round.code
-    answers, tallies, attempts, by_locality, by_unit, days = await asyncio.gather(
-        svc.attempts.answers_of(counted),
-        svc.attempts.question_tallies(code),
-        svc.attempts.by_ids(counted),
-        svc.attempts.participation(code, by="locality"),
-        svc.attempts.participation(code, by="unit"),
-        svc.attempts.days(code),
-    )
-    asked = {t.question_id for t in tallies}
-    asked.update(a.question_id for rows in answers.values() for a in rows)
+    repo = svc.attempts
+    async with asyncio.TaskGroup() as reads:
+        answers = reads.create_task(repo.answer_lines(counted))
+        attempts = reads.create_task(repo.facts(counted))
+        tallies = reads.create_task(repo.question_tallies(code))
+        upper = reads.create_task(repo.question_tallies_of(counted[:k]))
+        lower = reads.create_task(
+            repo.question_tallies_of(counted[len(counted) - k :] if k else [])
+        )
+        by_locality = reads.create_task(repo.participation(code, by="locality"))
+        by_unit = reads.create_task(repo.participation(code, by="unit"))
+        days = reads.create_task(repo.days(code))
+    # Every question of the counted attempts was asked in the round, so is tallied there.
+    asked = {t.question_id for t in tallies.result()}
     tz = svc.contest.tz
     rnd = results.round
     # The days the round ran: from its opening to its close (an early close ends it sooner)
@@ -53,13 +73,15 @@ async def load_report(svc: Services, results: RoundResults) -> ReportData:
     end = rnd.closed_at if results.final and rnd.closed_at is not None else svc.clock.now()
     end = min(end, rnd.closes_at)
     return ReportData(
-        attempts=attempts,
-        answers=answers,
+        attempts=attempts.result(),
+        answers=answers.result(),
         questions=await svc.questions.by_ids(sorted(asked)),
-        tallies=tallies,
-        by_locality=by_locality,
-        by_unit=by_unit,
-        days=days,
+        tallies=tallies.result(),
+        upper=upper.result(),
+        lower=lower.result(),
+        by_locality=by_locality.result(),
+        by_unit=by_unit.result(),
+        days=days.result(),
         first_day=rnd.opens_at.astimezone(tz).date(),
         last_day=end.astimezone(tz).date(),
     )

@@ -1,52 +1,26 @@
-"""The workbook's answer-level and statistics sheets: "Chi tiết", "Thống kê", "Theo ngày"."""
+"""The workbook's statistics sheets: "Thống kê" and "Theo ngày"."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from handlers.contest import ContestConfig
-from handlers.ranking import Ranked
 from handlers.reports.data import ReportData
 from handlers.reports.layout import (
     DATE_FORMAT,
-    DATETIME_FORMAT,
     PERCENT_FORMAT,
     bold_row,
     header_row,
     number_format,
     widths,
 )
-from handlers.reports.longsheets import CellWriter, LongSheet, Value
-from handlers.reports.stats import clip, day_span, discrimination
-from handlers.rounds import RoundResults
-from questions.model import LETTERS
-from storage.repos.attempts import AnswerRow, Participation
+from handlers.reports.stats import clip, day_span, discrimination_of_groups
+from storage.repos.attempts import Participation
 
-DETAIL_HEADERS = [
-    "Hạng",
-    "Họ và tên",
-    "Số điện thoại",
-    "Mã lượt thi",
-    "Câu số",
-    "Mã câu hỏi",
-    "Câu hỏi",
-    "Phương án chọn (theo ngân hàng)",
-    "Đáp án đúng (theo ngân hàng)",
-    "Kết quả",
-    "Trả lời lúc",
-    "Giây kể từ lúc bắt đầu",
-    "Bắt đầu lúc",
-    "Nộp bài lúc",
-    "Nộp tự động",
-    "Kênh",
-]
-RIGHT, WRONG = "đúng", "sai"
 LOCALITY_TITLE = "Người tham gia theo địa bàn"
 UNIT_TITLE = "Người tham gia theo đơn vị"
 QUESTION_TITLE = "Câu hỏi đã dùng trong đợt"
@@ -74,134 +48,14 @@ DAILY_HEADERS = ["Ngày", "Người tham gia mới", "Tổng số người tham 
 CHART_TITLE = "Người tham gia mới theo ngày"
 
 
-def _local(dt: datetime | None, tz: ZoneInfo) -> datetime | None:
-    """A naive local date-time for a cell (Excel has no time zones)."""
-    return None if dt is None else dt.astimezone(tz).replace(tzinfo=None)
-
-
-def detail_sheet(
-    ws: Worksheet,
-    contest: ContestConfig,
-    results: RoundResults,
-    data: ReportData,
-    phone: Callable[[str], str],
-) -> LongSheet | None:
-    """Every answer of every counted attempt, in ranking order then question order.
-
-    Written in `splice` (a million rows for 100,000 people); here, the header and the first
-    row, which give the columns their styles. What repeats on an attempt's ten rows and on a
-    question's rows is made into cell XML once.
-    """
-    tz = contest.tz
-    header_row(ws, DETAIL_HEADERS, [7, 26, 14, 12, 7, 10, 60, 12, 12, 9, 18, 10, 18, 18, 10, 10])
-    answered = ((r, a) for r in results.ranking for a in data.answers.get(r.attempt_id, []))
-    first = next(answered, None)
-    if first is None:
-        return None
-    ws.append(_detail_values(first[0], first[1], results, data, phone, tz))
-    for column in (11, 13, 14):
-        number_format(ws, column, DATETIME_FORMAT)
-
-    def rows(w: CellWriter) -> Iterator[str]:
-        questions: dict[int, tuple[str, str, int | None]] = {}
-        for r in results.ranking:
-            answers = data.answers.get(r.attempt_id, [])
-            if not answers:
-                continue
-            p = results.people[r.participant_id]
-            attempt = data.attempts.get(r.attempt_id)
-            started = attempt.started_at if attempt is not None else None
-            person = w.cells(
-                [r.rank, p.full_name, phone(p.phone), attempt.code if attempt is not None else ""]
-            )
-            tail = w.cells(
-                [
-                    _local(started, tz),
-                    _local(r.submitted_at, tz),
-                    ("có" if attempt.auto_submitted else "không") if attempt is not None else "",
-                    attempt.channel.capitalize() if attempt is not None else "",
-                ],
-                first_column=13,
-            )
-            for a in answers:
-                asked = questions.get(a.question_id)
-                if asked is None:
-                    q = data.questions.get(a.question_id)
-                    asked = questions[a.question_id] = (
-                        w.cells([a.question_id, clip(q.text) if q is not None else ""], 6),
-                        w.cell(9, LETTERS[q.correct] if q is not None else ""),
-                        q.correct if q is not None else None,
-                    )
-                question, correct_letter, correct = asked
-                right = correct is not None and a.choice == correct
-                yield "".join(
-                    (
-                        person,
-                        w.cell(5, a.position + 1),
-                        question,
-                        w.cell(8, LETTERS[a.choice] if a.choice is not None else ""),
-                        correct_letter,
-                        w.cell(10, RIGHT if right else WRONG),
-                        w.cell(11, _local(a.answered_at, tz)),
-                        w.cell(12, _seconds(a.answered_at, started)),
-                        tail,
-                    )
-                )
-
-    return LongSheet(ws.title, rows)
-
-
-def _detail_values(
-    r: Ranked,
-    a: AnswerRow,
-    results: RoundResults,
-    data: ReportData,
-    phone: Callable[[str], str],
-    tz: ZoneInfo,
-) -> list[Value]:
-    """One row of the detail sheet, as openpyxl writes it."""
-    p = results.people[r.participant_id]
-    attempt = data.attempts.get(r.attempt_id)
-    started = attempt.started_at if attempt is not None else None
-    q = data.questions.get(a.question_id)
-    right = q is not None and a.choice == q.correct
-    return [
-        r.rank,
-        p.full_name,
-        phone(p.phone),
-        attempt.code if attempt is not None else "",
-        a.position + 1,
-        a.question_id,
-        clip(q.text) if q is not None else "",
-        LETTERS[a.choice] if a.choice is not None else "",
-        LETTERS[q.correct] if q is not None else "",
-        RIGHT if right else WRONG,
-        _local(a.answered_at, tz),
-        _seconds(a.answered_at, started),
-        _local(started, tz),
-        _local(r.submitted_at, tz),
-        ("có" if attempt.auto_submitted else "không") if attempt is not None else "",
-        attempt.channel.capitalize() if attempt is not None else "",
-    ]
-
-
-def _seconds(answered: datetime | None, started: datetime | None) -> float | None:
-    """Seconds from the start of the attempt to an answer, to the millisecond."""
-    if answered is None or started is None:
-        return None
-    return round((answered - started).total_seconds(), 3)
-
-
-def stats_sheet(
-    ws: Worksheet, contest: ContestConfig, results: RoundResults, data: ReportData
-) -> None:
+def stats_sheet(ws: Worksheet, contest: ContestConfig, data: ReportData) -> None:
     """Participation by locality and by unit, then every question asked with its figures."""
     widths(ws, [34, 60, 14, 14, 14, 14])
     _participation(ws, LOCALITY_TITLE, LOCALITY_HEADERS, _with_idle(data, contest.localities))
     ws.append([])
     _participation(ws, UNIT_TITLE, UNIT_HEADERS, data.by_unit)
     ws.append([])
-    _questions(ws, results, data)
+    _questions(ws, data)
 
 
 def _with_idle(data: ReportData, localities: list[str]) -> list[Participation]:
@@ -224,15 +78,12 @@ def _participation(
     ws.cell(row=ws.max_row, column=3, value=sum(p.attempts for p in rows)).font = Font(bold=True)
 
 
-def _questions(ws: Worksheet, results: RoundResults, data: ReportData) -> None:
-    counted = []
-    for r in results.ranking:
-        pairs = []
-        for a in data.answers.get(r.attempt_id, []):
-            q = data.questions.get(a.question_id)
-            pairs.append((a.question_id, q is not None and a.choice == q.correct))
-        counted.append(pairs)
-    index = discrimination(counted)
+def _questions(ws: Worksheet, data: ReportData) -> None:
+    index = discrimination_of_groups(
+        {t.question_id: (t.asked, t.right) for t in data.upper},
+        {t.question_id: (t.asked, t.right) for t in data.lower},
+        [t.question_id for t in data.tallies],
+    )
     bold_row(ws, [QUESTION_TITLE])
     bold_row(ws, QUESTION_HEADERS)
     first = ws.max_row + 1

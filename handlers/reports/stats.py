@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 
 UPPER_LOWER_SHARE = 0.27
@@ -37,8 +37,21 @@ def discrimination(
     k = group_size(len(ordered), share)
     upper = _tally(ordered[:k])
     lower = _tally(ordered[len(ordered) - k :] if k else [])
+    asked = {q for answers in ordered for q, _ in answers}
+    return discrimination_of_groups(upper, lower, asked, min_seen=min_seen)
+
+
+def discrimination_of_groups(
+    upper: Mapping[int, tuple[int, int]],
+    lower: Mapping[int, tuple[int, int]],
+    questions: Iterable[int],
+    *,
+    min_seen: int = MIN_SEEN,
+) -> dict[int, float | None]:
+    """The index D of each question from (times asked, times right) in the upper group and in
+    the lower group (see `discrimination`); None where either group saw it too seldom."""
     out: dict[int, float | None] = {}
-    for qid in {q for answers in ordered for q, _ in answers}:
+    for qid in questions:
         seen_u, right_u = upper.get(qid, (0, 0))
         seen_l, right_l = lower.get(qid, (0, 0))
         if seen_u < min_seen or seen_l < min_seen:

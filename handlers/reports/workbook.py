@@ -15,9 +15,17 @@ from handlers.formatting import duration_vn, local
 from handlers.phones import local_form, mask_phone
 from handlers.ranking import Ranked
 from handlers.reports.data import ReportData, load_report
+from handlers.reports.detail import detail_sheets
 from handlers.reports.layout import DATETIME_FORMAT, header_row, number_format, printable
-from handlers.reports.longsheets import CellWriter, LongSheet, Value, splice
-from handlers.reports.sheets import daily_sheet, detail_sheet, stats_sheet
+from handlers.reports.longsheets import (
+    CellWriter,
+    LocalTime,
+    LongSheet,
+    Value,
+    excel_serial,
+    splice,
+)
+from handlers.reports.sheets import daily_sheet, stats_sheet
 from handlers.rounds import RoundResults
 
 RANKING_HEADERS = [
@@ -64,22 +72,26 @@ def build_workbook(
     ws = wb.active
     assert ws is not None
     ws.title = "Xếp hạng"
-    ranking = _ranking_sheet(ws, contest, results, phone)
+    ranking = _ranking_sheet(ws, contest, results, data, phone)
     _prize_sheet(wb.create_sheet("Giải thưởng"), contest, results, phone)
     _info_sheet(wb.create_sheet("Thông tin"), contest, results)
-    detail = detail_sheet(wb.create_sheet("Chi tiết"), contest, results, data, phone)
-    stats_sheet(wb.create_sheet("Thống kê"), contest, results, data)
+    details = detail_sheets(wb, contest, results, data, phone)
+    stats_sheet(wb.create_sheet("Thống kê"), contest, data)
     daily_sheet(wb.create_sheet("Theo ngày"), data)
     for sheet in wb.worksheets:
         printable(sheet)
     buf = io.BytesIO()
     wb.save(buf)
-    long = [sheet for sheet in (ranking, detail) if sheet is not None]
+    long = ([ranking] if ranking is not None else []) + details
     return splice(buf.getvalue(), long) if long else buf.getvalue()
 
 
 def _ranking_sheet(
-    ws: Worksheet, contest: ContestConfig, results: RoundResults, phone: Callable[[str], str]
+    ws: Worksheet,
+    contest: ContestConfig,
+    results: RoundResults,
+    data: ReportData,
+    phone: Callable[[str], str],
 ) -> LongSheet | None:
     prize_of = {a.participant_id: contest.prize_name(a.tier) for a in results.awards}
     header_row(ws, RANKING_HEADERS, [7, 26, 14, 20, 28, 12, 12, 14, 18, 12, 18, 18])
@@ -108,8 +120,34 @@ def _ranking_sheet(
     number_format(ws, 11, DATETIME_FORMAT)
 
     def rows(w: CellWriter) -> Iterator[str]:
+        # A row per person: one %-format, text cells through the shared strings.
+        template = (
+            f"<row>{w.number(1)}%s%s%s%s{w.number(6)}%s%s%s{w.number(10)}{w.number(11)}%s</row>"
+        )
+        time = LocalTime(tz)
+        text = w.text
         for r in results.ranking:
-            yield w.cells(values(r))
+            p = results.people[r.participant_id]
+            facts = data.attempts.get(r.attempt_id)
+            submitted = (
+                time.serial(facts.submitted_ms)
+                if facts is not None
+                else excel_serial(local(r.submitted_at, tz).replace(tzinfo=None))
+            )
+            yield template % (
+                r.rank,
+                text(2, p.full_name),
+                text(3, phone(p.phone)),
+                text(4, p.locality),
+                text(5, p.unit),
+                r.correct,
+                w.cell(7, r.prediction),
+                w.cell(8, r.distance),
+                text(9, duration_vn(r.duration_ms)),
+                r.duration_ms / 1000,
+                submitted,
+                text(12, prize_of.get(r.participant_id, "")),
+            )
 
     return LongSheet(ws.title, rows)
 
