@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from operator import itemgetter
 from typing import Protocol
 
 NO_PREDICTION = 1 << 62  # sorts after every real distance
@@ -63,26 +64,37 @@ def sort_key(a: Scored, actual: int) -> tuple[int, int, int, datetime, int]:
 
 
 def rank(attempts: Iterable[Scored], actual: int) -> list[Ranked]:
-    """Best attempt per participant, ordered best first, with ranks 1, 2, 3, ..."""
+    """Best attempt per participant, ordered best first, with ranks 1, 2, 3, ...
+
+    `sort_key` written out in the loop: a round has 300,000 attempts, and a function call and
+    a keyword-argument Ranked per attempt were a third of the time.
+    """
     best: dict[int, tuple[tuple[int, int, int, datetime, int], Scored]] = {}
     for a in attempts:
-        key = sort_key(a, actual)
+        p = a.prediction
+        key = (
+            -a.correct,
+            NO_PREDICTION if p is None else abs(p - actual),
+            a.duration_ms,
+            a.submitted_at,
+            a.attempt_id,
+        )
         held = best.get(a.participant_id)
         if held is None or key < held[0]:
             best[a.participant_id] = (key, a)
-    ordered = sorted(best.values(), key=lambda pair: pair[0])
+    ordered = sorted(best.values(), key=itemgetter(0))
     return [
         Ranked(
-            rank=i,
-            participant_id=a.participant_id,
-            attempt_id=a.attempt_id,
-            correct=a.correct,
-            prediction=a.prediction,
-            distance=None if a.prediction is None else abs(a.prediction - actual),
-            duration_ms=a.duration_ms,
-            submitted_at=a.submitted_at,
+            i,
+            a.participant_id,
+            a.attempt_id,
+            a.correct,
+            a.prediction,
+            None if a.prediction is None else key[1],
+            a.duration_ms,
+            a.submitted_at,
         )
-        for i, (_, a) in enumerate(ordered, start=1)
+        for i, (key, a) in enumerate(ordered, start=1)
     ]
 
 
