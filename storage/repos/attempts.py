@@ -265,24 +265,33 @@ class Attempts:
         took seconds for a round of 300,000 attempts.
         """
         stored, recounted = await asyncio.gather(
-            self._submitted(round_code, participant_id),
-            self._recounts_that_differ(round_code, participant_id),
+            self.submitted(round_code, participant_id),
+            self.recounts_that_differ(round_code, participant_id),
         )
-        if recounted:
-            log.warning(
-                "round %s: %d attempts' stored right answers differ from their answers "
-                "(ranked by the answers), e.g. attempt ids %s",
-                round_code,
-                len(recounted),
-                sorted(recounted)[:10],
-            )
-            stored = [
-                a._replace(correct=recounted[a.attempt_id]) if a.attempt_id in recounted else a
-                for a in stored
-            ]
-        return stored
+        return self.corrected(round_code, stored, recounted)
 
-    async def _submitted(self, round_code: str, participant_id: int | None) -> list[ScoredAttempt]:
+    def corrected(
+        self, round_code: str, stored: list[ScoredAttempt], recounted: dict[int, int]
+    ) -> list[ScoredAttempt]:
+        """The attempts with the recounts of `recounts_that_differ` in place (logged)."""
+        if not recounted:
+            return stored
+        log.warning(
+            "round %s: %d attempts' stored right answers differ from their answers "
+            "(ranked by the answers), e.g. attempt ids %s",
+            round_code,
+            len(recounted),
+            sorted(recounted)[:10],
+        )
+        return [
+            a._replace(correct=recounted[a.attempt_id]) if a.attempt_id in recounted else a
+            for a in stored
+        ]
+
+    async def submitted(
+        self, round_code: str, participant_id: int | None = None
+    ) -> list[ScoredAttempt]:
+        """Every attempt of a round (of one participant, if given) with `correct` as stored."""
         if participant_id is None:
             rows = await self.db.rows(_SUBMITTED_IN_ROUND, round_code)
         else:
@@ -292,8 +301,8 @@ class Attempts:
         parse = datetime.fromisoformat
         return [ScoredAttempt(i, p, c, pr, d, parse(at)) for i, p, c, pr, d, at in rows]
 
-    async def _recounts_that_differ(
-        self, round_code: str, participant_id: int | None
+    async def recounts_that_differ(
+        self, round_code: str, participant_id: int | None = None
     ) -> dict[int, int]:
         """{attempt id: right answers counted from its answers} where `correct` says otherwise."""
         right = func.coalesce(
