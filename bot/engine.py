@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from handlers import admin, info, quiz, register, score
+from handlers import admin, info, quiz, register, score, submit
 from handlers.common import (
     MENU_HELP,
     MENU_QUIZ,
@@ -175,5 +175,5 @@ class Engine:
 
     async def sweep(self) -> list[tuple[str, list[Reply]]]:
         """Submit attempts past their deadline and write those that waited for SQL."""
-        owed = await quiz.sweep(self.svc)
-        return owed + await quiz.flush_pending(self.svc)
+        owed = await submit.sweep(self.svc)
+        return owed + await submit.flush_pending(self.svc)

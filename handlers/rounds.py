@@ -6,8 +6,8 @@ import asyncio
 from dataclasses import dataclass
 
 from handlers.context import Services
-from handlers.quiz import finalise
 from handlers.ranking import Award, Ranked, allocate, rank
+from handlers.submit import finalise
 from storage.models import Round
 from storage.repos.participants import Entrant
 from storage.repos.rounds import CLOSED, OPEN, SCHEDULED

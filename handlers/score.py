@@ -6,8 +6,8 @@ from handlers.common import MENU_QUIZ, MENU_REGISTER, participant_id
 from handlers.context import Services
 from handlers.events import Button, Message, Reply, User
 from handlers.formatting import duration_vn, number_vn
-from handlers.quiz import attempts_left, standing
 from handlers.ranking import rank
+from handlers.submit import attempts_left, standing
 from handlers.texts import Raw
 from storage.repos.rounds import OPEN
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.app import App
 from bot.channels.zalo.channel import ZaloChannel
-from handlers import quiz
+from handlers import submit
 from tests.fake_zalo import FakeZalo
 from tests.support.client import Person
 from tests.zalo.participant import ZaloParticipant
@@ -31,7 +31,7 @@ async def test_registering_on_zalo_with_the_telegram_phone_and_name_joins_the_sa
     # One entry in the ranking, seen the same from both accounts.
     rnd = await app.svc.rounds.get("2023-Q1")
     assert rnd is not None
-    assert await quiz.standing(app.svc, rnd.code, pid) == (1, 1)
+    assert await submit.standing(app.svc, rnd.code, pid) == (1, 1)
     await an.say("điểm", "Kết quả tốt nhất: 6/10")
 
 
