@@ -84,3 +84,23 @@ async def test_a_tap_after_the_account_cache_expired_is_recorded_once(
     assert session.of(AnswerCallbackQuery)[-1].text == "Đã ghi nhận"
     assert len(session.of(AnswerCallbackQuery)) == answered + 1
     assert await app.store.cached_participant("telegram:1001") == pid
+
+
+async def test_a_button_of_the_shape_before_they_named_the_participant_still_counts(
+    tg_user: TgUser, app: App, session: RecordingSession
+) -> None:
+    await register(tg_user)
+    await tg_user.send("/thi")
+    question = tg_user.bot_messages()[-1]
+    tap = parse_answer_token(_buttons(tg_user)[2])
+    assert tap is not None
+    assert tap.participant_id is not None
+
+    # A question shown before an upgrade carries a:<attempt>:<question>:<option>.
+    await tg_user.tap_data(session.message_id_of(question), f"a:{tap.code}:0:2")
+
+    live = await app.store.attempt(tap.participant_id)
+    assert live is not None
+    assert live.answers.keys() == {0}
+    assert live.answers[0][0] == 2
+    assert session.of(AnswerCallbackQuery)[-1].text == "Đã ghi nhận"
