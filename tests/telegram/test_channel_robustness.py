@@ -147,3 +147,24 @@ async def test_retries_stop_after_the_last_attempt() -> None:
     with pytest.raises(TelegramNetworkError):
         await RetryMiddleware(attempts=3, sleep=sleep)(flaky, None, method)  # type: ignore[arg-type]
     assert flaky.calls == 3
+
+
+async def test_a_document_past_telegrams_limit_is_replaced_by_a_message_saying_so(
+    channel: TelegramChannel, session: RecordingSession
+) -> None:
+    from aiogram.methods import SendDocument
+
+    from handlers.events import Document
+
+    channel.max_document_bytes = 1024 * 1024
+    small = Document("ket-qua-Q1.xlsx", b"x" * 1024 * 1024, caption="Kết quả")
+    large = Document("ket-qua-Q2-noi-bo.xlsx", b"x" * (3 * 1024 * 1024))
+    await channel.deliver(9001, [small, large])
+
+    sent = session.of(SendDocument)
+    assert [d.document.filename for d in sent] == ["ket-qua-Q1.xlsx"]
+    told = session.of(SendMessage)[-1]
+    assert told.chat_id == 9001
+    assert "ket-qua-Q2-noi-bo.xlsx" in told.text
+    assert "nặng 3 MB, vượt giới hạn 1 MB" in told.text
+    assert "quizbot results" in told.text

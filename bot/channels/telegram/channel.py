@@ -62,6 +62,8 @@ COMMANDS = [
     ("huy", "Huỷ thao tác đang làm"),
 ]
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# What a bot may send as a document through the Bot API (Telegram refuses more with 413).
+MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
 
 
 class RetryMiddleware(BaseRequestMiddleware):
@@ -126,8 +128,10 @@ class TelegramChannel:
         *,
         flood_limit: int = 30,
         flood_window: int = 10,
+        max_document_bytes: int = MAX_DOCUMENT_BYTES,
     ) -> None:
         self.bot = bot
+        self.max_document_bytes = max_document_bytes
         self.engine = engine
         self.store = store
         self.texts = texts
@@ -217,6 +221,17 @@ class TelegramChannel:
         for reply in replies:
             if isinstance(reply, Message):
                 await self._message(chat_id, reply, label, after_typing)
+            elif isinstance(reply, Document) and len(reply.data) > self.max_document_bytes:
+                # A results workbook of a very large round can pass Telegram's limit: say so
+                # and where to get it, instead of a failed upload the organiser never hears of.
+                log.warning("%s is %d bytes: too large to send", reply.filename, len(reply.data))
+                text = self.texts(
+                    "common.file_too_large",
+                    filename=reply.filename,
+                    size=f"{len(reply.data) / 1024 / 1024:.0f}",
+                    limit=f"{self.max_document_bytes / 1024 / 1024:.0f}",
+                )
+                await self.bot.send_message(chat_id, text)
             elif isinstance(reply, Document):
                 await self.bot.send_document(
                     chat_id,
