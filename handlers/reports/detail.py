@@ -120,7 +120,6 @@ class _Rows:
         r = self.results.ranking[k]
         p = self.results.people[r.participant_id]
         facts = self.data.attempts.get(r.attempt_id)
-        q = self.data.questions.get(question_id)
         local = self.time.datetime
         seconds = None
         if answered is not None and facts is not None:
@@ -130,12 +129,7 @@ class _Rows:
             p.full_name,
             self.phone(p.phone),
             facts.code if facts is not None else "",
-            position + 1,
-            question_id,
-            clip(q.text) if q is not None else "",
-            LETTERS[choice] if choice is not None else "",
-            LETTERS[q.correct] if q is not None else "",
-            RIGHT if q is not None and choice == q.correct else WRONG,
+            *self._question_cells(position, question_id, choice),
             local(answered) if answered is not None else None,
             seconds,
             local(facts.started_ms) if facts is not None else None,
@@ -215,15 +209,16 @@ class _Rows:
                 )
 
     def _middle(self, w: CellWriter, position: int, question_id: int, choice: int | None) -> str:
+        return w.cells(self._question_cells(position, question_id, choice), first_column=5)
+
+    def _question_cells(self, position: int, question_id: int, choice: int | None) -> list[Value]:
+        """Columns 5-10: the question's place and text, the answer given, the right one."""
         q = self.data.questions.get(question_id)
-        return w.cells(
-            [
-                position + 1,
-                question_id,
-                clip(q.text) if q is not None else "",
-                LETTERS[choice] if choice is not None else "",
-                LETTERS[q.correct] if q is not None else "",
-                RIGHT if q is not None and choice == q.correct else WRONG,
-            ],
-            first_column=5,
-        )
+        return [
+            position + 1,
+            question_id,
+            clip(q.text) if q is not None else "",
+            LETTERS[choice] if choice is not None else "",
+            LETTERS[q.correct] if q is not None else "",
+            RIGHT if q is not None and choice == q.correct else WRONG,
+        ]
