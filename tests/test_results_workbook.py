@@ -25,6 +25,7 @@ from handlers.reports.sheets import (
 from handlers.rounds import RoundResults
 from questions.model import LETTERS
 from tests.results_round import AN, BINH, CUONG, DUNG, SHEETS, close_with_four
+from tests.support.stored import stored_answers, stored_attempts
 
 
 async def _workbook(app: App, results: RoundResults, *, full_phones: bool = False) -> Workbook:
@@ -101,7 +102,7 @@ async def test_detail_sheet_has_every_answer_of_the_counted_attempts(
     assert len(body) == len(results.ranking) * 10 == 40
     col = {h: i for i, h in enumerate(DETAIL_HEADERS)}
     counted = {r.attempt_id for r in results.ranking}
-    codes = {a.code for a in (await app.svc.attempts.by_ids(list(counted))).values()}
+    codes = {a.code for a in (await stored_attempts(app.svc.db, list(counted))).values()}
     assert {r[col["Mã lượt thi"]] for r in body} == codes
     an = [r for r in body if r[col["Họ và tên"]] == AN.name]
     assert [r[col["Câu số"]] for r in an] == list(range(1, 11))
@@ -157,7 +158,7 @@ async def test_statistics_count_people_and_attempts_and_score_each_question(
     # Each person answered their first N questions right, so a question's right answers
     # follow from where it came in each of the five attempts.
     scored = await app.svc.attempts.scored("2023-Q1")
-    answers = await app.svc.attempts.answers_of([s.attempt_id for s in scored])
+    answers = await stored_answers(app.svc.db, [s.attempt_id for s in scored])
     expected: dict[int, list[bool]] = {}
     for s in scored:
         for a in answers[s.attempt_id]:

@@ -27,6 +27,7 @@ from storage.repos import AnswerRow, FinishedAttempt
 from tests.conftest import vn
 from tests.results_round import SHEETS, close_with_four
 from tests.support.client import Person
+from tests.support.stored import stored_answers
 
 COLUMN = {h: i for i, h in enumerate(DETAIL_HEADERS)}
 NAMES = [
@@ -192,7 +193,7 @@ async def test_discrimination_index_is_the_upper_and_lower_27_percent_of_the_ran
     start = next(i for i, r in enumerate(rows) if r[0] == QUESTION_TITLE) + 2
     shown = {r[0]: r[5] for r in rows[start : start + 10]}
     counted = [r.attempt_id for r in results.ranking]
-    answers = await app.svc.attempts.answers_of(counted)
+    answers = await stored_answers(app.svc.db, counted)
     questions = await app.svc.questions.by_ids([a.question_id for a in answers[counted[0]]])
     index = discrimination(
         [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -18,9 +18,6 @@ from storage.db import Database, Sql
 from storage.models import Attempt, AttemptAnswer, Participant, QuestionRow
 
 log = logging.getLogger(__name__)
-
-# Ids per IN (...) query: well under SQLite's and PostgreSQL's limits on bound parameters.
-CHUNK = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,12 +105,6 @@ class DayCount:
     day: str
     new_participants: int
     attempts: int
-
-
-def _chunks(ids: Sequence[int]) -> Iterator[list[int]]:
-    unique = list(dict.fromkeys(ids))
-    for start in range(0, len(unique), CHUNK):
-        yield unique[start : start + CHUNK]
 
 
 # An instant as whole milliseconds since the epoch, UTC, worked out by the database: the
@@ -372,43 +363,6 @@ class Attempts:
         """An attempt by its code."""
         async with self.db.session() as s:
             return (await s.exec(select(Attempt).where(Attempt.code == code))).first()
-
-    async def by_ids(self, attempt_ids: Sequence[int]) -> dict[int, Attempt]:
-        """Attempts by id, read in chunks."""
-        out: dict[int, Attempt] = {}
-        async with self.db.session() as s:
-            for chunk in _chunks(attempt_ids):
-                rows = await s.exec(select(Attempt).where(col(Attempt.id).in_(chunk)))
-                out.update({a.id: a for a in rows if a.id is not None})
-        return out
-
-    async def answers_of(self, attempt_ids: Sequence[int]) -> dict[int, list[AnswerRow]]:
-        """The stored answers of each attempt, in question order, read in chunks.
-
-        Every asked question has a row (`choice` is None when it was not answered); an id with
-        no answers maps to an empty list. Plain rows, not ORM objects: the detail sheet of a
-        round of 100,000 people reads a million of them.
-        """
-        out: dict[int, list[AnswerRow]] = {i: [] for i in attempt_ids}
-        async with self.db.session() as s:
-            conn = await s.connection()
-            for chunk in _chunks(attempt_ids):
-                stmt = (
-                    sa_select(
-                        col(AttemptAnswer.attempt_id),
-                        col(AttemptAnswer.position),
-                        col(AttemptAnswer.question_id),
-                        col(AttemptAnswer.choice),
-                        col(AttemptAnswer.answered_at),
-                    )
-                    .where(col(AttemptAnswer.attempt_id).in_(chunk))
-                    .order_by(col(AttemptAnswer.attempt_id), col(AttemptAnswer.position))
-                )
-                for attempt_id, position, question_id, choice, answered_at in await conn.execute(
-                    stmt
-                ):
-                    out[attempt_id].append(AnswerRow(position, question_id, choice, answered_at))
-        return out
 
     async def facts(self, attempt_ids: Sequence[int]) -> dict[int, AttemptFacts]:
         """What the detail sheet shows of each attempt, by id; unknown ids are left out."""

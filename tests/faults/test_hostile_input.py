@@ -26,6 +26,7 @@ from handlers.events import Choice, Message, Notice, Reply, Text
 from handlers.quiz import parse_prediction
 from tests.faults.support import telegram_channel
 from tests.support.client import Person
+from tests.support.stored import stored_attempts
 from tests.telegram.client import TgUser
 
 EXAMPLES = settings(
@@ -244,7 +245,7 @@ async def test_forged_button_data_changes_nothing(
     assert mine is not None
     assert theirs is not None
     [old] = await app.svc.attempts.scored("2023-Q1", participant_id=await other.participant_id())
-    old_attempt = await app.svc.attempts.by_ids([old.attempt_id])
+    old_attempt = await stored_attempts(app.svc.db, [old.attempt_id])
     old_code = old_attempt[old.attempt_id].code
     code = data.draw(st.sampled_from([theirs.code, old_code, mine.code, "x" * 10, ""]))
     index = data.draw(st.integers(-5, 1200))

@@ -1,4 +1,4 @@
-"""What the results workbook reads: answers in chunks, tallies, participation, days."""
+"""What the results workbook reads: answer lines, tallies, participation, days."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import pytest
 
 from storage.db import Database
 from storage.repos import Attempts, ParticipantDetails, Participants
-from storage.repos import attempts as attempts_module
 from storage.repos.attempts import DayCount, Participation
 from storage.repos.participants import Entrant
 from tests.storage.data import ROUND, T0, attempt, round_and_bank
@@ -26,34 +25,6 @@ async def _person(db: Database, phone: str, locality: str, unit: str) -> int:
     )
     assert p.id is not None
     return p.id
-
-
-async def test_answers_and_attempts_are_read_back_in_chunks(
-    db: Database, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(attempts_module, "CHUNK", 2)
-    bank = await round_and_bank(db)
-    repo = Attempts(db)
-    ids = []
-    for i, right in enumerate([3, 7, 10, 0, 5]):
-        pid = await _person(db, f"+8491234560{i}", "Hoa Lư", "Người dân")
-        await repo.save(attempt(f"C{i}", pid, bank, right=right))
-        stored = await repo.by_code(f"C{i}")
-        assert stored is not None
-        assert stored.id is not None
-        ids.append(stored.id)
-
-    answers = await repo.answers_of([*ids, ids[0], 999_999])
-    by_id = await repo.by_ids(ids)
-
-    assert set(answers) == {*ids, 999_999}
-    assert answers[999_999] == []
-    for attempt_id, right in zip(ids, [3, 7, 10, 0, 5], strict=True):
-        rows = answers[attempt_id]
-        assert [a.position for a in rows] == list(range(10))
-        assert [a.question_id for a in rows] == [qid for qid, _ in bank]
-        assert sum(a.choice == q.correct for a, (_, q) in zip(rows, bank, strict=True)) == right
-    assert [by_id[i].code for i in ids] == ["C0", "C1", "C2", "C3", "C4"]
 
 
 async def test_round_figures_count_people_attempts_and_right_answers(db: Database) -> None:
