@@ -10,7 +10,7 @@ from handlers.ranking import Award, Ranked, allocate, rank
 from handlers.submit import finalise
 from storage.models import Round
 from storage.repos.participants import Entrant
-from storage.repos.rounds import CLOSED, OPEN, SCHEDULED
+from storage.repos.rounds import CLOSED, SCHEDULED
 
 
 @dataclass(frozen=True)
@@ -143,8 +143,3 @@ async def _ranked(svc: Services, code: str, actual: int) -> tuple[list[Ranked], 
     if recounted:
         ranking = rank(svc.attempts.corrected(code, submitted, recounted), actual)
     return ranking, people
-
-
-def is_open(r: Round) -> bool:
-    """Whether a round's status is open."""
-    return r.status == OPEN

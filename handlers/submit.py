@@ -6,7 +6,6 @@ background pass that submits attempts past their deadline.
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from datetime import UTC, datetime
 
 from handlers.common import MENU_SCORE
@@ -169,8 +168,3 @@ async def flush_pending(svc: Services) -> list[tuple[str, list[Reply]]]:
         await svc.store.discard_attempt(pid)
         owed.append((live.user_key, await result_message(svc, pid, record, auto=live.auto)))
     return owed
-
-
-def answer_share(records: list[FinishedAttempt]) -> Counter[int]:
-    """How many attempts answered each question right (for organisers' statistics)."""
-    return Counter(a.question_id for r in records for a in r.answers if a.choice is not None)
