@@ -36,10 +36,10 @@ from aiogram.types import Update
 from bench.measure import latency_ms, peak_rss_mb, timed
 from bench.profiling import Profiler
 from bench.setup import (
-    CONTEST_FILE,
     IN_ROUND,
     REDIS_URL,
     ShiftedClock,
+    bench_settings,
     full_name,
     like_a_bot_process,
     phone,
@@ -49,7 +49,6 @@ from bench.setup import redis_prefix as bench_prefix
 from bench.telegram import BenchSession, bench_bot
 from bot.app import App, open_app
 from bot.channels.telegram.channel import TelegramChannel
-from bot.config import Settings
 from handlers.rounds import reconcile
 from storage.repos import ParticipantDetails
 
@@ -238,12 +237,8 @@ async def run(
     clock = ShiftedClock(IN_ROUND)
     async with bench_prefix(redis_url) as (_, prefix):
         with tempfile.TemporaryDirectory(prefix="quizbot-bench-") as tmp:
-            settings = Settings(
-                database_url=f"sqlite+aiosqlite:///{Path(tmp) / 'quizbot.db'}",
-                redis_url=redis_url,
-                redis_prefix=prefix,
-                contest_file=CONTEST_FILE,
-                _env_file=None,
+            settings = bench_settings(
+                f"sqlite+aiosqlite:///{Path(tmp) / 'quizbot.db'}", (redis_url, prefix)
             )
             async with open_app(settings, clock=clock, rng=random.Random(seed)) as app:
                 await reconcile(app.svc)
@@ -260,26 +255,13 @@ async def run(
                 failures = Failures()
                 logging.getLogger("bot").addHandler(failures)
                 try:
-                    figures = await _phases(
-                        app, clock, driver, uids, concurrency, rates, rng, profiler
-                    )
+                    with like_a_bot_process():
+                        figures = await _measured(
+                            app, clock, driver, uids, concurrency, rates, rng, profiler
+                        )
                 finally:
                     logging.getLogger("bot").removeHandler(failures)
                 return {**figures, "failed_updates": failures.count}
-
-
-async def _phases(
-    app: App,
-    clock: ShiftedClock,
-    driver: Driver,
-    uids: list[int],
-    concurrency: int,
-    rates: tuple[float, ...],
-    rng: random.Random,
-    profiler: Profiler,
-) -> dict[str, Any]:
-    with like_a_bot_process():
-        return await _measured(app, clock, driver, uids, concurrency, rates, rng, profiler)
 
 
 async def _measured(

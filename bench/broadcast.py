@@ -27,11 +27,10 @@ from typing import Any
 from bench import generate
 from bench.measure import peak_rss_mb, timed
 from bench.profiling import Profiler
-from bench.setup import CONTEST_FILE, IN_ROUND, REDIS_URL, ROUND, redis_prefix
+from bench.setup import IN_ROUND, REDIS_URL, ROUND, bench_settings, redis_prefix
 from bot.app import open_app
 from bot.broadcast import Broadcaster
 from bot.channels.base import RetryLaterError
-from bot.config import Settings
 from handlers.events import Reply
 
 STEADY_AFTER_S = 5.0  # 429s after this many seconds count as "in steady state"
@@ -98,13 +97,7 @@ async def run(
     async with redis_prefix(redis_url) as (_, prefix):
         with tempfile.TemporaryDirectory(prefix="quizbot-bench-") as tmp:
             path = Path(tmp) / "quizbot.db"
-            settings = Settings(
-                database_url=f"sqlite+aiosqlite:///{path}",
-                redis_url=redis_url,
-                redis_prefix=prefix,
-                contest_file=CONTEST_FILE,
-                _env_file=None,
-            )
+            settings = bench_settings(f"sqlite+aiosqlite:///{path}", (redis_url, prefix))
             async with open_app(settings, clock=clock, rng=random.Random(seed)) as app:
                 svc = app.svc
                 opens, closes = svc.contest.window(ROUND)

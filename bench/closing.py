@@ -21,17 +21,16 @@ from bench import generate
 from bench.measure import Steps, peak_rss_mb, timed
 from bench.profiling import Profiler
 from bench.setup import (
-    CONTEST_FILE,
     IN_ROUND,
     POSTGRES_URL,
     ROUND,
     VN,
+    bench_settings,
     like_a_bot_process,
     postgres_database,
 )
 from bot.app import App, open_app
 from bot.clock import ManualClock
-from bot.config import Settings
 from handlers.ranking import allocate, rank
 from handlers.reports.data import load_report
 from handlers.reports.workbook import build_workbook
@@ -80,9 +79,7 @@ async def run(
     profiler = profiler or Profiler(None)
     clock = ManualClock(IN_ROUND)
     async with _database(kind, postgres_url) as url:
-        settings = Settings(
-            database_url=url, redis_url=None, contest_file=CONTEST_FILE, _env_file=None
-        )
+        settings = bench_settings(url)
         async with open_app(settings, clock=clock, rng=random.Random(seed)) as app:
             await reconcile(app.svc)
             with timed() as generation:

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import asyncpg
 from redis.asyncio import Redis
 
+from bot.config import Settings
 from bot.demo import FAMILY, GIVEN, MIDDLE, UNITS
 from bot.runtime import tune_garbage_collector
 
@@ -43,6 +44,20 @@ class ShiftedClock:
     def shift(self, delta: timedelta) -> None:
         """Move forward by `delta`, and keep running."""
         self._offset += delta
+
+
+def bench_settings(database_url: str, redis: tuple[str, str] | None = None) -> Settings:
+    """The bot's settings for a run: its database, and (url, key prefix) of the real Redis or
+    the in-process store; no .env is read."""
+    if redis is None:
+        return Settings(database_url=database_url, contest_file=CONTEST_FILE, _env_file=None)
+    return Settings(
+        database_url=database_url,
+        redis_url=redis[0],
+        redis_prefix=redis[1],
+        contest_file=CONTEST_FILE,
+        _env_file=None,
+    )
 
 
 @contextmanager
