@@ -175,24 +175,20 @@ class Broadcasts:
 
     async def mark_blocked(self, channel: str, channel_user_id: str, now: datetime) -> None:
         """The account blocked the bot: skip it in later broadcasts."""
-        async with self.db.session() as s:
-            await s.exec(
-                update(Account)
-                .where(
-                    col(Account.channel) == channel, col(Account.channel_user_id) == channel_user_id
-                )
-                .values(blocked_at=now)
-            )
+        await self._set_blocked(channel, channel_user_id, now)
 
     async def unblock(self, channel: str, channel_user_id: str) -> None:
         """The account writes to the bot again: include it in broadcasts again."""
+        await self._set_blocked(channel, channel_user_id, None)
+
+    async def _set_blocked(self, channel: str, channel_user_id: str, at: datetime | None) -> None:
         async with self.db.session() as s:
             await s.exec(
                 update(Account)
                 .where(
                     col(Account.channel) == channel, col(Account.channel_user_id) == channel_user_id
                 )
-                .values(blocked_at=None)
+                .values(blocked_at=at)
             )
 
     async def finish(self, broadcast_id: int, now: datetime) -> None:
