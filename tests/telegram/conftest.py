@@ -1,11 +1,15 @@
-"""In-process Telegram fixtures: the channel on a recording Bot session."""
+"""Telegram fixtures: the channel on a recording Bot session (in process), and the log of a
+real bot process shown with a failing test that used one."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 import pytest
 
 from bot.app import App
 from bot.channels.telegram.channel import TelegramChannel
+from tests.support.process import BotProcess
 from tests.telegram.client import TgUser
 from tests.telegram.recording import RecordingSession, recording_bot
 
@@ -38,3 +42,15 @@ def tg_user(channel: TelegramChannel, session: RecordingSession) -> TgUser:
 @pytest.fixture
 def tg_admin(channel: TelegramChannel, session: RecordingSession) -> TgUser:
     return TgUser(channel, session, ADMIN_ID, "Ban Tổ chức")
+
+
+@pytest.fixture(autouse=True)
+def bot_log(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Print what the module's bot logged during a test using it (shown when the test fails)."""
+    if "bot" not in request.fixturenames:
+        yield
+        return
+    bot: BotProcess = request.getfixturevalue("bot")
+    offset = bot.log_size()
+    yield
+    print(f"--- quizbot run log during this test ---\n{bot.log_since(offset)}")

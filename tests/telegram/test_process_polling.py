@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import io
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import openpyxl
@@ -63,18 +63,6 @@ async def bot(
         ) as process,
     ):
         yield process
-
-
-@pytest.fixture(autouse=True)
-def bot_log(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Print what the module's bot logged during a test using it (shown when the test fails)."""
-    if "bot" not in request.fixturenames:
-        yield
-        return
-    bot: BotProcess = request.getfixturevalue("bot")
-    offset = bot.log_size()
-    yield
-    print(f"--- quizbot run log during this test ---\n{bot.log_since(offset)}")
 
 
 # ------------------------------------------------------------------ tests

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -60,18 +60,6 @@ async def bot(
     )
     async with running_bot(tg, tmp_path_factory.mktemp("webhook"), config) as process:
         yield process
-
-
-@pytest.fixture(autouse=True)
-def bot_log(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Print what the module's bot logged during a test using it (shown when the test fails)."""
-    if "bot" not in request.fixturenames:
-        yield
-        return
-    bot: BotProcess = request.getfixturevalue("bot")
-    offset = bot.log_size()
-    yield
-    print(f"--- quizbot run log during this test ---\n{bot.log_since(offset)}")
 
 
 def command(user: FakeUser, update_id: int, text: str) -> dict[str, Any]:
