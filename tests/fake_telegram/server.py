@@ -342,16 +342,13 @@ class FakeTelegram(FakeApiServer):
             where=f"in chat {chat_id}",
         )
 
-    def report(self, last: int = 12) -> str:
-        """The last calls, violations and webhook errors, for failure messages."""
-        lines = [f"last {min(last, len(self.requests))} of {len(self.requests)} requests:"]
-        lines += [f"  {r}" for r in self.requests[-last:]]
-        if self.violations:
-            lines.append("violations:")
-            lines += [f"  {v}" for v in self.violations]
+    def _calls(self) -> list[ApiRequest]:
+        return self.requests
+
+    def _report_more(self) -> list[str]:
         if self._webhook and self._webhook.last_error_message:
-            lines.append(f"webhook error: {self._webhook.last_error_message}")
-        return "\n".join(lines)
+            return [f"webhook error: {self._webhook.last_error_message}"]
+        return []
 
     # ------------------------------------------------------------------ webhook
 

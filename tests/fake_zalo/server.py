@@ -238,13 +238,8 @@ class FakeZalo(FakeApiServer):
             where=f"to {chat_id}",
         )
 
-    def report(self, last: int = 12) -> str:
-        """The last calls and any violations, for failure messages."""
-        lines = [f"last {min(last, len(self.calls_made))} of {len(self.calls_made)} calls:"]
-        lines += [f"  {c}" for c in self.calls_made[-last:]]
-        if self.violations:
-            lines += ["violations:", *(f"  {v}" for v in self.violations)]
-        return "\n".join(lines)
+    def _calls(self) -> list[ApiCall]:
+        return self.calls_made
 
     # ------------------------------------------------------------------ webhook
 

@@ -37,6 +37,7 @@ class FakeApiServer(ABC):
     """The lifecycle and waiting of a fake Bot API server: `async with Fake() as fake: ...`."""
 
     platform: ClassVar[str]  # for messages: "Telegram", "Zalo"
+    violations: list[str]  # calls that broke the platform's API, described
 
     def __init__(self) -> None:
         # Replaced and set on every change: lets long polls and wait_for sleep until something
@@ -57,8 +58,21 @@ class FakeApiServer(ABC):
         """POST queued updates to the webhook while one is set, until the server stops."""
 
     @abstractmethod
+    def _calls(self) -> Sequence[object]:
+        """Every call the bot made, in order (shown in failure messages)."""
+
+    def _report_more(self) -> list[str]:
+        """Lines a platform adds to the report (none by default)."""
+        return []
+
     def report(self, last: int = 12) -> str:
-        """The last calls and any violations, for failure messages."""
+        """The last calls, any violations and what the platform adds, for failure messages."""
+        calls = self._calls()
+        lines = [f"last {min(last, len(calls))} of {len(calls)} calls:"]
+        lines += [f"  {c}" for c in calls[-last:]]
+        if self.violations:
+            lines += ["violations:", *(f"  {v}" for v in self.violations)]
+        return "\n".join(lines + self._report_more())
 
     # ------------------------------------------------------------------ lifecycle
 
