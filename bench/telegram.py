@@ -21,9 +21,8 @@ from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.base import BaseSession
 from aiogram.enums import ParseMode
-from aiogram.methods import EditMessageText, SendMessage, TelegramMethod
+from aiogram.methods import TelegramMethod
 from aiogram.methods.base import TelegramType
-from aiogram.types import InlineKeyboardMarkup
 
 BOT = {"id": 42, "is_bot": True, "first_name": "Cuộc thi", "username": "cuoc_thi_bot"}
 
@@ -55,30 +54,33 @@ class BenchSession(BaseSession):
         timeout: int | None = None,  # noqa: ASYNC109 - the signature aiogram defines
     ) -> TelegramType:
         files: dict[str, Any] = {}
-        for value in method.model_dump(warnings=False).values():
-            self.prepare_value(value, bot=bot, files=files)
-        self.counts[method.__api_method__] += 1
-        content = json.dumps({"ok": True, "result": self._result(method)})
+        sent = {
+            key: self.prepare_value(value, bot=bot, files=files)
+            for key, value in method.model_dump(warnings=False).items()
+        }
+        name = method.__api_method__
+        self.counts[name] += 1
+        content = json.dumps({"ok": True, "result": self._result(name, sent)})
         return self.check_response(bot, method, 200, content).result  # type: ignore[return-value]
 
-    def _result(self, method: TelegramMethod[Any]) -> Any:
-        if not isinstance(method, SendMessage | EditMessageText):
+    def _result(self, name: str, sent: dict[str, Any]) -> Any:
+        """Telegram's answer to a call, from the parameters as they were sent."""
+        if name not in ("sendMessage", "editMessageText"):
             return True
-        chat_id = int(method.chat_id or 0)
-        if isinstance(method, EditMessageText):
-            message_id = method.message_id or 0
-        else:
-            message_id = next(self._ids)
-        markup = method.reply_markup
-        if isinstance(markup, InlineKeyboardMarkup):
-            data = tuple(b.callback_data or "" for row in markup.inline_keyboard for b in row)
+        chat_id = int(sent["chat_id"])
+        message_id = int(sent["message_id"]) if name == "editMessageText" else next(self._ids)
+        markup = json.loads(sent.get("reply_markup") or "{}")
+        if "inline_keyboard" in markup:
+            data = tuple(
+                b.get("callback_data", "") for row in markup["inline_keyboard"] for b in row
+            )
             self.keyboards[chat_id] = Keyboard(message_id, data)
         return {
             "message_id": message_id,
             "date": int(time.time()),
             "chat": {"id": chat_id, "type": "private"},
             "from": BOT,
-            "text": method.text,
+            "text": sent["text"],
         }
 
     async def stream_content(

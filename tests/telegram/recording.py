@@ -3,11 +3,17 @@
 The pattern of aiogram's own tests/mocked_bot.py, with results made up from the request so
 that whole conversations run without staging each response. Files "uploaded" by test users
 are served back through getFile and the download stream.
+
+A call made with the channel's own small methods (bot.channels.telegram.calls) is recorded as
+Telegram reads it: aiogram's method of that name with the same parameters (the markup's JSON
+text read back into aiogram's markup), and its answer goes through the session's
+`check_response` as JSON, so the small methods' markup and result types are what is tested.
 """
 
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import AsyncGenerator
 from datetime import UTC, datetime
 from typing import Any
@@ -17,6 +23,7 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.base import BaseSession
 from aiogram.enums import ParseMode
 from aiogram.methods import (
+    AnswerCallbackQuery,
     EditMessageText,
     GetFile,
     GetMe,
@@ -28,6 +35,10 @@ from aiogram.methods.base import TelegramType
 from aiogram.types import Chat, Document, File, Message, User
 
 BOT_USER = User(id=42, is_bot=True, first_name="Cuộc thi", username="cuoc_thi_bot")
+# aiogram's method of each Bot API name the channel's small methods use.
+STANDARD: dict[str, type[TelegramMethod[Any]]] = {
+    m.__api_method__: m for m in (SendMessage, EditMessageText, AnswerCallbackQuery)
+}
 
 
 class RecordingSession(BaseSession):
@@ -50,10 +61,26 @@ class RecordingSession(BaseSession):
         method: TelegramMethod[TelegramType],
         timeout: int | None = None,  # noqa: ASYNC109 - the signature aiogram defines
     ) -> TelegramType:
-        self.calls.append(method)
+        standard = self.as_read(method)
+        self.calls.append(standard)
         if self.failures:
             raise self.failures.pop(0)
-        return self._result(method)  # type: ignore[no-any-return]
+        result = self._result(standard)
+        if standard is method:
+            return result  # type: ignore[no-any-return]
+        if isinstance(result, Message):
+            result = result.model_dump(mode="json", by_alias=True, exclude_none=True)
+        content = json.dumps({"ok": True, "result": result})
+        return self.check_response(bot, method, 200, content).result
+
+    def as_read(self, method: TelegramMethod[Any]) -> TelegramMethod[Any]:
+        """The call as Telegram reads it, as aiogram's method of that name."""
+        if type(method).__module__.startswith("aiogram."):
+            return method
+        wire = {k: v for k, v in method.model_dump(warnings=False).items() if v is not None}
+        if "reply_markup" in wire:
+            wire["reply_markup"] = json.loads(wire["reply_markup"])
+        return STANDARD[method.__api_method__].model_validate(wire)
 
     def _result(self, method: TelegramMethod[Any]) -> Any:
         now = datetime.now(UTC)

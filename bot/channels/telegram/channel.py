@@ -34,6 +34,7 @@ from aiogram.types import (
 
 from bot.channels.base import RecipientBlockedError, RetryLaterError
 from bot.channels.gate import Gate
+from bot.channels.telegram.calls import AnswerTap, EditText, SendText
 from bot.channels.telegram.convert import (
     CHANNEL,
     event_of_callback,
@@ -170,7 +171,7 @@ class TelegramChannel:
     async def _refused(self, chat_id: int, admission: Admission) -> None:
         """The first message over the flood limit is asked to slow down; the rest, nothing."""
         if admission.first_over:
-            await self.bot.send_message(chat_id, self.texts("common.slow_down"))
+            await self.send_text(chat_id, self.texts("common.slow_down"))
 
     async def _upload(self, message: TgMessage) -> Upload | None:
         doc = message.document
@@ -193,10 +194,12 @@ class TelegramChannel:
         if replies is None:
             # Every tap must be answered; a redelivered one was answered the first time.
             if admission.verdict is Verdict.FLOODED:
-                await query.answer(self.texts("common.slow_down"))
+                await self.bot(
+                    AnswerTap(callback_query_id=query.id, text=self.texts("common.slow_down"))
+                )
             return
         notice = next((r.text for r in replies if isinstance(r, Notice)), None)
-        await query.answer(notice)
+        await self.bot(AnswerTap(callback_query_id=query.id, text=notice))
         chat_id = query.message.chat.id if query.message else query.from_user.id
         await self.deliver(chat_id, [r for r in replies if not isinstance(r, Notice)])
 
@@ -206,7 +209,7 @@ class TelegramChannel:
         chat = _chat_of(update)
         if chat is not None:
             try:
-                await self.bot.send_message(chat, self.texts("common.error"))
+                await self.send_text(chat, self.texts("common.error"))
             except Exception:  # the apology itself failing must not take the bot down
                 log.exception("could not send the apology to the user")
         return True
@@ -231,7 +234,7 @@ class TelegramChannel:
                     size=f"{len(reply.data) / 1024 / 1024:.0f}",
                     limit=f"{self.max_document_bytes / 1024 / 1024:.0f}",
                 )
-                await self.bot.send_message(chat_id, text)
+                await self.send_text(chat_id, text)
             elif isinstance(reply, Document):
                 await self.bot.send_document(
                     chat_id,
@@ -239,7 +242,7 @@ class TelegramChannel:
                     caption=reply.caption or None,
                 )
             elif isinstance(reply, Notice):
-                await self.bot.send_message(chat_id, reply.text)
+                await self.send_text(chat_id, reply.text)
 
     async def _message(
         self, chat_id: int | str, m: Message, label: str, after_typing: bool
@@ -248,11 +251,13 @@ class TelegramChannel:
         target = parse_ref(m.replace) if m.replace else None
         if target is not None and target[0] == chat_id and (markup is None or m.buttons):
             try:
-                await self.bot.edit_message_text(
-                    text=m.text,
-                    chat_id=chat_id,
-                    message_id=target[1],
-                    reply_markup=markup if m.buttons else None,  # type: ignore[arg-type]
+                await self.bot(
+                    EditText(
+                        chat_id=chat_id,
+                        message_id=target[1],
+                        text=m.text,
+                        reply_markup=markup if m.buttons else None,
+                    )
                 )
                 return
             except TelegramBadRequest as exc:
@@ -263,7 +268,11 @@ class TelegramChannel:
         pieces = split_text(m.text)
         for i, piece in enumerate(pieces):
             last = i == len(pieces) - 1
-            await self.bot.send_message(chat_id, piece, reply_markup=markup if last else None)
+            await self.send_text(chat_id, piece, markup if last else None)
+
+    async def send_text(self, chat_id: int | str, text: str, markup: str | None = None) -> None:
+        """Send one message (HTML text within Telegram's limit; the markup as JSON text)."""
+        await self.bot(SendText(chat_id=chat_id, text=text, reply_markup=markup))
 
     async def set_commands(self) -> None:
         """The Vietnamese command menu."""

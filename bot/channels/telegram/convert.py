@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from aiogram.types import (
-    CallbackQuery,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    KeyboardButton,
-    ReplyKeyboardMarkup,
-    ReplyKeyboardRemove,
-)
-from aiogram.types import (
-    Message as TgMessage,
-)
+import json
+from typing import Any
+
+from aiogram.types import CallbackQuery
+from aiogram.types import Message as TgMessage
 
 from bot.channels.text import split_text as split_lines
 from handlers.events import Choice, Command, Contact, Event, Message, Text, Unsupported, User
@@ -69,8 +63,16 @@ def event_of_callback(query: CallbackQuery) -> Choice:
     return Choice(user_of(query.from_user), query.data or "", ref)
 
 
-def inline_keyboard(m: Message) -> InlineKeyboardMarkup | None:
-    """The inline keyboard of a message, or None when it has no buttons."""
+def _json(markup: dict[str, Any]) -> str:
+    return json.dumps(markup, ensure_ascii=False, separators=(",", ":"))
+
+
+# Takes away the contact keyboard (a markup Telegram reads as JSON text).
+REMOVE_KEYBOARD = _json({"remove_keyboard": True})
+
+
+def inline_keyboard(m: Message) -> str | None:
+    """The inline keyboard of a message as JSON text, or None when it has no buttons."""
     if not m.buttons:
         return None
     rows = []
@@ -78,34 +80,36 @@ def inline_keyboard(m: Message) -> InlineKeyboardMarkup | None:
         for b in row:
             if len(b.token.encode()) > MAX_CALLBACK_DATA:
                 raise ValueError(f"button token over {MAX_CALLBACK_DATA} bytes: {b.token[:20]}…")
-        rows.append([InlineKeyboardButton(text=b.label, callback_data=b.token) for b in row])
-    return InlineKeyboardMarkup(inline_keyboard=rows)
+        rows.append([{"text": b.label, "callback_data": b.token} for b in row])
+    return _json({"inline_keyboard": rows})
 
 
-def contact_keyboard(label: str) -> ReplyKeyboardMarkup:
-    """The one-button keyboard that shares the participant's own phone number."""
-    return ReplyKeyboardMarkup(
-        keyboard=[[KeyboardButton(text=label, request_contact=True)]],
-        resize_keyboard=True,
-        one_time_keyboard=True,
+def contact_keyboard(label: str) -> str:
+    """The one-button keyboard that shares the participant's own phone number (JSON text)."""
+    return _json(
+        {
+            "keyboard": [[{"text": label, "request_contact": True}]],
+            "resize_keyboard": True,
+            "one_time_keyboard": True,
+        }
     )
 
 
-def reply_markup(
-    m: Message, *, contact_label: str, after_typing: bool
-) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None:
-    """The markup of a message: inline buttons, the contact keyboard, or removing that keyboard.
+def reply_markup(m: Message, *, contact_label: str, after_typing: bool) -> str | None:
+    """The markup of a message as JSON text: inline buttons, the contact keyboard, or removing
+    that keyboard (None: no markup).
 
     A message that answers typed text or a shared contact and has no buttons of its own takes
     the contact keyboard away: the phone step is the only one that shows it, and removing a
-    keyboard that is not there changes nothing.
+    keyboard that is not there changes nothing. The markup is written as the JSON Telegram
+    reads rather than built as aiogram's models: see calls.py.
     """
     if m.ask_contact:
         return contact_keyboard(contact_label)
     inline = inline_keyboard(m)
     if inline is not None:
         return inline
-    return ReplyKeyboardRemove() if after_typing else None
+    return REMOVE_KEYBOARD if after_typing else None
 
 
 def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
