@@ -13,6 +13,7 @@ import fakeredis
 from redis.asyncio import ConnectionPool, Redis
 from redis.asyncio.connection import AbstractConnection
 
+from storage.batch import BatchedScript
 from storage.keys import (
     ACCOUNT_TTL,
     ATTEMPT_GRACE,
@@ -219,8 +220,8 @@ class LiveAttempt:
             code=h["id"],
             round_code=h["r"],
             user_key=h["u"],
-            question_ids=[int(x) for x in h["q"].split(",")],
-            orders=[tuple(int(c) for c in part) for part in h["o"].split("|")],
+            question_ids=list(map(int, h["q"].split(","))),
+            orders=[tuple(map(int, part)) for part in h["o"].split("|")],
             started_ms=int(h["s"]),
             deadline_ms=int(h["d"]),
             stage=Stage(h["st"]),
@@ -294,7 +295,8 @@ class SessionStore:
         self._finish = redis.register_script(_FINISH)
         self._start = redis.register_script(_START)
         self._admit = redis.register_script(_ADMIT)
-        self._admit_and_answer = redis.register_script(_ADMIT_AND_ANSWER)
+        # Every answer tap runs this one: under load, many at once share a pipeline.
+        self._admit_and_answer = BatchedScript(redis, redis.register_script(_ADMIT_AND_ANSWER))
         self._pace = redis.register_script(_PACE)
 
     async def admit(self, admission: Admission) -> bool:
