@@ -5,8 +5,8 @@ tap: see session._ADMIT_AND_ANSWER). Sent one by one, each call costs its own tr
 redis-py (take a connection, pack, send, wait, parse, give the connection back): about 80 µs
 of the bot's CPU, an eighth of a tap. The calls made while the event loop runs one round of
 ready tasks are sent together as one pipeline instead (about 25 µs each), and each caller
-gets its own reply or error. A call made alone goes straight to Redis as before, so a
-quiet bot waits for nothing. redis-py has no such automatic pipelining, hence this class.
+gets its own reply or error. A call made alone is sent alone, as before, one turn of the
+loop later. redis-py has no such automatic pipelining, hence this class.
 
 The calls run in the order they were made, none inside a transaction with another: each is
 still one script, atomic on its own. A script Redis does not have (after a restart or a
