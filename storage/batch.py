@@ -1,12 +1,13 @@
-"""One Lua script's calls, made by many updates at once, sent to Redis as one pipeline.
+"""One Lua script's calls, made by many updates at once, sent to Redis as pipelines.
 
 Under load hundreds of updates are in flight and each runs the same script once (an answer
 tap: see session._ADMIT_AND_ANSWER). Sent one by one, each call costs its own trip through
 redis-py (take a connection, pack, send, wait, parse, give the connection back): about 80 µs
-of the bot's CPU, an eighth of a tap. The calls made while the event loop runs one round of
-ready tasks are sent together as one pipeline instead (about 25 µs each), and each caller
-gets its own reply or error. A call made alone is sent alone, as before, one turn of the
-loop later. redis-py has no such automatic pipelining, hence this class.
+of the bot's CPU with a thousand in flight, an eighth of a tap. Here one pipeline is out at a
+time, and the calls made while it is out go together in the next one (about 25 µs each): under
+load the pipelines grow by themselves, and a quiet bot sends each call alone, one turn of the
+loop later. Each caller gets its own reply or error. redis-py has no such automatic
+pipelining, hence this class.
 
 The calls run in the order they were made, none inside a transaction with another: each is
 still one script, atomic on its own. A script Redis does not have (after a restart or a
@@ -28,28 +29,38 @@ Call = tuple[Sequence[Any], Sequence[Any], "asyncio.Future[Any]"]
 
 
 class BatchedScript:
-    """Calls a registered script; calls made in the same loop round share one pipeline."""
+    """Calls a registered script; the calls made while a pipeline is out share the next one."""
 
     def __init__(self, redis: Redis, script: AsyncScript) -> None:
         self.redis = redis
         self.script = script
         self._waiting: list[Call] = []
-        self._running: set[asyncio.Task[None]] = set()
+        self._sender: asyncio.Task[None] | None = None
 
     async def __call__(self, keys: Sequence[Any], args: Sequence[Any]) -> Any:
         """The script's reply for these keys and arguments."""
         done: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._waiting.append((keys, args, done))
-        if len(self._waiting) == 1:
+        if self._sender is None:
             # Its first step comes after every task already ready in this round of the loop
             # has run, so it sends their calls too.
-            task = asyncio.create_task(self._run())
-            self._running.add(task)  # the loop keeps only a weak reference to a task
-            task.add_done_callback(self._running.discard)
+            self._sender = asyncio.create_task(self._send_all())
         return await done
 
-    async def _run(self) -> None:
-        calls, self._waiting = self._waiting, []
+    async def _send_all(self) -> None:
+        try:
+            while self._waiting:
+                calls, self._waiting = self._waiting, []
+                await self._send(calls)
+        finally:
+            # Empty unless this task was cancelled (the loop shutting down): nobody would
+            # send these any more, so their callers are cancelled too.
+            for _, _, done in self._waiting:
+                done.cancel()
+            self._waiting = []
+            self._sender = None
+
+    async def _send(self, calls: list[Call]) -> None:
         try:
             if len(calls) == 1:
                 keys, args, done = calls[0]

@@ -25,12 +25,18 @@ return {ARGV[1], redis.call('INCR', KEYS[1])}
 
 
 class Counted(BatchedScript):
-    """A BatchedScript that counts the pipelines it sends."""
+    """A BatchedScript that counts the pipelines it sends, and their sizes."""
 
-    pipelines = 0
+    def __init__(self, redis: Redis, script: Any) -> None:
+        super().__init__(redis, script)
+        self.sizes: list[int] = []
+
+    @property
+    def pipelines(self) -> int:
+        return len(self.sizes)
 
     async def _evalsha(self, calls: list[Any]) -> list[Any]:
-        self.pipelines += 1
+        self.sizes.append(len(calls))
         return await super()._evalsha(calls)
 
 
@@ -54,6 +60,29 @@ async def test_calls_made_at_once_go_as_one_pipeline_in_order_each_with_its_own_
     assert replies == [[f"c{i}", i + 2] for i in range(300)]
     assert script.pipelines == 1
     assert await redis.get(key) == "301"
+
+
+async def test_calls_made_while_a_pipeline_is_out_go_together_in_the_next(
+    redis_and_key: tuple[Redis, str],
+) -> None:
+    redis, key = redis_and_key
+    later: list[asyncio.Future[Any]] = []
+
+    class SlowFirst(Counted):
+        async def _evalsha(self, calls: list[Any]) -> list[Any]:
+            if not self.sizes:  # while the first pipeline is out, twenty more calls are made
+                later.extend(
+                    asyncio.ensure_future(self(keys=[key], args=[f"later{i}"])) for i in range(20)
+                )
+                await asyncio.sleep(0.05)
+            return await super()._evalsha(calls)
+
+    script = SlowFirst(redis, redis.register_script(COUNT))
+    await script(keys=[key], args=["alone"])  # Redis has the script from now on
+    first = await asyncio.gather(*(script(keys=[key], args=[f"first{i}"]) for i in range(5)))
+    assert first == [[f"first{i}", i + 2] for i in range(5)]
+    assert await asyncio.gather(*later) == [[f"later{i}", i + 7] for i in range(20)]
+    assert script.sizes == [5, 20]
 
 
 async def test_a_call_made_alone_goes_straight_to_redis(redis_and_key: tuple[Redis, str]) -> None:
