@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from aiogram import Bot, Dispatcher, F
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import (
     TelegramBadRequest,
     TelegramConflictError,
@@ -38,41 +35,16 @@ from aiohttp import ClientSession, web
 from aiohttp.typedefs import Handler
 
 from tests.fake_telegram import BotApiSpec, FakeTelegram, SpecNotFoundError, parse_html
+from tests.fake_telegram.conftest import TOKEN, make_bot
 
-TOKEN = "123456:TEST-token"
 USER = 4242
 JSON = {"Content-Type": "application/json"}
-
-
-class LocalSession(AiohttpSession):
-    """AiohttpSession without the 250 ms pause its close() makes for TLS connections (none here)."""
-
-    async def close(self) -> None:
-        if self._session is not None and not self._session.closed:
-            await self._session.close()
-
-
-def make_bot(tg: FakeTelegram, token: str = TOKEN) -> Bot:
-    """A real aiogram Bot whose API server is the fake."""
-    return Bot(token, session=LocalSession(api=TelegramAPIServer.from_base(tg.base_url)))
 
 
 def keyboard(*pairs: tuple[str, str]) -> InlineKeyboardMarkup:
     """One row of callback buttons."""
     row = [InlineKeyboardButton(text=t, callback_data=d) for t, d in pairs]
     return InlineKeyboardMarkup(inline_keyboard=[row])
-
-
-@pytest.fixture
-async def tg() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram(TOKEN) as server:
-        yield server
-
-
-@pytest.fixture
-async def bot(tg: FakeTelegram) -> AsyncIterator[Bot]:
-    async with make_bot(tg) as b:
-        yield b
 
 
 # ---------------------------------------------------------------------------------------- sending

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 from aiogram import Bot
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 
 from bot.channels.telegram.calls import AnswerTap, EditText, SendText, Sent
@@ -15,7 +11,6 @@ from bot.channels.telegram.convert import reply_markup
 from handlers.events import Button, Message
 from tests.fake_telegram import FakeTelegram
 
-TOKEN = "123456:TEST-token"
 USER = 4242
 QUESTION = Message(
     "<b>Câu 1/10</b>: chọn &amp; gửi",
@@ -23,28 +18,15 @@ QUESTION = Message(
 )
 
 
-@pytest.fixture
-async def tg() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram(TOKEN) as server:
-        yield server
-
-
-@pytest.fixture
-async def api(tg: FakeTelegram) -> AsyncIterator[Bot]:
-    session = AiohttpSession(api=TelegramAPIServer.from_base(tg.base_url))
-    async with Bot(TOKEN, session=session) as b:
-        yield b
-
-
 def markup_of(m: Message, *, after_typing: bool = False) -> str | None:
     return reply_markup(m, contact_label="Gửi số điện thoại", after_typing=after_typing)
 
 
 async def test_a_question_is_sent_as_html_with_its_buttons_and_its_id_read_back(
-    tg: FakeTelegram, api: Bot
+    tg: FakeTelegram, bot: Bot
 ) -> None:
     tg.user(USER)
-    sent = await api(SendText(chat_id=USER, text=QUESTION.text, reply_markup=markup_of(QUESTION)))
+    sent = await bot(SendText(chat_id=USER, text=QUESTION.text, reply_markup=markup_of(QUESTION)))
 
     assert isinstance(sent, Sent)
     [stored] = tg.sent_to(USER)
@@ -57,12 +39,12 @@ async def test_a_question_is_sent_as_html_with_its_buttons_and_its_id_read_back(
 
 
 async def test_an_edit_replaces_the_text_and_drops_the_buttons_and_an_unchanged_one_is_refused(
-    tg: FakeTelegram, api: Bot
+    tg: FakeTelegram, bot: Bot
 ) -> None:
     tg.user(USER)
-    sent = await api(SendText(chat_id=USER, text=QUESTION.text, reply_markup=markup_of(QUESTION)))
+    sent = await bot(SendText(chat_id=USER, text=QUESTION.text, reply_markup=markup_of(QUESTION)))
 
-    edited = await api(
+    edited = await bot(
         EditText(chat_id=USER, message_id=sent.message_id, text="Câu 1/10: đã chọn <b>B</b>")
     )
 
@@ -72,35 +54,35 @@ async def test_an_edit_replaces_the_text_and_drops_the_buttons_and_an_unchanged_
     assert stored.text == "Câu 1/10: đã chọn B"
     assert stored.buttons == []
     with pytest.raises(TelegramBadRequest, match="message is not modified"):
-        await api(
+        await bot(
             EditText(chat_id=USER, message_id=sent.message_id, text="Câu 1/10: đã chọn <b>B</b>")
         )
     tg.assert_no_violations()
 
 
-async def test_a_tap_is_answered_once_with_its_notice(tg: FakeTelegram, api: Bot) -> None:
+async def test_a_tap_is_answered_once_with_its_notice(tg: FakeTelegram, bot: Bot) -> None:
     an = tg.user(USER)
-    await api(SendText(chat_id=USER, text=QUESTION.text, reply_markup=markup_of(QUESTION)))
+    await bot(SendText(chat_id=USER, text=QUESTION.text, reply_markup=markup_of(QUESTION)))
     an.tap_button("B")
-    [update] = await api.get_updates()
+    [update] = await bot.get_updates()
     assert update.callback_query is not None
     query_id = update.callback_query.id
 
-    assert await api(AnswerTap(callback_query_id=query_id, text="Đã ghi nhận")) is True
+    assert await bot(AnswerTap(callback_query_id=query_id, text="Đã ghi nhận")) is True
     assert tg.callback_answers[query_id].text == "Đã ghi nhận"
     with pytest.raises(TelegramBadRequest, match="query is too old"):
-        await api(AnswerTap(callback_query_id=query_id))
+        await bot(AnswerTap(callback_query_id=query_id))
     tg.assert_no_violations()
 
 
-async def test_the_contact_keyboard_is_shown_then_taken_away(tg: FakeTelegram, api: Bot) -> None:
+async def test_the_contact_keyboard_is_shown_then_taken_away(tg: FakeTelegram, bot: Bot) -> None:
     tg.user(USER)
     ask = Message("Số điện thoại của bạn?", ask_contact=True)
-    await api(SendText(chat_id=USER, text=ask.text, reply_markup=markup_of(ask)))
+    await bot(SendText(chat_id=USER, text=ask.text, reply_markup=markup_of(ask)))
     assert tg.reply_keyboard(USER) == [["Gửi số điện thoại"]]
 
     after = Message("Năm sinh của bạn?")
-    await api(
+    await bot(
         SendText(chat_id=USER, text=after.text, reply_markup=markup_of(after, after_typing=True))
     )
     assert tg.reply_keyboard(USER) == []
@@ -108,9 +90,9 @@ async def test_the_contact_keyboard_is_shown_then_taken_away(tg: FakeTelegram, a
 
 
 async def test_a_blocked_user_is_telegrams_403_as_aiograms_error(
-    tg: FakeTelegram, api: Bot
+    tg: FakeTelegram, bot: Bot
 ) -> None:
     tg.user(USER)
     tg.block(USER)
     with pytest.raises(TelegramForbiddenError, match="bot was blocked by the user"):
-        await api(SendText(chat_id=USER, text="Thông báo"))
+        await bot(SendText(chat_id=USER, text="Thông báo"))
