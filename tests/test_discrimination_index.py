@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from handlers.reports.stats import discrimination, group_size
+from handlers.reports.stats import group_size
+from tests.support.discrimination import discrimination
 
 
 def _attempt(total: int, **asked: bool) -> list[tuple[int, bool]]:

@@ -20,13 +20,13 @@ from handlers.reports.data import load_report
 from handlers.reports.detail import DETAIL_HEADERS
 from handlers.reports.layout import DATETIME_FORMAT
 from handlers.reports.sheets import QUESTION_TITLE
-from handlers.reports.stats import discrimination
 from handlers.reports.workbook import RANKING_HEADERS, build_workbook
 from handlers.rounds import close_round
 from storage.repos import AnswerRow, FinishedAttempt
 from tests.conftest import vn
 from tests.results_round import SHEETS, close_with_four
 from tests.support.client import Person
+from tests.support.discrimination import discrimination
 from tests.support.stored import stored_answers
 
 COLUMN = {h: i for i, h in enumerate(DETAIL_HEADERS)}
