@@ -215,6 +215,7 @@ class ZaloChannel:
         try:
             body = await request.json()
         except ValueError:
+            log.warning("Zalo webhook: a body that is not JSON was refused (400)")
             return web.json_response({"ok": False, "description": "Bad Request"}, status=400)
         if isinstance(body, dict):
             self._spawn(self.handle_update(body))
