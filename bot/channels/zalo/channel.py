@@ -18,6 +18,8 @@ outside an update (`send_to`) find the user.
 
 Zalo has no edit, no buttons and no contact sharing: see render.py for what a reply becomes.
 A 403 when sending is taken to mean the user blocked the bot (the docs list no error codes).
+A reply Zalo refuses (after the client's retries) is logged, and nothing more is sent to that
+chat for the update: an apology would meet the same refusal.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from aiohttp import web
 
 from bot.channels.base import RecipientBlockedError, RetryLaterError
 from bot.channels.gate import Gate
-from bot.channels.zalo.client import TOO_MANY_REQUESTS, ZaloApiError, ZaloClient
+from bot.channels.zalo.client import TOO_MANY_REQUESTS, ZaloApiError, ZaloClient, ZaloError
 from bot.channels.zalo.render import (
     Hint,
     event_of_text,
@@ -238,6 +240,9 @@ class ZaloChannel:
         try:
             async with turn.lock:
                 await self._handle(incoming)
+        except ZaloError as exc:
+            # Zalo refused a reply: an apology to the same chat would be refused too.
+            log.warning("Zalo %s update: a reply was not delivered (%s)", incoming.event_name, exc)
         except Exception:
             log.exception("Zalo %s update failed", incoming.event_name)
             try:
