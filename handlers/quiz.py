@@ -10,9 +10,15 @@ from __future__ import annotations
 import re
 import secrets
 import string
-from dataclasses import dataclass
 from datetime import timedelta
 
+from handlers.answer_tokens import (
+    CODE_LENGTH,
+    TOKEN_ANSWER,
+    AnswerTap,
+    answer_token,
+    parse_answer_token,
+)
 from handlers.common import (
     MENU_QUIZ,
     MENU_REGISTER,
@@ -29,55 +35,7 @@ from questions.model import LETTERS, Question
 from storage.models import Round
 from storage.session import Admission, AnswerOutcome, LiveAttempt, Stage
 
-TOKEN_ANSWER = "a"
 _CODE_ALPHABET = string.ascii_lowercase + string.digits
-CODE_LENGTH = 10
-MAX_PID_DIGITS = 12
-
-
-@dataclass(frozen=True, slots=True)
-class AnswerTap:
-    """What an answer button names: the participant, the attempt, the question, the option."""
-
-    participant_id: int | None  # None in tokens made before buttons named the participant
-    code: str
-    index: int
-    shown: int
-
-
-def answer_token(code: str, index: int, shown: int, participant_id: int | None = None) -> str:
-    """The button token of one option: a:<participant>:<attempt>:<question>:<option>.
-
-    Naming the participant lets a tap be checked and recorded in one round trip to the
-    store (the account tapping must still be that participant's). Well under 64 bytes.
-    """
-    if participant_id is None:
-        return f"{TOKEN_ANSWER}:{code}:{index}:{shown}"
-    return f"{TOKEN_ANSWER}:{participant_id}:{code}:{index}:{shown}"
-
-
-def parse_answer_token(token: str) -> AnswerTap | None:
-    """What an answer token names, or None if malformed; a:<attempt>:<question>:<option>
-    (the shape before buttons named the participant) is still read."""
-    parts = token.split(":")
-    if parts[0] != TOKEN_ANSWER or len(parts) not in (4, 5):
-        return None
-    pid: int | None = None
-    if len(parts) == 5:
-        if not _ascii_digits(parts[1]) or len(parts[1]) > MAX_PID_DIGITS:
-            return None
-        pid = int(parts[1])
-    code, index, shown = parts[-3:]
-    if len(code) != CODE_LENGTH or not _ascii_digits(index) or not _ascii_digits(shown):
-        return None
-    if len(index) > 3 or len(shown) > 1:
-        return None
-    return AnswerTap(pid, code, int(index), int(shown))
-
-
-def _ascii_digits(text: str) -> bool:
-    # str.isdigit() alone passes "²", which int() rejects, and "١", which int() reads as 1.
-    return text.isascii() and text.isdigit()
 
 
 # ---------------------------------------------------------------- starting
@@ -299,15 +257,12 @@ async def _answered_replies(
 ) -> list[Reply]:
     t = svc.texts
     code, index, shown = tap.code, tap.index, tap.shown
-    if live is None and await svc.attempts.by_code(code) is None:
-        # Neither live nor recorded: the session store lost it (a Redis restart without its
-        # data). Saying it "ended" would be wrong; it was not counted and can be taken again.
-        return [
-            Notice(t("quiz.attempt_lost_short")),
-            Message(t("quiz.attempt_lost"), buttons=((Button(t("menu.quiz"), MENU_QUIZ),),)),
-        ]
-    if live is None or live.code != code:
-        return [Notice(t("quiz.attempt_over"))]
+    if tap.participant_id not in (None, pid) or (live is not None and live.code != code):
+        # Someone else's button, one made up, or one of an attempt that is not the one going
+        # on: not this person's to press now, and their own attempt is untouched.
+        return [Notice(t("common.expired_button"))]
+    if live is None:
+        return await _no_live_attempt(svc, pid, tap)
     if index >= len(live.question_ids) or shown >= len(live.orders[index]):
         return [Notice(t("common.expired_button"))]
     if index > live.next_index:
@@ -321,6 +276,22 @@ async def _answered_replies(
     if outcome is AnswerOutcome.LAST:
         return [Notice(t("quiz.noted")), done, _prediction_prompt(svc, live)]
     return [Notice(t("quiz.noted")), done, await _question(svc, pid, live, index + 1)]
+
+
+async def _no_live_attempt(svc: Services, pid: int, tap: AnswerTap) -> list[Reply]:
+    """A tap on this participant's button when no attempt of theirs is going on."""
+    t = svc.texts
+    recorded = await svc.attempts.by_code(tap.code)
+    if recorded is not None and recorded.participant_id == pid:
+        return [Notice(t("quiz.attempt_over"))]
+    if recorded is None and tap.participant_id == pid:
+        # Their own button, neither live nor recorded: the session store lost the attempt (a
+        # Redis restart without its data). It was not counted and can be taken again.
+        return [
+            Notice(t("quiz.attempt_lost_short")),
+            Message(t("quiz.attempt_lost"), buttons=((Button(t("menu.quiz"), MENU_QUIZ),),)),
+        ]
+    return [Notice(t("common.expired_button"))]
 
 
 # ---------------------------------------------------------------- prediction

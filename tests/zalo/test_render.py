@@ -14,7 +14,7 @@ from bot.channels.zalo.render import (
     split_text,
 )
 from handlers.events import Button, Choice, Command, Message, Notice, Text, User
-from handlers.quiz import answer_token
+from handlers.answer_tokens import answer_token
 from handlers.texts import Raw, Texts
 
 TEXTS = Texts("vi")

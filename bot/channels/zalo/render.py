@@ -40,7 +40,7 @@ from handlers.events import (
     Text,
     User,
 )
-from handlers.quiz import parse_answer_token
+from handlers.answer_tokens import parse_answer_token
 from handlers.texts import Texts, plain
 
 MAX_TEXT = 2000
