@@ -1,7 +1,7 @@
 """Taking the quiz: start an attempt, answer each question, predict; handlers.submit submits it
 and shows the result.
 
-/thi -> question 1 .. N (one tap each) -> prediction (a number) -> result
+/thi -> question 1 .. N (one tap each, or the letter typed) -> prediction (a number) -> result
 time up at any point -> submitted automatically with the answers given
 """
 
@@ -31,6 +31,7 @@ from handlers.events import Button, Message, Notice, Reply, User
 from handlers.formatting import countdown, date_vn, number_vn
 from handlers.submit import finalise
 from handlers.texts import Raw, escape
+from handlers.typed import answer_index
 from questions.model import LETTERS, Question
 from storage.models import Round
 from storage.session import Admission, AnswerOutcome, LiveAttempt, Stage
@@ -294,6 +295,50 @@ async def _no_live_attempt(svc: Services, pid: int, tap: AnswerTap) -> list[Repl
     return [Notice(t("common.expired_button"))]
 
 
+async def awaiting_answer(svc: Services, token: str) -> bool:
+    """Whether the question an answer button belongs to is showing and can still be answered."""
+    tap = parse_answer_token(token)
+    if tap is None or tap.participant_id is None:
+        return False
+    live = await svc.store.attempt(tap.participant_id)
+    return (
+        live is not None
+        and live.code == tap.code
+        and live.stage is Stage.QUESTIONS
+        and live.next_index == tap.index
+        and svc.now_ms() <= live.deadline_ms
+    )
+
+
+async def _typed_answer(svc: Services, pid: int, live: LiveAttempt, text: str) -> list[Reply]:
+    """Text typed while a question shows: a letter or its number answers it, as a tap would
+    (the participant's own "B" is the echo, so the next question comes with the notice on top);
+    anything else is reminded how to answer."""
+    t = svc.texts
+    index = live.next_index
+    shown = answer_index(text)
+    count = len(live.orders[index])
+    if shown is None or shown >= count:
+        letters = LETTERS[:count]
+        hint = t("quiz.use_buttons", first=", ".join(letters[:-1]), last=letters[-1])
+        return [Message(hint), await _question(svc, pid, live, index)]
+    outcome, before = await svc.store.tap(
+        pid, code=live.code, index=index, shown=shown, now_ms=svc.now_ms()
+    )
+    if before is None or before.code != live.code:
+        return [Message(t("quiz.attempt_over"))]
+    if outcome is AnswerOutcome.EXPIRED:
+        return await finalise(svc, pid, before, auto=True)
+    if outcome is AnswerOutcome.STALE:
+        return [Message(t("quiz.already_answered"))]
+    if outcome is AnswerOutcome.LAST:
+        following = _prediction_prompt(svc, before)
+    else:
+        following = await _question(svc, pid, before, index + 1)
+    noted = Raw(f"{t('quiz.noted')}\n\n{following.text}")
+    return [Message(noted, buttons=following.buttons)]
+
+
 # ---------------------------------------------------------------- prediction
 
 
@@ -323,12 +368,12 @@ def parse_prediction(text: str) -> int | None:
 
 
 async def on_text(svc: Services, pid: int, live: LiveAttempt, text: str) -> list[Reply]:
-    """Typed text while an attempt is live: the prediction, or a reminder to use the buttons."""
+    """Typed text while an attempt is live: an answer, or the prediction."""
     t = svc.texts
     if svc.now_ms() > live.deadline_ms:
         return await finalise(svc, pid, live, auto=True)
     if live.stage is Stage.QUESTIONS:
-        return [Message(t("quiz.use_buttons")), await _question(svc, pid, live, live.next_index)]
+        return await _typed_answer(svc, pid, live, text)
     if live.stage is not Stage.PREDICTION:
         return [Message(t("quiz.recording"))]
     p = svc.contest.rules.prediction

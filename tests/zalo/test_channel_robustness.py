@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import pytest
-from aiohttp import web
 
 from bot.app import App
 from bot.channels.base import RecipientBlockedError, RetryLaterError
@@ -14,25 +12,8 @@ from bot.channels.zalo.channel import ZaloChannel
 from bot.channels.zalo.client import ZaloClient
 from handlers.events import Message
 from tests.fake_zalo import MAX_TEXT, FakeZalo
+from tests.zalo.conftest import SECRET
 from tests.zalo.participant import ZaloParticipant
-
-SECRET = "s3cret-Zalo_hook"
-
-
-@pytest.fixture
-async def webhook(channel: ZaloChannel, zl: FakeZalo) -> AsyncIterator[str]:
-    """The channel's webhook route served on a loopback port and set on the fake; its URL."""
-    app = web.Application()
-    app.router.add_post("/zalo/webhook", channel.on_webhook)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    url = f"http://127.0.0.1:{runner.addresses[0][1]}/zalo/webhook"
-    await channel.use_webhook(url, SECRET)
-    yield url
-    assert await channel.stop()
-    await runner.cleanup()
 
 
 async def test_the_webhook_refuses_a_missing_or_wrong_secret_and_handles_nothing(
