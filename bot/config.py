@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -19,6 +21,20 @@ def _async_url(url: str) -> str:
         if url.startswith(plain):
             return driver + url[len(plain) :]
     return url
+
+
+def _webhook_url_ok(url: str) -> bool:
+    """An HTTPS URL with a host; plain HTTP only to this machine, where a local fake of the
+    platform (tests, trials) is the only thing that can call it anyway."""
+    parts = urlsplit(url)
+    if not parts.hostname or parts.scheme not in ("https", "http"):
+        return False
+    if parts.scheme == "https" or parts.hostname == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(parts.hostname).is_loopback
+    except ValueError:
+        return False
 
 
 class ConfigurationError(Exception):
@@ -112,6 +128,11 @@ class Settings(BaseSettings):
             if token and mode == "webhook" and (not url or secret is None):
                 raise ConfigurationError(
                     f"{name}_MODE=webhook needs {name}_WEBHOOK_URL and {name}_WEBHOOK_SECRET"
+                )
+            if token and mode == "webhook" and not _webhook_url_ok(url):
+                raise ConfigurationError(
+                    f"{name}_WEBHOOK_URL must be an https:// address, the only kind the platform"
+                    f" calls (it is {url!r})"
                 )
 
     def admin_keys(self) -> frozenset[str]:

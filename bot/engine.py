@@ -77,18 +77,21 @@ class Engine:
 
         With an `admission` (a channel's update, see bot.channels.gate), nothing is done and
         no reply given unless the update is let in; an answer tap is let in in the same store
-        round trip that records it.
+        round trip that records it. The replies are worded for the user's channel.
         """
-        try:
-            # An answer tap is let in by the same round trip that records it (quiz.answer).
-            if not (
-                admission is None or _answer_tap(event) or await self.svc.store.admit(admission)
-            ):
-                return []
-            return await self._route(event, admission)
-        except Exception:
-            log.exception("handling %s from %s failed", type(event).__name__, event.user.channel)
-            return [Message(self.svc.texts("common.error"))]
+        with self.svc.texts.speaking_to(event.user.channel):
+            try:
+                # An answer tap is let in by the same round trip that records it (quiz.answer).
+                if not (
+                    admission is None or _answer_tap(event) or await self.svc.store.admit(admission)
+                ):
+                    return []
+                return await self._route(event, admission)
+            except Exception:
+                log.exception(
+                    "handling %s from %s failed", type(event).__name__, event.user.channel
+                )
+                return [Message(self.svc.texts("common.error"))]
 
     async def _route(self, event: Event, admission: Admission | None) -> list[Reply]:
         svc, user = self.svc, event.user

@@ -3,6 +3,7 @@
 Telegram and Zalo in webhook mode share WEBHOOK_HOST:WEBHOOK_PORT (one port to open, one
 reverse-proxy target). Paths are looked up per request, so a channel can add its route after
 the server has started: each channel starts serving before it asks its platform to call it.
+A body that is not JSON is answered 400, with one line in the log.
 """
 
 from __future__ import annotations
@@ -51,7 +52,13 @@ class WebhookServer:
             raise web.HTTPNotFound()
         if request.method != "POST":
             raise web.HTTPMethodNotAllowed(request.method, ["POST"])
-        return await handler(request)
+        try:
+            return await handler(request)
+        except ValueError:
+            # The handler read a body that is not JSON (after checking the secret): a bad
+            # request, said in one line, not a server error with a traceback.
+            log.warning("webhook %s: a body that is not JSON was refused (400)", request.path)
+            return web.json_response({"ok": False, "description": "Bad Request"}, status=400)
 
     async def stop_accepting(self) -> None:
         """Stop taking requests; the ones being served carry on."""

@@ -116,9 +116,11 @@ async def unknown_command(svc: Services, user: User) -> list[Reply]:
 
 
 async def unknown_text(svc: Services, user: User) -> list[Reply]:
-    """Text outside any flow."""
-    registered = await participant_id(svc, user) is not None
-    return [Message(svc.texts("help.unknown_text"), buttons=menu(svc, registered=registered))]
+    """Text outside any flow. Someone not registered yet gets the welcome and the menu: on Zalo
+    there is no Start button, so a newcomer's first message is "xin chào" or the like."""
+    if await participant_id(svc, user) is None:
+        return await start(svc, user)
+    return [Message(svc.texts("help.unknown_text"), buttons=menu(svc, registered=True))]
 
 
 async def unsupported(svc: Services, user: User) -> list[Reply]:

@@ -1,7 +1,7 @@
 """Taking the quiz: start an attempt, answer each question, predict; handlers.submit submits it
 and shows the result.
 
-/thi -> question 1 .. N (one tap each) -> prediction (a number) -> result
+/thi -> question 1 .. N (one tap each, or the letter typed) -> prediction (a number) -> result
 time up at any point -> submitted automatically with the answers given
 """
 
@@ -10,9 +10,15 @@ from __future__ import annotations
 import re
 import secrets
 import string
-from dataclasses import dataclass
 from datetime import timedelta
 
+from handlers.answer_tokens import (
+    CODE_LENGTH,
+    TOKEN_ANSWER,
+    AnswerTap,
+    answer_token,
+    parse_answer_token,
+)
 from handlers.common import (
     MENU_QUIZ,
     MENU_REGISTER,
@@ -25,59 +31,12 @@ from handlers.events import Button, Message, Notice, Reply, User
 from handlers.formatting import countdown, date_vn, number_vn
 from handlers.submit import finalise
 from handlers.texts import Raw, escape
+from handlers.typed import answer_index
 from questions.model import LETTERS, Question
 from storage.models import Round
 from storage.session import Admission, AnswerOutcome, LiveAttempt, Stage
 
-TOKEN_ANSWER = "a"
 _CODE_ALPHABET = string.ascii_lowercase + string.digits
-CODE_LENGTH = 10
-MAX_PID_DIGITS = 12
-
-
-@dataclass(frozen=True, slots=True)
-class AnswerTap:
-    """What an answer button names: the participant, the attempt, the question, the option."""
-
-    participant_id: int | None  # None in tokens made before buttons named the participant
-    code: str
-    index: int
-    shown: int
-
-
-def answer_token(code: str, index: int, shown: int, participant_id: int | None = None) -> str:
-    """The button token of one option: a:<participant>:<attempt>:<question>:<option>.
-
-    Naming the participant lets a tap be checked and recorded in one round trip to the
-    store (the account tapping must still be that participant's). Well under 64 bytes.
-    """
-    if participant_id is None:
-        return f"{TOKEN_ANSWER}:{code}:{index}:{shown}"
-    return f"{TOKEN_ANSWER}:{participant_id}:{code}:{index}:{shown}"
-
-
-def parse_answer_token(token: str) -> AnswerTap | None:
-    """What an answer token names, or None if malformed; a:<attempt>:<question>:<option>
-    (the shape before buttons named the participant) is still read."""
-    parts = token.split(":")
-    if parts[0] != TOKEN_ANSWER or len(parts) not in (4, 5):
-        return None
-    pid: int | None = None
-    if len(parts) == 5:
-        if not _ascii_digits(parts[1]) or len(parts[1]) > MAX_PID_DIGITS:
-            return None
-        pid = int(parts[1])
-    code, index, shown = parts[-3:]
-    if len(code) != CODE_LENGTH or not _ascii_digits(index) or not _ascii_digits(shown):
-        return None
-    if len(index) > 3 or len(shown) > 1:
-        return None
-    return AnswerTap(pid, code, int(index), int(shown))
-
-
-def _ascii_digits(text: str) -> bool:
-    # str.isdigit() alone passes "²", which int() rejects, and "١", which int() reads as 1.
-    return text.isascii() and text.isdigit()
 
 
 # ---------------------------------------------------------------- starting
@@ -299,15 +258,12 @@ async def _answered_replies(
 ) -> list[Reply]:
     t = svc.texts
     code, index, shown = tap.code, tap.index, tap.shown
-    if live is None and await svc.attempts.by_code(code) is None:
-        # Neither live nor recorded: the session store lost it (a Redis restart without its
-        # data). Saying it "ended" would be wrong; it was not counted and can be taken again.
-        return [
-            Notice(t("quiz.attempt_lost_short")),
-            Message(t("quiz.attempt_lost"), buttons=((Button(t("menu.quiz"), MENU_QUIZ),),)),
-        ]
-    if live is None or live.code != code:
-        return [Notice(t("quiz.attempt_over"))]
+    if tap.participant_id not in (None, pid) or (live is not None and live.code != code):
+        # Someone else's button, one made up, or one of an attempt that is not the one going
+        # on: not this person's to press now, and their own attempt is untouched.
+        return [Notice(t("common.expired_button"))]
+    if live is None:
+        return await _no_live_attempt(svc, pid, tap)
     if index >= len(live.question_ids) or shown >= len(live.orders[index]):
         return [Notice(t("common.expired_button"))]
     if index > live.next_index:
@@ -321,6 +277,66 @@ async def _answered_replies(
     if outcome is AnswerOutcome.LAST:
         return [Notice(t("quiz.noted")), done, _prediction_prompt(svc, live)]
     return [Notice(t("quiz.noted")), done, await _question(svc, pid, live, index + 1)]
+
+
+async def _no_live_attempt(svc: Services, pid: int, tap: AnswerTap) -> list[Reply]:
+    """A tap on this participant's button when no attempt of theirs is going on."""
+    t = svc.texts
+    recorded = await svc.attempts.by_code(tap.code)
+    if recorded is not None and recorded.participant_id == pid:
+        return [Notice(t("quiz.attempt_over"))]
+    if recorded is None and tap.participant_id == pid:
+        # Their own button, neither live nor recorded: the session store lost the attempt (a
+        # Redis restart without its data). It was not counted and can be taken again.
+        return [
+            Notice(t("quiz.attempt_lost_short")),
+            Message(t("quiz.attempt_lost"), buttons=((Button(t("menu.quiz"), MENU_QUIZ),),)),
+        ]
+    return [Notice(t("common.expired_button"))]
+
+
+async def awaiting_answer(svc: Services, token: str) -> bool:
+    """Whether the question an answer button belongs to is showing and can still be answered."""
+    tap = parse_answer_token(token)
+    if tap is None or tap.participant_id is None:
+        return False
+    live = await svc.store.attempt(tap.participant_id)
+    return (
+        live is not None
+        and live.code == tap.code
+        and live.stage is Stage.QUESTIONS
+        and live.next_index == tap.index
+        and svc.now_ms() <= live.deadline_ms
+    )
+
+
+async def _typed_answer(svc: Services, pid: int, live: LiveAttempt, text: str) -> list[Reply]:
+    """Text typed while a question shows: a letter or its number answers it, as a tap would
+    (the participant's own "B" is the echo, so the next question comes with the notice on top);
+    anything else is reminded how to answer."""
+    t = svc.texts
+    index = live.next_index
+    shown = answer_index(text)
+    count = len(live.orders[index])
+    if shown is None or shown >= count:
+        letters = LETTERS[:count]
+        hint = t("quiz.use_buttons", first=", ".join(letters[:-1]), last=letters[-1])
+        return [Message(hint), await _question(svc, pid, live, index)]
+    outcome, before = await svc.store.tap(
+        pid, code=live.code, index=index, shown=shown, now_ms=svc.now_ms()
+    )
+    if before is None or before.code != live.code:
+        return [Message(t("quiz.attempt_over"))]
+    if outcome is AnswerOutcome.EXPIRED:
+        return await finalise(svc, pid, before, auto=True)
+    if outcome is AnswerOutcome.STALE:
+        return [Message(t("quiz.already_answered"))]
+    if outcome is AnswerOutcome.LAST:
+        following = _prediction_prompt(svc, before)
+    else:
+        following = await _question(svc, pid, before, index + 1)
+    noted = Raw(f"{t('quiz.noted')}\n\n{following.text}")
+    return [Message(noted, buttons=following.buttons)]
 
 
 # ---------------------------------------------------------------- prediction
@@ -352,12 +368,12 @@ def parse_prediction(text: str) -> int | None:
 
 
 async def on_text(svc: Services, pid: int, live: LiveAttempt, text: str) -> list[Reply]:
-    """Typed text while an attempt is live: the prediction, or a reminder to use the buttons."""
+    """Typed text while an attempt is live: an answer, or the prediction."""
     t = svc.texts
     if svc.now_ms() > live.deadline_ms:
         return await finalise(svc, pid, live, auto=True)
     if live.stage is Stage.QUESTIONS:
-        return [Message(t("quiz.use_buttons")), await _question(svc, pid, live, live.next_index)]
+        return await _typed_answer(svc, pid, live, text)
     if live.stage is not Stage.PREDICTION:
         return [Message(t("quiz.recording"))]
     p = svc.contest.rules.prediction

@@ -6,8 +6,8 @@ import asyncio
 
 from bot.app import App
 from bot.clock import ManualClock
+from handlers.answer_tokens import answer_token
 from handlers.events import Choice, Notice
-from handlers.quiz import answer_token
 from storage.models import AttemptAnswer
 from storage.session import LiveAttempt
 from tests.support.client import Person
@@ -122,13 +122,16 @@ async def test_tap_on_a_finished_attempts_button_changes_nothing(
     await person.register()
     await person.take_attempt(correct=4)
     old_question = person.last_question()
+    await person.tap_token(old_question.buttons[0][0].token)
+    assert person.notices() == ["Lượt thi này đã kết thúc."]  # and no other is going on
+
     clock.advance(days=1)
     await person.send("/thi")
     live = await person.live()
     assert live is not None
-
     await person.tap_token(old_question.buttons[0][0].token)
-    assert person.notices() == ["Lượt thi này đã kết thúc."]
+    # The attempt going on is not the one that ended: the old button is simply not current.
+    assert person.replies == [Notice("Nút này không còn hiệu lực.")]
     assert await person.live() == live
     assert await app.svc.attempts.count(await person.participant_id(), "2023-Q1") == 1
 

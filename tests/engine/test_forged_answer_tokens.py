@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.app import App
-from handlers.events import Message
+from handlers.events import Message, Notice
 from storage.session import LiveAttempt
 from tests.support.client import Person
 
@@ -77,9 +77,60 @@ async def test_token_with_another_participants_attempt_code_changes_nothing(
 
     for token in (f"a:{theirs.code}:0:0", f"a:{theirs.code}:1:0", f"a:{mine.code.upper()}:1:0"):
         await person.tap_token(token)
-        assert person.notices() == ["Lượt thi này đã kết thúc."]
+        # Not "the attempt has ended": theirs goes on, and so does this person's own.
+        assert person.replies == [Notice(EXPIRED)]
         await _assert_nothing_changed(person, mine)
     assert await other.live() == theirs
+
+
+async def _binh_at_question_1(app: App) -> tuple[Person, Message]:
+    binh = Person.on(app, "telegram", "2002", "Bình")
+    await binh.register(name="Trần Văn Bình", phone="0987654321")
+    await binh.send("/thi")
+    return binh, binh.last_question()
+
+
+async def test_someone_elses_answer_button_is_not_current_whether_or_not_an_attempt_is_going_on(
+    app: App, person: Person
+) -> None:
+    binh, question = await _binh_at_question_1(app)
+    theirs = await binh.live()
+    await person.register()
+
+    # No attempt of An's going on: not the "technical problem" apology.
+    await person.tap_token(question.buttons[0][1].token)
+    assert person.replies == [Notice(EXPIRED)]
+    # An mid-quiz: not "this attempt has ended" while An's attempt goes on.
+    await person.send("/thi")
+    mine = await person.live()
+    assert mine is not None
+    await person.tap_token(question.buttons[0][2].token)
+    assert person.replies == [Notice(EXPIRED)]
+    assert await person.live() == mine
+    assert await binh.live() == theirs
+
+
+@pytest.mark.parametrize(
+    "made_up",
+    [
+        "a:zzzzzzzzzz:0:1",  # the shape before buttons named the participant
+        "a:999:zzzzzzzzzz:0:1",  # naming a participant who does not exist
+        "a:1:zzzzzzzzzz:0:1",  # naming someone else (An is participant 2 here)
+    ],
+)
+async def test_a_made_up_answer_button_is_not_current_with_or_without_an_attempt(
+    app: App, person: Person, made_up: str
+) -> None:
+    await _binh_at_question_1(app)  # participant 1
+    await person.register()
+    await person.tap_token(made_up)
+    assert person.replies == [Notice(EXPIRED)]
+    await person.send("/thi")
+    mine = await person.live()
+    assert mine is not None
+    await person.tap_token(made_up)
+    assert person.replies == [Notice(EXPIRED)]
+    assert await person.live() == mine
 
 
 async def test_answer_token_from_someone_not_registered_changes_nothing(

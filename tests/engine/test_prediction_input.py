@@ -16,7 +16,7 @@ async def _at_prediction(person: Person) -> LiveAttempt:
     await person.register()
     await person.take_attempt(correct=7, prediction=None)
     assert "Câu hỏi dự đoán" in person.said
-    assert "Theo bạn, vòng thi này sẽ có bao nhiêu người tham gia?" in person.said
+    assert "Theo bạn, đợt thi này sẽ có bao nhiêu người tham gia?" in person.said
     live = await person.live()
     assert live is not None
     assert live.stage is Stage.PREDICTION
@@ -78,12 +78,16 @@ async def test_prediction_in_common_forms_is_stored(
     assert not attempt.auto_submitted
 
 
-async def test_text_during_questions_asks_for_the_buttons(app: App, person: Person) -> None:
+@pytest.mark.parametrize("typed", ["1500", "tôi không biết", "E", "5"])
+async def test_text_during_questions_that_is_no_answer_says_how_to_answer(
+    app: App, person: Person, typed: str
+) -> None:
     await person.register()
     await person.send("/thi")
     before = await person.live()
-    await person.send("B")
-    assert "Bạn chọn đáp án bằng các nút" in person.said
+    await person.send(typed)
+    hint = "Bạn chọn đáp án bằng các nút bên dưới câu hỏi, hoặc gõ A, B, C hoặc D."
+    assert hint in person.said
     assert "Câu 1/10" in person.said
     assert await person.live() == before
 

@@ -5,19 +5,25 @@ body, answers `{"ok": true, "result": …}` or `{"ok": false, "error_code", "des
 
 - getUpdates long-polls for `timeout` seconds (a string in the docs; numbers are accepted)
   and returns ONE update, `{"event_name", "message"}`, with no offset to confirm: an update
-  handed out is gone. With nothing to hand out it answers error 408 "Request timeout", as the
-  real server is seen to do. With a webhook set it fails: polling and webhook exclude each
-  other.
+  handed out is gone. With nothing to hand out it answers HTTP 200 with
+  `{"ok": false, "error_code": 408, "description": "Request timeout"}`, as the real server is
+  seen to do. With a webhook set it fails: polling and webhook exclude each other.
 - setWebhook needs an HTTPS `url` (plain http is allowed to loopback addresses, for tests)
   and a `secret_token` of 8-256 characters, sent back in `X-Bot-Api-Secret-Token`; queued
-  updates are then POSTed in order as `{"ok": true, "result": <update>}`.
+  updates are then POSTed in order, as documented (`{"ok": true, "result": <update>}`) and as
+  real deliveries are seen to arrive too (the update alone): `webhook_forms` says which, in
+  turn (both, alternating, unless a test picks one).
 - sendMessage's text, and sendPhoto's caption, are 1-2000 characters; a longer or empty one
   is a violation and an error answer.
+- Besides text, users send images (`photo_url`, and a `caption` if they wrote one), stickers
+  (`sticker`, `url`) and `message.unsupported.received`, which may come with a sender and no
+  content, or with no `message` at all (`push_unsupported_without_message`), as other
+  clients of the platform have recorded.
 
 Where the docs are silent the fake chooses, and tests should not lean on the exact values:
 error codes and descriptions other than 408 (400 bad parameters, 401 bad token, 403 a user
-who blocked the bot, 404 unknown method, 409 getUpdates with a webhook set), and the content
-fields of image and sticker events (`photo_url`, `caption`, `sticker`, `url`).
+who blocked the bot, 404 unknown method, 409 getUpdates with a webhook set), answered with
+that HTTP status.
 """
 
 from __future__ import annotations
@@ -50,6 +56,7 @@ EVENT_IMAGE = "message.image.received"
 EVENT_STICKER = "message.sticker.received"
 EVENT_UNSUPPORTED = "message.unsupported.received"
 CHAT_ACTIONS = {"typing", "upload_photo"}
+WRAPPED, FLAT = "wrapped", "flat"  # the two forms of a webhook body
 
 # Each method's parameters: name -> required.
 METHODS: dict[str, dict[str, bool]] = {
@@ -66,12 +73,14 @@ METHODS: dict[str, dict[str, bool]] = {
 
 
 class ApiError(Exception):
-    """An error answer: {"ok": false, "error_code", "description"} with that HTTP status."""
+    """An error answer: {"ok": false, "error_code", "description"}, with that HTTP status
+    unless another is given (an empty long poll is HTTP 200)."""
 
-    def __init__(self, code: int, description: str) -> None:
+    def __init__(self, code: int, description: str, *, http_status: int | None = None) -> None:
         super().__init__(description)
         self.code = code
         self.description = description
+        self.http_status = http_status or code
 
     def body(self) -> dict[str, Any]:
         """The JSON answer."""
@@ -101,6 +110,7 @@ class FakeZalo(FakeApiServer):
         *,
         account_name: str = "bot.CuocThiCDS",
         clock: Callable[[], float] = time.time,
+        webhook_forms: tuple[str, ...] = (WRAPPED, FLAT),
     ) -> None:
         super().__init__()
         bot_id, _, secret = token.partition(":")
@@ -110,6 +120,9 @@ class FakeZalo(FakeApiServer):
         self.bot_id = bot_id
         self.account_name = account_name
         self._clock = clock
+        if not webhook_forms or set(webhook_forms) - {WRAPPED, FLAT}:
+            raise ValueError(f"webhook_forms are {WRAPPED!r} and {FLAT!r}, in some order")
+        self.webhook_forms = webhook_forms
 
         self.calls_made: list[ApiCall] = []
         self.violations: list[str] = []
@@ -159,6 +172,10 @@ class FakeZalo(FakeApiServer):
         self._pending.append(update)
         self._touch()
         return update
+
+    def push_unsupported_without_message(self) -> dict[str, Any]:
+        """Queue `message.unsupported.received` with no `message`: no sender, no content."""
+        return self.push({"event_name": EVENT_UNSUPPORTED})
 
     def replay(self, message_id: str) -> dict[str, Any]:
         """Deliver an update that was already handed out once more (a redelivery)."""
@@ -271,11 +288,11 @@ class FakeZalo(FakeApiServer):
                 await self._wait_change(None)
                 continue
             update = self._pending[0]
+            form = self.webhook_forms[len(self.webhook_responses) % len(self.webhook_forms)]
+            body = {"ok": True, "result": update} if form == WRAPPED else update
             self._posting = True
             try:
-                delivery = await self._post(
-                    hook.url, {"ok": True, "result": update}, hook.secret_token
-                )
+                delivery = await self._post(hook.url, body, hook.secret_token)
             except (ClientError, OSError, TimeoutError):
                 # Not listening yet (setWebhook comes first) or gone: keep it and try again.
                 self._posting = False
@@ -298,7 +315,8 @@ class FakeZalo(FakeApiServer):
         async with self.client.post(
             url, data=body, headers=headers, timeout=ClientTimeout(total=30)
         ) as resp:
-            message = (payload.get("result") or {}).get("message") or {}
+            update = payload.get("result") if "event_name" not in payload else payload
+            message = (update if isinstance(update, dict) else {}).get("message") or {}
             return WebhookDelivery(
                 message.get("message_id"), resp.status, await resp.text(), secret
             )
@@ -327,7 +345,8 @@ class FakeZalo(FakeApiServer):
                 params.update(body)
             result = await self._answer(method, params)
         except ApiError as exc:
-            call.status, call.error_code, call.description = exc.code, exc.code, exc.description
+            call.status, call.error_code = exc.http_status, exc.code
+            call.description = exc.description
             self._touch()
             return _error(exc)
         call.status = 200
@@ -379,7 +398,7 @@ class FakeZalo(FakeApiServer):
                 return update
             remaining = deadline - loop.time()
             if remaining <= 0 or self._closing:
-                raise ApiError(408, "Request timeout")
+                raise ApiError(408, "Request timeout", http_status=200)
             await self._wait_change(remaining)
 
     def _poll_timeout(self, value: Any) -> float:
@@ -535,4 +554,4 @@ def _webhook_url_ok(url: str) -> bool:
 
 
 def _error(exc: ApiError) -> web.Response:
-    return web.json_response(exc.body(), status=exc.code)
+    return web.json_response(exc.body(), status=exc.http_status)

@@ -73,12 +73,13 @@ async def test_admin_commands_and_buttons_do_nothing_for_anyone_else(
     for person in strangers:
         for command in ("/admin", "/Admin@cuoc_thi_bot", "/admin full"):
             await person.send(command)
-            assert "Lệnh này không có" in person.said, person.said
+            assert "Không có lệnh này" in person.said, person.said
         for forged in ({}, {"step": "adm:broadcast", "text": "Tin giả"}):
             await app.store.save_conversation(person.user.key, forged)
             for token in TOKENS:
                 replies = await person.tap_token(token)
-                assert person.notices() == ["Nút này không còn hiệu lực."], (token, replies)
+                expired = app.svc.texts.as_read_on(person.user.channel, "common.expired_button")
+                assert person.notices() == [expired], (token, replies)
                 assert not any(isinstance(r, Document | Message) for r in replies), token
             await person.send("Tin nhắn giả của Ban Tổ chức")
             assert "Xem trước" not in person.said

@@ -126,6 +126,15 @@ class BotProcess:
         """The single value a query returns."""
         return self.rows(sql, *params)[0][0]
 
+    async def post_to_webhook(
+        self, fake: FakeApiServer, url: str, body: bytes, headers: Mapping[str, str]
+    ) -> tuple[int, str]:
+        """POST raw `body` to the process's webhook at `url`: the status, and what it logged
+        while answering."""
+        offset = self.log_size()
+        async with fake.client.post(url, data=body, headers=dict(headers)) as answer:
+            return answer.status, self.log_since(offset)
+
     async def stop(self) -> int:
         """SIGTERM, then wait for a clean exit; returns the exit code."""
         if self.proc.returncode is None:

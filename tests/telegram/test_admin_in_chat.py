@@ -39,7 +39,7 @@ async def test_admin_commands_from_a_participant_answer_as_unknown_commands(
     tg_user: TgUser, app: App
 ) -> None:
     await tg_user.send("/admin")
-    assert "Lệnh này không có" in tg_user.last_text()
+    assert "Không có lệnh này" in tg_user.last_text()
     await tg_user.send_document("thu.csv", bank_bytes(12))
     assert "chỉ nhận tin nhắn chữ" in tg_user.last_text()
     await tg_user.tap_data(1, "adm:bank:go")

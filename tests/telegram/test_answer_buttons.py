@@ -8,7 +8,7 @@ from aiogram.types import InlineKeyboardMarkup
 
 from bot.app import App
 from bot.channels.telegram.channel import TelegramChannel
-from handlers.quiz import parse_answer_token
+from handlers.answer_tokens import parse_answer_token
 from tests.telegram.client import TgUser
 from tests.telegram.recording import RecordingSession
 from tests.telegram.test_quiz_in_telegram import register
@@ -60,7 +60,7 @@ async def test_a_button_naming_another_participant_changes_nothing_for_either(
     await binh.tap_data(1, _buttons(an)[0])
 
     answer = session.of(AnswerCallbackQuery)[-1]
-    assert answer.text == "Lượt thi này đã kết thúc."
+    assert answer.text == "Nút này không còn hiệu lực."  # not "ended": Bình's attempt goes on
     assert (await app.store.attempt(an_pid), await app.store.attempt(binh_pid)) == before
 
 

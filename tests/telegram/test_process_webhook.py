@@ -179,3 +179,16 @@ async def test_a_reply_in_flight_when_the_webhook_process_is_stopped_is_still_se
             tg.assert_no_violations()
         finally:
             print(f"--- quizbot run log of the stopping test ---\n{bot.log}")
+
+
+@pytest.mark.parametrize("body", [b"not json", b'{"update_id": 900100, "message":', b""])
+async def test_a_body_that_is_not_json_is_a_bad_request_said_in_one_log_line(
+    tg: FakeTelegram, bot: BotProcess, body: bytes
+) -> None:
+    assert tg.webhook_url is not None
+    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET, "Content-Type": "application/json"}
+    status, logged = await bot.post_to_webhook(tg, tg.webhook_url, body, headers)
+    assert status == 400
+    assert logged.count("a body that is not JSON was refused (400)") == 1, logged
+    assert "Traceback" not in logged
+    assert "Error handling request" not in logged  # aiohttp's line before a traceback

@@ -120,3 +120,43 @@ async def test_the_deep_link_payload_is_kept_as_where_the_participant_came_from(
     person = await app.svc.participants.by_account("telegram", "1001")
     assert person is not None
     assert person.source == "zalo-oa"
+
+
+async def test_a_letter_typed_mid_quiz_answers_the_question_as_a_tap_would(
+    tg_user: TgUser, app: App, session: RecordingSession
+) -> None:
+    await register(tg_user)
+    await tg_user.send("/thi")
+    pid = await app.store.cached_participant("telegram:1001")
+    assert pid is not None
+    for n, typed in enumerate(["B", "b", "2", "đáp án b", "Đáp án: B", "b."], start=2):
+        sent = len(tg_user.bot_messages())
+        await tg_user.send(typed)
+        # One message: the confirmation on top of the next question, with its buttons.
+        [reply] = tg_user.bot_messages()[sent:]
+        assert isinstance(reply, SendMessage)
+        assert reply.text.startswith(f"Đã ghi nhận\n\n<b>Câu {n}/10</b>")
+        assert isinstance(reply.reply_markup, InlineKeyboardMarkup)
+    live = await app.store.attempt(pid)
+    assert live is not None
+    assert live.next_index == 6
+    assert [shown for shown, _ in live.answers.values()] == [1] * 6
+
+
+async def test_a_typed_answer_counts_once_and_the_question_buttons_then_say_so(
+    tg_user: TgUser, app: App, session: RecordingSession
+) -> None:
+    await register(tg_user)
+    await tg_user.send("/thi")
+    first = tg_user.bot_messages()[-1]
+    assert isinstance(first.reply_markup, InlineKeyboardMarkup)
+    await tg_user.send("C")
+    # A tap on question 1's own button A, after it was answered by typing.
+    a = first.reply_markup.inline_keyboard[0][0].callback_data or ""
+    await tg_user.tap_data(session.message_id_of(first), a)
+    assert session.of(AnswerCallbackQuery)[-1].text == "Câu này bạn đã trả lời rồi."
+    pid = await app.store.cached_participant("telegram:1001")
+    assert pid is not None
+    live = await app.store.attempt(pid)
+    assert live is not None
+    assert {i: shown for i, (shown, _) in live.answers.items()} == {0: 2}

@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
+from aiohttp import web
 
 from bot.app import App
 from bot.channels.zalo.channel import ZaloChannel
 from bot.channels.zalo.client import ZaloClient
 from tests.fake_zalo import FakeZalo
 from tests.zalo.participant import ZaloParticipant
+
+SECRET = "s3cret-Zalo_hook"
 
 
 @pytest.fixture
@@ -39,6 +42,22 @@ async def polling(channel: ZaloChannel) -> AsyncIterator[ZaloChannel]:
     await channel.start_polling()
     yield channel
     assert await channel.stop()
+
+
+@pytest.fixture
+async def webhook(channel: ZaloChannel, zl: FakeZalo) -> AsyncIterator[str]:
+    """The channel's webhook route served on a loopback port and set on the fake; its URL."""
+    app = web.Application()
+    app.router.add_post("/zalo/webhook", channel.on_webhook)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    url = f"http://127.0.0.1:{runner.addresses[0][1]}/zalo/webhook"
+    await channel.use_webhook(url, SECRET)
+    yield url
+    assert await channel.stop()
+    await runner.cleanup()
 
 
 @pytest.fixture

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import pytest
-from aiohttp import web
 
 from bot.app import App
 from bot.channels.base import RecipientBlockedError, RetryLaterError
@@ -14,25 +12,8 @@ from bot.channels.zalo.channel import ZaloChannel
 from bot.channels.zalo.client import ZaloClient
 from handlers.events import Message
 from tests.fake_zalo import MAX_TEXT, FakeZalo
+from tests.zalo.conftest import SECRET
 from tests.zalo.participant import ZaloParticipant
-
-SECRET = "s3cret-Zalo_hook"
-
-
-@pytest.fixture
-async def webhook(channel: ZaloChannel, zl: FakeZalo) -> AsyncIterator[str]:
-    """The channel's webhook route served on a loopback port and set on the fake; its URL."""
-    app = web.Application()
-    app.router.add_post("/zalo/webhook", channel.on_webhook)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    url = f"http://127.0.0.1:{runner.addresses[0][1]}/zalo/webhook"
-    await channel.use_webhook(url, SECRET)
-    yield url
-    assert await channel.stop()
-    await runner.cleanup()
 
 
 async def test_the_webhook_refuses_a_missing_or_wrong_secret_and_handles_nothing(
@@ -75,10 +56,36 @@ async def test_polling_survives_api_errors_and_goes_on(
     assert [c.status for c in zl.calls("getUpdates")][:4] == [502, 502, 502, 401]
 
 
-async def test_a_failed_reply_is_answered_with_an_apology(
-    zl: FakeZalo, polling: ZaloChannel, an: ZaloParticipant
+async def test_a_reply_zalo_refuses_is_logged_and_followed_by_nothing_in_that_chat(
+    app: App, zl: FakeZalo, an: ZaloParticipant, caplog: pytest.LogCaptureFixture
 ) -> None:
-    zl.fail_next("sendMessage", 400, "Bad Request: something")
+    async def no_wait(seconds: float) -> None:
+        return None
+
+    async with ZaloClient(zl.token, base_url=zl.base_url, sleep=no_wait) as client:
+        channel = ZaloChannel(client, app.engine, app.store, app.svc.texts, poll_seconds=1)
+        for _ in range(client.attempts):
+            zl.fail_next("sendMessage", 429)
+        await channel.start_polling()
+        try:
+            an.user.send_text("start")
+            await zl.wait_for(lambda: len(zl.calls("sendMessage")) == client.attempts)
+            await an.say("lich thi", "Lịch thi")  # handled after: the user's turn is FIFO
+        finally:
+            assert await channel.stop()
+    # The welcome was refused four times; no apology was tried after it.
+    assert [c.error_code for c in zl.calls("sendMessage")] == [429] * client.attempts + [None]
+    assert "a reply was not delivered" in caplog.text
+    assert "Traceback" not in caplog.text
+
+
+async def test_a_failure_in_the_channel_itself_is_answered_with_an_apology(
+    zl: FakeZalo, polling: ZaloChannel, an: ZaloParticipant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken(user_key: str) -> list[tuple[str, str]]:
+        raise ConnectionError("session store unreachable")
+
+    monkeypatch.setattr(polling.store, "buttons", broken)
     seq = zl.last_seq()
     an.user.send_text("start")
     await zl.wait_for_text(an.id, "hệ thống vừa gặp sự cố", after=seq)

@@ -18,7 +18,7 @@ import pytest_asyncio
 
 from storage.repos.broadcasts import BLOCKED, SENT
 from tests.fake_telegram import FakeTelegram, FakeUser
-from tests.fake_zalo import FakeZalo
+from tests.fake_zalo import SECRET_HEADER, FakeZalo
 from tests.telegram.process import QUIZBOT, ROUND_CODE, BotProcess, free_port
 from tests.zalo.participant import ZaloParticipant
 from tests.zalo.process import TELEGRAM_PATH, ZALO_PATH, running_zalo_bot
@@ -213,3 +213,16 @@ async def test_an_organisers_broadcast_reaches_zalo_and_marks_who_blocked_the_bo
     statuses = await zl.wait_for(zalo_statuses)
     assert statuses["c0ffee0001"] == SENT
     assert statuses["d0d0d0d0d0"] == BLOCKED
+
+
+@pytest.mark.parametrize("body", [b"not json", b'{"event_name": "message.text.received",', b""])
+async def test_a_body_that_is_not_json_is_a_bad_request_said_in_one_log_line(
+    zl: FakeZalo, bot: BotProcess, body: bytes
+) -> None:
+    assert zl.webhook_url is not None
+    headers = {SECRET_HEADER: SECRET, "Content-Type": "application/json"}
+    status, logged = await bot.post_to_webhook(zl, zl.webhook_url, body, headers)
+    assert status == 400
+    assert logged.count("a body that is not JSON was refused (400)") == 1, logged
+    assert "Traceback" not in logged
+    assert "Error handling request" not in logged  # aiohttp's line before a traceback

@@ -4,17 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.channels.zalo.render import (
-    MAX_TEXT,
-    Hint,
-    command_of,
-    event_of_text,
-    hint_text,
-    render,
-    split_text,
-)
-from handlers.events import Button, Choice, Command, Message, Notice, Text, User
-from handlers.quiz import answer_token
+from bot.channels.text import Hint, command_of, event_of_text, hint_text, listed_by
+from bot.channels.zalo.render import MAX_TEXT, render, split_text
+from handlers.answer_tokens import answer_token
+from handlers.events import Button, Choice, Command, Message, Notice, Reply, Text, User
 from handlers.texts import Raw, Texts
 
 TEXTS = Texts("vi")
@@ -112,11 +105,11 @@ def _question() -> Message:
 
 def test_a_question_lists_its_options_once_and_says_how_to_answer() -> None:
     out = render(TEXTS, [_question()])
-    assert out.texts == [
+    assert out == [
         "Câu 4/10 · ⏱ còn 9:12\n\nChuyển đổi số là gì?\n\nA. Một\nB. Hai\nC. Ba\nD. Bốn"
         "\n\nTrả lời bằng cách gõ A, B, C hoặc D."
     ]
-    assert out.buttons == ANSWERS
+    assert listed_by([_question()]) == ANSWERS
 
 
 def test_other_buttons_become_a_numbered_list() -> None:
@@ -125,14 +118,24 @@ def test_other_buttons_become_a_numbered_list() -> None:
         buttons=((Button("📝 Đăng ký", "m:reg"),), (Button("❓ Hướng dẫn", "m:help"),)),
     )
     out = render(TEXTS, [menu])
-    assert out.texts == ["Chọn một mục:\n\n1. 📝 Đăng ký\n2. ❓ Hướng dẫn\nGõ số để chọn."]
-    assert out.buttons == [("📝 Đăng ký", "m:reg"), ("❓ Hướng dẫn", "m:help")]
+    assert out == ["Chọn một mục:\n\n1. 📝 Đăng ký\n2. ❓ Hướng dẫn\nGõ số để chọn."]
+    assert listed_by([menu]) == [("📝 Đăng ký", "m:reg"), ("❓ Hướng dẫn", "m:help")]
+
+
+def test_other_buttons_while_a_question_waits_are_not_numbered_and_the_question_is_recalled() -> (
+    None
+):
+    menu = Message("Chọn một mục:", buttons=((Button("📝 Đăng ký", "m:reg"),),))
+    out = render(TEXTS, [menu], waiting=ANSWERS)
+    assert out == ["Chọn một mục:\n\nCâu hỏi vẫn đang chờ bạn trả lời: gõ A, B, C hoặc D."]
 
 
 def test_the_phone_step_asks_to_type_the_phone() -> None:
-    out = render(TEXTS, [Message(TEXTS("register.ask_phone"), ask_contact=True)])
-    assert out.texts[0].endswith("Trên Zalo, bạn gõ số điện thoại của mình, ví dụ: 0912345678.")
-    assert out.buttons == []
+    with TEXTS.speaking_to("zalo"):
+        ask = Message(TEXTS("register.ask_phone"), ask_contact=True)
+    out = render(TEXTS, [ask])
+    assert out == ["2/6. Số điện thoại di động của bạn: bạn gõ số, ví dụ: 0912345678."]
+    assert listed_by([ask]) == []
 
 
 def test_an_answer_echo_is_skipped_after_a_typed_answer_and_the_notice_leads_the_next() -> None:
@@ -142,25 +145,25 @@ def test_an_answer_echo_is_skipped_after_a_typed_answer_and_the_notice_leads_the
         _question(),
     ]
     out = render(TEXTS, replies, skip_replacements=True)
-    assert len(out.texts) == 1
-    assert out.texts[0].startswith("Đã ghi nhận\n\nCâu 4/10")
-    assert out.buttons == ANSWERS
+    assert len(out) == 1
+    assert out[0].startswith("Đã ghi nhận\n\nCâu 4/10")
+    assert listed_by(replies) == ANSWERS
 
 
 def test_a_replacement_is_otherwise_a_new_message_that_keeps_the_buttons() -> None:
-    out = render(TEXTS, [Message("Đã sửa", replace="x")])
-    assert out.texts == ["Đã sửa"]
-    assert out.buttons is None  # nothing new listed: what was listed stays
+    replies: list[Reply] = [Message("Đã sửa", replace="x")]
+    assert render(TEXTS, replies) == ["Đã sửa"]
+    assert listed_by(replies) is None  # nothing new listed: what was listed stays
 
 
 def test_a_notice_alone_is_a_short_message() -> None:
-    out = render(TEXTS, [Notice("Câu này bạn đã trả lời rồi.")])
-    assert out.texts == ["Câu này bạn đã trả lời rồi."]
-    assert out.buttons is None
+    replies: list[Reply] = [Notice("Câu này bạn đã trả lời rồi.")]
+    assert render(TEXTS, replies) == ["Câu này bạn đã trả lời rồi."]
+    assert listed_by(replies) is None
 
 
 def test_markup_is_removed() -> None:
-    assert render(TEXTS, [Message("<b>Kết quả</b> &amp; <i>thứ hạng</i>")]).texts == [
+    assert render(TEXTS, [Message("<b>Kết quả</b> &amp; <i>thứ hạng</i>")]) == [
         "Kết quả & thứ hạng"
     ]
 
@@ -183,8 +186,8 @@ def test_a_single_line_over_the_limit_is_cut_at_spaces() -> None:
 
 def test_a_long_message_renders_as_several_within_the_limit() -> None:
     out = render(TEXTS, [Message("\n".join(["Dòng " + "y" * 300] * 20))])
-    assert len(out.texts) == 4
-    assert all(len(t) <= MAX_TEXT for t in out.texts)
+    assert len(out) == 4
+    assert all(len(t) <= MAX_TEXT for t in out)
 
 
 def test_a_typed_choice_names_the_message_it_came_in() -> None:

@@ -14,6 +14,7 @@ from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextR
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.exceptions import (
+    TelegramAPIError,
     TelegramBadRequest,
     TelegramForbiddenError,
     TelegramNetworkError,
@@ -63,6 +64,9 @@ COMMANDS = [
     ("huy", "Huỷ thao tác đang làm"),
 ]
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# The calls that reply in a chat: when Telegram refuses one (after the retries), an apology
+# to the same chat would be refused too (a 429 is per chat), so none is sent.
+REPLY_METHODS = frozenset({"sendMessage", "editMessageText", "sendDocument", "answerCallbackQuery"})
 # What a bot may send as a document through the Bot API (Telegram refuses more with 413).
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
 
@@ -204,8 +208,17 @@ class TelegramChannel:
         await self.deliver(chat_id, [r for r in replies if not isinstance(r, Notice)])
 
     async def _on_error(self, event: Any) -> bool:
-        log.error("update failed: %s", event.exception, exc_info=event.exception)
+        exc = event.exception
         update = getattr(event, "update", None)
+        if isinstance(exc, TelegramAPIError) and exc.method.__api_method__ in REPLY_METHODS:
+            log.warning(
+                "update %s: Telegram refused a reply (%s: %s); nothing more is sent to that chat",
+                getattr(update, "update_id", "?"),
+                type(exc).__name__,
+                exc.message,
+            )
+            return True
+        log.error("update failed: %s", exc, exc_info=exc)
         chat = _chat_of(update)
         if chat is not None:
             try:

@@ -1,14 +1,15 @@
 """The Zalo channel: updates from getUpdates or the webhook feed the engine; replies go back
 as text.
 
-Updates (documented shape, with or without the `{"ok": true, "result": ...}` wrapper some
-deliveries are seen without):
+Updates, in the documented shape, as getUpdates' `result` and as a webhook body either wrapped
+(`{"ok": true, "result": ...}`, as documented) or flat (as deliveries are seen to arrive):
 `{"event_name": "message.text.received", "message": {"from": {"id", "display_name"},
 "chat": {"id", "chat_type"}, "text", "message_id", "date"}}`. Text becomes a Command, a Choice
-(a typed answer or menu number, mapped through the buttons last listed, see render.py) or
-Text; images, stickers, `message.unsupported.received` (a protected user's message, with no
-content) and any other event with a sender become Unsupported. Group chats and events with no
-sender are ignored.
+(a typed answer or menu number, mapped through the options last listed, see
+bot.channels.text) or Text; images (`photo_url`), stickers, `message.unsupported.received` (a
+protected user's message, with no content) and any other event with a sender become
+Unsupported. Group chats and events with no sender (an unsupported event can come with no
+`message` at all) are ignored.
 
 Each update is handled once: de-duplicated on its message_id (or, without one, on event,
 chat and date) in the session store, so a redelivery or a second replica changes nothing.
@@ -18,6 +19,8 @@ outside an update (`send_to`) find the user.
 
 Zalo has no edit, no buttons and no contact sharing: see render.py for what a reply becomes.
 A 403 when sending is taken to mean the user blocked the bot (the docs list no error codes).
+A reply Zalo refuses (after the client's retries) is logged, and nothing more is sent to that
+chat for the update: an apology would meet the same refusal.
 """
 
 from __future__ import annotations
@@ -34,17 +37,19 @@ from aiohttp import web
 
 from bot.channels.base import RecipientBlockedError, RetryLaterError
 from bot.channels.gate import Gate
-from bot.channels.zalo.client import TOO_MANY_REQUESTS, ZaloApiError, ZaloClient
-from bot.channels.zalo.render import (
+from bot.channels.text import (
     Hint,
     event_of_text,
     hint_text,
     is_answer_set,
-    render,
+    listed_by,
+    mapped_after,
 )
+from bot.channels.zalo.client import TOO_MANY_REQUESTS, ZaloApiError, ZaloClient, ZaloError
+from bot.channels.zalo.render import render
 from bot.config import ConfigurationError
 from bot.engine import Engine
-from handlers.events import Choice, Command, Document, Reply, Unsupported, User
+from handlers.events import Choice, Document, Event, Reply, Unsupported, User
 from handlers.texts import Texts, plain
 from storage.session import Admission, SessionStore
 
@@ -215,6 +220,7 @@ class ZaloChannel:
         try:
             body = await request.json()
         except ValueError:
+            log.warning("Zalo webhook: a body that is not JSON was refused (400)")
             return web.json_response({"ok": False, "description": "Bad Request"}, status=400)
         if isinstance(body, dict):
             self._spawn(self.handle_update(body))
@@ -237,6 +243,9 @@ class ZaloChannel:
         try:
             async with turn.lock:
                 await self._handle(incoming)
+        except ZaloError as exc:
+            # Zalo refused a reply: an apology to the same chat would be refused too.
+            log.warning("Zalo %s update: a reply was not delivered (%s)", incoming.event_name, exc)
         except Exception:
             log.exception("Zalo %s update failed", incoming.event_name)
             try:
@@ -251,11 +260,11 @@ class ZaloChannel:
     async def _handle(self, incoming: Incoming) -> None:
         user = incoming.user
         admission = self.gate.admission(incoming.key, user)
+        shown = await self.store.buttons(user.key)
+        event: Event | Hint
         if incoming.event_name == EVENT_TEXT and incoming.text and incoming.text.strip():
-            shown = await self.store.buttons(user.key)
             event = event_of_text(user, incoming.text, shown, ref=incoming.key)
         else:
-            shown = []
             event = Unsupported(user, UNSUPPORTED_KINDS.get(incoming.event_name, "unsupported"))
         if isinstance(event, Hint):
             if await self.gate.admit(admission):
@@ -267,15 +276,13 @@ class ZaloChannel:
         if replies is None:
             await self._refused(incoming.chat_id, admission)
             return
-        question = is_answer_set(shown)
         await self.deliver(
             incoming.chat_id,
             user.key,
             replies,
-            skip_replacements=isinstance(event, Choice) and question,
-            # Neither a sticker nor a command ends an attempt: the question stays answerable.
-            keep_buttons=isinstance(event, Unsupported)
-            or (isinstance(event, Command) and question),
+            event=event,
+            shown=shown,
+            skip_replacements=isinstance(event, Choice) and is_answer_set(shown),
         )
 
     async def _refused(self, chat_id: str, admission: Admission) -> None:
@@ -291,22 +298,30 @@ class ZaloChannel:
         user_key: str,
         replies: list[Reply],
         *,
+        event: Event | None = None,
+        shown: list[tuple[str, str]] | None = None,
         skip_replacements: bool = False,
-        keep_buttons: bool = False,
     ) -> None:
-        """Send replies as text and remember the buttons they list.
+        """Send the replies to `event` (None: owed outside an update) as text, and remember
+        the options typing maps to afterwards (bot.channels.text.mapped_after).
 
-        The buttons are saved before sending, so an answer typed the moment the question
-        appears already maps. `keep_buttons` keeps what was listed when these replies list
-        none (an announcement arriving mid-question must not unmap the answers).
+        They are saved before sending, so an answer typed the moment the question appears
+        already maps. `shown`: the options mapped before, when the caller has read them.
         """
-        rendered = render(self.texts, replies, skip_replacements=skip_replacements)
-        if rendered.buttons is not None and (rendered.buttons or not keep_buttons):
-            await self.store.save_buttons(user_key, rendered.buttons)
+        before = await self.store.buttons(user_key) if shown is None else shown
+        mapping = await mapped_after(self.engine.svc, event, before, listed_by(replies))
+        texts = render(
+            self.texts,
+            replies,
+            skip_replacements=skip_replacements,
+            waiting=mapping.shown if mapping.waiting else None,
+        )
+        if mapping.shown != before:
+            await self.store.save_buttons(user_key, mapping.shown)
         for reply in replies:
             if isinstance(reply, Document):
                 log.warning("a document (%s) cannot be sent on Zalo: left out", reply.filename)
-        for text in rendered.texts:
+        for text in texts:
             await self.client.send_message(chat_id, text)
 
     async def send_to(self, user_id: str, replies: list[Reply]) -> None:
@@ -316,7 +331,7 @@ class ZaloChannel:
         answers 429 after the client's retries.
         """
         try:
-            await self.deliver(user_id, f"{CHANNEL}:{user_id}", replies, keep_buttons=True)
+            await self.deliver(user_id, f"{CHANNEL}:{user_id}", replies)
         except ZaloApiError as exc:
             if exc.forbidden:
                 raise RecipientBlockedError(str(exc)) from exc
