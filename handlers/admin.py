@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 
 from handlers import info
+from handlers.admin_history import broadcast_history
 from handlers.context import Services
 from handlers.events import Button, Document, Message, Notice, Reply, Upload, User
 from handlers.formatting import number_vn
@@ -48,7 +49,7 @@ async def panel(svc: Services, user: User) -> list[Reply]:
         today=number_vn(await svc.attempts.count_on_day(today)),
         live=number_vn(await svc.store.live_count()),
         localities=Raw(lines),
-        broadcasts=await _broadcast_lines(svc),
+        broadcasts=await broadcast_history(svc),
     )
     return [
         Message(
@@ -66,27 +67,6 @@ async def panel(svc: Services, user: User) -> list[Reply]:
             ),
         )
     ]
-
-
-async def _broadcast_lines(svc: Services) -> Raw:
-    rows = await svc.broadcasts.recent(3)
-    if not rows:
-        return svc.texts("admin.none")
-    return Raw(
-        "\n".join(
-            str(
-                svc.texts(
-                    "admin.broadcast_line",
-                    id=b.id,
-                    sent=b.sent,
-                    failed=b.failed,
-                    remaining=b.remaining,
-                    status=svc.texts(f"admin.broadcast_{b.status}"),
-                )
-            )
-            for b in rows
-        )
-    )
 
 
 async def on_choice(svc: Services, user: User, token: str) -> list[Reply]:
