@@ -17,12 +17,13 @@ from handlers.formatting import number_vn
 from handlers.reports import results_workbook
 from handlers.rounds import close_round, open_round, round_results
 from handlers.texts import Raw
-from questions import BankError, load_bank_bytes
+from questions import BankError, load_bank_bytes, template_bytes
 from questions.bank import MAX_FILE_BYTES
 from storage.repos.rounds import OPEN, SCHEDULED
 from storage.session import StepClaim
 
 STEP_BROADCAST = "adm:broadcast"
+TEMPLATE_FILE = "mau-ngan-hang-cau-hoi.xlsx"
 MAX_ERROR_LINES = 30
 MAX_BROADCAST_CHARS = 3500
 
@@ -265,7 +266,12 @@ async def _results_step(
 async def _bank_step(svc: Services, user: User, choice: str, ref: str | None) -> list[Reply]:
     t = svc.texts
     if choice == "":
-        return [Message(t("admin.bank_ask", max=MAX_FILE_BYTES // (1024 * 1024)), replace=ref)]
+        # The template the command line writes, for organisers who only have the chat.
+        template = await asyncio.to_thread(template_bytes)
+        return [
+            Message(t("admin.bank_ask", max=MAX_FILE_BYTES // (1024 * 1024)), replace=ref),
+            Document(TEMPLATE_FILE, template, caption=str(t("admin.bank_template"))),
+        ]
     pending = await svc.store.take_upload(user.key)
     if pending is None:
         return _stale(svc, ref)

@@ -1,14 +1,21 @@
-"""The organisers' panel in words: what each recent broadcast was.
+"""The organisers' panel in words: what each recent broadcast was, and the bank template.
 
 A scheduled announcement has a key ("open:2023-Q1") and perhaps no recipients at all; the
-panel names its kind, its audience and its counts instead of "#1: đã gửi 0…".
+panel names its kind, its audience and its counts instead of "#1: đã gửi 0…". The prompt for a
+new question bank comes with the template file the command line writes, and that file, filled
+in, is accepted.
 """
 
 from __future__ import annotations
 
+import io
+
+import openpyxl
 import pytest
 
 from bot.app import App
+from handlers.events import Document, Message, Upload
+from handlers.texts import plain
 from storage.repos.broadcasts import absent, in_round
 from tests.support.client import Person
 
@@ -86,3 +93,37 @@ async def test_the_results_of_a_round_name_who_they_went_to(app: App, organiser:
         "• #1 Thư chúc mừng người đoạt giải Quý 1 · tới từng người đoạt giải:"
         " đã gửi 0, lỗi 0, còn lại 1 (đang gửi)",
     ]
+
+
+def filled_in(template: bytes, count: int) -> bytes:
+    """The template with `count` questions typed under its headers, as an organiser would."""
+    book = openpyxl.load_workbook(io.BytesIO(template))
+    sheet = book["Câu hỏi"]
+    column = {cell.value: cell.column for cell in sheet[1]}
+    for n in range(1, count + 1):
+        row = sheet.max_row + 1
+        sheet.cell(row, column["Câu hỏi"], f"Câu hỏi điền vào tệp mẫu số {n}?")
+        for letter in "ABCD":
+            sheet.cell(row, column[f"Đáp án {letter}"], f"Phương án {letter} của câu {n}")
+        sheet.cell(row, column["Đáp án đúng"], "ABCD"[n % 4])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+async def test_the_bank_prompt_sends_the_template_and_the_filled_template_is_accepted(
+    organiser: Person,
+) -> None:
+    await organiser.send("/admin")
+    await organiser.tap("📤 Nạp ngân hàng câu hỏi")
+
+    prompt, template = organiser.replies
+    assert isinstance(prompt, Message)
+    assert isinstance(template, Document)
+    assert "Tệp Excel mẫu ở ngay bên dưới" in plain(prompt.text)
+    assert "quizbot" not in prompt.text
+    assert template.filename == "mau-ngan-hang-cau-hoi.xlsx"
+
+    data = filled_in(template.data, 12)
+    await organiser.event(Upload(organiser.user, "cau-hoi.xlsx", data, size=len(data)))
+    assert "Tệp cau-hoi.xlsx hợp lệ: 12 câu hỏi" in organiser.said

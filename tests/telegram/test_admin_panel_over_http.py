@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
+import openpyxl
 import pytest
 from aiogram.types import TelegramObject, Update
 
@@ -188,3 +190,22 @@ async def test_each_step_is_edited_into_the_panel_and_leaves_no_buttons_behind(
     await admin_taps(tg, said("admin.button_cancel"), said("admin.cancelled"))
     assert tg.message(ADMIN, preview.message_id).buttons == []
     assert [m.message_id for m in tg.sent_to(ADMIN) if m.buttons] == []
+
+
+async def test_the_bank_prompt_comes_with_the_template_file(
+    tg: FakeTelegram, organiser: FakeUser
+) -> None:
+    panel = await admin_says(tg, "/admin", "Bảng điều khiển Ban Tổ chức")
+    await admin_taps(tg, said("admin.button_bank"), "Bạn gửi tệp câu hỏi")
+    template = await tg.wait_for_text(ADMIN, "Tệp mẫu ngân hàng câu hỏi", after=panel.message_id)
+
+    prompt = tg.message(ADMIN, panel.message_id)
+    assert "quizbot" not in prompt.shown
+    assert prompt.buttons == []
+    assert template.document is not None
+    assert template.document.filename == "mau-ngan-hang-cau-hoi.xlsx"
+    book = openpyxl.load_workbook(io.BytesIO(template.document.data), read_only=True)
+    try:
+        assert book.sheetnames == ["Câu hỏi", "Hướng dẫn"]
+    finally:
+        book.close()
