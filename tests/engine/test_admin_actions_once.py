@@ -105,6 +105,14 @@ async def tap_twice_at_once(bots: Bots, person: Person, label: str) -> list[Repl
     return acted
 
 
+async def preview_broadcast(organiser: Person, text: str) -> None:
+    """/admin → 📣 → the text: the preview with its Send and Cancel buttons."""
+    await organiser.send("/admin")
+    await organiser.tap("📣 Gửi thông báo")
+    await organiser.send(text)
+    assert "Xem trước" in organiser.said
+
+
 async def actions(app: App, action: str) -> int:
     """How many times the organiser's account did `action`, by the audit log."""
     entries = await app.svc.audit.recent(200)
@@ -118,9 +126,7 @@ def said(replies: list[Reply]) -> str:
 async def test_a_double_tap_on_send_starts_one_broadcast(bots: Bots, organiser: Person) -> None:
     for uid, name in (("1001", "An"), ("1002", "Bình")):
         await Person.on(bots.one, "telegram", uid, name).register(phone=f"09120000{uid[-2:]}")
-    await organiser.send("/admin")
-    await organiser.tap("📣 Gửi thông báo")
-    await organiser.send("Lễ trao giải Quý 1 tổ chức sáng thứ Bảy.")
+    await preview_broadcast(organiser, "Lễ trao giải Quý 1 tổ chức sáng thứ Bảy.")
     assert "thông báo sẽ gửi tới 2 người" in organiser.said
 
     acted = await tap_twice_at_once(bots, organiser, "✅ Gửi")
@@ -197,9 +203,7 @@ async def test_a_double_tap_on_a_results_file_sends_it_once(bots: Bots, organise
 async def test_send_and_cancel_tapped_together_do_one_of_them(
     bots: Bots, organiser: Person
 ) -> None:
-    await organiser.send("/admin")
-    await organiser.tap("📣 Gửi thông báo")
-    await organiser.send("Thông báo có thể bị huỷ.")
+    await preview_broadcast(organiser, "Thông báo có thể bị huỷ.")
     send = Choice(organiser.user, token_of(organiser, "✅ Gửi"), ref="preview")
     cancel = Choice(organiser.user, token_of(organiser, "Huỷ"), ref="preview")
 
@@ -214,9 +218,7 @@ async def test_send_and_cancel_tapped_together_do_one_of_them(
 async def test_a_newer_preview_retires_the_buttons_of_the_earlier_one(
     bots: Bots, organiser: Person
 ) -> None:
-    await organiser.send("/admin")
-    await organiser.tap("📣 Gửi thông báo")
-    await organiser.send("Bản nháp có lỗi chính tả.")
+    await preview_broadcast(organiser, "Bản nháp có lỗi chính tả.")
     draft = Choice(organiser.user, token_of(organiser, "✅ Gửi"), ref="draft")
     await organiser.send("Bản đã sửa lỗi chính tả.")
 
