@@ -146,7 +146,7 @@ class Engine:
         if token.startswith("r:"):
             return await register.on_choice(svc, user, token)
         if token.startswith(admin.PREFIX):
-            return await admin.on_choice(svc, user, token)
+            return await admin.on_choice(svc, user, token, event.ref)
         menu = {
             MENU_REGISTER: "register",
             MENU_QUIZ: "quiz",

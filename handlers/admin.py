@@ -8,18 +8,22 @@ from __future__ import annotations
 import asyncio
 
 from handlers import info
+from handlers.admin_history import broadcast_history
+from handlers.admin_steps import CANCEL, Tap, confirm_row, one_time_buttons
+from handlers.admin_steps import PREFIX as PREFIX
 from handlers.context import Services
 from handlers.events import Button, Document, Message, Notice, Reply, Upload, User
 from handlers.formatting import number_vn
 from handlers.reports import results_workbook
 from handlers.rounds import close_round, open_round, round_results
 from handlers.texts import Raw
-from questions import BankError, load_bank_bytes
+from questions import BankError, load_bank_bytes, template_bytes
 from questions.bank import MAX_FILE_BYTES
 from storage.repos.rounds import OPEN, SCHEDULED
+from storage.session import StepClaim
 
-PREFIX = "adm:"
 STEP_BROADCAST = "adm:broadcast"
+TEMPLATE_FILE = "mau-ngan-hang-cau-hoi.xlsx"
 MAX_ERROR_LINES = 30
 MAX_BROADCAST_CHARS = 3500
 
@@ -48,7 +52,7 @@ async def panel(svc: Services, user: User) -> list[Reply]:
         today=number_vn(await svc.attempts.count_on_day(today)),
         live=number_vn(await svc.store.live_count()),
         localities=Raw(lines),
-        broadcasts=await _broadcast_lines(svc),
+        broadcasts=await broadcast_history(svc),
     )
     return [
         Message(
@@ -68,64 +72,58 @@ async def panel(svc: Services, user: User) -> list[Reply]:
     ]
 
 
-async def _broadcast_lines(svc: Services) -> Raw:
-    rows = await svc.broadcasts.recent(3)
-    if not rows:
-        return svc.texts("admin.none")
-    return Raw(
-        "\n".join(
-            str(
-                svc.texts(
-                    "admin.broadcast_line",
-                    id=b.id,
-                    sent=b.sent,
-                    failed=b.failed,
-                    remaining=b.remaining,
-                    status=svc.texts(f"admin.broadcast_{b.status}"),
-                )
-            )
-            for b in rows
-        )
-    )
-
-
-async def on_choice(svc: Services, user: User, token: str) -> list[Reply]:
-    """An organiser's button."""
+async def on_choice(svc: Services, user: User, token: str, ref: str | None = None) -> list[Reply]:
+    """An organiser's button. The message that held it (`ref`) becomes the next step, so no
+    finished step keeps buttons; a choice that acts is taken once (see handlers.admin_steps)."""
     t = svc.texts
     if not is_admin(svc, user):
         return [Notice(t("common.expired_button"))]
-    parts = token.split(":")
-    action = parts[1] if len(parts) > 1 else ""
-    arg = parts[2] if len(parts) > 2 else ""
-    confirm = len(parts) > 3 and parts[3] == "yes"
-    if action == "bc":
-        return await _broadcast_step(svc, user, arg)
-    if action in {"open", "close"}:
-        return await _round_step(svc, user, action, arg, confirm)
-    if action == "res":
-        return await _results_step(
-            svc, user, arg, full=parts[3] == "full" if len(parts) > 3 else None
-        )
-    if action == "bank":
-        return await _bank_step(svc, user, arg)
-    if action == "cancel":
+    tap = Tap.parse(token)
+    if tap is None:
+        return [Notice(t("common.expired_button"))]
+    if tap.code:
+        found = await svc.store.claim_step(user.key, tap.step, tap.code)
+        if found is StepClaim.DONE:
+            return [Notice(t("admin.already_done"))]
+        if found is StepClaim.UNKNOWN:
+            return _stale(svc, ref)
+        if tap.choice == CANCEL:
+            return await _cancel(svc, user, tap.action, ref)
+    if tap.action == "bc":
+        return await _broadcast_step(svc, user, tap.choice, ref)
+    if tap.action in {"open", "close"}:
+        return await _round_step(svc, user, tap.action, tap.arg, tap.choice == "yes", ref)
+    if tap.action == "res":
+        return await _results_step(svc, user, tap.arg, tap.choice, ref)
+    return await _bank_step(svc, user, tap.choice, ref)
+
+
+async def _cancel(svc: Services, user: User, action: str, ref: str | None) -> list[Reply]:
+    """Cancel a confirmation: forget the announcement typed or the file uploaded for it."""
+    if action == "bc" and in_admin_flow(await svc.store.conversation(user.key)):
         await svc.store.clear_conversation(user.key)
+    elif action == "bank":
         await svc.store.take_upload(user.key)
-        return [Message(t("admin.cancelled"))]
-    return [Notice(t("common.expired_button"))]
+    return [Message(svc.texts("admin.cancelled"), replace=ref)]
+
+
+def _stale(svc: Services, ref: str | None) -> list[Reply]:
+    """A step whose state is gone (expired, or done elsewhere): say so where its buttons were."""
+    t = svc.texts
+    return [Notice(t("common.expired_button")), Message(t("admin.stale"), replace=ref)]
 
 
 # ------------------------------------------------------------------ broadcast
 
 
-async def _broadcast_step(svc: Services, user: User, arg: str) -> list[Reply]:
+async def _broadcast_step(svc: Services, user: User, choice: str, ref: str | None) -> list[Reply]:
     t = svc.texts
-    if arg == "":
+    if choice == "":
         await svc.store.save_conversation(user.key, {"step": STEP_BROADCAST})
-        return [Message(t("admin.broadcast_ask"))]
+        return [Message(t("admin.broadcast_ask"), replace=ref)]
     conv = await svc.store.conversation(user.key)
     if conv.get("step") != STEP_BROADCAST or "text" not in conv:
-        return [Notice(t("common.expired_button"))]
+        return _stale(svc, ref)
     await svc.store.clear_conversation(user.key)
     now = svc.clock.now()
     message = t("broadcast.message", text=conv["text"])
@@ -133,7 +131,8 @@ async def _broadcast_step(svc: Services, user: User, arg: str) -> list[Reply]:
     await svc.audit.record(
         actor=user.key, action="broadcast.start", at=now, broadcast=broadcast_id, recipients=count
     )
-    return [Message(t("admin.broadcast_started", id=broadcast_id, count=number_vn(count)))]
+    started = t("admin.broadcast_started", id=broadcast_id, count=number_vn(count), message=message)
+    return [Message(started, replace=ref)]
 
 
 async def on_text(svc: Services, user: User, conv: dict[str, str], text: str) -> list[Reply]:
@@ -148,12 +147,7 @@ async def on_text(svc: Services, user: User, conv: dict[str, str], text: str) ->
     return [
         Message(
             t("admin.broadcast_preview", text=text, count=number_vn(recipients)),
-            buttons=(
-                (
-                    Button(t("admin.button_send"), "adm:bc:go"),
-                    Button(t("admin.button_cancel"), "adm:cancel"),
-                ),
-            ),
+            buttons=await confirm_row(svc, user, "bc", t("admin.button_send"), "go"),
         )
     ]
 
@@ -167,38 +161,37 @@ def in_admin_flow(conv: dict[str, str]) -> bool:
 
 
 async def _round_step(
-    svc: Services, user: User, action: str, code: str, confirm: bool
+    svc: Services, user: User, action: str, code: str, confirm: bool, ref: str | None
 ) -> list[Reply]:
     t = svc.texts
     wanted = SCHEDULED if action == "open" else OPEN
     rounds = [r for r in await svc.rounds.all() if r.status == wanted]
     if not code:
         if not rounds:
-            return [Message(t(f"admin.{action}_none"))]
+            return [Message(t(f"admin.{action}_none"), replace=ref)]
         return [
             Message(
                 t(f"admin.{action}_pick"),
-                buttons=tuple((Button(r.name, f"adm:{action}:{r.code}"),) for r in rounds),
+                buttons=tuple((Button(r.name, f"{PREFIX}{action}:{r.code}"),) for r in rounds),
+                replace=ref,
             )
         ]
     target = next((r for r in rounds if r.code == code), None)
     if target is None:
-        return [Notice(t("common.expired_button"))]
+        return _stale(svc, ref)
     if not confirm:
         return [
             Message(
                 t(f"admin.{action}_confirm", name=target.name),
-                buttons=(
-                    (
-                        Button(t("admin.button_yes"), f"adm:{action}:{code}:yes"),
-                        Button(t("admin.button_cancel"), "adm:cancel"),
-                    ),
+                buttons=await confirm_row(
+                    svc, user, f"{action}:{code}", t("admin.button_yes"), "yes"
                 ),
+                replace=ref,
             )
         ]
     if action == "open":
         await open_round(svc, code, actor=user.key)
-        return [Message(t("admin.opened", name=target.name))]
+        return [Message(t("admin.opened", name=target.name), replace=ref)]
     results = await close_round(svc, code, actor=user.key)
     return [
         Message(
@@ -207,7 +200,8 @@ async def _round_step(
                 name=target.name,
                 actual=number_vn(results.actual),
                 winners=len(results.awards),
-            )
+            ),
+            replace=ref,
         ),
         Document(
             f"ket-qua-{code}.xlsx",
@@ -220,33 +214,34 @@ async def _round_step(
 # ------------------------------------------------------------------ results
 
 
-async def _results_step(svc: Services, user: User, code: str, *, full: bool | None) -> list[Reply]:
+async def _results_step(
+    svc: Services, user: User, code: str, choice: str, ref: str | None
+) -> list[Reply]:
     t = svc.texts
     rounds = [r for r in await svc.rounds.all() if r.status != SCHEDULED]
     if not code:
         if not rounds:
-            return [Message(t("admin.results_none"))]
+            return [Message(t("admin.results_none"), replace=ref)]
         return [
             Message(
                 t("admin.results_pick"),
-                buttons=tuple((Button(r.name, f"adm:res:{r.code}"),) for r in rounds),
+                buttons=tuple((Button(r.name, f"{PREFIX}res:{r.code}"),) for r in rounds),
+                replace=ref,
             )
         ]
     target = next((r for r in rounds if r.code == code), None)
     if target is None:
-        return [Notice(t("common.expired_button"))]
-    if full is None:
+        return _stale(svc, ref)
+    if not choice:
+        kinds = ((t("admin.button_public"), "public"), (t("admin.button_full"), "full"))
         return [
             Message(
                 t("admin.results_kind", name=target.name),
-                buttons=(
-                    (
-                        Button(t("admin.button_public"), f"adm:res:{code}:public"),
-                        Button(t("admin.button_full"), f"adm:res:{code}:full"),
-                    ),
-                ),
+                buttons=(await one_time_buttons(svc, user, f"res:{code}", kinds),),
+                replace=ref,
             )
         ]
+    full = choice == "full"
     results = await round_results(svc, code)
     await svc.audit.record(
         actor=user.key, action="results.download", at=svc.clock.now(), round=code, full_phones=full
@@ -256,26 +251,30 @@ async def _results_step(svc: Services, user: User, code: str, *, full: bool | No
         if full
         else t("admin.results_caption", name=target.name)
     )
-    suffix = "noi-bo" if full else "cong-bo"
+    filename = f"ket-qua-{code}-{'noi-bo' if full else 'cong-bo'}.xlsx"
     return [
+        Message(t("admin.results_sent", name=target.name, file=filename), replace=ref),
         Document(
-            f"ket-qua-{code}-{suffix}.xlsx",
-            await results_workbook(svc, results, full_phones=full),
-            caption=str(caption),
-        )
+            filename, await results_workbook(svc, results, full_phones=full), caption=str(caption)
+        ),
     ]
 
 
 # ------------------------------------------------------------------ question bank
 
 
-async def _bank_step(svc: Services, user: User, arg: str) -> list[Reply]:
+async def _bank_step(svc: Services, user: User, choice: str, ref: str | None) -> list[Reply]:
     t = svc.texts
-    if arg == "":
-        return [Message(t("admin.bank_ask", max=MAX_FILE_BYTES // (1024 * 1024)))]
-    pending = await svc.store.take_upload(user.key) if arg == "go" else None
+    if choice == "":
+        # The template the command line writes, for organisers who only have the chat.
+        template = await asyncio.to_thread(template_bytes)
+        return [
+            Message(t("admin.bank_ask", max=MAX_FILE_BYTES // (1024 * 1024)), replace=ref),
+            Document(TEMPLATE_FILE, template, caption=str(t("admin.bank_template"))),
+        ]
+    pending = await svc.store.take_upload(user.key)
     if pending is None:
-        return [Notice(t("common.expired_button"))]
+        return _stale(svc, ref)
     filename, data = pending
     bank = await asyncio.to_thread(load_bank_bytes, data, filename)
     now = svc.clock.now()
@@ -288,7 +287,7 @@ async def _bank_step(svc: Services, user: User, arg: str) -> list[Reply]:
         count=count,
         file=filename,
     )
-    return [Message(t("admin.bank_replaced", count=count, file=filename))]
+    return [Message(t("admin.bank_replaced", count=count, file=filename), replace=ref)]
 
 
 async def on_upload(svc: Services, user: User, upload: Upload) -> list[Reply]:
@@ -329,11 +328,6 @@ async def on_upload(svc: Services, user: User, upload: Upload) -> list[Reply]:
                 count=len(bank.questions),
                 current=current[1] if current else 0,
             ),
-            buttons=(
-                (
-                    Button(t("admin.button_replace"), "adm:bank:go"),
-                    Button(t("admin.button_cancel"), "adm:cancel"),
-                ),
-            ),
+            buttons=await confirm_row(svc, user, "bank", t("admin.button_replace"), "go"),
         )
     ]

@@ -21,6 +21,9 @@ UPLOAD_TTL = timedelta(hours=1)
 # Channels without buttons (Zalo) remember the options they last listed, to map a typed
 # "B" or "2" back to a button; a day covers any pause inside one conversation.
 BUTTONS_TTL = timedelta(days=1)
+# An organiser's confirmation buttons (send, open, close, replace…) act once; the one-time code
+# they carry outlives any pause before the tap, and its "done" mark answers late second taps.
+STEP_TTL = timedelta(days=1)
 
 
 class Keys:
@@ -66,6 +69,10 @@ class Keys:
     def buttons(self, user_key: str) -> str:
         """The buttons last shown as text to a user of a channel without buttons."""
         return f"{self.prefix}:btn:{user_key}"
+
+    def step(self, user_key: str, step: str) -> str:
+        """The one-time code of the buttons an organiser was last shown for a step ("open:Q1")."""
+        return f"{self.prefix}:step:{user_key}:{step}"
 
     def pace(self, name: str) -> str:
         """The next free sending slot (ms) of a paced stream, shared by every process."""

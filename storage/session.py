@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import secrets
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, cast
@@ -19,6 +20,7 @@ from storage.keys import (
     ATTEMPT_GRACE,
     BUTTONS_TTL,
     CONVERSATION_TTL,
+    STEP_TTL,
     UPDATE_TTL,
     UPLOAD_TTL,
     Keys,
@@ -111,6 +113,27 @@ local slot = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), now)
 redis.call('SET', KEYS[1], slot + tonumber(ARGV[1]), 'PX', 60000)
 return slot - now
 """
+
+# The first tap naming an organiser step's current code turns it into "done:<code>" in the same
+# step as reading it, so two taps (in one process or two) cannot both act; a code the step no
+# longer holds (expired, or replaced when the step was shown again) is unknown.
+_CLAIM_STEP = """
+local v = redis.call('GET', KEYS[1])
+if v == ARGV[1] then
+  redis.call('SET', KEYS[1], 'done:' .. ARGV[1], 'KEEPTTL')
+  return 'claimed'
+end
+if v == 'done:' .. ARGV[1] then return 'done' end
+return 'unknown'
+"""
+
+
+class StepClaim(StrEnum):
+    """What a tap on an organiser's one-time button finds."""
+
+    CLAIMED = "claimed"  # the first tap: act on it
+    DONE = "done"  # an earlier tap already acted
+    UNKNOWN = "unknown"  # expired, replaced by a newer showing of the step, or made up
 
 
 class AnswerOutcome(StrEnum):
@@ -298,6 +321,7 @@ class SessionStore:
         # Every answer tap runs this one: under load, many at once share a pipeline.
         self._admit_and_answer = BatchedScript(redis, redis.register_script(_ADMIT_AND_ANSWER))
         self._pace = redis.register_script(_PACE)
+        self._claim_step = redis.register_script(_CLAIM_STEP)
 
     async def admit(self, admission: Admission) -> bool:
         """Decide an update's admission (once), in one round trip; True when it is let in."""
@@ -485,6 +509,16 @@ class SessionStore:
         if not found:
             return None
         return found["name"], base64.b64decode(found["data"])
+
+    async def issue_step(self, user_key: str, step: str) -> str:
+        """A new one-time code for the buttons of an organiser's step; earlier ones stop working."""
+        code = secrets.token_urlsafe(6)
+        await self.redis.set(self.keys.step(user_key, step), code, ex=STEP_TTL)
+        return code
+
+    async def claim_step(self, user_key: str, step: str, code: str) -> StepClaim:
+        """Claim a step's code: CLAIMED for the first tap only, in one atomic step."""
+        return StepClaim(await self._claim_step(keys=[self.keys.step(user_key, step)], args=[code]))
 
     async def mark_blocked(self, user_key: str) -> None:
         """Remember that this account blocked the bot."""

@@ -43,13 +43,21 @@ def _audience(accounts: Any, audience: str) -> Any:
 
 @dataclass(frozen=True, slots=True)
 class BroadcastStatus:
-    """How far a broadcast has got."""
+    """How far a broadcast has got, and what it was (its text, its key if scheduled, to whom)."""
 
     id: int
     status: str
     sent: int
     failed: int
     remaining: int
+    key: str | None = None
+    audience: str = ALL
+    text: str = ""
+
+    @property
+    def recipients(self) -> int:
+        """Everyone it was addressed to."""
+        return self.sent + self.failed + self.remaining
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,6 +229,9 @@ class Broadcasts:
             sent=counts.get(SENT, 0),
             failed=counts.get(FAILED, 0) + counts.get(BLOCKED, 0),
             remaining=counts.get(PENDING, 0),
+            key=row.key,
+            audience=row.audience,
+            text=row.text,
         )
 
     async def recent(self, limit: int = 3) -> list[BroadcastStatus]:

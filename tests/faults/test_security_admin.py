@@ -37,6 +37,15 @@ TOKENS = [
     "adm:bank:go",
     "adm:cancel",
     "adm:unknown:x:y",
+    # The one-time buttons of steps that act: adm:<step>:<choice>:<code>.
+    "adm:bc:go:Xy12_-ab",
+    "adm:bc:no:Xy12_-ab",
+    "adm:bank:go:Xy12_-ab",
+    "adm:bank:no:Xy12_-ab",
+    "adm:open:2023-Q2:yes:Xy12_-ab",
+    "adm:close:2023-Q1:yes:Xy12_-ab",
+    "adm:close:2023-Q1:no:Xy12_-ab",
+    "adm:res:2023-Q1:full:Xy12_-ab",
 ]
 
 

@@ -100,10 +100,21 @@ async def admin_says(tg: FakeTelegram, text: str, expect: str) -> StoredMessage:
 
 
 async def admin_taps(tg: FakeTelegram, label: str, expect: str) -> StoredMessage:
-    """The organiser taps a button and gets a new message containing `expect`."""
+    """The organiser taps a button and the bot shows `expect`: in the message that held the
+    button (each step of /admin is edited into it), or in a new one (a file)."""
     before = max((m.message_id for m in tg.chat(ADMIN)), default=0)
-    tg.user(ADMIN).tap_button(label)
-    return await tg.wait_for_text(ADMIN, expect, after=before)
+    tapped = tg.user(ADMIN).tap_button(label)["callback_query"]["message"]["message_id"]
+    edits = len(tg.message(ADMIN, tapped).edits)
+
+    def shown() -> StoredMessage | None:
+        held = tg.message(ADMIN, tapped)
+        if len(held.edits) > edits and expect in held.shown:
+            return held
+        return next(
+            (m for m in tg.sent_to(ADMIN) if m.message_id > before and expect in m.shown), None
+        )
+
+    return await tg.wait_for(shown)
 
 
 async def preview_broadcast(tg: FakeTelegram, text: str) -> StoredMessage:

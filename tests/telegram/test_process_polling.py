@@ -141,7 +141,10 @@ async def test_organiser_sees_figures_and_a_broadcast_reaches_everyone_once(
         assert copies(tg, uid, text) == 1, f"user {uid} got the announcement not exactly once"
     assert copies(tg, ADMIN, "Thông báo của Ban Tổ chức") == 1  # the preview only
     panel = await admin_says(tg, "/admin", "Bảng điều khiển Ban Tổ chức")
-    assert f"#{broadcast_id}: đã gửi {len(got)}, lỗi 0, còn lại 0 (đã xong)" in panel.shown
+    assert (
+        f"#{broadcast_id} «Đợt thử nghiệm kéo dài thêm 2 ngày:…» · tới tất cả:"
+        f" đã gửi {len(got)}, lỗi 0, còn lại 0 (đã xong)"
+    ) in panel.shown
     tg.assert_no_violations()
 
 
@@ -164,7 +167,10 @@ async def test_a_blocked_participant_is_skipped_until_they_write_to_the_bot_agai
     assert bot.value("SELECT blocked_at FROM accounts WHERE channel_user_id = '6002'") is not None
     sent = sum(status == "sent" for status in got.values())
     panel = await admin_says(tg, "/admin", "Bảng điều khiển Ban Tổ chức")
-    assert f"#{broadcast_id}: đã gửi {sent}, lỗi 1, còn lại 0 (đã xong)" in panel.shown
+    assert (
+        f"#{broadcast_id} «Thông báo thứ hai: lịch trao giải.» · tới tất cả:"
+        f" đã gửi {sent}, lỗi 1, còn lại 0 (đã xong)"
+    ) in panel.shown
 
     # The next broadcast leaves the blocked account out from the start.
     preview = await preview_broadcast(tg, "Một thông báo sẽ huỷ.")

@@ -1,0 +1,80 @@
+"""Organisers' buttons: what each one stands for, and the one-time code of steps that act.
+
+Tokens (each well under Telegram's 64 bytes):
+    adm:<action>                    a menu entry: bc, res, open, close, bank
+    adm:<action>:<round>            a round picked (res, open, close)
+    adm:<step>:<choice>:<code>      a choice on a step that changes something
+
+A step that changes something (send an announcement, open or close a round, replace the
+question bank, hand out a results file, or cancel one of these) shows buttons carrying a
+one-time code issued to that organiser for that step. The first tap naming the code claims it
+in the session store, atomically (SessionStore.claim_step); a second tap, one handled at the
+same moment by another process, or a replayed update finds it claimed and gets a short notice,
+nothing else. Showing a step again issues a new code, so the buttons shown before stop working.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from handlers.context import Services
+from handlers.events import Button, User
+
+PREFIX = "adm:"
+CANCEL = "no"
+# Actions whose steps name a round.
+WITH_ROUND = frozenset({"res", "open", "close"})
+# The choices each action's one-time buttons offer.
+CHOICES = {
+    "bc": frozenset({"go", CANCEL}),
+    "bank": frozenset({"go", CANCEL}),
+    "open": frozenset({"yes", CANCEL}),
+    "close": frozenset({"yes", CANCEL}),
+    "res": frozenset({"public", "full"}),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Tap:
+    """An organiser's button, read: the action, its round, and a choice with its one-time code."""
+
+    action: str
+    arg: str = ""
+    choice: str = ""
+    code: str = ""
+
+    @property
+    def step(self) -> str:
+        """What a one-time code is issued for: the action, and its round if it has one."""
+        return f"{self.action}:{self.arg}" if self.arg else self.action
+
+    @classmethod
+    def parse(cls, token: str) -> Tap | None:
+        """The tap a token stands for; None for a token no current button carries."""
+        action, *rest = token.removeprefix(PREFIX).split(":")
+        if action not in CHOICES:
+            return None
+        arg = rest.pop(0) if action in WITH_ROUND and rest else ""
+        if not rest:
+            return cls(action, arg)
+        if len(rest) != 2 or rest[0] not in CHOICES[action] or not rest[1]:
+            return None
+        if action in WITH_ROUND and not arg:
+            return None
+        return cls(action, arg, rest[0], rest[1])
+
+
+async def one_time_buttons(
+    svc: Services, user: User, step: str, choices: tuple[tuple[str, str], ...]
+) -> tuple[Button, ...]:
+    """Buttons (label, choice) for a step that acts, sharing a new one-time code."""
+    code = await svc.store.issue_step(user.key, step)
+    return tuple(Button(label, f"{PREFIX}{step}:{choice}:{code}") for label, choice in choices)
+
+
+async def confirm_row(
+    svc: Services, user: User, step: str, label: str, choice: str
+) -> tuple[tuple[Button, ...]]:
+    """The one row of a confirmation: the action's button and Cancel."""
+    cancel = str(svc.texts("admin.button_cancel"))
+    return (await one_time_buttons(svc, user, step, ((label, choice), (cancel, CANCEL))),)
