@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 
-from handlers import info
+from handlers import info, websignin
 from handlers.context import Services
 from handlers.events import Button, Document, Message, Notice, Reply, Upload, User
 from handlers.formatting import number_vn
@@ -63,6 +63,7 @@ async def panel(svc: Services, user: User) -> list[Reply]:
                     Button(t("admin.button_close"), "adm:close"),
                 ),
                 (Button(t("admin.button_bank"), "adm:bank"),),
+                (Button(t("admin.button_web"), websignin.TOKEN),),
             ),
         )
     ]
@@ -108,6 +109,8 @@ async def on_choice(svc: Services, user: User, token: str) -> list[Reply]:
         )
     if action == "bank":
         return await _bank_step(svc, user, arg)
+    if action == websignin.ACTION:
+        return await websignin.signin_link(svc, user)
     if action == "cancel":
         await svc.store.clear_conversation(user.key)
         await svc.store.take_upload(user.key)
