@@ -10,14 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiogram import Bot
-from aiogram.client.session.middlewares.base import (
-    BaseRequestMiddleware,
-    NextRequestMiddlewareType,
-)
-from aiogram.exceptions import TelegramRetryAfter
-from aiogram.methods import Response, TelegramMethod
-from aiogram.methods.base import TelegramType
 from prometheus_client import Counter, Gauge, Histogram
 
 UPDATES = Counter(
@@ -76,20 +68,3 @@ def api_call(channel: str, method: str) -> None:
 def api_rate_limited(channel: str, method: str) -> None:
     """Count one Bot API request the platform answered with 429 (too many requests)."""
     API_429.labels(channel, method).inc()
-
-
-class TelegramApiMetrics(BaseRequestMiddleware):
-    """Counts every request an aiogram session makes, retries included, and every 429."""
-
-    async def __call__(
-        self,
-        make_request: NextRequestMiddlewareType[TelegramType],
-        bot: Bot,
-        method: TelegramMethod[TelegramType],
-    ) -> Response[TelegramType]:
-        api_call("telegram", method.__api_method__)
-        try:
-            return await make_request(bot, method)
-        except TelegramRetryAfter:
-            api_rate_limited("telegram", method.__api_method__)
-            raise

@@ -1,8 +1,9 @@
 """One HTTP server for the webhooks of every channel, each on its own path.
 
 Telegram and Zalo in webhook mode share WEB_HOST:WEB_PORT (one port to open, one
-reverse-proxy target) with the web pages. Paths are looked up per request, so a channel can add its route after
-the server has started: each channel starts serving before it asks its platform to call it.
+reverse-proxy target) with the web pages. Paths are looked up per request, so a channel can
+add its route after the server has started: each channel starts serving before it asks its
+platform to call it.
 """
 
 from __future__ import annotations

@@ -87,9 +87,9 @@ class WebSessions:
             return None
         raw = await self.redis.get(self.keys.web_session(_digest(cookie)))
         data = _loaded(raw)
-        if data is None or int(data["exp"]) <= now_ms:
+        if data is None or int(str(data["exp"])) <= now_ms:
             return None
-        return WebSession(str(data["actor"]), str(data["csrf"]), int(data["exp"]))
+        return WebSession(str(data["actor"]), str(data["csrf"]), int(str(data["exp"])))
 
     async def close(self, cookie: str) -> None:
         """End a session (signing out)."""

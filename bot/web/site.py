@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiohttp_jinja2
 import jinja2
@@ -40,6 +40,7 @@ CSP = (
 COOKIE = "quizbot_session"
 DASHBOARD = "/quan-tri"
 SIGNIN = f"{DASHBOARD}/dang-nhap"
+R = TypeVar("R", bound=web.StreamResponse)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -167,14 +168,16 @@ async def security_headers(request: web.Request, handler: Handler) -> web.Stream
         response = await handler(request)
     except web.HTTPNotFound as exc:
         if request.method != "GET":
-            raise _with_headers(exc) from None
+            _with_headers(exc)
+            raise
         response = refuse(request, 404, "web.refused.not_found")
     except web.HTTPException as exc:
-        raise _with_headers(exc) from None
+        _with_headers(exc)
+        raise
     return _with_headers(response)
 
 
-def _with_headers(response: web.StreamResponse) -> Any:
+def _with_headers(response: R) -> R:
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"

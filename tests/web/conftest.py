@@ -10,13 +10,13 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import App
 from bot.web import JoinLinks, Site
-from tests.web.support import ORGANISER, Browser
+from tests.support.client import Person
+from tests.web.support import ORGANISER, ORGANISER_ID, Browser
 
 
 @pytest.fixture
 async def site(app: App) -> Site:
     """The site, with the bot's join links as a running bot would know them."""
-    app.svc.admins = frozenset({ORGANISER})
     return Site(
         app.svc,
         public_url="http://quiz.example.gov.vn",
@@ -29,6 +29,13 @@ async def client(site: Site) -> AsyncIterator[TestClient[object, object]]:
     """An HTTP client talking to the site in process."""
     async with TestClient(TestServer(site.application())) as c:
         yield c
+
+
+@pytest.fixture
+def organiser(app: App) -> Person:
+    """The organiser listed in the settings, in Telegram."""
+    app.svc.admins = frozenset({ORGANISER})
+    return Person.on(app, "telegram", ORGANISER_ID, "Ban Tổ chức")
 
 
 @pytest.fixture

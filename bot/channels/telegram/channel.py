@@ -44,8 +44,8 @@ from bot.channels.telegram.convert import (
     split_text,
     user_of,
 )
+from bot.channels.telegram.counting import TelegramApiMetrics
 from bot.engine import Engine
-from bot.metrics import TelegramApiMetrics
 from handlers.events import Contact, Document, Message, Notice, Reply, Text, Upload
 from handlers.texts import Texts
 from storage.session import Admission, SessionStore, Verdict
