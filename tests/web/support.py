@@ -23,7 +23,7 @@ TAG = re.compile(r"<[^>]+>")
 
 def visible(page: str) -> str:
     """A page's text as a person reads it (tags dropped, whitespace folded)."""
-    body = page.split("<body", 1)[-1]
+    body = page.split("<body", 1)[-1].split(">", 1)[-1] if "<body" in page else page
     body = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", body, flags=re.S)
     return " ".join(html.unescape(TAG.sub(" ", body)).split())
 
