@@ -74,7 +74,7 @@ async def qr(request: web.Request) -> web.Response:
     target = targets.get(name, "")
     if not target:
         raise web.HTTPNotFound()
-    title = str(site.texts(f"web.public.qr_{name}"))
+    title = str(site.catalogue(f"web.public.qr_{name}"))
     return _svg(qr_svg(target, title=title))
 
 
@@ -87,7 +87,7 @@ async def banner(request: web.Request) -> web.Response:
         banner_svg(
             title=c.title,
             organiser=c.organiser,
-            call=str(site.texts("web.public.banner_call")),
+            call=str(site.catalogue("web.public.banner_call")),
             url=site.public_url + "/",
         )
     )

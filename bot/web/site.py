@@ -65,7 +65,7 @@ class Site:
     svc: Services
     public_url: str
     links: JoinLinks = field(default_factory=JoinLinks)
-    texts: WebTexts = field(default_factory=WebTexts)
+    catalogue: WebTexts = field(default_factory=WebTexts)
     # Figures of the public page, kept a little while: residents may come by the thousand.
     cache: dict[str, tuple[datetime, Any]] = field(default_factory=dict)
 
@@ -112,7 +112,7 @@ class Site:
         """What every template may use besides its own values."""
         session: WebSession | None = request.get(SESSION)
         return {
-            "t": self.texts,
+            "t": self.catalogue,
             "contest": self.svc.contest.contest,
             "session": session,
             "csrf": session.csrf if session else "",

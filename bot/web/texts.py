@@ -1,7 +1,7 @@
 """The web pages' catalogue (handlers/texts/web.yaml): every text a page shows, in Vietnamese.
 
 Texts are plain (no markup); values are escaped when filled in, and the result is markup-safe
-for Jinja, so `{{ t("web.key", name=x) }}` escapes `x` once and the template text not at all.
+for Jinja, so `t(key, name=x)` in a template escapes `x` once and the template text not at all.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ WEB_CATALOGUE = CATALOGUE_DIR / "web.yaml"
 
 
 class WebTexts:
-    """`texts("web.nav.overview")` -> the text, ready for a template."""
+    """`catalogue("web.nav.overview")` -> the text, ready for a template."""
 
     def __init__(self) -> None:
         data = yaml.safe_load(WEB_CATALOGUE.read_text(encoding="utf-8"))
