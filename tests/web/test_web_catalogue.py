@@ -16,7 +16,9 @@ WEB = ROOT / "bot" / "web"
 SOURCES = sorted([*WEB.glob("*.py"), *(WEB / "templates").glob("*.html")])
 # t("web.x.y") or t('web.x.y') in templates, catalogue("web.x.y") in views; "web.x.y" as an
 # argument naming a text to show (refuse(request, 403, "web.refused.link")).
-USED = re.compile(r"""(?:\bt|catalogue)\(\s*["'](web\.[a-z_.]+)["']|["'](web\.[a-z_]+\.[a-z_.]+)["']""")
+USED = re.compile(
+    r"""(?:\bt|catalogue)\(\s*["'](web\.[a-z_.]+)["']|["'](web\.[a-z_]+\.[a-z_.]+)["']"""
+)
 # Keys put together where they are used.
 DYNAMIC = {
     **{f"web.status.{s}": "status names" for s in ("scheduled", "open", "closed")},
