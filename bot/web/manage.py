@@ -48,7 +48,6 @@ async def preview(request: web.Request) -> web.Response:
         return render(
             request,
             "broadcasts.html",
-            status=422,
             audiences=audiences,
             history=await svc.broadcasts.history(HISTORY),
             text=text,
@@ -154,7 +153,6 @@ async def upload(request: web.Request) -> web.Response:
     return render(
         request,
         "bank_checked.html",
-        status=200 if checked.usable else 422,
         checked=checked,
         preview=checked.questions[:PREVIEW_QUESTIONS],
         current=current[1] if current else 0,
