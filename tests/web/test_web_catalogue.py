@@ -24,6 +24,11 @@ DYNAMIC = {
     **{f"web.status.{s}": "status names" for s in ("scheduled", "open", "closed")},
     **{f"web.broadcasts.status_{s}": "broadcast status" for s in ("sending", "done")},
     **{f"web.public.qr_{n}": "QR names" for n in ("telegram", "zalo", "trang")},
+    **{
+        f"web.public.{n}{part}": "join cards"
+        for n in ("telegram", "zalo")
+        for part in ("", "_how", "_button")
+    },
     **{f"web.rounds.{k}_{a}": "round actions" for k in ("confirm", "done") for a in ("mo", "dong")},
     **{f"web.rounds.confirm_{a}_title": "round actions" for a in ("mo", "dong")},
     "web.results.final": "the ranking's state",
