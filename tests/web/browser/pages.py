@@ -7,6 +7,7 @@ import io
 import json
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,7 +46,9 @@ class Visit:
 
     async def check(self, label: str) -> None:
         """Photograph the page at both widths and run axe on it: no violation allowed."""
-        slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
+        ascii_label = unicodedata.normalize("NFKD", label.replace("đ", "d").replace("Đ", "D"))
+        slug = re.sub(r"[^a-z0-9]+", "-", ascii_label.encode("ascii", "ignore").decode().lower())
+        slug = slug.strip("-")
         size = self.page.viewport_size
         for width, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
             await self.page.set_viewport_size(viewport)
