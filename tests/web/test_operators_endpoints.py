@@ -10,7 +10,10 @@ import pytest
 
 from bot.app import App
 from bot.broadcast import Broadcaster
+from bot.clock import ManualClock
+from bot.scheduler import ContestJobs, LeaderLock, Scheduler
 from handlers.events import Reply
+from tests.conftest import vn
 from tests.support.client import Person
 from tests.web.support import Browser
 
@@ -99,3 +102,23 @@ async def test_metrics_show_live_attempts_and_broadcast_progress(
     assert metric(text, "quizbot_broadcast_recipients_remaining") == 0
     sent = metric(text, "quizbot_broadcast_messages_total", channel="telegram", outcome="sent")
     assert sent == before + 1
+
+
+async def test_metrics_count_the_scheduled_jobs_the_leading_process_runs(
+    app: App, clock: ManualClock, browser: Browser
+) -> None:
+    jobs = ContestJobs(app.svc)
+    key = app.store.keys.leader
+    leader = Scheduler(jobs, LeaderLock(app.store.redis, key, owner="a"))
+    other = Scheduler(jobs, LeaderLock(app.store.redis, key, owner="b"))
+    await leader.keep_leadership()
+    before = await browser.get("/metrics")
+    clock.set(vn(2023, 3, 31, 0, 0))
+    close_q1 = next(j for j in leader.planned() if j.id == "close:2023-Q1")
+    await other.run(close_q1)  # not the leader: runs nothing, counts nothing
+    await leader.run(close_q1)
+    after = await browser.get("/metrics")
+    done = {"job": "close", "outcome": "done"}
+    assert metric(after, "quizbot_scheduler_jobs_total", **done) == (
+        metric(before, "quizbot_scheduler_jobs_total", **done) + 1
+    )
