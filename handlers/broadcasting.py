@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from handlers.context import Services
 from handlers.texts import Raw
 from storage.repos.broadcasts import ALL, in_locality, in_round
+from storage.repos.rounds import SCHEDULED
 
 MAX_CHARS = 3500
 
@@ -25,7 +26,7 @@ async def audiences(svc: Services) -> list[Audience]:
     t = svc.texts
     out = [Audience(ALL, t("broadcast.audience_all"))]
     for r in await svc.rounds.all():
-        if r.status != "scheduled":
+        if r.status != SCHEDULED:
             out.append(Audience(in_round(r.code), t("broadcast.audience_round", name=r.name)))
     out += [
         Audience(in_locality(name), t("broadcast.audience_locality", name=name))
