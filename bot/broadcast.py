@@ -14,6 +14,7 @@ import math
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
 
+from bot import metrics
 from bot.channels.base import Channel, RecipientBlockedError, RetryLaterError
 from handlers.context import Services
 from handlers.events import Message
@@ -115,6 +116,7 @@ class Broadcaster:
                     channel = self.channels.get(r.channel)
                     if channel is None:
                         await repo.mark(r.id, FAILED, self.svc.clock.now(), "channel not running")
+                        metrics.BROADCAST_MESSAGES.labels(r.channel, FAILED).inc()
                         continue
                     own = Message(r.text) if r.text is not None else message
                     try:
@@ -123,12 +125,15 @@ class Broadcaster:
                         await repo.mark(r.id, BLOCKED, self.svc.clock.now())
                         await repo.mark_blocked(r.channel, r.channel_user_id, self.svc.clock.now())
                         await self.svc.store.mark_blocked(f"{r.channel}:{r.channel_user_id}")
+                        metrics.BROADCAST_MESSAGES.labels(r.channel, BLOCKED).inc()
                         continue
                     except Exception as exc:  # one recipient failing must not stop the rest
                         log.warning("broadcast %s: recipient %s failed: %s", b.id, r.id, exc)
                         await repo.mark(r.id, FAILED, self.svc.clock.now(), str(exc))
+                        metrics.BROADCAST_MESSAGES.labels(r.channel, FAILED).inc()
                         continue
                     await repo.mark(r.id, SENT, self.svc.clock.now())
+                    metrics.BROADCAST_MESSAGES.labels(r.channel, SENT).inc()
                     sent += 1
             await repo.finish(b.id, self.svc.clock.now())
             log.info("broadcast %s finished", b.id)

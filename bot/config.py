@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -71,8 +71,19 @@ class Settings(BaseSettings):
     # The Zalo Bot Platform publishes no sending limit; see .env.example for why 5.
     zalo_broadcast_rate: float = Field(default=5.0, gt=0, le=30)
 
-    webhook_host: str = "0.0.0.0"
-    webhook_port: int = Field(default=8080, ge=1, le=65535)
+    # The one web server: public page, dashboard, /healthz /readyz /metrics and the webhooks.
+    # WEBHOOK_HOST/WEBHOOK_PORT are the names it had when it served only the webhooks.
+    web_host: str = Field(
+        default="127.0.0.1", validation_alias=AliasChoices("web_host", "webhook_host")
+    )
+    web_port: int = Field(
+        default=8080, ge=1, le=65535, validation_alias=AliasChoices("web_port", "webhook_port")
+    )
+    # The address people reach the web server at (behind the reverse proxy); the links the
+    # bot prints (dashboard sign-in, QR codes, the embeddable banner) start with it.
+    public_base_url: str = ""
+    # The bot's link as Zalo shows it for sharing; the public page offers it with a QR code.
+    zalo_bot_link: str = ""
 
     flood_limit: int = Field(default=30, ge=1)
     flood_window: int = Field(default=10, ge=1)
@@ -134,6 +145,11 @@ class Settings(BaseSettings):
                     f"{name}_WEBHOOK_URL must be an https:// address, the only kind the platform"
                     f" calls (it is {url!r})"
                 )
+
+    def public_url(self) -> str:
+        """The web server's public address without a trailing slash (PUBLIC_BASE_URL, or
+        where it listens when that is unset)."""
+        return (self.public_base_url or f"http://{self.web_host}:{self.web_port}").rstrip("/")
 
     def admin_keys(self) -> frozenset[str]:
         """The organisers' accounts, as engine user keys."""

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import time
 
+from bot import metrics
 from handlers import admin, info, quiz, register, score, submit
 from handlers.common import (
     MENU_HELP,
@@ -79,19 +81,25 @@ class Engine:
         no reply given unless the update is let in; an answer tap is let in in the same store
         round trip that records it. The replies are worded for the user's channel.
         """
+        started = time.perf_counter()
+        outcome = "handled"
         with self.svc.texts.speaking_to(event.user.channel):
             try:
                 # An answer tap is let in by the same round trip that records it (quiz.answer).
                 if not (
                     admission is None or _answer_tap(event) or await self.svc.store.admit(admission)
                 ):
+                    outcome = "ignored"
                     return []
                 return await self._route(event, admission)
             except Exception:
+                outcome = "failed"
                 log.exception(
                     "handling %s from %s failed", type(event).__name__, event.user.channel
                 )
                 return [Message(self.svc.texts("common.error"))]
+            finally:
+                metrics.update_handled(event.user.channel, outcome, time.perf_counter() - started)
 
     async def _route(self, event: Event, admission: Admission | None) -> list[Reply]:
         svc, user = self.svc, event.user

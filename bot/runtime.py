@@ -22,6 +22,7 @@ from bot.channels.zalo.channel import ZaloChannel
 from bot.channels.zalo.client import ZaloClient
 from bot.config import ConfigurationError
 from bot.scheduler import ContestJobs, LeaderLock, Scheduler
+from bot.web import JoinLinks, Site
 from bot.webhooks import WebhookServer
 from handlers.events import Reply
 
@@ -51,6 +52,11 @@ class Runtime:
         self.telegram: TelegramChannel | None = None
         self.zalo: ZaloChannel | None = None
         self.webhooks: WebhookServer | None = None
+        self.site = Site(
+            app.svc,
+            public_url=app.settings.public_url(),
+            links=JoinLinks(zalo=app.settings.zalo_bot_link),
+        )
         self.tasks: list[asyncio.Task[None]] = []
 
     async def deliver(self, user_key: str, replies: list[Reply]) -> None:
@@ -87,6 +93,8 @@ class Runtime:
         stop_receiving: list[Callable[[], Awaitable[None]]] = []
         cleanups: list[Callable[[], Awaitable[None]]] = []
         try:
+            # The web pages serve from the start, also in polling mode; webhooks join later.
+            await self._webhook_server(cleanups)
             if settings.telegram_bot_token:
                 stop_receiving.append(await self._start_telegram(in_flight, cleanups))
             if settings.zalo_bot_token:
@@ -169,6 +177,8 @@ class Runtime:
         self.telegram = tg
         self.channels[tg.name] = tg
         await tg.set_commands()
+        # The public page's join button and QR code need the bot's username.
+        self.site.links.telegram_username = (await bot.me()).username or ""
         if settings.telegram_mode == "webhook":
             server = await self._start_webhook(tg, cleanups)
             return server.stop_accepting
@@ -200,16 +210,14 @@ class Runtime:
         await tg.bot.set_webhook(
             url, secret_token=secret, allowed_updates=["message", "callback_query"]
         )
-        log.info(
-            "webhook listening on %s:%s%s", s.webhook_host, s.webhook_port, s.telegram_webhook_path
-        )
+        log.info("webhook listening on %s:%s%s", s.web_host, s.web_port, s.telegram_webhook_path)
         return server
 
     async def _webhook_server(self, cleanups: list[Callable[[], Awaitable[None]]]) -> WebhookServer:
         """The one webhook server of this process (Telegram and Zalo share it), started."""
         if self.webhooks is None:
             s = self.app.settings
-            self.webhooks = WebhookServer(s.webhook_host, s.webhook_port)
+            self.webhooks = WebhookServer(s.web_host, s.web_port, self.site.application())
             cleanups.insert(0, self.webhooks.cleanup)
         await self.webhooks.start()
         return self.webhooks
@@ -243,7 +251,7 @@ class Runtime:
             server.add(s.zalo_webhook_path, zalo.on_webhook)
             url = s.zalo_webhook_url.rstrip("/") + s.zalo_webhook_path
             await zalo.use_webhook(url, s.zalo_webhook_secret.get_secret_value())
-            log.info("Zalo webhook on %s:%s%s", s.webhook_host, s.webhook_port, s.zalo_webhook_path)
+            log.info("Zalo webhook on %s:%s%s", s.web_host, s.web_port, s.zalo_webhook_path)
         else:
             await zalo.start_polling()
 

@@ -23,6 +23,7 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from redis.asyncio import Redis
 
+from bot.metrics import SCHEDULER_JOBS
 from handlers.contest import ContestConfig
 from handlers.context import Services
 from handlers.events import Document, Message, Reply
@@ -357,14 +358,27 @@ class Scheduler:
             self.leader = False
             return
         log.info("running %s", job.id)
-        if job.kind == "open":
-            await self.jobs.open(job.round_code)
-        elif job.kind == "remind":
-            await self.jobs.remind(job.round_code, job.days_left)
-        else:
-            await self.jobs.close(job.round_code)
+        async with _counted(job.kind):
+            if job.kind == "open":
+                await self.jobs.open(job.round_code)
+            elif job.kind == "remind":
+                await self.jobs.remind(job.round_code, job.days_left)
+            else:
+                await self.jobs.close(job.round_code)
 
     async def _sweep(self) -> None:
         async with self._busy():
             if self.sweep is not None and await self.lock.claim():
-                await self.sweep()
+                async with _counted("sweep"):
+                    await self.sweep()
+
+
+@contextlib.asynccontextmanager
+async def _counted(job: str) -> AsyncIterator[None]:
+    """Counts a job run for /metrics, with whether it failed."""
+    try:
+        yield
+    except Exception:
+        SCHEDULER_JOBS.labels(job, "failed").inc()
+        raise
+    SCHEDULER_JOBS.labels(job, "done").inc()

@@ -1,9 +1,9 @@
 """One HTTP server for the webhooks of every channel, each on its own path.
 
-Telegram and Zalo in webhook mode share WEBHOOK_HOST:WEBHOOK_PORT (one port to open, one
-reverse-proxy target). Paths are looked up per request, so a channel can add its route after
-the server has started: each channel starts serving before it asks its platform to call it.
-A body that is not JSON is answered 400, with one line in the log.
+Telegram and Zalo in webhook mode share WEB_HOST:WEB_PORT (one port to open, one
+reverse-proxy target) with the web pages. Paths are looked up per request, so a channel can
+add its route after the server has started: each channel starts serving before it asks its
+platform to call it. A body that is not JSON is answered 400, with one line in the log.
 """
 
 from __future__ import annotations
@@ -21,9 +21,11 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 class WebhookServer:
     """Serves POSTs on the paths channels add; anything else is 404 or 405."""
 
-    def __init__(self, host: str, port: int) -> None:
+    def __init__(self, host: str, port: int, site: web.Application | None = None) -> None:
         self.host = host
         self.port = port
+        # The web pages (bot/web) served beside the webhooks; their routes come first.
+        self.site = site
         self.routes: dict[str, Handler] = {}
         self._runner: web.AppRunner | None = None
 
@@ -37,14 +39,14 @@ class WebhookServer:
         """Start listening (once; later calls do nothing)."""
         if self._runner is not None:
             return
-        app = web.Application()
+        app = self.site if self.site is not None else web.Application()
         app.router.add_route("*", "/{path:.*}", self._dispatch)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, self.host, self.port)
         await site.start()
         self._runner = runner
-        log.info("webhooks listening on %s:%s", self.host, self.port)
+        log.info("web server listening on %s:%s", self.host, self.port)
 
     async def _dispatch(self, request: web.Request) -> web.StreamResponse:
         handler = self.routes.get(request.path)

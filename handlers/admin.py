@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 
-from handlers import info
+from handlers import info, websignin
 from handlers.admin_history import broadcast_history
 from handlers.admin_steps import CANCEL, Tap, confirm_row, one_time_buttons
 from handlers.admin_steps import PREFIX as PREFIX
@@ -67,6 +67,7 @@ async def panel(svc: Services, user: User) -> list[Reply]:
                     Button(t("admin.button_close"), "adm:close"),
                 ),
                 (Button(t("admin.button_bank"), "adm:bank"),),
+                (Button(t("admin.button_web"), websignin.TOKEN),),
             ),
         )
     ]
@@ -78,6 +79,8 @@ async def on_choice(svc: Services, user: User, token: str, ref: str | None = Non
     t = svc.texts
     if not is_admin(svc, user):
         return [Notice(t("common.expired_button"))]
+    if token == websignin.TOKEN:
+        return await websignin.signin_link(svc, user)
     tap = Tap.parse(token)
     if tap is None:
         return [Notice(t("common.expired_button"))]

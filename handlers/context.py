@@ -64,6 +64,8 @@ class Services:
     texts: Texts = field(default_factory=Texts)
     rng: random.Random = field(default_factory=random.SystemRandom)
     admins: frozenset[str] = frozenset()
+    # Where people reach the web server (PUBLIC_BASE_URL): links the bot gives start with it.
+    public_url: str = ""
 
     def __post_init__(self) -> None:
         self.participants = Participants(self.db)

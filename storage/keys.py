@@ -88,6 +88,14 @@ class Keys:
         """The scheduler's leader lock: which process runs the contest's jobs."""
         return f"{self.prefix}:leader"
 
+    def web_link(self, digest: str) -> str:
+        """A one-time link into the organisers' dashboard, by the digest of its token."""
+        return f"{self.prefix}:weblink:{digest}"
+
+    def web_session(self, digest: str) -> str:
+        """An organiser's dashboard session, by the digest of its cookie."""
+        return f"{self.prefix}:websess:{digest}"
+
     def pattern(self) -> str:
         """Every key of this prefix (for cleaning up a test run)."""
         return f"{self.prefix}:*"

@@ -28,8 +28,22 @@ class Audit:
             stmt = select(AuditEntry.id).where(AuditEntry.action == action).limit(1)
             return (await s.exec(stmt)).first() is not None
 
-    async def recent(self, limit: int = 50) -> list[AuditEntry]:
-        """The latest actions, newest first."""
+    async def recent(
+        self, limit: int = 50, *, action: str = "", actor: str = ""
+    ) -> list[AuditEntry]:
+        """The latest actions, newest first; only those whose action starts with `action`
+        and, given an `actor`, only theirs."""
         async with self.db.session() as s:
             stmt = select(AuditEntry).order_by(col(AuditEntry.id).desc()).limit(limit)
+            if action:
+                stmt = stmt.where(col(AuditEntry.action).startswith(action, autoescape=True))
+            if actor:
+                stmt = stmt.where(AuditEntry.actor == actor)
             return list(await s.exec(stmt))
+
+    async def actors_and_actions(self) -> tuple[list[str], list[str]]:
+        """Every actor and every action recorded, sorted (the audit page's filters)."""
+        async with self.db.session() as s:
+            actors = await s.exec(select(AuditEntry.actor).distinct())
+            actions = await s.exec(select(AuditEntry.action).distinct())
+            return sorted(actors), sorted(actions)

@@ -12,7 +12,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
 from storage.db import Database
-from storage.models import Account, Attempt, Broadcast, BroadcastRecipient
+from storage.models import Account, Attempt, Broadcast, BroadcastRecipient, Participant
 
 PENDING, SENT, FAILED, BLOCKED = "pending", "sent", "failed", "blocked"
 SENDING, DONE = "sending", "done"
@@ -29,8 +29,16 @@ def absent(code: str) -> str:
     return f"absent:{code}"
 
 
+def in_locality(name: str) -> str:
+    """The audience of everyone registered in one locality (commune/ward)."""
+    return f"locality:{name}"
+
+
 def _audience(accounts: Any, audience: str) -> Any:
     kind, _, code = audience.partition(":")
+    if kind == "locality":
+        there = sa_select(col(Participant.id)).where(col(Participant.locality) == code)
+        return accounts.where(col(Account.participant_id).in_(there))
     took_part = sa_select(col(Attempt.participant_id)).where(col(Attempt.round_code) == code)
     if kind == "round":
         return accounts.where(col(Account.participant_id).in_(took_part))
@@ -76,12 +84,11 @@ class Broadcasts:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def audience_size(self) -> int:
-        """Accounts a broadcast would reach now (registered, not blocking the bot)."""
+    async def audience_size(self, audience: str = ALL) -> int:
+        """Accounts a broadcast to `audience` would reach now (not blocking the bot)."""
         async with self.db.session() as s:
-            stmt = (
-                select(func.count()).select_from(Account).where(col(Account.blocked_at).is_(None))
-            )
+            reachable = sa_select(col(Account.id)).where(col(Account.blocked_at).is_(None))
+            stmt = select(func.count()).select_from(_audience(reachable, audience).subquery())
             return int((await s.exec(stmt)).one())
 
     async def create(
@@ -112,7 +119,8 @@ class Broadcasts:
                 created_at=now,
                 status=SENDING,
                 key=key,
-                audience="personal" if personal is not None else audience,
+                # The label of who it went to; the recipients themselves are stored below.
+                audience="personal" if personal is not None else audience[:40],
             )
             s.add(row)
             await s.flush()
@@ -233,6 +241,13 @@ class Broadcasts:
             audience=row.audience,
             text=row.text,
         )
+
+    async def history(self, limit: int = 20) -> list[tuple[Broadcast, BroadcastStatus]]:
+        """The latest broadcasts with their text and progress, newest first."""
+        async with self.db.session() as s:
+            stmt = select(Broadcast).order_by(col(Broadcast.id).desc()).limit(limit)
+            rows = [b for b in await s.exec(stmt) if b.id is not None]
+        return [(b, await self.status(b.id)) for b in rows if b.id is not None]
 
     async def recent(self, limit: int = 3) -> list[BroadcastStatus]:
         """The latest broadcasts with their progress, newest first."""

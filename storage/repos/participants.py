@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlmodel import col, select
 
 from storage.db import Database, Sql
@@ -149,6 +149,31 @@ class Participants:
                 .order_by(n.desc(), col(Participant.locality))
             )
             return [(name, int(count)) for name, count in await s.exec(stmt)]
+
+    async def search(self, query: str, *, limit: int = 50) -> list[Participant]:
+        """Participants whose name contains `query` (any letter case), or, when it is
+        digits, whose phone ends with them; by name."""
+        query = " ".join(query.split())
+        if not query:
+            return []
+        if query.replace(" ", "").isdigit():
+            match = col(Participant.phone).endswith(query.replace(" ", ""), autoescape=True)
+        else:
+            name = col(Participant.full_name)
+            # SQLite's lower() folds only ASCII letters: "Đặng" stays "Đặng". The forms a
+            # name is written in (as typed, lower case, capitalised) cover it there too.
+            match = or_(
+                func.lower(name).contains(query.lower(), autoescape=True),
+                *(name.contains(v, autoescape=True) for v in {query, query.title()}),
+            )
+        async with self.db.session() as s:
+            stmt = (
+                select(Participant)
+                .where(match)
+                .order_by(col(Participant.full_name), col(Participant.id))
+                .limit(limit)
+            )
+            return list(await s.exec(stmt))
 
     async def by_ids(self, ids: list[int]) -> dict[int, Participant]:
         """Participants by id."""

@@ -103,8 +103,8 @@ async def test_webhook_posts_without_the_right_secret_are_refused_and_ignored(ap
                 "zalo_mode": "webhook",
                 "zalo_webhook_url": base,
                 "zalo_webhook_secret": SecretStr(ZL_SECRET),
-                "webhook_host": "127.0.0.1",
-                "webhook_port": port,
+                "web_host": "127.0.0.1",
+                "web_port": port,
             }
         )
         running = asyncio.create_task(Runtime(app).run(stop=stop))
@@ -167,8 +167,8 @@ async def test_the_runtime_refuses_to_serve_a_webhook_without_a_usable_secret(
                 "zalo_mode": "webhook",
                 "zalo_webhook_url": "http://127.0.0.1:1",
                 "zalo_webhook_secret": SecretStr(secret) if secret else None,
-                "webhook_host": "127.0.0.1",
-                "webhook_port": free_port(),
+                "web_host": "127.0.0.1",
+                "web_port": free_port(),
             }
         )
         with pytest.raises(ConfigurationError, match="ZALO_WEBHOOK_SECRET"):

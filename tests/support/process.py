@@ -24,6 +24,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import yaml
+from pydantic import AliasChoices
 
 from bot.config import Settings
 from tests.support.fake_api import FakeApiServer
@@ -72,10 +73,14 @@ def live_contest(folder: Path) -> Path:
 class BotProcess:
     """A running `quizbot run`: its log, its database, and stopping it."""
 
-    def __init__(self, proc: asyncio.subprocess.Process, log_path: Path, db_path: Path) -> None:
+    def __init__(
+        self, proc: asyncio.subprocess.Process, log_path: Path, db_path: Path, web_url: str = ""
+    ) -> None:
         self.proc = proc
         self.log_path = log_path
         self.db_path = db_path
+        # Where the process serves its web pages (http://127.0.0.1:<WEB_PORT>).
+        self.web_url = web_url
 
     @property
     def log(self) -> str:
@@ -162,6 +167,9 @@ def quizbot_settings(folder: Path, *, flood_limit: int = 1000) -> dict[str, str]
         "CONTEST_FILE": str(live_contest(folder)),
         "FLOOD_LIMIT": str(flood_limit),
         "LOG_LEVEL": "INFO",
+        # Every process serves its web pages; each test process on a port of its own.
+        "WEB_HOST": "127.0.0.1",
+        "WEB_PORT": str(free_port()),
     }
 
 
@@ -169,6 +177,9 @@ def quizbot_environment(settings: Mapping[str, str]) -> dict[str, str]:
     """The process's environment: the test's own minus any bot setting, plus `settings`."""
     # Nothing of the test's own environment configures the bot, only these settings.
     ours = {name.upper() for name in Settings.model_fields}
+    for spec in Settings.model_fields.values():
+        if isinstance(spec.validation_alias, AliasChoices):  # WEBHOOK_PORT for WEB_PORT
+            ours |= {str(name).upper() for name in spec.validation_alias.choices}
     return {k: v for k, v in os.environ.items() if k.upper() not in ours} | dict(settings)
 
 
@@ -185,7 +196,8 @@ async def spawn_quizbot(folder: Path, env: Mapping[str, str]) -> BotProcess:
             stdout=log_file,
             stderr=subprocess.STDOUT,
         )
-    return BotProcess(proc, log_path, folder / DB_FILE)
+    web_url = f"http://{env.get('WEB_HOST', '127.0.0.1')}:{env.get('WEB_PORT', '8080')}"
+    return BotProcess(proc, log_path, folder / DB_FILE, web_url)
 
 
 async def wait_serving(fake: FakeApiServer, bot: BotProcess, ready: Callable[[], bool]) -> None:

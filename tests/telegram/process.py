@@ -84,8 +84,8 @@ class BotConfig:
         if self.mode == "webhook":
             port = self.webhook_port or free_port()
             settings |= {
-                "WEBHOOK_HOST": "127.0.0.1",
-                "WEBHOOK_PORT": str(port),
+                "WEB_HOST": "127.0.0.1",
+                "WEB_PORT": str(port),
                 "TELEGRAM_WEBHOOK_URL": f"http://127.0.0.1:{port}",
                 "TELEGRAM_WEBHOOK_PATH": WEBHOOK_PATH,
                 "TELEGRAM_WEBHOOK_SECRET": self.webhook_secret,

@@ -52,8 +52,8 @@ def environment(
     }
     if mode == "webhook":
         settings |= {
-            "WEBHOOK_HOST": "127.0.0.1",
-            "WEBHOOK_PORT": str(port),
+            "WEB_HOST": "127.0.0.1",
+            "WEB_PORT": str(port),
             "ZALO_WEBHOOK_URL": f"http://127.0.0.1:{port}",
             "ZALO_WEBHOOK_PATH": ZALO_PATH,
             "ZALO_WEBHOOK_SECRET": secret,

@@ -45,6 +45,7 @@ from bot.channels.telegram.convert import (
     split_text,
     user_of,
 )
+from bot.channels.telegram.counting import TelegramApiMetrics
 from bot.engine import Engine
 from handlers.events import Contact, Document, Message, Notice, Reply, Text, Upload
 from handlers.texts import Texts
@@ -116,6 +117,7 @@ def make_bot(token: str, api_base: str, *, timeout: float = 30.0) -> Bot:
     """A Bot talking to `api_base` (Telegram's, or a self-hosted Bot API server)."""
     session = AiohttpSession(api=TelegramAPIServer.from_base(api_base), timeout=timeout)
     session.middleware(RetryMiddleware())
+    session.middleware(TelegramApiMetrics())  # inside the retries: counts every request
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 

@@ -28,6 +28,8 @@ from typing import Any
 
 import httpx
 
+from bot import metrics
+
 log = logging.getLogger(__name__)
 
 DEFAULT_API_BASE = "https://bot-api.zaloplatforms.com"
@@ -227,6 +229,7 @@ class ZaloClient:
 
     async def _once(self, method: str, params: dict[str, Any], http_timeout: float | None) -> Any:
         kwargs: dict[str, Any] = {"json": params}
+        metrics.api_call("zalo", method)
         if http_timeout is not None:
             kwargs["timeout"] = http_timeout
         try:
@@ -252,6 +255,8 @@ class ZaloClient:
         if error_code < 400:
             error_code = 500  # "ok": false with no usable code
         description = str(body.get("description") or resp.reason_phrase or "error")
+        if error_code == TOO_MANY_REQUESTS:
+            metrics.api_rate_limited("zalo", method)
         raise ZaloApiError(method, error_code, description, retry_after=_retry_after(resp, body))
 
 

@@ -1,0 +1,107 @@
+"""Results per round: the ranking as the workbook has it, and its files (public and internal
+workbooks, the certificates of a closed round).
+
+The jury's review (flags, set aside, restore, approve) and the public winners' page come with
+the jury's sign-off; this page shows the ranking read-only until then.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import zipfile
+
+from aiohttp import web
+
+from bot.web.site import DASHBOARD, actor, refuse, render, site_of
+from handlers.certificates import certificates
+from handlers.phones import mask_phone
+from handlers.reports import results_workbook
+from handlers.rounds import RoundResults, round_results
+from storage.repos.rounds import SCHEDULED
+
+routes = web.RouteTableDef()
+# The ranking page lists this many places; the workbook has them all.
+SHOWN = 200
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@routes.get(DASHBOARD + "/ket-qua")
+async def rounds_with_results(request: web.Request) -> web.Response:
+    """The rounds that have results (every round that has opened)."""
+    svc = site_of(request).svc
+    rounds = [r for r in await svc.rounds.all() if r.status != SCHEDULED]
+    return render(request, "results.html", rounds=rounds)
+
+
+async def _results(request: web.Request) -> RoundResults | None:
+    svc = site_of(request).svc
+    rnd = await svc.rounds.get(request.match_info["code"])
+    if rnd is None or rnd.status == SCHEDULED:
+        return None
+    return await round_results(svc, rnd.code)
+
+
+@routes.get(DASHBOARD + "/ket-qua/{code}")
+async def ranking(request: web.Request) -> web.Response:
+    """A round's ranking and prizes, re-derived from the stored answers."""
+    svc = site_of(request).svc
+    results = await _results(request)
+    if results is None:
+        return refuse(request, 404, "web.refused.not_found")
+    prizes = {a.participant_id: svc.contest.prize_name(a.tier) for a in results.awards}
+    rows = [
+        (r, results.people.get(r.participant_id), prizes.get(r.participant_id, ""))
+        for r in results.ranking[:SHOWN]
+    ]
+    return render(
+        request,
+        "ranking.html",
+        results=results,
+        rows=rows,
+        shown=SHOWN,
+        mask_phone=mask_phone,
+    )
+
+
+@routes.get(DASHBOARD + "/ket-qua/{code}/{kind:cong-bo|noi-bo}.xlsx")
+async def workbook(request: web.Request) -> web.StreamResponse:
+    """The results workbook: public (masked phones) or internal (full phones). Audited."""
+    site = site_of(request)
+    results = await _results(request)
+    if results is None:
+        return refuse(request, 404, "web.refused.not_found")
+    full = request.match_info["kind"] == "noi-bo"
+    data = await results_workbook(site.svc, results, full_phones=full)
+    code = results.round.code
+    await site.svc.audit.record(
+        actor=actor(request), action="results.download", at=site.now(), round=code, full_phones=full
+    )
+    return _file(data, f"ket-qua-{code}-{request.match_info['kind']}.xlsx", XLSX)
+
+
+@routes.get(DASHBOARD + "/ket-qua/{code}/giay-chung-nhan.zip")
+async def certificates_zip(request: web.Request) -> web.StreamResponse:
+    """Every certificate of a closed round, in one ZIP. Audited."""
+    site = site_of(request)
+    results = await _results(request)
+    if results is None or not results.final:
+        return refuse(request, 409, "web.refused.not_final")
+    made = await asyncio.to_thread(certificates, site.svc.contest, results)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for cert in made:
+            zf.writestr(cert.filename, cert.data)
+    code = results.round.code
+    await site.svc.audit.record(
+        actor=actor(request), action="certificates.download", at=site.now(), round=code
+    )
+    return _file(out.getvalue(), f"giay-chung-nhan-{code}.zip", "application/zip")
+
+
+def _file(data: bytes, filename: str, content_type: str) -> web.Response:
+    return web.Response(
+        body=data,
+        content_type=content_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

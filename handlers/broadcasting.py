@@ -1,0 +1,64 @@
+"""Broadcasts an organiser starts: to everyone, to one round's participants or to one
+locality; what a participant will see, and the start itself (the broadcaster sends it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from handlers.context import Services
+from handlers.texts import Raw
+from storage.repos.broadcasts import ALL, in_locality, in_round
+from storage.repos.rounds import SCHEDULED
+
+MAX_CHARS = 3500
+
+
+@dataclass(frozen=True, slots=True)
+class Audience:
+    """Who a broadcast can go to: its stored form and what organisers read."""
+
+    value: str
+    label: Raw
+
+
+async def audiences(svc: Services) -> list[Audience]:
+    """Everyone, then each round that has opened, then each locality of the contest file."""
+    t = svc.texts
+    out = [Audience(ALL, t("broadcast.audience_all"))]
+    for r in await svc.rounds.all():
+        if r.status != SCHEDULED:
+            out.append(Audience(in_round(r.code), t("broadcast.audience_round", name=r.name)))
+    out += [
+        Audience(in_locality(name), t("broadcast.audience_locality", name=name))
+        for name in svc.contest.localities
+    ]
+    return out
+
+
+def message(svc: Services, text: str) -> Raw:
+    """The broadcast as a participant will see it."""
+    return svc.texts("broadcast.message", text=text.strip())
+
+
+def problem(text: str) -> bool:
+    """Whether the text cannot be sent (empty, or longer than one message allows)."""
+    return not text.strip() or len(text.strip()) > MAX_CHARS
+
+
+async def start(svc: Services, *, actor: str, text: str, audience: str) -> tuple[int, int]:
+    """Record a broadcast for the broadcaster to send; (its id, recipients). Audited."""
+    if problem(text) or audience not in {a.value for a in await audiences(svc)}:
+        raise ValueError("not a broadcast that can be sent")
+    now = svc.clock.now()
+    broadcast_id, count = await svc.broadcasts.create(
+        message(svc, text), actor=actor, now=now, audience=audience
+    )
+    await svc.audit.record(
+        actor=actor,
+        action="broadcast.start",
+        at=now,
+        broadcast=broadcast_id,
+        recipients=count,
+        audience=audience,
+    )
+    return broadcast_id, count
