@@ -13,8 +13,15 @@ from typing import Any
 
 from handlers import entries
 from handlers.context import Services
+from handlers.details import (
+    birth_years,
+    clean,
+    fold,
+    locality_named,
+    valid_name,
+    valid_unit,
+)
 from handlers.phones import local_form, normalise_phone
-from handlers.register import birth_years, clean, fold, locality_named, valid_name
 from storage.models import Account, Participant
 from storage.repos.identities import PhoneSpell, PhoneVerifiedElsewhereError
 
@@ -134,7 +141,7 @@ def _checked(svc: Services, changes: Changes) -> dict[str, Any]:
         out["locality"] = locality
     if changes.unit is not None:
         unit = clean(changes.unit)
-        if not 2 <= len(unit) <= 200:
+        if not valid_unit(unit):
             raise IdentityError("Tên cơ quan, đơn vị cần từ 2 đến 200 ký tự.")
         out["unit"] = unit
     return out

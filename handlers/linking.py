@@ -16,8 +16,8 @@ import secrets
 from handlers import entries
 from handlers.common import MENU_QUIZ, participant_id
 from handlers.context import Services
+from handlers.details import fold
 from handlers.events import Button, Message, Reply, User
-from handlers.register import fold
 from storage.keys import LINK_CODE_TTL
 from storage.repos.identities import LinkResult
 
@@ -49,7 +49,7 @@ async def issue(svc: Services, user: User) -> list[Reply]:
         return [Message(svc.texts("link.how"))]
     while True:  # a clash with another entry's live code is one in millions
         code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
-        if await svc.identity_store.issue(pid, code):
+        if await svc.identity_store.issue(pid, code, svc.now_ms()):
             return [Message(svc.texts("link.code", code=code, minutes=_MINUTES))]
 
 
@@ -59,7 +59,8 @@ async def redeem(svc: Services, user: User, code: str) -> list[Reply]:
     day = entries.local_day(svc)
     if await ids.failures(user.key, day) >= FAILURES_PER_DAY:
         return [Message(t("link.too_many_failures", n=FAILURES_PER_DAY))]
-    target = await ids.holder(code) if len(code) == CODE_DIGITS and code.isdigit() else None
+    well_formed = len(code) == CODE_DIGITS and code.isdigit()
+    target = await ids.holder(code, svc.now_ms()) if well_formed else None
     if target is None:
         await ids.fail(user.key, day)
         return [Message(t("link.bad_code", minutes=_MINUTES))]
@@ -73,7 +74,7 @@ async def redeem(svc: Services, user: User, code: str) -> list[Reply]:
         return [Message(t("link.has_attempts"))]
     if any(a.channel == user.channel for a in await svc.participants.accounts_of(target)):
         return [Message(t("link.channel_taken"))]
-    if await ids.take(code) != target:  # used a moment ago by someone else
+    if await ids.take(code, svc.now_ms()) != target:  # used a moment ago by someone else
         return [Message(t("link.bad_code", minutes=_MINUTES))]
     result = await svc.identities.link(
         target,

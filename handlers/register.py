@@ -10,13 +10,19 @@ checks the input and returns the next prompt; the draft lives in the session sto
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from enum import StrEnum
 
 from handlers import entries
 from handlers.common import MENU_QUIZ, participant_id
 from handlers.context import Services
+from handlers.details import (
+    birth_years,
+    clean,
+    fold,
+    locality_named,
+    valid_name,
+    valid_unit,
+)
 from handlers.events import Button, Contact, Message, Notice, Reply, User
 from handlers.phones import mask_phone, normalise_phone
 from handlers.texts import Raw
@@ -55,50 +61,6 @@ TOKEN_CONSENT_NO = "r:consent:no"
 TOKEN_CONFIRM = "r:confirm"
 TOKEN_EDIT = "r:edit"
 TOKEN_FIX = "r:fix:"
-
-_NAME = re.compile(r"^[^\W\d_]+(?:[ '\-.][^\W\d_]+)*\.?$")
-MIN_BIRTH_YEAR = 1920
-MIN_AGE = 6
-
-
-def fold(text: str) -> str:
-    """Lower case without diacritics, for matching what people type to a list."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", text)
-    return " ".join(
-        "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split()
-    )
-
-
-# Controls (NUL, escapes), format characters (bidirectional overrides, zero-width spaces and
-# joiners, byte order marks), private-use, unassigned and separator code points: invisible or
-# misleading in a name, and NUL is refused by PostgreSQL and by the Excel export.
-_INVISIBLE = {"Cc", "Cf", "Co", "Cn", "Cs", "Zl", "Zp"}
-
-
-def _visible(text: str) -> str:
-    """The text without the characters a person cannot see or did not mean to type."""
-    return "".join(c for c in text if unicodedata.category(c) not in _INVISIBLE)
-
-
-def clean(text: str) -> str:
-    """A typed value as it is kept: visible characters, single spaces, composed (NFC)."""
-    return unicodedata.normalize("NFC", " ".join(_visible(text).split()))
-
-
-def valid_name(value: str) -> bool:
-    """Whether a cleaned full name is acceptable: two words or more, letters only."""
-    return 4 <= len(value) <= 100 and len(value.split()) >= 2 and bool(_NAME.match(value))
-
-
-def birth_years(svc: Services) -> tuple[int, int]:
-    """The years of birth accepted this year (lowest, highest)."""
-    return MIN_BIRTH_YEAR, svc.clock.now().astimezone(svc.contest.tz).year - MIN_AGE
-
-
-def locality_named(svc: Services, value: str) -> str | None:
-    """The contest's locality a typed name stands for (case and diacritics aside)."""
-    return next((n for n in svc.contest.localities if fold(n) == fold(value)), None)
 
 
 def _whole_number(text: str, max_digits: int = 9) -> int | None:
@@ -268,7 +230,7 @@ async def on_text(svc: Services, user: User, conv: dict[str, str], text: str) ->
     if step is Step.UNIT:
         if fold(value) in {fold(str(t("register.resident"))), "nguoi dan"}:
             value = str(t("register.resident"))
-        if not 2 <= len(value) <= 200:
+        if not valid_unit(value):
             return [Message(t("register.bad_unit"))]
         conv["unit"] = value
         return await _advance(svc, user, conv, step)

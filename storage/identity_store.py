@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from redis.asyncio import Redis
 
 from storage.keys import IDENTITY_COUNTER_TTL, LINK_CODE_TTL, Keys
@@ -25,31 +27,29 @@ class IdentityStore:
         self.keys = keys
         self._try_phone = redis.register_script(_TRY_PHONE)
 
-    async def issue(self, participant_id: int, code: str) -> bool:
+    async def issue(self, participant_id: int, code: str, now_ms: int) -> bool:
         """Make `code` the entry's linking code (its earlier one stops working); False if the
         code is in use by another entry (the caller draws another)."""
         ttl = int(LINK_CODE_TTL.total_seconds())
-        if not await self.redis.set(
-            self.keys.link_code(code), str(participant_id), nx=True, ex=ttl
-        ):
+        value = f"{participant_id}:{now_ms + ttl * 1000}"
+        key = self.keys.link_code(code)
+        if not await self.redis.set(key, value, nx=True, ex=ttl):
             return False
         old = await self.redis.set(self.keys.link_of(participant_id), code, ex=ttl, get=True)
         if old and old != code:
             await self.redis.delete(self.keys.link_code(str(old)))
         return True
 
-    async def holder(self, code: str) -> int | None:
+    async def holder(self, code: str, now_ms: int) -> int | None:
         """The entry a live code names, without using it."""
-        value = await self.redis.get(self.keys.link_code(code))
-        return int(value) if value else None
+        return _live(cast(str | None, await self.redis.get(self.keys.link_code(code))), now_ms)
 
-    async def take(self, code: str) -> int | None:
+    async def take(self, code: str, now_ms: int) -> int | None:
         """Use a code: the entry it names, once; None when it is unknown, expired or used."""
-        value = await self.redis.getdel(self.keys.link_code(code))
-        if not value:
-            return None
-        await self.redis.delete(self.keys.link_of(int(value)))
-        return int(value)
+        pid = _live(cast(str | None, await self.redis.getdel(self.keys.link_code(code))), now_ms)
+        if pid is not None:
+            await self.redis.delete(self.keys.link_of(pid))
+        return pid
 
     async def failures(self, user_key: str, day: str) -> int:
         """Wrong codes this account typed on a local day."""
@@ -70,3 +70,12 @@ class IdentityStore:
         ttl = int(IDENTITY_COUNTER_TTL.total_seconds())
         key = self.keys.phones_tried(user_key, day)
         return bool(await self._try_phone(keys=[key], args=[phone, limit, ttl]))
+
+
+def _live(value: str | None, now_ms: int) -> int | None:
+    """The participant id of a stored code, unless it expired by the contest's clock (the
+    key's own expiry only clears it away)."""
+    if not value:
+        return None
+    pid, _, expires = value.partition(":")
+    return int(pid) if now_ms <= int(expires) else None

@@ -304,12 +304,15 @@ class Identities:
         self, participant_id: int, *, held: bool, now: datetime, actor: str, reason: str
     ) -> bool | None:
         """An organiser holds (or releases) an entry; False when it already was (or was not)
-        held, None when there is no such entry."""
+        so, None when there is no such entry. Holding an entry the system held makes the hold
+        the organiser's: it then ends only when an organiser releases it."""
         async with self.db.session() as s:
             person = await s.get(Participant, participant_id)
             if person is None:
                 return None
-            if (person.held_at is not None) == held:
+            if held and person.held_reason == HoldReason.ORGANISER:
+                return False
+            if not held and person.held_at is None:
                 return False
             if held:
                 hold(s, person, HoldReason.ORGANISER, now=now, actor=actor, note=reason)

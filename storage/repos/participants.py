@@ -109,97 +109,39 @@ class Participants:
         """
         try:
             async with self.db.session() as s:
-                return await self._register(
-                    s,
-                    details,
-                    channel=channel,
-                    channel_user_id=channel_user_id,
-                    display_name=display_name,
-                    source=source,
-                    now=now,
-                    verified=verified,
-                    excluded_phones=excluded_phones,
+                account = (
+                    await s.exec(
+                        select(Account).where(
+                            Account.channel == channel, Account.channel_user_id == channel_user_id
+                        )
+                    )
+                ).first()
+                person = await s.get(Participant, account.participant_id) if account else None
+                holder = await verified_holder(s, details.phone)
+                if verified and holder is not None and (person is None or holder.id != person.id):
+                    raise PhoneVerifiedElsewhereError
+                person, verified, changed = _saved(person, details, verified, source, now)
+                s.add(person)
+                await s.flush()
+                await _phone_consequences(
+                    s, person, details.phone, holder, verified=verified, changed=changed, now=now
                 )
+                exclude_if_listed(s, person, excluded_phones, now=now)
+                if account is None:
+                    assert person.id is not None
+                    account = Account(
+                        participant_id=person.id,
+                        channel=channel,
+                        channel_user_id=channel_user_id,
+                        created_at=now,
+                    )
+                account.display_name = display_name[:128]
+                s.add(account)
+                return person
         except IntegrityError as exc:
             if verified:  # another registration verified the phone at the same moment
                 raise PhoneVerifiedElsewhereError from exc
             raise
-
-    async def _register(
-        self,
-        s: AsyncSession,
-        details: ParticipantDetails,
-        *,
-        channel: str,
-        channel_user_id: str,
-        display_name: str,
-        source: str,
-        now: datetime,
-        verified: bool,
-        excluded_phones: Collection[str],
-    ) -> Participant:
-        account = (
-            await s.exec(
-                select(Account).where(
-                    Account.channel == channel, Account.channel_user_id == channel_user_id
-                )
-            )
-        ).first()
-        person = await s.get(Participant, account.participant_id) if account else None
-        holder = await verified_holder(s, details.phone)
-        if verified and holder is not None and (person is None or holder.id != person.id):
-            raise PhoneVerifiedElsewhereError
-        if person is None:
-            person = Participant(
-                phone=details.phone,
-                phone_verified=verified,
-                full_name=details.full_name,
-                birth_year=details.birth_year,
-                locality=details.locality,
-                unit=details.unit,
-                source=source[:64],
-                consent_at=now,
-                created_at=now,
-                updated_at=now,
-            )
-            changed = True
-        else:
-            # Re-confirming a phone by typing it again keeps its verification.
-            verified = verified or (person.phone_verified and person.phone == details.phone)
-            changed = (person.phone, person.phone_verified) != (details.phone, verified)
-            person.full_name = details.full_name
-            person.birth_year = details.birth_year
-            person.locality = details.locality
-            person.unit = details.unit
-            person.consent_at = now
-            person.updated_at = now
-        s.add(person)
-        await s.flush()
-        assert person.id is not None
-        if changed:
-            await set_phone(s, person, details.phone, verified=verified, now=now)
-        if verified:
-            for squatter in await typed_holders(s, details.phone, besides=person.id):
-                hold(s, squatter, HoldReason.PHONE_CLAIMED, now=now, actor=SYSTEM, by=person.id)
-        elif holder is not None and holder.id != person.id:
-            hold(s, person, HoldReason.PHONE_OF_VERIFIED, now=now, actor=SYSTEM, of=holder.id)
-        elif changed and person.held_reason in PHONE_HOLDS:
-            release(s, person, now=now, actor=SYSTEM, why="phone_changed")
-        exclude_if_listed(s, person, excluded_phones, now=now)
-        if account is None:
-            s.add(
-                Account(
-                    participant_id=person.id,
-                    channel=channel,
-                    channel_user_id=channel_user_id,
-                    display_name=display_name[:128],
-                    created_at=now,
-                )
-            )
-        else:
-            account.display_name = display_name[:128]
-            s.add(account)
-        return person
 
     async def count(self) -> int:
         """How many people have registered."""
@@ -245,3 +187,63 @@ class Participants:
         async with self.db.session() as s:
             rows = await s.exec(select(Account).where(Account.participant_id == participant_id))
             return list(rows)
+
+
+def _saved(
+    person: Participant | None,
+    details: ParticipantDetails,
+    verified: bool,
+    source: str,
+    now: datetime,
+) -> tuple[Participant, bool, bool]:
+    """The entry with the details applied, whether its phone is verified, and whether its
+    phone (or the phone's verification) changed."""
+    if person is None:
+        fresh = Participant(
+            phone=details.phone,
+            phone_verified=verified,
+            full_name=details.full_name,
+            birth_year=details.birth_year,
+            locality=details.locality,
+            unit=details.unit,
+            source=source[:64],
+            consent_at=now,
+            created_at=now,
+            updated_at=now,
+        )
+        return fresh, verified, True
+    # Re-confirming a verified phone by typing it again keeps its verification.
+    verified = verified or (person.phone_verified and person.phone == details.phone)
+    changed = (person.phone, person.phone_verified) != (details.phone, verified)
+    person.full_name = details.full_name
+    person.birth_year = details.birth_year
+    person.locality = details.locality
+    person.unit = details.unit
+    person.consent_at = now
+    person.updated_at = now
+    return person, verified, changed
+
+
+async def _phone_consequences(
+    s: AsyncSession,
+    person: Participant,
+    phone: str,
+    holder: Participant | None,
+    *,
+    verified: bool,
+    changed: bool,
+    now: datetime,
+) -> None:
+    """Record the entry's phone if it changed, and hold whoever must be held for it: the
+    entries that typed a phone its owner has now verified, or this entry if it typed someone's
+    verified phone (a phone hold ends when the phone changes to one nobody verified)."""
+    assert person.id is not None
+    if changed:
+        await set_phone(s, person, phone, verified=verified, now=now)
+    if verified:
+        for squatter in await typed_holders(s, phone, besides=person.id):
+            hold(s, squatter, HoldReason.PHONE_CLAIMED, now=now, actor=SYSTEM, by=person.id)
+    elif holder is not None and holder.id != person.id:
+        hold(s, person, HoldReason.PHONE_OF_VERIFIED, now=now, actor=SYSTEM, of=holder.id)
+    elif changed and person.held_reason in PHONE_HOLDS:
+        release(s, person, now=now, actor=SYSTEM, why="phone_changed")
