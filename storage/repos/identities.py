@@ -102,33 +102,18 @@ def hold(
     person.held_at = person.held_at or now
     person.held_reason = reason
     s.add(person)
-    audit(
-        s,
-        actor=actor,
-        action="participant.hold",
-        at=now,
-        participant=person.id,
-        reason=reason,
-        **detail,
-    )
+    said = {"participant": person.id, "reason": reason, **detail}
+    audit(s, actor=actor, action="participant.hold", at=now, **said)
 
 
 def release(
     s: AsyncSession, person: Participant, *, now: datetime, actor: str, **detail: Any
 ) -> None:
     """End an entry's hold."""
-    was = person.held_reason
+    said = {"participant": person.id, "was": person.held_reason, **detail}
     person.held_at, person.held_reason = None, ""
     s.add(person)
-    audit(
-        s,
-        actor=actor,
-        action="participant.release",
-        at=now,
-        participant=person.id,
-        was=was,
-        **detail,
-    )
+    audit(s, actor=actor, action="participant.release", at=now, **said)
 
 
 def exclude_if_listed(
