@@ -6,7 +6,7 @@ import logging
 import time
 
 from bot import metrics
-from handlers import admin, info, quiz, register, score, submit
+from handlers import admin, info, linking, quiz, register, score, submit
 from handlers.common import (
     MENU_HELP,
     MENU_QUIZ,
@@ -60,6 +60,8 @@ COMMANDS = {
     "admin": "admin",
     "huy": "cancel",
     "cancel": "cancel",
+    "lienket": "link",
+    "link": "link",
 }
 
 
@@ -107,7 +109,11 @@ class Engine:
             # Someone who had blocked the bot writes again: they can be reached again.
             await svc.broadcasts.unblock(user.channel, user.id)
         if isinstance(event, Command):
-            return await self._command(user, COMMANDS.get(command_name(event.name), ""), event.args)
+            name = COMMANDS.get(command_name(event.name), "")
+            code = None if name else linking.typed(f"/{event.name} {event.args}")
+            if code is not None:  # "/liên kết 12345678": the command's name has a space
+                return await linking.command(svc, user, code)
+            return await self._command(user, name, event.args)
         if isinstance(event, Choice):
             return await self._choice(event, admission)
         if isinstance(event, Contact):
@@ -145,6 +151,8 @@ class Engine:
         if name == "cancel":
             await svc.store.clear_conversation(user.key)
             return [Message(svc.texts("common.cancelled"))]
+        if name == "link":
+            return await linking.command(svc, user, args)
         return await info.unknown_command(svc, user)
 
     async def _choice(self, event: Choice, admission: Admission | None) -> list[Reply]:
@@ -169,6 +177,9 @@ class Engine:
 
     async def _text(self, user: User, text: str) -> list[Reply]:
         svc = self.svc
+        code = linking.typed(text)
+        if code is not None:  # also in the middle of registering: it replaces registering
+            return await linking.command(svc, user, code)
         if text.startswith("/"):
             name, _, args = text.partition(" ")
             return await self._command(user, COMMANDS.get(command_name(name), ""), args)

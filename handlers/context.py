@@ -11,8 +11,10 @@ from handlers.contest import ContestConfig
 from handlers.texts import Raw, Texts
 from questions.model import Question
 from storage.db import Database
+from storage.identity_store import IdentityStore
 from storage.repos import Attempts, Audit, Participants, Questions, Rounds, Winners
 from storage.repos.broadcasts import Broadcasts
+from storage.repos.identities import Identities
 from storage.session import SessionStore
 
 
@@ -75,6 +77,8 @@ class Services:
         self.winners = Winners(self.db)
         self.audit = Audit(self.db)
         self.broadcasts = Broadcasts(self.db)
+        self.identities = Identities(self.db)
+        self.identity_store = IdentityStore(self.store.redis, self.store.keys)
         self.pool = QuestionPool(self.questions)
 
     def now_ms(self) -> int:

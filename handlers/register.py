@@ -10,16 +10,24 @@ checks the input and returns the next prompt; the draft lives in the session sto
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from enum import StrEnum
 
+from handlers import entries
 from handlers.common import MENU_QUIZ, participant_id
 from handlers.context import Services
+from handlers.details import (
+    birth_years,
+    clean,
+    fold,
+    locality_named,
+    valid_name,
+    valid_unit,
+)
 from handlers.events import Button, Contact, Message, Notice, Reply, User
 from handlers.phones import mask_phone, normalise_phone
 from handlers.texts import Raw
 from storage.repos import ParticipantDetails
+from storage.repos.identities import PhoneVerifiedElsewhereError
 
 
 class Step(StrEnum):
@@ -43,6 +51,8 @@ FIELDS = {
     "locality": Step.LOCALITY,
     "unit": Step.UNIT,
 }
+# What an entry with an attempt may still change itself (see handlers.entries).
+UNFROZEN = {"locality", "unit"}
 
 TOKEN_LOCALITY = "r:loc:"
 TOKEN_RESIDENT = "r:unit:resident"
@@ -51,30 +61,6 @@ TOKEN_CONSENT_NO = "r:consent:no"
 TOKEN_CONFIRM = "r:confirm"
 TOKEN_EDIT = "r:edit"
 TOKEN_FIX = "r:fix:"
-
-_NAME = re.compile(r"^[^\W\d_]+(?:[ '\-.][^\W\d_]+)*\.?$")
-MIN_BIRTH_YEAR = 1920
-MIN_AGE = 6
-
-
-def _fold(text: str) -> str:
-    """Lower case without diacritics, for matching what people type to a list."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", text)
-    return " ".join(
-        "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split()
-    )
-
-
-# Controls (NUL, escapes), format characters (bidirectional overrides, zero-width spaces and
-# joiners, byte order marks), private-use, unassigned and separator code points: invisible or
-# misleading in a name, and NUL is refused by PostgreSQL and by the Excel export.
-_INVISIBLE = {"Cc", "Cf", "Co", "Cn", "Cs", "Zl", "Zp"}
-
-
-def _visible(text: str) -> str:
-    """The text without the characters a person cannot see or did not mean to type."""
-    return "".join(c for c in text if unicodedata.category(c) not in _INVISIBLE)
 
 
 def _whole_number(text: str, max_digits: int = 9) -> int | None:
@@ -150,6 +136,16 @@ def _prompt(svc: Services, step: Step, conv: dict[str, str]) -> Message:
                 ),
             ),
         )
+    if step is Step.EDIT and conv.get("frozen") == "1":
+        return Message(
+            t("register.ask_which_frozen"),
+            buttons=(
+                (
+                    Button(t("register.field_locality"), f"{TOKEN_FIX}locality"),
+                    Button(t("register.field_unit"), f"{TOKEN_FIX}unit"),
+                ),
+            ),
+        )
     if step is Step.EDIT:
         return Message(
             t("register.ask_which"),
@@ -210,31 +206,31 @@ async def on_text(svc: Services, user: User, conv: dict[str, str], text: str) ->
     """Typed input during registration."""
     step = Step(conv["step"])
     t = svc.texts
-    value = unicodedata.normalize("NFC", " ".join(_visible(text).split()))
+    value = clean(text)
     if step is Step.NAME:
-        if not (4 <= len(value) <= 100 and len(value.split()) >= 2 and _NAME.match(value)):
+        if not valid_name(value):
             return [Message(t("register.bad_name"))]
         conv["name"] = value
         return await _advance(svc, user, conv, step)
     if step is Step.PHONE:
         return await _accept_phone(svc, user, conv, value)
     if step is Step.BIRTH:
-        year_now = svc.clock.now().astimezone(svc.contest.tz).year
+        low, high = birth_years(svc)
         year = _whole_number(value)
-        if year is None or not MIN_BIRTH_YEAR <= year <= year_now - MIN_AGE:
-            return [Message(t("register.bad_birth", low=MIN_BIRTH_YEAR, high=year_now - MIN_AGE))]
+        if year is None or not low <= year <= high:
+            return [Message(t("register.bad_birth", low=low, high=high))]
         conv["birth"] = str(year)
         return await _advance(svc, user, conv, step)
     if step is Step.LOCALITY:
-        matches = [n for n in svc.contest.localities if _fold(n) == _fold(value)]
-        if not matches:
+        locality = locality_named(svc, value)
+        if locality is None:
             return [Message(t("register.bad_locality")), _prompt(svc, step, conv)]
-        conv["locality"] = matches[0]
+        conv["locality"] = locality
         return await _advance(svc, user, conv, step)
     if step is Step.UNIT:
-        if _fold(value) in {_fold(str(t("register.resident"))), "nguoi dan"}:
+        if fold(value) in {fold(str(t("register.resident"))), "nguoi dan"}:
             value = str(t("register.resident"))
-        if not 2 <= len(value) <= 200:
+        if not valid_unit(value):
             return [Message(t("register.bad_unit"))]
         conv["unit"] = value
         return await _advance(svc, user, conv, step)
@@ -248,9 +244,13 @@ async def _accept_phone(
     phone = normalise_phone(raw)
     if phone is None:
         return [Message(svc.texts("register.bad_phone"), ask_contact=True)]
+    if not await entries.may_try_phone(svc, user, phone):
+        return [Message(svc.texts("register.too_many_phones", n=entries.PHONES_PER_DAY))]
+    if verified and await entries.verified_by_another(svc, user, phone):
+        return [Message(svc.texts("register.phone_verified_elsewhere"), ask_contact=True)]
     conv["phone"] = phone
-    # A phone shared through the platform's contact button is known to be the sender's own;
-    # a typed one is not, which matters when it already belongs to someone (see _save).
+    # A phone shared through the platform's contact button is known to be the sender's own
+    # (verified); a typed one is not, so it never reaches another entry (see entries).
     conv["phone_ok"] = "1" if verified else ""
     return await _advance(svc, user, conv, Step.PHONE)
 
@@ -275,13 +275,20 @@ async def on_choice(svc: Services, user: User, token: str) -> list[Reply]:
             conv = await _draft_from_saved(svc, user)
             if not conv:
                 return [Notice(t("common.expired_button"))]
+        pid = await participant_id(svc, user)
+        conv.pop("frozen", None)
+        if pid is not None and await entries.frozen(svc, pid):
+            conv["frozen"] = "1"
         conv["step"] = Step.EDIT
         await svc.store.save_conversation(user.key, conv)
         return [_prompt(svc, Step.EDIT, conv)]
     if token.startswith(TOKEN_FIX) and step == Step.EDIT:
-        target = FIELDS.get(token[len(TOKEN_FIX) :])
+        field = token[len(TOKEN_FIX) :]
+        target = FIELDS.get(field)
         if target is None:
             return [Notice(t("common.expired_button"))]
+        if conv.get("frozen") == "1" and field not in UNFROZEN:
+            return [Message(t("register.identity_locked")), _prompt(svc, Step.EDIT, conv)]
         conv["step"], conv["fix"] = target, "1"
         await svc.store.save_conversation(user.key, conv)
         return [_prompt(svc, target, conv)]
@@ -325,33 +332,25 @@ async def _draft_from_saved(svc: Services, user: User) -> dict[str, str]:
 async def _save(svc: Services, user: User, conv: dict[str, str]) -> list[Reply]:
     details = _draft_details(conv)
     mine = await participant_id(svc, user)
-    holder = await svc.participants.by_phone(details.phone)
-    if (
-        holder is not None
-        and holder.id != mine
-        and conv.get("phone_ok") != "1"
-        and _fold(holder.full_name) != _fold(details.full_name)
-    ):
-        # The phone identifies a person across channels, so joining an existing entry with a
-        # typed (unverified) phone also needs that person's name: a mistyped or borrowed
-        # number must not take over someone else's attempts and ranking.
+    if mine is not None and await entries.frozen(svc, mine):
+        stored = await svc.participants.get(mine)
+        if stored is not None and not entries.same_identity(stored, details):
+            # An attempt began (perhaps on another channel) while this edit was open.
+            await svc.store.clear_conversation(user.key)
+            return [Message(svc.texts("register.identity_locked"))]
+    try:
+        person = await entries.register(
+            svc, user, details, verified=conv.get("phone_ok") == "1", source=conv.get("src", "")
+        )
+    except PhoneVerifiedElsewhereError:
         return [
             Message(
-                svc.texts("register.phone_taken"),
+                svc.texts("register.phone_verified_elsewhere"),
                 buttons=((Button(svc.texts("register.button_edit"), TOKEN_EDIT),),),
             )
         ]
-    person = await svc.participants.register(
-        details,
-        channel=user.channel,
-        channel_user_id=user.id,
-        display_name=user.name,
-        source=conv.get("src", ""),
-        now=svc.clock.now(),
-    )
-    assert person.id is not None
-    await svc.store.cache_participant(user.key, person.id)
     await svc.store.clear_conversation(user.key)
+    # The same words whatever the phone: whether it is someone else's is never told.
     saved = (
         svc.texts("register.updated", name=person.full_name)
         if mine is not None

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from handlers import entries
 from handlers.context import Services
 from handlers.ranking import Award, Ranked, allocate, rank
 from handlers.submit import finalise
@@ -23,6 +24,8 @@ class RoundResults:
     ranking: list[Ranked]
     awards: list[Award]
     people: dict[int, Entrant]
+    # Ranked entries that cannot win, and why: "excluded" or "on_hold" (handlers.entries).
+    ineligible: dict[int, str] = field(default_factory=dict)
 
 
 async def sync_rounds(svc: Services) -> None:
@@ -74,10 +77,9 @@ async def close_round(svc: Services, code: str, *, actor: str) -> RoundResults:
         actual = await svc.attempts.participants_in_round(code)
         await svc.rounds.set_closed(code, now, actual)
         await svc.audit.record(actor=actor, action="round.close", at=now, round=code, actual=actual)
+    await entries.exclude_listed(svc)
     results = await round_results(svc, code)
-    stored = await svc.winners.store(
-        code, [(a.participant_id, a.tier, a.rank, a.attempt_id) for a in results.awards], now
-    )
+    stored = await svc.winners.store(code, await entries.prizes(svc, results.awards), now)
     if stored:
         await svc.audit.record(
             actor=actor, action="round.winners", at=now, round=code, winners=len(results.awards)
@@ -93,13 +95,8 @@ async def _finish_in_flight(svc: Services, code: str) -> None:
 
 
 async def excluded_participants(svc: Services) -> set[int]:
-    """Participant ids of the organisers, jury and secretariat listed in the contest file."""
-    out: set[int] = set()
-    for phone in svc.contest.excluded_phones:
-        person = await svc.participants.by_phone(phone)
-        if person is not None and person.id is not None:
-            out.add(person.id)
-    return out
+    """Participant ids that cannot win: excluded for good, or on hold (handlers.entries)."""
+    return set(await entries.ineligible(svc))
 
 
 async def round_results(svc: Services, code: str) -> RoundResults:
@@ -116,12 +113,16 @@ async def round_results(svc: Services, code: str) -> RoundResults:
     ranking, people = await _ranked(svc, code, actual)
     tiers = [(p.tier.value, p.count) for p in svc.contest.prizes]
     stored = await svc.winners.of_round(code) if final else []
+    ineligible = await entries.ineligible(svc)
     if stored:
-        # Once prizes are stored they stand, even if the contest file changes afterwards.
+        # Once prizes are stored they stand, even if the contest file changes afterwards,
+        # and their winners are shown as they were at closing.
         awards = [Award(w.tier, w.rank, w.participant_id, w.attempt_id) for w in stored]
+        people = entries.as_stored(people, stored)
     else:
-        awards = allocate(ranking, tiers, excluded=await excluded_participants(svc))
-    return RoundResults(rnd, actual, final, ranking, awards, people)
+        awards = allocate(ranking, tiers, excluded=set(ineligible))
+    ranked = {pid: why for pid, why in ineligible.items() if pid in people}
+    return RoundResults(rnd, actual, final, ranking, awards, people, ranked)
 
 
 async def _ranked(svc: Services, code: str, actual: int) -> tuple[list[Ranked], dict[int, Entrant]]:

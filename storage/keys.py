@@ -24,6 +24,11 @@ BUTTONS_TTL = timedelta(days=1)
 # An organiser's confirmation buttons (send, open, close, replace…) act once; the one-time code
 # they carry outlives any pause before the tap, and its "done" mark answers late second taps.
 STEP_TTL = timedelta(days=1)
+# A code that links an account on another channel to an entry: short-lived, used once.
+LINK_CODE_TTL = timedelta(minutes=10)
+# Wrong linking codes and phones tried are counted per account and local day; the keys
+# outlive the day they count.
+IDENTITY_COUNTER_TTL = timedelta(days=2)
 
 
 class Keys:
@@ -95,6 +100,22 @@ class Keys:
     def web_session(self, digest: str) -> str:
         """An organiser's dashboard session, by the digest of its cookie."""
         return f"{self.prefix}:websess:{digest}"
+
+    def link_code(self, code: str) -> str:
+        """The entry (participant id) a linking code gives access to, until used or expired."""
+        return f"{self.prefix}:link:{code}"
+
+    def link_of(self, participant_id: int) -> str:
+        """The linking code an entry holds now (a new code replaces it)."""
+        return f"{self.prefix}:linkof:{participant_id}"
+
+    def link_failures(self, user_key: str, day: str) -> str:
+        """Wrong linking codes an account typed on one local day."""
+        return f"{self.prefix}:linkfail:{user_key}:{day}"
+
+    def phones_tried(self, user_key: str, day: str) -> str:
+        """Set of the phones an account gave at registration on one local day."""
+        return f"{self.prefix}:phones:{user_key}:{day}"
 
     def pattern(self) -> str:
         """Every key of this prefix (for cleaning up a test run)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint, false, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
@@ -36,12 +36,27 @@ def _utc(nullable: bool = False, **kw: Any) -> Any:
 
 
 class Participant(SQLModel, table=True):
-    """A registered person; the phone number identifies them across channels."""
+    """A registered person (an entry): one line in the ranking, reached through its accounts.
+
+    A phone is *verified* when it came from a Telegram contact the user shared from their own
+    account; only one entry may hold a verified phone. Typed phones may coincide.
+    """
 
     __tablename__ = "participants"
+    __table_args__ = (
+        Index("ix_participants_phone", "phone"),
+        Index(
+            "ux_participants_verified_phone",
+            "phone",
+            unique=True,
+            sqlite_where=text("phone_verified"),
+            postgresql_where=text("phone_verified"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    phone: str = Field(max_length=16, unique=True)
+    phone: str = Field(max_length=16)
+    phone_verified: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     full_name: str = Field(max_length=100)
     birth_year: int
     locality: str = Field(max_length=100)
@@ -50,6 +65,26 @@ class Participant(SQLModel, table=True):
     consent_at: datetime = _utc()
     created_at: datetime = _utc()
     updated_at: datetime = _utc()
+    # Set for good once the entry held a phone of the organisers, jury or secretariat.
+    excluded_at: datetime | None = _utc(nullable=True)
+    # A held entry keeps its attempts but wins nothing until an organiser releases it.
+    held_at: datetime | None = _utc(nullable=True)
+    held_reason: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
+    # An organiser changed the name, phone or year of birth after the entry's first attempt.
+    identity_edited_at: datetime | None = _utc(nullable=True)
+
+
+class ParticipantPhone(SQLModel, table=True):
+    """Every phone an entry ever held, and from when until when (None: holds it now)."""
+
+    __tablename__ = "participant_phones"
+
+    id: int | None = Field(default=None, primary_key=True)
+    participant_id: int = Field(foreign_key="participants.id", index=True)
+    phone: str = Field(max_length=16, index=True)
+    verified: bool = False
+    since: datetime = _utc()
+    until: datetime | None = _utc(nullable=True)
 
 
 class Account(SQLModel, table=True):
@@ -145,6 +180,13 @@ class Winner(SQLModel, table=True):
     rank: int
     attempt_id: int = Field(foreign_key="attempts.id")
     created_at: datetime = _utc()
+    # The winner as they were when the round closed: results and certificates show this,
+    # whatever is edited afterwards.
+    full_name: str = Field(default="", max_length=100, sa_column_kwargs={"server_default": ""})
+    phone: str = Field(default="", max_length=16, sa_column_kwargs={"server_default": ""})
+    birth_year: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    locality: str = Field(default="", max_length=100, sa_column_kwargs={"server_default": ""})
+    unit: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
 
 
 class AuditEntry(SQLModel, table=True):

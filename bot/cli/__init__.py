@@ -1,7 +1,8 @@
 """The quizbot command line: the bot, the demo, the console chat, and the organisers' tools.
 
-The organisers' commands live beside this module: questions.py (the question bank) and
-rounds.py (rounds, results, certificates); common.py has what they share.
+The organisers' commands live beside this module: questions.py (the question bank),
+rounds.py (rounds, results, certificates) and participants.py (identities); common.py has what
+they share.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from bot.cli.common import (
     run_or_exit,
     with_app,
 )
+from bot.cli.participants import participants_app
 from bot.cli.questions import questions_app
 from bot.cli.rounds import certificates_command, results, rounds_app
 from bot.clock import OffsetClock, SystemClock
@@ -142,6 +144,7 @@ def _contest_tz() -> Any:
 # The organisers' tools, listed after the bot's own commands.
 app.add_typer(questions_app, name="questions")
 app.add_typer(rounds_app, name="rounds")
+app.add_typer(participants_app, name="participants")
 app.command("results")(results)
 app.command("certificates")(certificates_command)
 

@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, or_
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.db import Database, Sql
 from storage.models import Account, Participant
+from storage.repos.identities import (
+    PHONE_HOLDS,
+    SYSTEM,
+    HoldReason,
+    PhoneVerifiedElsewhereError,
+    exclude_if_listed,
+    hold,
+    release,
+    set_phone,
+    typed_holders,
+    verified_holder,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,9 +78,14 @@ class Participants:
             return await s.get(Participant, participant_id)
 
     async def by_phone(self, phone: str) -> Participant | None:
-        """A participant by normalised phone."""
+        """The entry holding this normalised phone: the verified one, else the first typed one."""
         async with self.db.session() as s:
-            return (await s.exec(select(Participant).where(Participant.phone == phone))).first()
+            stmt = (
+                select(Participant)
+                .where(Participant.phone == phone)
+                .order_by(col(Participant.phone_verified).desc(), col(Participant.id))
+            )
+            return (await s.exec(stmt)).first()
 
     async def register(
         self,
@@ -77,62 +96,52 @@ class Participants:
         display_name: str,
         source: str,
         now: datetime,
+        verified: bool = False,
+        excluded_phones: Collection[str] = (),
     ) -> Participant:
-        """Save confirmed details and link the account.
+        """Save confirmed details to the account's own entry (a new one if it has none).
 
-        The phone identifies the person: an existing participant with this phone is updated
-        and gains this account, so a person who registers on a second channel keeps one entry.
+        Nothing here joins, reads or changes another entry through a typed phone. A
+        `verified` phone (a contact the user shared from their own account) that another
+        entry holds verified is refused (PhoneVerifiedElsewhereError); entries holding it
+        typed are held for the organisers. A typed phone that another entry holds verified
+        holds this entry.
         """
-        async with self.db.session() as s:
-            account = (
-                await s.exec(
-                    select(Account).where(
-                        Account.channel == channel, Account.channel_user_id == channel_user_id
+        try:
+            async with self.db.session() as s:
+                account = (
+                    await s.exec(
+                        select(Account).where(
+                            Account.channel == channel, Account.channel_user_id == channel_user_id
+                        )
                     )
+                ).first()
+                person = await s.get(Participant, account.participant_id) if account else None
+                holder = await verified_holder(s, details.phone)
+                if verified and holder is not None and (person is None or holder.id != person.id):
+                    raise PhoneVerifiedElsewhereError
+                person, verified, changed = _saved(person, details, verified, source, now)
+                s.add(person)
+                await s.flush()
+                await _phone_consequences(
+                    s, person, details.phone, holder, verified=verified, changed=changed, now=now
                 )
-            ).first()
-            person = (
-                await s.exec(select(Participant).where(Participant.phone == details.phone))
-            ).first()
-            if person is None and account is not None:
-                # The account re-registers with a new phone: its participant changes number.
-                person = await s.get(Participant, account.participant_id)
-            if person is None:
-                person = Participant(
-                    phone=details.phone,
-                    full_name=details.full_name,
-                    birth_year=details.birth_year,
-                    locality=details.locality,
-                    unit=details.unit,
-                    source=source[:64],
-                    consent_at=now,
-                    created_at=now,
-                    updated_at=now,
-                )
-            else:
-                person.phone = details.phone
-                person.full_name = details.full_name
-                person.birth_year = details.birth_year
-                person.locality = details.locality
-                person.unit = details.unit
-                person.consent_at = now
-                person.updated_at = now
-            s.add(person)
-            await s.flush()
-            assert person.id is not None
-            if account is None:
-                account = Account(
-                    participant_id=person.id,
-                    channel=channel,
-                    channel_user_id=channel_user_id,
-                    display_name=display_name[:128],
-                    created_at=now,
-                )
-            else:
-                account.participant_id = person.id
+                exclude_if_listed(s, person, excluded_phones, now=now)
+                if account is None:
+                    assert person.id is not None
+                    account = Account(
+                        participant_id=person.id,
+                        channel=channel,
+                        channel_user_id=channel_user_id,
+                        created_at=now,
+                    )
                 account.display_name = display_name[:128]
-            s.add(account)
-            return person
+                s.add(account)
+                return person
+        except IntegrityError as exc:
+            if verified:  # another registration verified the phone at the same moment
+                raise PhoneVerifiedElsewhereError from exc
+            raise
 
     async def count(self) -> int:
         """How many people have registered."""
@@ -203,3 +212,63 @@ class Participants:
         async with self.db.session() as s:
             rows = await s.exec(select(Account).where(Account.participant_id == participant_id))
             return list(rows)
+
+
+def _saved(
+    person: Participant | None,
+    details: ParticipantDetails,
+    verified: bool,
+    source: str,
+    now: datetime,
+) -> tuple[Participant, bool, bool]:
+    """The entry with the details applied, whether its phone is verified, and whether its
+    phone (or the phone's verification) changed."""
+    if person is None:
+        fresh = Participant(
+            phone=details.phone,
+            phone_verified=verified,
+            full_name=details.full_name,
+            birth_year=details.birth_year,
+            locality=details.locality,
+            unit=details.unit,
+            source=source[:64],
+            consent_at=now,
+            created_at=now,
+            updated_at=now,
+        )
+        return fresh, verified, True
+    # Re-confirming a verified phone by typing it again keeps its verification.
+    verified = verified or (person.phone_verified and person.phone == details.phone)
+    changed = (person.phone, person.phone_verified) != (details.phone, verified)
+    person.full_name = details.full_name
+    person.birth_year = details.birth_year
+    person.locality = details.locality
+    person.unit = details.unit
+    person.consent_at = now
+    person.updated_at = now
+    return person, verified, changed
+
+
+async def _phone_consequences(
+    s: AsyncSession,
+    person: Participant,
+    phone: str,
+    holder: Participant | None,
+    *,
+    verified: bool,
+    changed: bool,
+    now: datetime,
+) -> None:
+    """Record the entry's phone if it changed, and hold whoever must be held for it: the
+    entries that typed a phone its owner has now verified, or this entry if it typed someone's
+    verified phone (a phone hold ends when the phone changes to one nobody verified)."""
+    assert person.id is not None
+    if changed:
+        await set_phone(s, person, phone, verified=verified, now=now)
+    if verified:
+        for squatter in await typed_holders(s, phone, besides=person.id):
+            hold(s, squatter, HoldReason.PHONE_CLAIMED, now=now, actor=SYSTEM, by=person.id)
+    elif holder is not None and holder.id != person.id:
+        hold(s, person, HoldReason.PHONE_OF_VERIFIED, now=now, actor=SYSTEM, of=holder.id)
+    elif changed and person.held_reason in PHONE_HOLDS:
+        release(s, person, now=now, actor=SYSTEM, why="phone_changed")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import col, select
@@ -10,31 +11,49 @@ from storage.db import Database
 from storage.models import Winner
 
 
+@dataclass(frozen=True, slots=True)
+class Prize:
+    """A prize to store, with the winner as they are when the round closes."""
+
+    participant_id: int
+    tier: str
+    rank: int
+    attempt_id: int
+    full_name: str
+    phone: str
+    birth_year: int
+    locality: str
+    unit: str
+
+
 class Winners:
     """Reads and writes of winners."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def store(
-        self, round_code: str, awards: list[tuple[int, str, int, int]], now: datetime
-    ) -> bool:
-        """Store (participant id, tier, rank, attempt id) awards once; False if already stored."""
+    async def store(self, round_code: str, prizes: list[Prize], now: datetime) -> bool:
+        """Store a round's prizes once; False if they were already stored."""
         async with self.db.session() as s:
             existing = (
                 await s.exec(select(Winner.id).where(Winner.round_code == round_code).limit(1))
             ).first()
             if existing is not None:
                 return False
-            for participant_id, tier, rank, attempt_id in awards:
+            for p in prizes:
                 s.add(
                     Winner(
                         round_code=round_code,
-                        participant_id=participant_id,
-                        tier=tier,
-                        rank=rank,
-                        attempt_id=attempt_id,
+                        participant_id=p.participant_id,
+                        tier=p.tier,
+                        rank=p.rank,
+                        attempt_id=p.attempt_id,
                         created_at=now,
+                        full_name=p.full_name,
+                        phone=p.phone,
+                        birth_year=p.birth_year,
+                        locality=p.locality,
+                        unit=p.unit,
                     )
                 )
             return True

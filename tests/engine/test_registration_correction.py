@@ -101,6 +101,7 @@ async def test_registered_person_corrects_saved_details(app: App, person: Person
     assert stored.unit == "Sở Tư pháp"  # not until confirmed
 
     await person.tap("✅ Xác nhận")
+    assert "Đã cập nhật thông tin của Nguyễn Văn An" in person.said
     stored = await app.svc.participants.get(pid)
     assert stored is not None
     assert stored.unit == "Sở Nội vụ"

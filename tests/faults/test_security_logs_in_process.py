@@ -67,7 +67,7 @@ async def test_no_phone_number_is_logged_at_debug_even_when_sql_fails(
     await zalo.take_attempt(correct=4)
     other = Person.on(app, "zalo", "z2", "Khánh")
     await other.register(name="Phan Văn Khánh", phone=PHONES["international"], typed_phone=True)
-    # The same number typed by someone else with another name is refused (not logged either).
+    # The same number typed by someone else makes an entry of their own (not logged either).
     thief = Person.on(app, "zalo", "z3", "Giả")
     await thief.send("/dangky")
     await thief.send("Kẻ Mạo Danh")
@@ -77,7 +77,7 @@ async def test_no_phone_number_is_logged_at_debug_even_when_sql_fails(
     await thief.tap("Người dân")
     await thief.tap("✅ Đồng ý")
     await thief.tap("✅ Xác nhận")
-    assert "đã được đăng ký" in thief.said
+    assert "Đăng ký thành công" in thief.said
 
     failing = Person.on(app, "telegram", "1004", "Lộc")
     await failing.send("/dangky")

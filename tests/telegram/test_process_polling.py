@@ -108,6 +108,7 @@ async def test_two_participants_register_and_finish_interleaved_attempts(
         ("diem", "Xem kết quả của tôi"),
         ("lichthi", "Lịch thi"),
         ("thele", "Thể lệ cuộc thi"),
+        ("lienket", "Liên kết tài khoản Telegram và Zalo"),
         ("huongdan", "Hướng dẫn"),
         ("huy", "Huỷ thao tác đang làm"),
     ]

@@ -1,15 +1,16 @@
 """`quizbot run` with Telegram and Zalo both in webhook mode, on one shared port.
 
 The fakes POST updates to the real process. A request to the Zalo path without the secret, or
-with a wrong one, is refused and changes nothing. One person on both platforms (same phone,
-same name) is one participant: the day's attempt taken on Telegram counts on Zalo too, and
-the ranking has one entry.
+with a wrong one, is refused and changes nothing. One person on both platforms (the Zalo
+account linked with the code the Telegram account gave) is one participant: the day's attempt
+taken on Telegram counts on Zalo too, and the ranking has one entry.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import re
 import subprocess
 from collections.abc import AsyncIterator
 
@@ -127,7 +128,7 @@ async def register_on_telegram(tg: FakeTelegram, user: FakeUser, name: str, phon
 async def test_one_person_on_telegram_and_zalo_shares_limits_and_one_ranking_entry(
     zl: FakeZalo, tg: FakeTelegram, bot: BotProcess
 ) -> None:
-    name, phone = "Phạm Thị Dung", "0933000003"
+    name = "Phạm Thị Dung"
     on_telegram = tg.user(5005, "Dung")
     await register_on_telegram(tg, on_telegram, name, "+84933000003")
     on_telegram.send_text("/thi")
@@ -138,8 +139,12 @@ async def test_one_person_on_telegram_and_zalo_shares_limits_and_one_ranking_ent
     on_telegram.send_text("900")
     await tg.wait_for_text(5005, "Số câu đúng")
 
+    asked = on_telegram.send_text("/lienket")
+    given = await tg.wait_for_text(5005, "Mã liên kết", after=asked["message"]["message_id"])
+    code = re.search(r"\d{8}", given.shown)
+    assert code is not None
     on_zalo = ZaloParticipant(zl, zl.user("d0d0d0d0d0", "Dung Phạm"))
-    await on_zalo.register(name=name, phone=phone, locality="Kim Sơn")
+    await on_zalo.say(f"liên kết {code[0]}", f"Đã liên kết tài khoản này với bài dự thi của {name}")
     await on_zalo.say("thi", "Hôm nay bạn đã thi 1/1 lượt")
 
     people = bot.rows(

@@ -134,7 +134,10 @@ def test_the_phone_step_asks_to_type_the_phone() -> None:
     with TEXTS.speaking_to("zalo"):
         ask = Message(TEXTS("register.ask_phone"), ask_contact=True)
     out = render(TEXTS, [ask])
-    assert out == ["2/6. Số điện thoại di động của bạn: bạn gõ số, ví dụ: 0912345678."]
+    assert out == [
+        "2/6. Số điện thoại di động của bạn: bạn gõ số, ví dụ: 0912345678. Đã đăng ký trên"
+        " Telegram thì bạn gõ lienket và mã liên kết thay vì đăng ký lại."
+    ]
     assert listed_by([ask]) == []
 
 

@@ -61,6 +61,7 @@ COMMANDS = [
     ("diem", "Xem kết quả của tôi"),
     ("lichthi", "Lịch thi"),
     ("thele", "Thể lệ cuộc thi"),
+    ("lienket", "Liên kết tài khoản Telegram và Zalo"),
     ("huongdan", "Hướng dẫn"),
     ("huy", "Huỷ thao tác đang làm"),
 ]

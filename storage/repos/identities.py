@@ -1,0 +1,399 @@
+"""What makes an entry someone: its phone history, holds, exclusion, linked accounts.
+
+The functions taking a session are the steps registration and the organisers' edits share,
+so that a change and its consequences (a hold, an exclusion, the audit entry) are written in
+one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import or_, update
+from sqlmodel import col, delete, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.db import Database, Sql
+from storage.models import Account, Attempt, AuditEntry, Participant, ParticipantPhone, Round
+
+SYSTEM = "system"
+# What makes the entry someone: changed only by an organiser once it has an attempt.
+IDENTITY_FIELDS = ("full_name", "phone", "birth_year")
+
+
+class PhoneVerifiedElsewhereError(Exception):
+    """The phone is verified by another entry: only the phone's owner could have shared it."""
+
+
+class HoldReason(StrEnum):
+    """Why an entry is held (kept with its attempts, not eligible for a prize)."""
+
+    # Its typed phone is another entry's verified phone.
+    PHONE_OF_VERIFIED = "phone_of_verified"
+    # Its typed phone was later shared, verified, by the phone's owner from another account.
+    PHONE_CLAIMED = "phone_claimed"
+    # An organiser held it (the reason they gave is in the audit log).
+    ORGANISER = "organiser"
+
+
+# Holds that follow from the phone alone: they end by themselves when the entry changes to
+# a phone nobody holds verified (which it can only do before its first attempt).
+PHONE_HOLDS = {HoldReason.PHONE_OF_VERIFIED, HoldReason.PHONE_CLAIMED}
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneSpell:
+    """A phone an entry held, from when until when (None: it holds it now)."""
+
+    phone: str
+    verified: bool
+    since: datetime
+    until: datetime | None
+
+
+def audit(s: AsyncSession, *, actor: str, action: str, at: datetime, **detail: Any) -> None:
+    """An audit entry written in the caller's transaction."""
+    s.add(AuditEntry(at=at, actor=actor, action=action, detail=detail))
+
+
+async def set_phone(
+    s: AsyncSession, person: Participant, phone: str, *, verified: bool, now: datetime
+) -> None:
+    """Give the entry a phone and record it in the history (closing the spell before it)."""
+    assert person.id is not None
+    await s.exec(
+        update(ParticipantPhone)
+        .where(
+            col(ParticipantPhone.participant_id) == person.id,
+            col(ParticipantPhone.until).is_(None),
+        )
+        .values(until=now)
+    )
+    person.phone, person.phone_verified = phone, verified
+    s.add(ParticipantPhone(participant_id=person.id, phone=phone, verified=verified, since=now))
+
+
+async def verified_holder(s: AsyncSession, phone: str) -> Participant | None:
+    """The entry holding this phone verified, if any."""
+    stmt = select(Participant).where(Participant.phone == phone, col(Participant.phone_verified))
+    return (await s.exec(stmt)).first()
+
+
+async def typed_holders(s: AsyncSession, phone: str, *, besides: int) -> list[Participant]:
+    """The other entries holding this phone typed."""
+    stmt = select(Participant).where(
+        Participant.phone == phone,
+        col(Participant.phone_verified).is_(False),
+        Participant.id != besides,
+    )
+    return list(await s.exec(stmt))
+
+
+def hold(
+    s: AsyncSession, person: Participant, reason: str, *, now: datetime, actor: str, **detail: Any
+) -> None:
+    """Hold an entry (a held entry stays held; an organiser's reason replaces the system's)."""
+    if person.held_at is not None and reason != HoldReason.ORGANISER:
+        return
+    person.held_at = person.held_at or now
+    person.held_reason = reason
+    s.add(person)
+    said = {"participant": person.id, "reason": reason, **detail}
+    audit(s, actor=actor, action="participant.hold", at=now, **said)
+
+
+def release(
+    s: AsyncSession, person: Participant, *, now: datetime, actor: str, **detail: Any
+) -> None:
+    """End an entry's hold."""
+    said = {"participant": person.id, "was": person.held_reason, **detail}
+    person.held_at, person.held_reason = None, ""
+    s.add(person)
+    audit(s, actor=actor, action="participant.release", at=now, **said)
+
+
+def exclude_if_listed(
+    s: AsyncSession, person: Participant, excluded_phones: Collection[str], *, now: datetime
+) -> None:
+    """Exclude the entry for good if its phone is one of the organisers', jury's, secretariat's."""
+    if person.excluded_at is None and person.phone in excluded_phones:
+        person.excluded_at = now
+        s.add(person)
+        audit(s, actor=SYSTEM, action="participant.exclude", at=now, participant=person.id)
+
+
+async def has_attempts(s: AsyncSession, participant_id: int) -> bool:
+    """Whether the entry has a submitted attempt in any round."""
+    # Naming the rounds lets the (round, participant) index answer without a scan.
+    rounds = select(Round.code)
+    stmt = (
+        select(Attempt.id)
+        .where(col(Attempt.round_code).in_(rounds), Attempt.participant_id == participant_id)
+        .limit(1)
+    )
+    return (await s.exec(stmt)).first() is not None
+
+
+_PEOPLE = "SELECT id, full_name, phone FROM participants"
+
+
+class Identities:
+    """Reads and changes of entries' identities beyond registering."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def has_attempts(self, participant_id: int) -> bool:
+        """Whether the entry has a submitted attempt in any round."""
+        async with self.db.session() as s:
+            return await has_attempts(s, participant_id)
+
+    async def phones_of(self, participant_id: int) -> list[PhoneSpell]:
+        """Every phone the entry held, oldest first."""
+        async with self.db.session() as s:
+            stmt = (
+                select(ParticipantPhone)
+                .where(ParticipantPhone.participant_id == participant_id)
+                .order_by(col(ParticipantPhone.id))
+            )
+            return [PhoneSpell(r.phone, r.verified, r.since, r.until) for r in await s.exec(stmt)]
+
+    async def sharing_phones(self, participant_id: int) -> list[int]:
+        """Other entries that hold, or held, a phone this entry ever held."""
+        async with self.db.session() as s:
+            mine = select(ParticipantPhone.phone).where(
+                ParticipantPhone.participant_id == participant_id
+            )
+            stmt = (
+                select(ParticipantPhone.participant_id)
+                .where(
+                    col(ParticipantPhone.phone).in_(mine),
+                    ParticipantPhone.participant_id != participant_id,
+                )
+                .distinct()
+            )
+            return sorted(await s.exec(stmt))
+
+    async def everyone(self) -> Sequence[Sequence[Any]]:
+        """(id, full name, phone) of every entry, for an organiser's search."""
+        return await self.db.rows(Sql(sqlite=_PEOPLE, postgresql=_PEOPLE))
+
+    async def held(self) -> list[Participant]:
+        """The entries on hold, oldest hold first."""
+        async with self.db.session() as s:
+            stmt = (
+                select(Participant)
+                .where(col(Participant.held_at).is_not(None))
+                .order_by(col(Participant.held_at), col(Participant.id))
+            )
+            return list(await s.exec(stmt))
+
+    async def exclude_listed(self, excluded_phones: Collection[str], now: datetime) -> list[int]:
+        """Exclude for good every entry that ever held one of these phones; the ids excluded now."""
+        if not excluded_phones:
+            return []
+        phones = list(excluded_phones)
+        async with self.db.session() as s:
+            ever = select(ParticipantPhone.participant_id).where(
+                col(ParticipantPhone.phone).in_(phones)
+            )
+            stmt = select(Participant).where(
+                col(Participant.excluded_at).is_(None),
+                or_(col(Participant.phone).in_(phones), col(Participant.id).in_(ever)),
+            )
+            found = list(await s.exec(stmt))
+            for person in found:
+                person.excluded_at = now
+                s.add(person)
+                audit(s, actor=SYSTEM, action="participant.exclude", at=now, participant=person.id)
+            return sorted(p.id for p in found if p.id is not None)
+
+    async def ineligible(self, excluded_phones: Collection[str]) -> dict[int, str]:
+        """Entries that cannot win now: "excluded" (it ever held a listed phone) or "on_hold"."""
+        phones = list(excluded_phones)
+        async with self.db.session() as s:
+            marked = select(Participant.id, Participant.excluded_at, Participant.held_at).where(
+                or_(
+                    col(Participant.excluded_at).is_not(None),
+                    col(Participant.held_at).is_not(None),
+                    col(Participant.phone).in_(phones),
+                )
+            )
+            out = {
+                pid: "on_hold" if excluded is None and held is not None else "excluded"
+                for pid, excluded, held in await s.exec(marked)
+                if pid is not None
+            }
+            if phones:
+                ever = select(ParticipantPhone.participant_id).where(
+                    col(ParticipantPhone.phone).in_(phones)
+                )
+                out.update(dict.fromkeys(await s.exec(ever), "excluded"))
+        return out
+
+    async def edit(
+        self,
+        participant_id: int,
+        changes: dict[str, Any],
+        *,
+        frozen: bool,
+        excluded_phones: Collection[str],
+        now: datetime,
+        actor: str,
+        reason: str,
+    ) -> dict[str, list[Any]] | None:
+        """An organiser's change of an entry's fields; the fields changed as [old, new], or
+        None when there is no such entry.
+
+        A phone set this way is typed (the organiser vouches for it, Telegram does not); it
+        may not be a phone another entry holds verified (PhoneVerifiedElsewhereError).
+        """
+        async with self.db.session() as s:
+            person = await s.get(Participant, participant_id)
+            if person is None:
+                return None
+            diff = {
+                name: [getattr(person, name), value]
+                for name, value in changes.items()
+                if getattr(person, name) != value
+            }
+            if "phone" in diff:
+                holder = await verified_holder(s, changes["phone"])
+                if holder is not None and holder.id != participant_id:
+                    raise PhoneVerifiedElsewhereError
+                await set_phone(s, person, changes["phone"], verified=False, now=now)
+            for name, (_, value) in diff.items():
+                setattr(person, name, value)
+            if frozen and diff.keys() & set(IDENTITY_FIELDS):
+                person.identity_edited_at = now
+            if diff:
+                person.updated_at = now
+            s.add(person)
+            exclude_if_listed(s, person, excluded_phones, now=now)
+            audit(
+                s,
+                actor=actor,
+                action="participant.edit",
+                at=now,
+                participant=participant_id,
+                reason=reason,
+                changes=diff,
+            )
+            return diff
+
+    async def set_hold(
+        self, participant_id: int, *, held: bool, now: datetime, actor: str, reason: str
+    ) -> bool | None:
+        """An organiser holds (or releases) an entry; False when it already was (or was not)
+        so, None when there is no such entry. Holding an entry the system held makes the hold
+        the organiser's: it then ends only when an organiser releases it."""
+        async with self.db.session() as s:
+            person = await s.get(Participant, participant_id)
+            if person is None:
+                return None
+            if held and person.held_reason == HoldReason.ORGANISER:
+                return False
+            if not held and person.held_at is None:
+                return False
+            if held:
+                hold(s, person, HoldReason.ORGANISER, now=now, actor=actor, note=reason)
+            else:
+                release(s, person, now=now, actor=actor, note=reason)
+            return True
+
+    async def link(
+        self,
+        participant_id: int,
+        *,
+        channel: str,
+        channel_user_id: str,
+        display_name: str,
+        now: datetime,
+    ) -> LinkResult:
+        """Join a channel account to an entry (see LinkResult for what can stop it).
+
+        The account's own entry, if it had one, must have no attempts; it is discarded. If
+        that entry held the target's phone verified, the target's phone becomes verified:
+        the account that proved the phone now reaches the entry that holds it.
+        """
+        async with self.db.session() as s:
+            target = await s.get(Participant, participant_id)
+            if target is None:
+                return LinkResult.GONE
+            account = (
+                await s.exec(
+                    select(Account).where(
+                        Account.channel == channel, Account.channel_user_id == channel_user_id
+                    )
+                )
+            ).first()
+            if account is not None and account.participant_id == participant_id:
+                return LinkResult.ALREADY
+            taken = select(Account.id).where(
+                Account.participant_id == participant_id, Account.channel == channel
+            )
+            if (await s.exec(taken.limit(1))).first() is not None:
+                return LinkResult.CHANNEL_TAKEN
+            if account is None:
+                s.add(
+                    Account(
+                        participant_id=participant_id,
+                        channel=channel,
+                        channel_user_id=channel_user_id,
+                        display_name=display_name[:128],
+                        created_at=now,
+                    )
+                )
+            else:
+                old = account.participant_id
+                if await has_attempts(s, old):
+                    return LinkResult.HAS_ATTEMPTS
+                account.participant_id = participant_id
+                s.add(account)
+                await s.flush()
+                await _discard_if_empty(s, old, target, now)
+            audit(
+                s,
+                actor=f"{channel}:{channel_user_id}",
+                action="participant.link",
+                at=now,
+                participant=participant_id,
+                channel=channel,
+            )
+            return LinkResult.LINKED
+
+
+class LinkResult(StrEnum):
+    """What linking an account to an entry did."""
+
+    LINKED = "linked"
+    ALREADY = "already"  # the account was already this entry's
+    HAS_ATTEMPTS = "has_attempts"  # the account's own entry has attempts: not discarded
+    CHANNEL_TAKEN = "channel_taken"  # the entry already has an account on this channel
+    GONE = "gone"  # the entry no longer exists
+
+
+async def _discard_if_empty(
+    s: AsyncSession, old_id: int, target: Participant, now: datetime
+) -> None:
+    """Delete an entry left without accounts (it has no attempts), passing on its proof."""
+    left = select(Account.id).where(Account.participant_id == old_id).limit(1)
+    old = await s.get(Participant, old_id)
+    if old is None or (await s.exec(left)).first() is not None:
+        return
+    proved = old.phone if old.phone_verified else None
+    await s.exec(delete(ParticipantPhone).where(col(ParticipantPhone.participant_id) == old_id))
+    await s.delete(old)
+    await s.flush()
+    audit(
+        s, actor=SYSTEM, action="participant.discard", at=now, participant=old_id, joined=target.id
+    )
+    if proved is not None and target.phone == proved and not target.phone_verified:
+        await set_phone(s, target, proved, verified=True, now=now)
+        if target.held_reason in PHONE_HOLDS:
+            release(s, target, now=now, actor=SYSTEM, why="verified_by_link")
+        s.add(target)
