@@ -17,7 +17,7 @@ from enum import StrEnum
 from handlers.common import MENU_QUIZ, participant_id
 from handlers.context import Services
 from handlers.events import Button, Contact, Message, Notice, Reply, User
-from handlers.phones import mask_phone, normalise_phone
+from handlers.phones import mask_own_phone, normalise_phone
 from handlers.texts import Raw
 from storage.repos import ParticipantDetails
 
@@ -187,7 +187,7 @@ def _summary(svc: Services, d: ParticipantDetails) -> Raw:
     return svc.texts(
         "register.summary",
         name=d.full_name,
-        phone=mask_phone(d.phone),
+        phone=mask_own_phone(d.phone),
         birth=d.birth_year,
         locality=d.locality,
         unit=d.unit,

@@ -59,10 +59,10 @@ async def test_ranking_and_prizes_list_the_counted_attempts_with_masked_phones(
     assert ranking[0] == RANKING_HEADERS
     picked = [0, 1, 2, 3, 5, 6, 7, 11]  # rank, name, phone, locality, right, prediction, ...
     assert [[r[i] for i in picked] for r in ranking[1:]] == [
-        [1, AN.name, "0912***678", "Hoa Lư", 9, 4, 0, "Giải Nhất"],
-        [2, CUONG.name, "0355***222", "Hoa Lư", 8, 4, 0, "Giải Nhì"],
-        [3, DUNG.name, "0944***666", "Yên Mô", 8, 10, 6, "Giải Nhì"],
-        [4, BINH.name, "0987***321", "Kim Sơn", 7, 4, 0, "Giải Ba"],
+        [1, AN.name, "*******678", "Hoa Lư", 9, 4, 0, "Giải Nhất"],
+        [2, CUONG.name, "*******222", "Hoa Lư", 8, 4, 0, "Giải Nhì"],
+        [3, DUNG.name, "*******666", "Yên Mô", 8, 10, 6, "Giải Nhì"],
+        [4, BINH.name, "*******321", "Kim Sơn", 7, 4, 0, "Giải Ba"],
     ]
     assert [r[4] for r in ranking[1:]] == ["Người dân", "Sở Y tế", "Người dân", "Sở Y tế"]
     submitted = ranking[1][RANKING_HEADERS.index("Nộp bài lúc")]
@@ -71,10 +71,10 @@ async def test_ranking_and_prizes_list_the_counted_attempts_with_masked_phones(
     prizes = _rows(wb, "Giải thưởng")
     assert prizes[0] == PRIZE_HEADERS
     assert [(r[0], r[1], r[2], r[3]) for r in prizes[1:]] == [
-        ("Giải Nhất", 1, AN.name, "0912***678"),
-        ("Giải Nhì", 2, CUONG.name, "0355***222"),
-        ("Giải Nhì", 3, DUNG.name, "0944***666"),
-        ("Giải Ba", 4, BINH.name, "0987***321"),
+        ("Giải Nhất", 1, AN.name, "*******678"),
+        ("Giải Nhì", 2, CUONG.name, "*******222"),
+        ("Giải Nhì", 3, DUNG.name, "*******666"),
+        ("Giải Ba", 4, BINH.name, "*******321"),
     ]
     info = _rows(wb, "Thông tin")
     assert [r[0] for r in info] == [
@@ -107,7 +107,7 @@ async def test_detail_sheet_has_every_answer_of_the_counted_attempts(
     an = [r for r in body if r[col["Họ và tên"]] == AN.name]
     assert [r[col["Câu số"]] for r in an] == list(range(1, 11))
     assert {r[col["Hạng"]] for r in an} == {1}
-    assert {r[col["Số điện thoại"]] for r in an} == {"0912***678"}
+    assert {r[col["Số điện thoại"]] for r in an} == {"*******678"}
     # An answered the first nine right and the tenth wrong: letters as the bank stores them.
     bank = await app.svc.questions.by_ids([r[col["Mã câu hỏi"]] for r in an])
     first, last = an[0], an[-1]
