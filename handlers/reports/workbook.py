@@ -16,7 +16,13 @@ from handlers.phones import local_form, mask_phone
 from handlers.ranking import Ranked
 from handlers.reports.data import ReportData, load_report
 from handlers.reports.detail import detail_sheets
-from handlers.reports.layout import DATETIME_FORMAT, header_row, number_format, printable
+from handlers.reports.layout import (
+    DATETIME_FORMAT,
+    append,
+    header_row,
+    number_format,
+    printable,
+)
 from handlers.reports.longsheets import (
     CellWriter,
     LocalTime,
@@ -116,7 +122,7 @@ def _ranking_sheet(
 
     if not results.ranking:
         return None
-    ws.append(values(results.ranking[0]))
+    append(ws, values(results.ranking[0]))
     number_format(ws, 11, DATETIME_FORMAT)
 
     def rows(w: CellWriter) -> Iterator[str]:
@@ -159,7 +165,8 @@ def _prize_sheet(
     by_pid = {r.participant_id: r for r in results.ranking}
     for a in results.awards:
         p = results.people[a.participant_id]
-        ws.append(
+        append(
+            ws,
             [
                 contest.prize_name(a.tier),
                 a.rank,
@@ -168,15 +175,15 @@ def _prize_sheet(
                 p.locality,
                 p.unit,
                 by_pid[a.participant_id].correct,
-            ]
+            ],
         )
 
 
 def _info_sheet(ws: Worksheet, contest: ContestConfig, results: RoundResults) -> None:
-    ws.append(["Cuộc thi", contest.contest.title])
-    ws.append(["Đơn vị tổ chức", contest.contest.organiser])
-    ws.append(["Đợt", f"{results.round.name} ({results.round.code})"])
-    ws.append(["Trạng thái", "Chính thức" if results.final else "Tạm thời (đợt chưa kết thúc)"])
-    ws.append(["Số người tham gia (con số thực tế của câu dự đoán)", results.actual])
+    append(ws, ["Cuộc thi", contest.contest.title])
+    append(ws, ["Đơn vị tổ chức", contest.contest.organiser])
+    append(ws, ["Đợt", f"{results.round.name} ({results.round.code})"])
+    append(ws, ["Trạng thái", "Chính thức" if results.final else "Tạm thời (đợt chưa kết thúc)"])
+    append(ws, ["Số người tham gia (con số thực tế của câu dự đoán)", results.actual])
     ws.column_dimensions["A"].width = 48
     ws.column_dimensions["B"].width = 70
