@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from handlers.context import Services
 from handlers.ranking import Award, Ranked, allocate, rank
@@ -23,6 +23,8 @@ class RoundResults:
     ranking: list[Ranked]
     awards: list[Award]
     people: dict[int, Entrant]
+    # Participant id -> why they cannot win a prize ("excluded": organiser, jury, secretariat).
+    ineligible: dict[int, str] = field(default_factory=dict)
 
 
 async def sync_rounds(svc: Services) -> None:
@@ -116,12 +118,14 @@ async def round_results(svc: Services, code: str) -> RoundResults:
     ranking, people = await _ranked(svc, code, actual)
     tiers = [(p.tier.value, p.count) for p in svc.contest.prizes]
     stored = await svc.winners.of_round(code) if final else []
+    excluded = await excluded_participants(svc)
     if stored:
         # Once prizes are stored they stand, even if the contest file changes afterwards.
         awards = [Award(w.tier, w.rank, w.participant_id, w.attempt_id) for w in stored]
     else:
-        awards = allocate(ranking, tiers, excluded=await excluded_participants(svc))
-    return RoundResults(rnd, actual, final, ranking, awards, people)
+        awards = allocate(ranking, tiers, excluded=excluded)
+    ineligible = dict.fromkeys(excluded, "excluded")
+    return RoundResults(rnd, actual, final, ranking, awards, people, ineligible)
 
 
 async def _ranked(svc: Services, code: str, actual: int) -> tuple[list[Ranked], dict[int, Entrant]]:

@@ -49,7 +49,7 @@ async def results(app: App, clock: ManualClock) -> RoundResults:
     return await close_with_four(app, clock)
 
 
-async def test_ranking_and_prizes_list_the_counted_attempts_with_masked_phones(
+async def test_ranking_lists_the_counted_attempts_with_the_last_three_phone_digits(
     app: App, results: RoundResults
 ) -> None:
     wb = await _workbook(app, results)
@@ -68,27 +68,29 @@ async def test_ranking_and_prizes_list_the_counted_attempts_with_masked_phones(
     submitted = ranking[1][RANKING_HEADERS.index("Nộp bài lúc")]
     assert isinstance(submitted, datetime)
     assert submitted.date() == date(2023, 2, 20)
-    prizes = _rows(wb, "Giải thưởng")
-    assert prizes[0] == PRIZE_HEADERS
-    assert [(r[0], r[1], r[2], r[3]) for r in prizes[1:]] == [
-        ("Giải Nhất", 1, AN.name, "*******678"),
-        ("Giải Nhì", 2, CUONG.name, "*******222"),
-        ("Giải Nhì", 3, DUNG.name, "*******666"),
-        ("Giải Ba", 4, BINH.name, "*******321"),
-    ]
-    info = _rows(wb, "Thông tin")
-    assert [r[0] for r in info] == [
-        "Cuộc thi",
-        "Đơn vị tổ chức",
-        "Đợt",
-        "Trạng thái",
-        "Số người tham gia (con số thực tế của câu dự đoán)",
-    ]
-    assert info[3][1] == "Chính thức"
-    assert info[4][1] == 4
     everything = [str(v) for sheet in SHEETS for row in _rows(wb, sheet) for v in row]
     for e in (AN, BINH, CUONG, DUNG):
-        assert not any(e.phone in v for v in everything)
+        assert not any(e.phone in v or e.phone[:4] + "*" in v for v in everything)
+
+
+async def test_information_sheet_gives_the_rounds_local_dates_and_its_figures(
+    app: App, results: RoundResults
+) -> None:
+    public = dict(_rows(await _workbook(app, results), "Thông tin"))
+    internal = dict(_rows(await _workbook(app, results, full_phones=True), "Thông tin"))
+
+    assert public["Cuộc thi"] == app.contest.contest.title
+    assert public["Đợt"] == "Quý 1 (2023-Q1)"
+    assert public["Mở theo kế hoạch"] == datetime(2023, 2, 15, 0, 0)
+    assert public["Kết thúc theo kế hoạch"] == datetime(2023, 3, 30, 23, 59, 59)
+    # The calendar opened it when the clock stood at 08:00 on 20/02; it closed at midnight.
+    assert public["Đã mở lúc"] == datetime(2023, 2, 20, 8, 0)
+    assert public["Đã đóng lúc"] == datetime(2023, 3, 31, 0, 0)
+    assert public["Trạng thái"] == "Chính thức"
+    assert public["Số người tham gia (con số thực tế của câu dự đoán)"] == 4
+    assert public["Số lượt thi"] == 5  # Cường took two
+    assert str(public["Bản"]).startswith("Công khai")
+    assert str(internal["Bản"]).startswith("Nội bộ")
 
 
 async def test_detail_sheet_has_every_answer_of_the_counted_attempts(
@@ -199,7 +201,9 @@ async def test_full_phones_show_whole_numbers(app: App, results: RoundResults) -
 
     ranking = _rows(wb, "Xếp hạng")
     assert [r[2] for r in ranking[1:]] == [AN.phone, CUONG.phone, DUNG.phone, BINH.phone]
-    assert [r[3] for r in _rows(wb, "Giải thưởng")[1:]] == [
+    prizes = _rows(wb, "Giải thưởng")
+    first = prizes.index(PRIZE_HEADERS) + 1
+    assert [r[3] for r in prizes[first : first + 4]] == [
         AN.phone,
         CUONG.phone,
         DUNG.phone,

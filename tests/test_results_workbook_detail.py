@@ -141,7 +141,11 @@ async def test_detail_times_are_local_on_both_sides_of_a_change_of_the_clocks(
     results = await close_round(app.svc, "2023-Q1", actor="test")
     data = await load_report(app.svc, results)
 
-    wb = _read(build_workbook(_in_london(app.contest), results, data, full_phones=False))
+    wb = _read(
+        build_workbook(
+            _in_london(app.contest), results, data, texts=app.svc.texts, full_phones=False
+        )
+    )
 
     def local(at: datetime) -> datetime:
         return at.astimezone(LONDON).replace(tzinfo=None)
