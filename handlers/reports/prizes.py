@@ -10,20 +10,23 @@ cannot win (a member of the committee, jury or secretariat, or an entry held asi
 from __future__ import annotations
 
 from collections.abc import Callable
+from zoneinfo import ZoneInfo
 
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from handlers.contest import ContestConfig
 from handlers.formatting import datetime_vn, duration_vn, local, number_vn
+from handlers.ranking import Ranked
 from handlers.reports.layout import DATETIME_FORMAT, append, bold_row, put, widths
+from handlers.reports.longsheets import Value
 from handlers.rounds import RoundResults
 from handlers.texts import Texts, plain
+from storage.repos.participants import Entrant
 
 PRIZE_TITLE = "DANH SÁCH NGƯỜI ĐẠT GIẢI"
-PRIZE_HEADERS = [
-    "Giải",
-    "Hạng",
+# What the ranking and the prize list show of each ranked person, after rank (and prize).
+ENTRY_HEADERS = [
     "Họ và tên",
     "Số điện thoại",
     "Địa bàn",
@@ -35,6 +38,7 @@ PRIZE_HEADERS = [
     "Thời gian (giây)",
     "Nộp bài lúc",
 ]
+PRIZE_HEADERS = ["Giải", "Hạng", *ENTRY_HEADERS]
 _WIDTHS = [18, 7, 26, 14, 20, 28, 10, 11, 12, 16, 11, 18]
 TIE_BREAKS = (
     "Xếp hạng theo số câu đúng (nhiều hơn xếp trên); bằng nhau thì dự đoán gần con số thực tế "
@@ -44,6 +48,22 @@ NO_WINNERS = "Đợt này không có người đạt giải."
 SIGN_HINT = "(Ký, ghi rõ họ tên)"
 # Rows left blank under each title for the signature.
 _SIGNATURE_ROWS = 4
+
+
+def entry_values(r: Ranked, p: Entrant, phone: str, tz: ZoneInfo) -> list[Value]:
+    """A ranked person's cells under ENTRY_HEADERS: who they are and what their attempt did."""
+    return [
+        p.full_name,
+        phone,
+        p.locality,
+        p.unit,
+        r.correct,
+        r.prediction,
+        r.distance,
+        duration_vn(r.duration_ms),
+        round(r.duration_ms / 1000, 3),
+        local(r.submitted_at, tz).replace(tzinfo=None),
+    ]
 
 
 def prize_labels(
@@ -82,26 +102,12 @@ def prize_sheet(
     _heading(ws, contest, results, width)
     bold_row(ws, PRIZE_HEADERS)
     by_pid = {r.participant_id: r for r in results.ranking}
-    tz = contest.tz
     for a in results.awards:
         p = results.people[a.participant_id]
         r = by_pid[a.participant_id]
         append(
             ws,
-            [
-                contest.prize_name(a.tier),
-                a.rank,
-                p.full_name,
-                phone(p.phone),
-                p.locality,
-                p.unit,
-                r.correct,
-                r.prediction,
-                r.distance,
-                duration_vn(r.duration_ms),
-                round(r.duration_ms / 1000, 3),
-                local(r.submitted_at, tz).replace(tzinfo=None),
-            ],
+            [contest.prize_name(a.tier), a.rank, *entry_values(r, p, phone(p.phone), contest.tz)],
         )
         ws.cell(row=ws.max_row, column=width).number_format = DATETIME_FORMAT
     if not results.awards:

@@ -33,27 +33,14 @@ from handlers.reports.longsheets import (
     excel_serial,
     splice,
 )
-from handlers.reports.prizes import prize_labels, prize_sheet
+from handlers.reports.prizes import ENTRY_HEADERS, entry_values, prize_labels, prize_sheet
 from handlers.reports.sheets import daily_sheet, stats_sheet
 from handlers.rounds import RoundResults
 from handlers.texts import Texts
 
 PUBLIC_COPY = "Công khai: số điện thoại chỉ hiện ba chữ số cuối"
 INTERNAL_COPY = "Nội bộ: số điện thoại đầy đủ, chỉ dùng trong Ban Tổ chức"
-RANKING_HEADERS = [
-    "Hạng",
-    "Họ và tên",
-    "Số điện thoại",
-    "Địa bàn",
-    "Đơn vị",
-    "Số câu đúng",
-    "Dự đoán",
-    "Chênh lệch dự đoán",
-    "Thời gian làm bài",
-    "Thời gian (giây)",
-    "Nộp bài lúc",
-    "Giải",
-]
+RANKING_HEADERS = ["Hạng", *ENTRY_HEADERS, "Giải"]
 
 
 async def results_workbook(
@@ -118,20 +105,8 @@ def _ranking_sheet(
 
     def values(r: Ranked) -> list[Value]:
         p = results.people[r.participant_id]
-        return [
-            r.rank,
-            p.full_name,
-            phone(p.phone),
-            p.locality,
-            p.unit,
-            r.correct,
-            r.prediction,
-            r.distance,
-            duration_vn(r.duration_ms),
-            round(r.duration_ms / 1000, 3),
-            local(r.submitted_at, tz).replace(tzinfo=None),
-            prize_of.get(r.participant_id, ""),
-        ]
+        entry = entry_values(r, p, phone(p.phone), tz)
+        return [r.rank, *entry, prize_of.get(r.participant_id, "")]
 
     if not results.ranking:
         return None
