@@ -140,7 +140,7 @@ async def _close(app: App, steps: Steps, keep_xlsx: Path | None) -> dict[str, An
     with steps.step("workbook_read"):
         data = await load_report(svc, results)
     with steps.step("workbook_build"):
-        xlsx = build_workbook(svc.contest, results, data, full_phones=False)
+        xlsx = build_workbook(svc.contest, results, data, texts=svc.texts, full_phones=False)
     if keep_xlsx is not None:
         await asyncio.to_thread(keep_xlsx.write_bytes, xlsx)
     return {

@@ -45,6 +45,30 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class Signatory(_Strict):
+    """One signature on the contest's documents: the signer's title, and the name printed
+    under the signature ("" leaves the line to be written by hand)."""
+
+    title: NonBlank
+    name: str = ""
+
+    @field_validator("name")
+    @classmethod
+    def _stripped(cls, value: str) -> str:
+        return value.strip()
+
+
+# Who signs the prize list when contest.yaml does not say: the usual three of a provincial
+# contest's results (the one who drew it up, the jury's head, the committee's head).
+DEFAULT_SIGN_OFF = (
+    Signatory(title="Người lập biểu"),
+    Signatory(title="Trưởng Ban Giám khảo"),
+    Signatory(title="Trưởng Ban Tổ chức"),
+)
+# Side by side on a landscape A4 page.
+MAX_SIGNATORIES = 4
+
+
 class ContestInfo(_Strict):
     """Who runs the contest and for whom."""
 
@@ -57,6 +81,10 @@ class ContestInfo(_Strict):
     timezone: str = "Asia/Ho_Chi_Minh"
     eligibility: NonBlank
     award: str = ""
+    # The signature block of the results' prize list, and of the certificates.
+    sign_off: list[Signatory] = Field(
+        default_factory=lambda: list(DEFAULT_SIGN_OFF), min_length=1, max_length=MAX_SIGNATORIES
+    )
 
     @field_validator("timezone")
     @classmethod

@@ -33,8 +33,27 @@ def local_form(phone: str) -> str:
 
 
 def mask_phone(phone: str) -> str:
-    """Hide the middle digits: 0912***678."""
+    """The number as anyone else may see it, the last three digits only: *******678.
+
+    Showing more lets the rest be guessed: with seven digits shown, the 1,000 fillings of the
+    other three can each be tried at registration.
+    """
+    return _masked(phone, shown_first=0)
+
+
+def mask_own_phone(phone: str) -> str:
+    """The number as its owner checks it before confirming, middle digits hidden: 0912***678.
+
+    Only for the participant's own registration summary, never for what others see.
+    """
+    return _masked(phone, shown_first=4)
+
+
+def _masked(phone: str, *, shown_first: int) -> str:
+    """The local form with all but the first `shown_first` and the last three digits hidden
+    (all of it when that would leave fewer than three hidden)."""
     local = local_form(phone)
-    if len(local) < 7:
+    hidden = len(local) - shown_first - 3
+    if hidden < 3:
         return "*" * len(local)
-    return f"{local[:4]}***{local[-3:]}"
+    return local[:shown_first] + "*" * hidden + local[-3:]

@@ -24,7 +24,7 @@ from handlers.details import (
     valid_unit,
 )
 from handlers.events import Button, Contact, Message, Notice, Reply, User
-from handlers.phones import mask_phone, normalise_phone
+from handlers.phones import mask_own_phone, normalise_phone
 from handlers.texts import Raw
 from storage.repos import ParticipantDetails
 from storage.repos.identities import PhoneVerifiedElsewhereError
@@ -183,7 +183,7 @@ def _summary(svc: Services, d: ParticipantDetails) -> Raw:
     return svc.texts(
         "register.summary",
         name=d.full_name,
-        phone=mask_phone(d.phone),
+        phone=mask_own_phone(d.phone),
         birth=d.birth_year,
         locality=d.locality,
         unit=d.unit,

@@ -108,6 +108,25 @@ _DELETE = object()
         pytest.param(_set("contest.timezone", "Asia/Hanoi_City"), "contest.timezone", id="tz"),
         pytest.param(_set("prizes.1.tier", "first"), "prizes", id="tier-twice"),
         pytest.param(_set("localities", []), "localities", id="no-localities"),
+        pytest.param(
+            _set("contest.sign_off", [{"title": " ", "name": "Lê Văn A"}]),
+            "contest.sign_off",
+            id="sign-off-blank-title",
+        ),
+        pytest.param(
+            _set("contest.sign_off", [{"title": "Trưởng ban", "chuc_vu": "x"}]),
+            "contest.sign_off",
+            id="sign-off-unknown-key",
+        ),
+        pytest.param(
+            _set("contest.sign_off", [{"title": f"Thành viên {i}"} for i in range(5)]),
+            "contest.sign_off",
+            id="sign-off-too-many",
+        ),
+        pytest.param(_set("contest.sign_off", []), "contest.sign_off", id="sign-off-empty"),
+        pytest.param(
+            _set("contest.sign_off", "Trưởng ban"), "contest.sign_off", id="sign-off-text"
+        ),
     ],
 )
 def test_wrong_contest_file_names_the_field(tmp_path: Path, edit: Edit, field: str) -> None:
@@ -148,6 +167,29 @@ def test_prizes_listed_out_of_order_are_still_given_best_first(tmp_path: Path) -
     tiers = [p.tier.value for p in load_contest(path).prizes]
 
     assert tiers == ["first", "second", "third", "consolation"]
+
+
+def test_sign_off_defaults_to_the_three_usual_signers_with_names_left_to_write(
+    tmp_path: Path,
+) -> None:
+    path = _write(tmp_path, _set("contest.sign_off", _DELETE))
+
+    sign_off = load_contest(path).contest.sign_off
+
+    assert [(s.title, s.name) for s in sign_off] == [
+        ("Người lập biểu", ""),
+        ("Trưởng Ban Giám khảo", ""),
+        ("Trưởng Ban Tổ chức", ""),
+    ]
+
+
+def test_sign_off_names_are_read_as_written(tmp_path: Path) -> None:
+    signers = [{"title": "TM. Ban Tổ chức", "name": "  Nguyễn Văn Bình "}]
+    path = _write(tmp_path, _set("contest.sign_off", signers))
+
+    [signer] = load_contest(path).contest.sign_off
+
+    assert (signer.title, signer.name) == ("TM. Ban Tổ chức", "Nguyễn Văn Bình")
 
 
 def test_excluded_phones_are_normalised(tmp_path: Path) -> None:

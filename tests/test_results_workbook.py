@@ -49,7 +49,7 @@ async def results(app: App, clock: ManualClock) -> RoundResults:
     return await close_with_four(app, clock)
 
 
-async def test_ranking_and_prizes_list_the_counted_attempts_with_masked_phones(
+async def test_ranking_lists_the_counted_attempts_with_the_last_three_phone_digits(
     app: App, results: RoundResults
 ) -> None:
     wb = await _workbook(app, results)
@@ -59,36 +59,38 @@ async def test_ranking_and_prizes_list_the_counted_attempts_with_masked_phones(
     assert ranking[0] == RANKING_HEADERS
     picked = [0, 1, 2, 3, 5, 6, 7, 11]  # rank, name, phone, locality, right, prediction, ...
     assert [[r[i] for i in picked] for r in ranking[1:]] == [
-        [1, AN.name, "0912***678", "Hoa Lư", 9, 4, 0, "Giải Nhất"],
-        [2, CUONG.name, "0355***222", "Hoa Lư", 8, 4, 0, "Giải Nhì"],
-        [3, DUNG.name, "0944***666", "Yên Mô", 8, 10, 6, "Giải Nhì"],
-        [4, BINH.name, "0987***321", "Kim Sơn", 7, 4, 0, "Giải Ba"],
+        [1, AN.name, "*******678", "Hoa Lư", 9, 4, 0, "Giải Nhất"],
+        [2, CUONG.name, "*******222", "Hoa Lư", 8, 4, 0, "Giải Nhì"],
+        [3, DUNG.name, "*******666", "Yên Mô", 8, 10, 6, "Giải Nhì"],
+        [4, BINH.name, "*******321", "Kim Sơn", 7, 4, 0, "Giải Ba"],
     ]
     assert [r[4] for r in ranking[1:]] == ["Người dân", "Sở Y tế", "Người dân", "Sở Y tế"]
     submitted = ranking[1][RANKING_HEADERS.index("Nộp bài lúc")]
     assert isinstance(submitted, datetime)
     assert submitted.date() == date(2023, 2, 20)
-    prizes = _rows(wb, "Giải thưởng")
-    assert prizes[0] == PRIZE_HEADERS
-    assert [(r[0], r[1], r[2], r[3]) for r in prizes[1:]] == [
-        ("Giải Nhất", 1, AN.name, "0912***678"),
-        ("Giải Nhì", 2, CUONG.name, "0355***222"),
-        ("Giải Nhì", 3, DUNG.name, "0944***666"),
-        ("Giải Ba", 4, BINH.name, "0987***321"),
-    ]
-    info = _rows(wb, "Thông tin")
-    assert [r[0] for r in info] == [
-        "Cuộc thi",
-        "Đơn vị tổ chức",
-        "Đợt",
-        "Trạng thái",
-        "Số người tham gia (con số thực tế của câu dự đoán)",
-    ]
-    assert info[3][1] == "Chính thức"
-    assert info[4][1] == 4
     everything = [str(v) for sheet in SHEETS for row in _rows(wb, sheet) for v in row]
     for e in (AN, BINH, CUONG, DUNG):
-        assert not any(e.phone in v for v in everything)
+        assert not any(e.phone in v or e.phone[:4] + "*" in v for v in everything)
+
+
+async def test_information_sheet_gives_the_rounds_local_dates_and_its_figures(
+    app: App, results: RoundResults
+) -> None:
+    public = dict(_rows(await _workbook(app, results), "Thông tin"))
+    internal = dict(_rows(await _workbook(app, results, full_phones=True), "Thông tin"))
+
+    assert public["Cuộc thi"] == app.contest.contest.title
+    assert public["Đợt"] == "Quý 1 (2023-Q1)"
+    assert public["Mở theo kế hoạch"] == datetime(2023, 2, 15, 0, 0)
+    assert public["Kết thúc theo kế hoạch"] == datetime(2023, 3, 30, 23, 59, 59)
+    # The calendar opened it when the clock stood at 08:00 on 20/02; it closed at midnight.
+    assert public["Đã mở lúc"] == datetime(2023, 2, 20, 8, 0)
+    assert public["Đã đóng lúc"] == datetime(2023, 3, 31, 0, 0)
+    assert public["Trạng thái"] == "Chính thức"
+    assert public["Số người tham gia (con số thực tế của câu dự đoán)"] == 4
+    assert public["Số lượt thi"] == 5  # Cường took two
+    assert str(public["Bản"]).startswith("Công khai")
+    assert str(internal["Bản"]).startswith("Nội bộ")
 
 
 async def test_detail_sheet_has_every_answer_of_the_counted_attempts(
@@ -107,7 +109,7 @@ async def test_detail_sheet_has_every_answer_of_the_counted_attempts(
     an = [r for r in body if r[col["Họ và tên"]] == AN.name]
     assert [r[col["Câu số"]] for r in an] == list(range(1, 11))
     assert {r[col["Hạng"]] for r in an} == {1}
-    assert {r[col["Số điện thoại"]] for r in an} == {"0912***678"}
+    assert {r[col["Số điện thoại"]] for r in an} == {"*******678"}
     # An answered the first nine right and the tenth wrong: letters as the bank stores them.
     bank = await app.svc.questions.by_ids([r[col["Mã câu hỏi"]] for r in an])
     first, last = an[0], an[-1]
@@ -199,7 +201,9 @@ async def test_full_phones_show_whole_numbers(app: App, results: RoundResults) -
 
     ranking = _rows(wb, "Xếp hạng")
     assert [r[2] for r in ranking[1:]] == [AN.phone, CUONG.phone, DUNG.phone, BINH.phone]
-    assert [r[3] for r in _rows(wb, "Giải thưởng")[1:]] == [
+    prizes = _rows(wb, "Giải thưởng")
+    first = prizes.index(PRIZE_HEADERS) + 1
+    assert [r[3] for r in prizes[first : first + 4]] == [
         AN.phone,
         CUONG.phone,
         DUNG.phone,

@@ -3,6 +3,7 @@
 Sheets: "Xếp hạng", "Giải thưởng", "Thông tin", "Chi tiết", "Thống kê", "Theo ngày".
 """
 
-from handlers.reports.workbook import PRIZE_HEADERS, RANKING_HEADERS, results_workbook
+from handlers.reports.prizes import PRIZE_HEADERS
+from handlers.reports.workbook import RANKING_HEADERS, results_workbook
 
 __all__ = ["PRIZE_HEADERS", "RANKING_HEADERS", "results_workbook"]

@@ -18,7 +18,7 @@ from openpyxl import Workbook
 
 from handlers.contest import ContestConfig
 from handlers.reports.data import ReportData
-from handlers.reports.layout import DATETIME_FORMAT, header_row, number_format
+from handlers.reports.layout import DATETIME_FORMAT, append, header_row, number_format
 from handlers.reports.longsheets import (
     DAY_MS,
     EPOCH_MS,
@@ -76,7 +76,7 @@ def detail_sheets(
         header_row(ws, DETAIL_HEADERS, _WIDTHS)
         if start == end:
             continue
-        ws.append(rows.values(data.answers[start]))
+        append(ws, rows.values(data.answers[start]))
         for column in _DATETIME_COLUMNS:
             number_format(ws, column, DATETIME_FORMAT)
         sheets.append(LongSheet(ws.title, rows.between(start, end)))

@@ -1,19 +1,54 @@
-"""How the workbook's sheets look: header rows, column widths, number formats."""
+"""How the workbook's sheets look: header rows, column widths, number formats; and text cells
+that stay text whatever they start with."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+
+from questions.formats.formulas import looks_like_formula
 
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm:ss"
 DATE_FORMAT = "dd/mm/yyyy"
 PERCENT_FORMAT = "0.0%"
 
 
+def as_text(cell: Cell) -> Cell:
+    """The cell kept as the text it holds when that text starts like a formula.
+
+    openpyxl makes text that starts with "=" a formula; Excel's quote prefix keeps any such
+    text (see questions.formats.formulas) text when someone edits the cell.
+    """
+    if isinstance(cell.value, str) and looks_like_formula(cell.value):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
+def append(ws: Worksheet, values: Sequence[object]) -> None:
+    """Append a row of values; every text in it is written as text."""
+    ws.append(
+        [
+            as_text(Cell(ws, value=v)) if isinstance(v, str) and looks_like_formula(v) else v
+            for v in values
+        ]
+    )
+
+
+def put(ws: Worksheet, row: int, column: int, value: object) -> Cell:
+    """Set one cell's value; text is written as text."""
+    cell = ws.cell(row=row, column=column)
+    cell.value = value
+    return as_text(cell)
+
+
 def bold_row(ws: Worksheet, values: list[str]) -> None:
     """Append a row in bold, wrapped, as a table's header or a section's title."""
-    ws.append(values)
+    append(ws, values)
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="center")

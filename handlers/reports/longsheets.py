@@ -13,6 +13,10 @@ a Python call per cell (sixteen per detail row) and wrote 100,000 detail rows in
 about two and a half minutes for the million of a 100,000-person round, against 3-4 s here,
 where a row is one %-format of cell XML prepared once per person and per question. Rows and
 cells carry no `r` reference (SpreadsheetML makes it optional: a reader counts them).
+
+Every text is a shared string, so a cell is never a formula whatever it holds; a text that
+starts like one (`=`, `+`, `-`, `@`…, see questions.formats.formulas) also gets a style with
+Excel's quote prefix, added to the workbook's styles, so that it stays text when edited.
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ from datetime import UTC, datetime, timedelta
 from html import escape
 from itertools import islice
 from zoneinfo import ZoneInfo
+
+from questions.formats.formulas import looks_like_formula
 
 # Cell values a long sheet holds: text, numbers, local date-times (naive), or nothing.
 Value = str | int | float | datetime | None
@@ -50,6 +56,10 @@ _STYLE = re.compile(rb's="(\d+)"')
 # 5 ms switch interval while rows are being built), so the pieces are megabytes long.
 _CHUNK_ROWS = 20000
 _STRINGS = "xl/sharedStrings.xml"
+_STYLES = "xl/styles.xml"
+_CELL_XFS = re.compile(r'<cellXfs count="(\d+)">')
+# The default cell format with Excel's quote prefix: text typed in it stays text.
+_QUOTED_XF = '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1"/>'
 _TYPES = "[Content_Types].xml"
 _BOOK_RELS = "xl/_rels/workbook.xml.rels"
 _EMPTY_STRINGS = (
@@ -115,17 +125,24 @@ def serial_of(local_ms: int) -> float:
 class SharedStrings:
     """Strings added to the workbook's shared string table, numbered after the existing ones.
 
-    Each maps to the XML of a cell that holds it, made once.
+    Each maps to the XML of a cell that holds it, made once; a text that starts like a
+    formula gets the `quoted` style.
     """
 
     start: int = 0
+    quoted: int | None = None
     index: dict[str, str] = field(default_factory=dict)
 
     def cell(self, text: str) -> str:
         """The XML of a cell holding `text`."""
         xml = self.index.get(text)
         if xml is None:
-            xml = self.index[text] = f'<c t="s"><v>{self.start + len(self.index)}</v></c>'
+            number = self.start + len(self.index)
+            if self.quoted is not None and looks_like_formula(text):
+                xml = f'<c t="s" s="{self.quoted}"><v>{number}</v></c>'
+            else:
+                xml = f'<c t="s"><v>{number}</v></c>'
+            self.index[text] = xml
         return xml
 
     def entries(self) -> Iterator[str]:
@@ -197,7 +214,8 @@ def splice(workbook: bytes, sheets: Sequence[LongSheet]) -> bytes:
     # openpyxl writes its own strings inline, and a string table only when it has one.
     names = set(src.namelist())
     strings_xml = src.read(_STRINGS).decode("utf-8") if _STRINGS in names else _EMPTY_STRINGS
-    strings = SharedStrings(start=strings_xml.count("<si>"))
+    styles_xml, quoted = _with_quoted_style(src.read(_STYLES).decode("utf-8"))
+    strings = SharedStrings(start=strings_xml.count("<si>"), quoted=quoted)
     parts: dict[str, tuple[bytes, bytes, dict[int, int]]] = {}
     for sheet in sheets:
         parts[paths[sheet.title]] = _cut(src.read(paths[sheet.title]))
@@ -207,6 +225,8 @@ def splice(workbook: bytes, sheets: Sequence[LongSheet]) -> bytes:
             if info.filename in parts or info.filename == _STRINGS:
                 continue
             data = src.read(info.filename)
+            if info.filename == _STYLES:
+                data = styles_xml.encode("utf-8")
             if _STRINGS not in names and info.filename == _TYPES:
                 data = data.replace(b"</Types>", _STRINGS_TYPE + b"</Types>")
             if _STRINGS not in names and info.filename == _BOOK_RELS:
@@ -218,6 +238,17 @@ def splice(workbook: bytes, sheets: Sequence[LongSheet]) -> bytes:
             _write_sheet(dst, paths[sheet.title], head, tail, rows)
         dst.writestr(_STRINGS, _merged_strings(strings_xml, strings))
     return out.getvalue()
+
+
+def _with_quoted_style(styles: str) -> tuple[str, int]:
+    """The stylesheet with a quote-prefixed cell format added, and that format's number."""
+    found = _CELL_XFS.search(styles)
+    if found is None:
+        raise ValueError("the workbook's stylesheet has no cell formats")
+    count = int(found.group(1))
+    end = styles.index("</cellXfs>", found.end())
+    added = styles[:end] + _QUOTED_XF + styles[end:]
+    return _CELL_XFS.sub(f'<cellXfs count="{count + 1}">', added, count=1), count
 
 
 def _attributes(tag: str) -> dict[str, str]:

@@ -13,6 +13,7 @@ from handlers.reports.data import ReportData
 from handlers.reports.layout import (
     DATE_FORMAT,
     PERCENT_FORMAT,
+    append,
     bold_row,
     header_row,
     number_format,
@@ -52,9 +53,9 @@ def stats_sheet(ws: Worksheet, contest: ContestConfig, data: ReportData) -> None
     """Participation by locality and by unit, then every question asked with its figures."""
     widths(ws, [34, 60, 14, 14, 14, 14])
     _participation(ws, LOCALITY_TITLE, LOCALITY_HEADERS, _with_idle(data, contest.localities))
-    ws.append([])
+    append(ws, [])
     _participation(ws, UNIT_TITLE, UNIT_HEADERS, data.by_unit)
-    ws.append([])
+    append(ws, [])
     _questions(ws, data)
 
 
@@ -70,7 +71,7 @@ def _participation(
     bold_row(ws, [title])
     bold_row(ws, headers)
     for p in rows:
-        ws.append([p.name, p.participants, p.attempts])
+        append(ws, [p.name, p.participants, p.attempts])
     bold_row(ws, [TOTAL])
     ws.cell(row=ws.max_row, column=2, value=sum(p.participants for p in rows)).font = Font(
         bold=True
@@ -89,7 +90,8 @@ def _questions(ws: Worksheet, data: ReportData) -> None:
     first = ws.max_row + 1
     for t in data.tallies:
         q = data.questions.get(t.question_id)
-        ws.append(
+        append(
+            ws,
             [
                 t.question_id,
                 clip(q.text) if q is not None else "",
@@ -97,15 +99,15 @@ def _questions(ws: Worksheet, data: ReportData) -> None:
                 t.right,
                 t.right / t.asked if t.asked else None,
                 _rounded(index.get(t.question_id)),
-            ]
+            ],
         )
     for (cell,) in ws.iter_rows(min_row=first, min_col=1, max_col=1):
         cell.alignment = Alignment(horizontal="left")
     number_format(ws, 5, PERCENT_FORMAT, first_row=first)
     number_format(ws, 6, "0.00", first_row=first)
-    ws.append([])
+    append(ws, [])
     for note in QUESTION_NOTES:
-        ws.append([note])
+        append(ws, [note])
         ws.cell(row=ws.max_row, column=1).font = Font(italic=True)
 
 
@@ -122,7 +124,7 @@ def daily_sheet(ws: Worksheet, data: ReportData) -> None:
         c = counts.get(day)
         new = c.new_participants if c is not None else 0
         total += new
-        ws.append([day, new, total, c.attempts if c is not None else 0])
+        append(ws, [day, new, total, c.attempts if c is not None else 0])
     number_format(ws, 1, DATE_FORMAT)
     last = ws.max_row
     if last < 2:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import io
 from collections.abc import Callable, Iterator
+from datetime import datetime
 
 from openpyxl import Workbook
+from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
 from handlers.contest import ContestConfig
@@ -16,7 +18,13 @@ from handlers.phones import local_form, mask_phone
 from handlers.ranking import Ranked
 from handlers.reports.data import ReportData, load_report
 from handlers.reports.detail import detail_sheets
-from handlers.reports.layout import DATETIME_FORMAT, header_row, number_format, printable
+from handlers.reports.layout import (
+    DATETIME_FORMAT,
+    append,
+    header_row,
+    number_format,
+    printable,
+)
 from handlers.reports.longsheets import (
     CellWriter,
     LocalTime,
@@ -25,24 +33,14 @@ from handlers.reports.longsheets import (
     excel_serial,
     splice,
 )
+from handlers.reports.prizes import ENTRY_HEADERS, entry_values, prize_labels, prize_sheet
 from handlers.reports.sheets import daily_sheet, stats_sheet
 from handlers.rounds import RoundResults
+from handlers.texts import Texts
 
-RANKING_HEADERS = [
-    "Hạng",
-    "Họ và tên",
-    "Số điện thoại",
-    "Địa bàn",
-    "Đơn vị",
-    "Số câu đúng",
-    "Dự đoán",
-    "Chênh lệch dự đoán",
-    "Thời gian làm bài",
-    "Thời gian (giây)",
-    "Nộp bài lúc",
-    "Giải",
-]
-PRIZE_HEADERS = ["Giải", "Hạng", "Họ và tên", "Số điện thoại", "Địa bàn", "Đơn vị", "Số câu đúng"]
+PUBLIC_COPY = "Công khai: số điện thoại chỉ hiện ba chữ số cuối"
+INTERNAL_COPY = "Nội bộ: số điện thoại đầy đủ, chỉ dùng trong Ban Tổ chức"
+RANKING_HEADERS = ["Hạng", *ENTRY_HEADERS, "Giải"]
 
 
 async def results_workbook(
@@ -50,17 +48,24 @@ async def results_workbook(
 ) -> bytes:
     """An XLSX of the ranking, the prizes, every counted answer and the round's statistics.
 
-    Phones are masked unless `full_phones`. The file is assembled off the event loop: a round
-    with thousands of participants makes tens of thousands of rows.
+    The public copy shows only the last three digits of each phone; `full_phones` makes the
+    organisers' internal copy: whole phones, and why each person who cannot win cannot. The
+    file is assembled off the event loop: a round with thousands of participants makes tens
+    of thousands of rows.
     """
     data = await load_report(svc, results)
     return await asyncio.to_thread(
-        build_workbook, svc.contest, results, data, full_phones=full_phones
+        build_workbook, svc.contest, results, data, texts=svc.texts, full_phones=full_phones
     )
 
 
 def build_workbook(
-    contest: ContestConfig, results: RoundResults, data: ReportData, *, full_phones: bool
+    contest: ContestConfig,
+    results: RoundResults,
+    data: ReportData,
+    *,
+    texts: Texts,
+    full_phones: bool,
 ) -> bytes:
     """The workbook's bytes from what has been read.
 
@@ -68,13 +73,14 @@ def build_workbook(
     lays them out with their first row only, and the rest is written by `splice`.
     """
     phone: Callable[[str], str] = local_form if full_phones else mask_phone
+    prizes = prize_labels(contest, results, texts, internal=full_phones)
     wb = Workbook()
     ws = wb.active
     assert ws is not None
     ws.title = "Xếp hạng"
-    ranking = _ranking_sheet(ws, contest, results, data, phone)
-    _prize_sheet(wb.create_sheet("Giải thưởng"), contest, results, phone)
-    _info_sheet(wb.create_sheet("Thông tin"), contest, results)
+    ranking = _ranking_sheet(ws, contest, results, data, phone, prizes)
+    prize_sheet(wb.create_sheet("Giải thưởng"), contest, results, phone)
+    _info_sheet(wb.create_sheet("Thông tin"), contest, results, data, internal=full_phones)
     details = detail_sheets(wb, contest, results, data, phone)
     stats_sheet(wb.create_sheet("Thống kê"), contest, data)
     daily_sheet(wb.create_sheet("Theo ngày"), data)
@@ -92,31 +98,19 @@ def _ranking_sheet(
     results: RoundResults,
     data: ReportData,
     phone: Callable[[str], str],
+    prize_of: dict[int, str],
 ) -> LongSheet | None:
-    prize_of = {a.participant_id: contest.prize_name(a.tier) for a in results.awards}
     header_row(ws, RANKING_HEADERS, [7, 26, 14, 20, 28, 12, 12, 14, 18, 12, 18, 18])
     tz = contest.tz
 
     def values(r: Ranked) -> list[Value]:
         p = results.people[r.participant_id]
-        return [
-            r.rank,
-            p.full_name,
-            phone(p.phone),
-            p.locality,
-            p.unit,
-            r.correct,
-            r.prediction,
-            r.distance,
-            duration_vn(r.duration_ms),
-            round(r.duration_ms / 1000, 3),
-            local(r.submitted_at, tz).replace(tzinfo=None),
-            prize_of.get(r.participant_id, ""),
-        ]
+        entry = entry_values(r, p, phone(p.phone), tz)
+        return [r.rank, *entry, prize_of.get(r.participant_id, "")]
 
     if not results.ranking:
         return None
-    ws.append(values(results.ranking[0]))
+    append(ws, values(results.ranking[0]))
     number_format(ws, 11, DATETIME_FORMAT)
 
     def rows(w: CellWriter) -> Iterator[str]:
@@ -152,31 +146,38 @@ def _ranking_sheet(
     return LongSheet(ws.title, rows)
 
 
-def _prize_sheet(
-    ws: Worksheet, contest: ContestConfig, results: RoundResults, phone: Callable[[str], str]
+def _info_sheet(
+    ws: Worksheet,
+    contest: ContestConfig,
+    results: RoundResults,
+    data: ReportData,
+    *,
+    internal: bool,
 ) -> None:
-    header_row(ws, PRIZE_HEADERS, [20, 7, 26, 14, 20, 28, 12])
-    by_pid = {r.participant_id: r for r in results.ranking}
-    for a in results.awards:
-        p = results.people[a.participant_id]
-        ws.append(
-            [
-                contest.prize_name(a.tier),
-                a.rank,
-                p.full_name,
-                phone(p.phone),
-                p.locality,
-                p.unit,
-                by_pid[a.participant_id].correct,
-            ]
-        )
+    """The contest, the round and its dates in local time, its figures, and which copy this is."""
+    rnd = results.round
+    tz = contest.tz
 
+    def when(instant: datetime | None) -> datetime | str:
+        return local(instant, tz).replace(tzinfo=None) if instant is not None else "chưa"
 
-def _info_sheet(ws: Worksheet, contest: ContestConfig, results: RoundResults) -> None:
-    ws.append(["Cuộc thi", contest.contest.title])
-    ws.append(["Đơn vị tổ chức", contest.contest.organiser])
-    ws.append(["Đợt", f"{results.round.name} ({results.round.code})"])
-    ws.append(["Trạng thái", "Chính thức" if results.final else "Tạm thời (đợt chưa kết thúc)"])
-    ws.append(["Số người tham gia (con số thực tế của câu dự đoán)", results.actual])
+    rows: list[tuple[str, object]] = [
+        ("Cuộc thi", contest.contest.title),
+        ("Đơn vị tổ chức", contest.contest.organiser),
+        ("Đợt", f"{rnd.name} ({rnd.code})"),
+        ("Mở theo kế hoạch", when(rnd.opens_at)),
+        ("Kết thúc theo kế hoạch", when(rnd.closes_at)),
+        ("Đã mở lúc", when(rnd.opened_at)),
+        ("Đã đóng lúc", when(rnd.closed_at)),
+        ("Trạng thái", "Chính thức" if results.final else "Tạm thời (đợt chưa kết thúc)"),
+        ("Số người tham gia (con số thực tế của câu dự đoán)", results.actual),
+        ("Số lượt thi", sum(d.attempts for d in data.days)),
+        ("Bản", INTERNAL_COPY if internal else PUBLIC_COPY),
+    ]
+    for label, value in rows:
+        append(ws, [label, value])
+        if isinstance(value, datetime):
+            ws.cell(row=ws.max_row, column=2).number_format = DATETIME_FORMAT
+            ws.cell(row=ws.max_row, column=2).alignment = Alignment(horizontal="left")
     ws.column_dimensions["A"].width = 48
     ws.column_dimensions["B"].width = 70

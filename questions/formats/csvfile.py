@@ -3,6 +3,9 @@
 The delimiter is whichever of comma, semicolon or tab splits the header row into the
 most known headers (Excel in Vietnamese locale saves with semicolons). Quoted fields may
 span lines. Row numbers in messages count records, as a spreadsheet shows them.
+
+A cell that a spreadsheet program would evaluate (it starts with `=`, `+`, `-`, `@`…) is
+written with a leading `'`, and that `'` is taken off again on reading (see formulas).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import io
 from collections.abc import Sequence
 
 from questions.formats.common import Parsed, decode_text
+from questions.formats.formulas import csv_escape, csv_unescape
 from questions.formats.table import header_row, header_score, question_row, read_table
 from questions.model import Question, QuestionError
 
@@ -50,7 +54,7 @@ def read_csv(data: bytes) -> Parsed:
     rows: list[tuple[int, list[str]]] = []
     try:
         for number, record in enumerate(reader, start=1):
-            rows.append((number, record))
+            rows.append((number, [csv_unescape(cell) for cell in record]))
     except csv.Error:
         return Parsed(
             problems=[
@@ -68,5 +72,5 @@ def dump_csv(questions: Sequence[Question]) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header_row())
-    writer.writerows(question_row(q) for q in questions)
+    writer.writerows([csv_escape(cell) for cell in question_row(q)] for q in questions)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

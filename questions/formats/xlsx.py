@@ -18,6 +18,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from questions.formats.common import Parsed, Problem, clean_text, number_text
+from questions.formats.formulas import looks_like_formula
 from questions.formats.table import (
     ANSWER,
     FIELDS,
@@ -133,8 +134,11 @@ def read_xlsx(data: bytes) -> Parsed:
 def _set_text(sheet: Any, row: int, column: int, value: str) -> Any:
     cell = sheet.cell(row=row, column=column)
     cell.value = value
-    # openpyxl turns text starting with "=" into a formula; keep what was typed.
+    # openpyxl turns text starting with "=" into a formula; keep what was typed, and keep it
+    # text when an organiser edits the cell in Excel (see formulas).
     cell.data_type = "s"
+    if looks_like_formula(value):
+        cell.quotePrefix = True
     return cell
 
 

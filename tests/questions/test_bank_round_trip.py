@@ -67,7 +67,7 @@ def test_writing_leaves_no_temporary_files(tmp_path: Path, sample: list[Question
 # Text as organisers type it: Vietnamese letters, digits, punctuation, inner spaces and
 # line breaks, but already clean (no leading or trailing space, NFC).
 _CHARS = st.sampled_from(
-    list("aăâbcdđeêghiklmnoôơpqrstuưvxyáàảãạấầẩẫậếềểễệốồổỗộớờởỡợ ABĐQ0129.,?%=-/()\"'")
+    list("aăâbcdđeêghiklmnoôơpqrstuưvxyáàảãạấầẩẫậếềểễệốồổỗộớờởỡợ ABĐQ0129.,?%=-+@＝/()\"'")
 )
 
 
