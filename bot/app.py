@@ -71,6 +71,7 @@ async def open_app(
             db=db,
             rng=rng or random.SystemRandom(),
             admins=settings.admin_keys(),
+            announce_to=settings.announce_keys(),
         )
         await sync_rounds(svc)
         await ensure_bank(svc, settings.contest_file)

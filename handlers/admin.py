@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 
-from handlers import info
+from handlers import announce, info
 from handlers.context import Services
 from handlers.events import Button, Document, Message, Notice, Reply, Upload, User
 from handlers.formatting import number_vn
@@ -49,6 +49,7 @@ async def panel(svc: Services, user: User) -> list[Reply]:
         live=number_vn(await svc.store.live_count()),
         localities=Raw(lines),
         broadcasts=await _broadcast_lines(svc),
+        deliveries=await announce.failed_line(svc),
     )
     return [
         Message(
@@ -199,6 +200,7 @@ async def _round_step(
     if action == "open":
         await open_round(svc, code, actor=user.key)
         return [Message(t("admin.opened", name=target.name))]
+    # The internal workbook goes to every organiser as the calendar's close sends it.
     results = await close_round(svc, code, actor=user.key)
     return [
         Message(
@@ -208,12 +210,7 @@ async def _round_step(
                 actual=number_vn(results.actual),
                 winners=len(results.awards),
             )
-        ),
-        Document(
-            f"ket-qua-{code}.xlsx",
-            await results_workbook(svc, results, full_phones=True),
-            caption=str(t("admin.results_caption_full", name=target.name)),
-        ),
+        )
     ]
 
 

@@ -64,6 +64,8 @@ class Services:
     texts: Texts = field(default_factory=Texts)
     rng: random.Random = field(default_factory=random.SystemRandom)
     admins: frozenset[str] = frozenset()
+    # Chats where openings and results are also posted, as user keys ("telegram:-100123").
+    announce_to: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         self.participants = Participants(self.db)
