@@ -40,6 +40,10 @@ JobKind = Literal["open", "remind", "close"]
 CLOSE_DELAY = timedelta(seconds=1)
 # How often the leader checks that nothing was missed (and retries a catch-up that failed).
 CATCH_UP_SECONDS = 60.0
+# A close cut short is finished (its results announced) by a catch-up within this time after
+# it; a round closed longer ago without announcements (closed by hand before closing by hand
+# announced) is left as it is rather than announced weeks late.
+FINISH_CLOSE_WITHIN = timedelta(days=7)
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +174,12 @@ class ContestJobs:
         if now > r.closes_at and r.status != CLOSED:
             await close_round(svc, r.code, actor="scheduler")
             return [f"close:{r.code}"]
-        if r.status == CLOSED and not await announce.results_announced(svc, r.code):
+        if (
+            r.status == CLOSED
+            and r.closed_at is not None
+            and now - r.closed_at <= FINISH_CLOSE_WITHIN
+            and not await announce.results_announced(svc, r.code)
+        ):
             await close_round(svc, r.code, actor="scheduler")  # a close cut short
             return [f"announce:{r.code}"]
         if r.status == OPEN and now <= r.closes_at:

@@ -139,3 +139,22 @@ async def test_openings_and_winners_are_posted_to_the_announcement_chat_once(
     assert "Kết quả Quý 1" in posts[0]
     assert "Nguyễn V. N. T. H." in posts[0]
     assert "Quý 2 của Cuộc thi" in posts[1]
+
+
+async def test_a_round_closed_weeks_ago_without_announcements_is_not_announced_late(
+    app: App,
+    clock: ManualClock,
+    jobs: ContestJobs,
+    broadcaster: Broadcaster,
+    channel: RecordingChannel,
+) -> None:
+    (p,) = await people(app, 1)
+    await p.take_attempt(correct=6)
+    # Closed by hand before closing by hand announced anything: stored, never announced.
+    await app.svc.rounds.set_closed("2023-Q1", clock.now(), 1)
+    clock.set(vn(2023, 3, 1, 9, 0))
+
+    assert (await jobs.reconcile()).done == []
+    await broadcaster.run_once()
+    assert channel.sent == []
+    assert await app.svc.broadcasts.by_key("winners:2023-Q1") is None
