@@ -63,6 +63,8 @@ class Broadcaster:
         self._done: dict[str, deque[float]] = {}
         # Documents made for a broadcast (a results workbook) during one pass.
         self._documents: dict[int, Document] = {}
+        # Whether this process still leads (set by run_forever); checked between batches.
+        self._leading: Callable[[], bool] = lambda: True
 
     async def _wait_turn(self, channel: str) -> None:
         rate = self.rates.get(channel, 10.0)
@@ -125,7 +127,7 @@ class Broadcaster:
         repo = self.svc.broadcasts
         waiting: set[int] = set()  # outside civil hours, or only retries not due yet
         self._documents.clear()  # made again each pass: a retry sends what is stored then
-        while not self.stop.is_set():
+        while not self.stop.is_set() and self._leading():
             now = self.svc.clock.now()
             b = next((b for b in await repo.sending() if b.id not in waiting), None)
             if b is None:
@@ -212,8 +214,10 @@ class Broadcaster:
         """Keep sending broadcasts as organisers start them, until `stop` is set.
 
         Only the process that `leading()` names sends: recipients are not claimed one by one,
-        so two processes sending the same broadcast would message people twice.
+        so two processes sending the same broadcast would message people twice. A pass stops
+        between two batches when this process stops leading.
         """
+        self._leading = leading
         while not self.stop.is_set():
             try:
                 if leading():

@@ -283,12 +283,16 @@ class Scheduler:
     async def shutdown(self, timeout: float = 30.0) -> None:  # noqa: ASYNC109 - one deadline
         """Stop scheduling, let a job that is running finish (closing a round must not stop
         half-way), then hand the lock over at once."""
-        if self.aps.running:
+        running = self.aps.running
+        if running:
             self.aps.pause()
-            try:
-                await asyncio.wait_for(self._idle.wait(), timeout)
-            except TimeoutError:
-                log.error("a scheduled job still runs after %s s; stopping anyway", timeout)
+        catching_up = [t for t in (self._catching_up,) if t is not None and not t.done()]
+        try:
+            async with asyncio.timeout(timeout):
+                await asyncio.gather(self._idle.wait(), *catching_up, return_exceptions=True)
+        except TimeoutError:
+            log.error("a scheduled job still runs after %s s; stopping anyway", timeout)
+        if running:
             self.aps.shutdown(wait=False)
         if self.leader:
             await self.lock.release()

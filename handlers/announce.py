@@ -17,7 +17,8 @@ from handlers.context import Services
 from handlers.events import Message, Reply
 from handlers.formatting import date_vn, datetime_vn, mask_name, number_vn
 from handlers.texts import Raw
-from storage.repos.broadcasts import ALL, DIRECT, FAILED, FailedDelivery, absent, in_round
+from storage.repos.audiences import ALL, DIRECT, absent, in_round
+from storage.repos.broadcasts import FAILED, FailedDelivery
 from storage.repos.rounds import CLOSED, OPEN
 
 # What a delivery's document reference starts with: the round's internal results workbook.

@@ -12,41 +12,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, func, insert, literal, or_, update
-from sqlalchemy import select as sa_select
+from sqlalchemy import case, func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from storage.db import Database
-from storage.models import Account, Attempt, Broadcast, BroadcastRecipient
+from storage.models import Account, Broadcast, BroadcastRecipient
+from storage.repos.audiences import ALL, DIRECT, PERSONAL, add_recipients
 
 PENDING, SENT, FAILED, BLOCKED, EXPIRED = "pending", "sent", "failed", "blocked", "expired"
 SENDING, DONE = "sending", "done"
-ALL = "all"
-# Recipients named one by one (the organisers, a chat) or each with their own text.
-DIRECT, PERSONAL = "direct", "personal"
-
-
-def in_round(code: str) -> str:
-    """The audience of everyone who took part in a round."""
-    return f"round:{code}"
-
-
-def absent(code: str) -> str:
-    """The audience of everyone registered who has not taken part in a round yet."""
-    return f"absent:{code}"
-
-
-def _audience(accounts: Any, audience: str) -> Any:
-    kind, _, code = audience.partition(":")
-    took_part = sa_select(col(Attempt.participant_id)).where(col(Attempt.round_code) == code)
-    if kind == "round":
-        return accounts.where(col(Account.participant_id).in_(took_part))
-    if kind == "absent":
-        return accounts.where(col(Account.participant_id).not_in(took_part))
-    if audience != ALL:
-        raise ValueError(f"unknown audience {audience!r}")
-    return accounts
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,85 +104,28 @@ class Broadcasts:
         if key is not None and (found := await self.by_key(key)) is not None:
             return found
         try:
-            return await self._create(
-                text,
-                actor=actor,
-                now=now,
-                key=key,
-                audience=PERSONAL if personal is not None else audience,
-                personal=personal,
-                direct=direct,
-                civil_hours=civil_hours,
-                expires_at=expires_at,
-                document=document,
-            )
+            async with self.db.session() as s:
+                row = Broadcast(
+                    text=text,
+                    actor=actor,
+                    created_at=now,
+                    status=SENDING,
+                    key=key,
+                    audience=PERSONAL if personal is not None else audience,
+                    civil_hours=civil_hours,
+                    expires_at=expires_at,
+                    document=document,
+                )
+                s.add(row)
+                await s.flush()
+                assert row.id is not None
+                await add_recipients(s, row.id, row.audience, personal, direct, status=PENDING)
+                return row.id, await self._count(s, row.id)
         except IntegrityError:
             # Another process made the broadcast with this key in the meantime.
             if key is None or (found := await self.by_key(key)) is None:
                 raise
             return found
-
-    async def _create(
-        self,
-        text: str,
-        *,
-        actor: str,
-        now: datetime,
-        key: str | None,
-        audience: str,
-        personal: dict[int, str] | None,
-        direct: Sequence[str],
-        civil_hours: bool,
-        expires_at: datetime | None,
-        document: str | None,
-    ) -> tuple[int, int]:
-        async with self.db.session() as s:
-            row = Broadcast(
-                text=text,
-                actor=actor,
-                created_at=now,
-                status=SENDING,
-                key=key,
-                audience=audience,
-                civil_hours=civil_hours,
-                expires_at=expires_at,
-                document=document,
-            )
-            s.add(row)
-            await s.flush()
-            assert row.id is not None
-            for user_key in dict.fromkeys(direct):
-                channel, _, user_id = user_key.partition(":")
-                s.add(
-                    BroadcastRecipient(
-                        broadcast_id=row.id,
-                        channel=channel,
-                        channel_user_id=user_id,
-                        status=PENDING,
-                    )
-                )
-            await s.flush()
-            accounts = sa_select(
-                literal(row.id),
-                col(Account.id),
-                col(Account.channel),
-                col(Account.channel_user_id),
-                literal(PENDING),
-            ).where(col(Account.blocked_at).is_(None))
-            columns = ["broadcast_id", "account_id", "channel", "channel_user_id", "status"]
-            if personal is not None:
-                for participant_id, own_text in personal.items():
-                    mine = accounts.where(col(Account.participant_id) == participant_id)
-                    await s.exec(
-                        insert(BroadcastRecipient).from_select(
-                            [*columns, "text"], mine.add_columns(literal(own_text))
-                        )
-                    )
-            elif audience != DIRECT:
-                await s.exec(
-                    insert(BroadcastRecipient).from_select(columns, _audience(accounts, audience))
-                )
-            return row.id, await self._count(s, row.id)
 
     async def by_key(self, key: str) -> tuple[int, int] | None:
         """(id, recipients) of the broadcast made with this key, if there is one."""

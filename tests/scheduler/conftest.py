@@ -32,6 +32,13 @@ def jobs(app: App) -> ContestJobs:
 
 
 @pytest.fixture
+def chat(app: App) -> str:
+    """The announcement chat (TELEGRAM_ANNOUNCE_CHAT), reached through the recording channel."""
+    app.svc.announce_to = frozenset({f"telegram:{CHAT}"})
+    return CHAT
+
+
+@pytest.fixture
 def broadcaster(app: App, channel: RecordingChannel, clock: ManualClock) -> Broadcaster:
     async def sleep(seconds: float) -> None:
         clock.advance(seconds=seconds)
@@ -51,6 +58,13 @@ async def lead(scheduler: Scheduler) -> None:
     await scheduler.keep_leadership()
     await scheduler.settled()
     assert scheduler.leader
+
+
+async def run_at(scheduler: Scheduler, clock: ManualClock, job_id: str) -> None:
+    """Move the clock to a planned job's instant and run the job as the scheduler does."""
+    job = next(j for j in scheduler.planned() if j.id == job_id)
+    clock.set(job.at)
+    await scheduler.run(job)
 
 
 async def send_with_retries(broadcaster: Broadcaster, clock: ManualClock) -> None:

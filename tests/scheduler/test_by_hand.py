@@ -36,8 +36,8 @@ async def test_opening_by_hand_in_admin_announces_as_the_calendar_would(
     jobs: ContestJobs,
     broadcaster: Broadcaster,
     channel: RecordingChannel,
+    chat: str,
 ) -> None:
-    app.svc.announce_to = frozenset({f"telegram:{CHAT}"})
     await people(app, 2)
     clock.set(vn(2023, 3, 31, 9, 0))
     await jobs.close("2023-Q1")
@@ -47,7 +47,7 @@ async def test_opening_by_hand_in_admin_announces_as_the_calendar_would(
     await _by_hand(Person.on(app, "telegram", ORGANISER), "🔓 Mở đợt thi", "Quý 2")
     await broadcaster.run_once()
 
-    for who in (CHAT, "1", "2"):
+    for who in (chat, "1", "2"):
         opening = channel.to(who)[-1]
         assert "Quý 2 của Cuộc thi" in opening
         assert "23:59 ngày 30/06/2023" in opening
@@ -56,7 +56,7 @@ async def test_opening_by_hand_in_admin_announces_as_the_calendar_would(
     await jobs.open("2023-Q2")
     clock.set(vn(2023, 4, 1, 7, 30))
     await broadcaster.run_once()
-    assert channel.per_user() == before + Counter({CHAT: 1, "1": 1, "2": 1})
+    assert channel.per_user() == before + Counter({chat: 1, "1": 1, "2": 1})
 
 
 async def test_closing_by_hand_in_admin_announces_as_the_calendars_close(
@@ -65,8 +65,8 @@ async def test_closing_by_hand_in_admin_announces_as_the_calendars_close(
     jobs: ContestJobs,
     broadcaster: Broadcaster,
     channel: RecordingChannel,
+    chat: str,
 ) -> None:
-    app.svc.announce_to = frozenset({f"telegram:{CHAT}"})
     winner, other = await people(app, 2)
     await winner.take_attempt(correct=9)
     await other.take_attempt(correct=4)
@@ -77,7 +77,7 @@ async def test_closing_by_hand_in_admin_announces_as_the_calendars_close(
 
     assert channel.documents == [(ORGANISER, "ket-qua-2023-Q1-noi-bo.xlsx")]
     assert any("Chúc mừng" in t and "Giải Nhất" in t for t in channel.to("1"))
-    for who in (CHAT, "1", "2"):
+    for who in (chat, "1", "2"):
         assert "Kết quả Quý 1" in channel.to(who)[-1]
         assert "Số người tham gia: 2" in channel.to(who)[-1]
     sent = channel.per_user()

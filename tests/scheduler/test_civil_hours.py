@@ -14,7 +14,7 @@ from bot.clock import ManualClock
 from bot.scheduler import Scheduler
 from handlers.contest import Announcements, ContestConfig, ContestFileError, load_contest
 from tests.conftest import CONTEST_FILE, VN, vn
-from tests.scheduler.conftest import CHAT, ORGANISER, lead, people
+from tests.scheduler.conftest import ORGANISER, lead, people, run_at
 from tests.scheduler.recording import RecordingChannel
 
 
@@ -24,14 +24,12 @@ async def test_an_opening_at_midnight_reaches_people_at_the_earliest_hour(
     scheduler: Scheduler,
     broadcaster: Broadcaster,
     channel: RecordingChannel,
+    chat: str,
 ) -> None:
-    app.svc.announce_to = frozenset({f"telegram:{CHAT}"})
     await people(app, 2)
     await lead(scheduler)
-    clock.set(vn(2023, 3, 31, 0, 0))
-    await scheduler.run(next(j for j in scheduler.planned() if j.id == "close:2023-Q1"))
-    clock.set(vn(2023, 4, 1, 0, 0))
-    await scheduler.run(next(j for j in scheduler.planned() if j.id == "open:2023-Q2"))
+    await run_at(scheduler, clock, "close:2023-Q1")
+    await run_at(scheduler, clock, "open:2023-Q2")
 
     await broadcaster.run_once()
     q2 = await app.svc.rounds.get("2023-Q2")
@@ -44,8 +42,8 @@ async def test_an_opening_at_midnight_reaches_people_at_the_earliest_hour(
 
     clock.set(vn(2023, 4, 1, 7, 30))
     await broadcaster.run_once()
-    assert channel.per_user() == {CHAT: 2, "1": 1, "2": 1}  # the chat: Q1's results too
-    assert all("Quý 2 của Cuộc thi" in channel.to(p)[-1] for p in (CHAT, "1", "2"))
+    assert channel.per_user() == {chat: 2, "1": 1, "2": 1}  # the chat: Q1's results too
+    assert all("Quý 2 của Cuộc thi" in channel.to(p)[-1] for p in (chat, "1", "2"))
 
 
 async def test_the_organisers_workbook_goes_at_once_and_the_winners_in_the_morning(
@@ -58,8 +56,7 @@ async def test_the_organisers_workbook_goes_at_once_and_the_winners_in_the_morni
     (p,) = await people(app, 1)
     await p.take_attempt(correct=9)
     await lead(scheduler)
-    clock.set(vn(2023, 3, 31, 0, 0))
-    await scheduler.run(next(j for j in scheduler.planned() if j.id == "close:2023-Q1"))
+    await run_at(scheduler, clock, "close:2023-Q1")
 
     await broadcaster.run_once()
     assert channel.documents == [(ORGANISER, "ket-qua-2023-Q1-noi-bo.xlsx")]
@@ -79,8 +76,7 @@ async def test_a_reminder_due_at_midnight_goes_in_the_morning_and_names_the_clos
 ) -> None:
     await people(app, 1)
     await lead(scheduler)
-    clock.set(vn(2023, 3, 29, 23, 59, 59))
-    await scheduler.run(next(j for j in scheduler.planned() if j.id == "remind:2023-Q1:1"))
+    await run_at(scheduler, clock, "remind:2023-Q1:1")
     await broadcaster.run_once()
     assert channel.sent == []
 
@@ -125,8 +121,7 @@ async def test_the_civil_hours_come_from_the_contest_file(
     app.svc.contest = app.svc.contest.model_copy(update={"announcements": window})
     await people(app, 1)
     await lead(scheduler)
-    clock.set(vn(2023, 3, 29, 23, 59, 59))
-    await scheduler.run(next(j for j in scheduler.planned() if j.id == "remind:2023-Q1:1"))
+    await run_at(scheduler, clock, "remind:2023-Q1:1")
     clock.set(vn(2023, 3, 30, 8, 14))
     await broadcaster.run_once()
     assert channel.sent == []

@@ -8,7 +8,7 @@ from bot.broadcast import Broadcaster
 from bot.clock import ManualClock
 from bot.scheduler import Scheduler
 from tests.conftest import vn
-from tests.scheduler.conftest import lead, people
+from tests.scheduler.conftest import lead, people, run_at
 from tests.scheduler.recording import RecordingChannel
 
 
@@ -28,9 +28,7 @@ async def test_an_attempt_submitted_by_the_close_gets_its_result_message(
     assert "Câu 5/10" in late.said
 
     await lead(scheduler)
-    clock.set(vn(2023, 3, 31, 0, 0, 0))
-    close = next(j for j in scheduler.planned() if j.id == "close:2023-Q1")
-    await scheduler.run(close)
+    await run_at(scheduler, clock, "close:2023-Q1")  # 00:00:00 on 31/3
     await broadcaster.run_once()
 
     [result] = channel.to("1")

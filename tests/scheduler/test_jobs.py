@@ -10,7 +10,7 @@ from bot.clock import ManualClock
 from bot.scheduler import ContestJobs
 from handlers.rounds import close_round
 from tests.conftest import vn
-from tests.scheduler.conftest import CHAT, ORGANISER, people
+from tests.scheduler.conftest import ORGANISER, people
 from tests.scheduler.recording import RecordingChannel
 from tests.support.client import Person
 
@@ -124,8 +124,8 @@ async def test_openings_and_winners_are_posted_to_the_announcement_chat_once(
     jobs: ContestJobs,
     broadcaster: Broadcaster,
     channel: RecordingChannel,
+    chat: str,
 ) -> None:
-    app.svc.announce_to = frozenset({f"telegram:{CHAT}"})
     (p,) = await people(app, 1)
     await p.take_attempt(correct=8)
     clock.set(vn(2023, 4, 1, 8, 0))
@@ -134,7 +134,7 @@ async def test_openings_and_winners_are_posted_to_the_announcement_chat_once(
         await jobs.close("2023-Q1")
         await jobs.open("2023-Q2")
         await broadcaster.run_once()
-    posts = channel.to(CHAT)
+    posts = channel.to(chat)
     assert len(posts) == 2
     assert "Kết quả Quý 1" in posts[0]
     assert "Nguyễn V. N. T. H." in posts[0]

@@ -10,7 +10,7 @@ from bot.broadcast import Broadcaster
 from bot.clock import ManualClock
 from bot.scheduler import ContestJobs, LeaderLock, Scheduler
 from tests.conftest import vn
-from tests.scheduler.conftest import lead, people
+from tests.scheduler.conftest import lead, people, run_at
 from tests.scheduler.recording import RecordingChannel
 from tests.support.servers import redis_prefix
 
@@ -107,9 +107,7 @@ async def test_a_reminder_due_during_a_hand_over_goes_out_once_from_the_new_lead
         await lead(dying)
         # The leader has died; its lock has not expired yet when the reminder falls due, so
         # the follower's own run of the job leaves it to the leader.
-        clock.set(vn(2023, 3, 27, 23, 59, 59))
-        reminder = next(j for j in follower.planned() if j.id == "remind:2023-Q1:3")
-        await follower.run(reminder)
+        await run_at(follower, clock, "remind:2023-Q1:3")
         assert await app.svc.broadcasts.by_key("remind:2023-Q1:3") is None
 
         await redis.delete(key)  # the dead leader's lock runs out

@@ -7,7 +7,7 @@ from bot.broadcast import Broadcaster
 from bot.clock import ManualClock
 from bot.scheduler import Scheduler
 from tests.conftest import vn
-from tests.scheduler.conftest import CHAT, lead, people
+from tests.scheduler.conftest import lead, people, run_at
 from tests.scheduler.recording import RecordingChannel
 
 
@@ -17,16 +17,15 @@ async def test_an_empty_rounds_post_thanks_no_one(
     scheduler: Scheduler,
     broadcaster: Broadcaster,
     channel: RecordingChannel,
+    chat: str,
 ) -> None:
-    app.svc.announce_to = frozenset({f"telegram:{CHAT}"})
     await people(app, 2)  # registered, but nobody takes part
     await lead(scheduler)
-    clock.set(vn(2023, 3, 31, 0, 0))
-    await scheduler.run(next(j for j in scheduler.planned() if j.id == "close:2023-Q1"))
+    await run_at(scheduler, clock, "close:2023-Q1")
     clock.set(vn(2023, 3, 31, 7, 30))
     await broadcaster.run_once()
 
-    [post] = channel.to(CHAT)
+    [post] = channel.to(chat)
     assert "Kết quả Quý 1" in post
     assert "Đợt này không có ai tham gia nên không có giải." in post
     assert "Cảm ơn" not in post
@@ -40,18 +39,17 @@ async def test_a_round_with_participants_but_no_prize_still_thanks_them(
     scheduler: Scheduler,
     broadcaster: Broadcaster,
     channel: RecordingChannel,
+    chat: str,
 ) -> None:
-    app.svc.announce_to = frozenset({f"telegram:{CHAT}"})
     (p,) = await people(app, 1)
     await p.take_attempt(correct=4)
     app.svc.contest = app.svc.contest.model_copy(update={"excluded_phones": ["+84900000001"]})
     await lead(scheduler)
-    clock.set(vn(2023, 3, 31, 0, 0))
-    await scheduler.run(next(j for j in scheduler.planned() if j.id == "close:2023-Q1"))
+    await run_at(scheduler, clock, "close:2023-Q1")
     clock.set(vn(2023, 3, 31, 7, 30))
     await broadcaster.run_once()
 
-    [post] = channel.to(CHAT)
+    [post] = channel.to(chat)
     assert "Số người tham gia: 1" in post
     assert "Đợt này không có người đạt giải." in post
     assert "Cảm ơn bạn đã tham gia!" in post
