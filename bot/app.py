@@ -72,6 +72,7 @@ async def open_app(
             rng=rng or random.SystemRandom(),
             admins=settings.admin_keys(),
             public_url=settings.public_url(),
+            announce_to=settings.announce_keys(),
         )
         await sync_rounds(svc)
         await ensure_bank(svc, settings.contest_file)

@@ -1,8 +1,12 @@
-"""The broadcaster: one message to every registered account, paced under each platform's limit.
+"""The broadcaster: sends stored deliveries (an organiser's announcement to everyone, the
+calendar's openings, reminders and results, the organisers' workbook), paced under each
+platform's limit.
 
 Each recipient's status is stored as it is sent, so a broadcast interrupted by a crash resumes
 with the recipients still pending: no one is skipped and no one gets it twice (the only window
 is between the platform accepting a message and the status being written, a few milliseconds).
+A recipient that fails is tried again later and finally given up on; it never holds up the
+others. Deliveries to people wait for the contest's civil hours.
 """
 
 from __future__ import annotations
@@ -13,18 +17,26 @@ import logging
 import math
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime, timedelta
 
 from bot import metrics
 from bot.channels.base import Channel, RecipientBlockedError, RetryLaterError
 from handlers.context import Services
-from handlers.events import Message
-from storage.repos.broadcasts import BLOCKED, FAILED, SENT
+from handlers.documents import document
+from handlers.events import Document, Message, Reply
+from storage.models import Broadcast
+from storage.repos.broadcasts import BLOCKED, FAILED, SENT, Recipient
 
 log = logging.getLogger(__name__)
 
 # A little more than a second between a message and the one `rate` places after it: the
 # clock counts in microseconds, the platform perhaps not quite as we do.
 WINDOW_MARGIN_S = 0.001
+# A recipient whose send failed (a chat that refuses the bot, a network that is down) is
+# tried again after 1, 4, 16 and 64 minutes, then given up on and shown in /admin.
+MAX_TRIES = 5
+RETRY_FIRST = timedelta(minutes=1)
+RETRY_FACTOR = 4
 
 
 class Broadcaster:
@@ -50,6 +62,10 @@ class Broadcaster:
         self.stop = stop or asyncio.Event()
         # When each channel's latest messages were answered (accepted or refused), in order.
         self._done: dict[str, deque[float]] = {}
+        # Documents made for a broadcast (a results workbook) during one pass.
+        self._documents: dict[int, Document] = {}
+        # Whether this process still leads (set by run_forever); checked between batches.
+        self._leading: Callable[[], bool] = lambda: True
 
     async def _wait_turn(self, channel: str) -> None:
         rate = self.rates.get(channel, 10.0)
@@ -76,13 +92,13 @@ class Broadcaster:
             if wait > 0:
                 await self.sleep(wait)
 
-    async def _send(self, channel: Channel, name: str, user_id: str, message: Message) -> None:
+    async def _send(self, channel: Channel, name: str, user_id: str, replies: list[Reply]) -> None:
         """Send one message in this channel's turn; a 429 pauses the stream, then retries."""
         for _ in range(5):
             await self._wait_turn(name)
             retry: float | None = None
             try:
-                await channel.send_to(user_id, [message])
+                await channel.send_to(user_id, replies)
             except RetryLaterError as exc:
                 retry = exc.seconds
             finally:
@@ -102,42 +118,100 @@ class Broadcaster:
         self._answers(channel).append(self.svc.clock.now().timestamp())
 
     async def run_once(self) -> int:
-        """Send what is pending now; returns how many messages were sent."""
+        """Send what is due now; returns how many messages were sent.
+
+        A batch at a time, re-reading which broadcast comes first between batches, so a
+        delivery to the organisers or a person's own message made meanwhile goes ahead of a
+        long announcement to everyone.
+        """
         sent = 0
         repo = self.svc.broadcasts
-        for b in await repo.sending():
+        waiting: set[int] = set()  # outside civil hours, or only retries not due yet
+        self._documents.clear()  # made again each pass: a retry sends what is stored then
+        while not self.stop.is_set() and self._leading():
+            now = self.svc.clock.now()
+            b = next((b for b in await repo.sending() if b.id not in waiting), None)
+            if b is None:
+                break
             assert b.id is not None
-            # The stored text is the finished message (catalogue markup, values escaped).
-            message = Message(b.text)
-            while batch := await repo.pending(b.id, self.batch):
-                for r in batch:
-                    if self.stop.is_set():
-                        return sent
-                    channel = self.channels.get(r.channel)
-                    if channel is None:
-                        await repo.mark(r.id, FAILED, self.svc.clock.now(), "channel not running")
-                        metrics.BROADCAST_MESSAGES.labels(r.channel, FAILED).inc()
-                        continue
-                    own = Message(r.text) if r.text is not None else message
-                    try:
-                        await self._send(channel, r.channel, r.channel_user_id, own)
-                    except RecipientBlockedError:
-                        await repo.mark(r.id, BLOCKED, self.svc.clock.now())
-                        await repo.mark_blocked(r.channel, r.channel_user_id, self.svc.clock.now())
-                        await self.svc.store.mark_blocked(f"{r.channel}:{r.channel_user_id}")
-                        metrics.BROADCAST_MESSAGES.labels(r.channel, BLOCKED).inc()
-                        continue
-                    except Exception as exc:  # one recipient failing must not stop the rest
-                        log.warning("broadcast %s: recipient %s failed: %s", b.id, r.id, exc)
-                        await repo.mark(r.id, FAILED, self.svc.clock.now(), str(exc))
-                        metrics.BROADCAST_MESSAGES.labels(r.channel, FAILED).inc()
-                        continue
-                    await repo.mark(r.id, SENT, self.svc.clock.now())
-                    metrics.BROADCAST_MESSAGES.labels(r.channel, SENT).inc()
-                    sent += 1
-            await repo.finish(b.id, self.svc.clock.now())
-            log.info("broadcast %s finished", b.id)
+            if b.expires_at is not None and now > b.expires_at:
+                dropped = await repo.expire(b.id, now)
+                log.info("broadcast %s expired: %d recipients left out", b.id, dropped)
+                await repo.finish(b.id, now)
+                continue
+            if b.civil_hours and not self._civil(now):
+                waiting.add(b.id)
+                continue
+            batch = await repo.pending(b.id, self.batch, now=now)
+            if not batch:
+                if await repo.finish(b.id, now):
+                    log.info("broadcast %s finished", b.id)
+                waiting.add(b.id)
+                continue
+            for r in batch:
+                if self.stop.is_set() or (b.civil_hours and not self._civil(self.svc.clock.now())):
+                    break
+                sent += await self._deliver(b, r)
         return sent
+
+    def _civil(self, now: datetime) -> bool:
+        contest = self.svc.contest
+        return contest.announcements.allows(now, contest.tz)
+
+    async def _deliver(self, b: Broadcast, r: Recipient) -> int:
+        """Send one recipient their message and record what happened; 1 if it went out."""
+        repo = self.svc.broadcasts
+        channel = self.channels.get(r.channel)
+        if channel is None:
+            await repo.mark(r.id, FAILED, self.svc.clock.now(), "channel not running")
+            metrics.BROADCAST_MESSAGES.labels(r.channel, FAILED).inc()
+            return 0
+        try:
+            replies = await self._replies(b, r)
+            await self._send(channel, r.channel, r.channel_user_id, replies)
+        except RecipientBlockedError as exc:
+            if not r.account:  # a chat or an organiser: a refusal like any other
+                await self._failed(b, r, exc)
+                return 0
+            await repo.mark(r.id, BLOCKED, self.svc.clock.now())
+            await repo.mark_blocked(r.channel, r.channel_user_id, self.svc.clock.now())
+            await self.svc.store.mark_blocked(f"{r.channel}:{r.channel_user_id}")
+            metrics.BROADCAST_MESSAGES.labels(r.channel, BLOCKED).inc()
+            return 0
+        except Exception as exc:  # one recipient failing must not stop the rest
+            await self._failed(b, r, exc)
+            return 0
+        await repo.mark(r.id, SENT, self.svc.clock.now())
+        metrics.BROADCAST_MESSAGES.labels(r.channel, SENT).inc()
+        return 1
+
+    async def _replies(self, b: Broadcast, r: Recipient) -> list[Reply]:
+        """The stored message (catalogue markup, values escaped), the recipient's own, or the
+        document the broadcast names, made once per broadcast."""
+        if b.document is None:
+            return [Message(r.text if r.text is not None else b.text)]
+        assert b.id is not None
+        made = self._documents.get(b.id)
+        if made is None:
+            made = await document(self.svc, b.document, caption=b.text)
+            self._documents[b.id] = made
+        return [made]
+
+    async def _failed(self, b: Broadcast, r: Recipient, exc: Exception) -> None:
+        """Try the recipient again later, or give up after MAX_TRIES."""
+        now = self.svc.clock.now()
+        tries = r.tries + 1
+        who = r.channel_user_id if not r.account else f"recipient {r.id}"
+        if tries >= MAX_TRIES:
+            log.warning("broadcast %s: %s failed %d times, given up: %s", b.id, who, tries, exc)
+            await self.svc.broadcasts.mark(r.id, FAILED, now, str(exc))
+            metrics.BROADCAST_MESSAGES.labels(r.channel, FAILED).inc()
+            return
+        wait = RETRY_FIRST * RETRY_FACTOR ** (tries - 1)
+        log.warning("broadcast %s: %s failed (%s); trying again in %s", b.id, who, exc, wait)
+        await self.svc.broadcasts.retry_later(
+            r.id, tries=tries, at=now + wait, now=now, error=str(exc)
+        )
 
     async def run_forever(
         self, every: float = 2.0, *, leading: Callable[[], bool] = lambda: True
@@ -145,8 +219,10 @@ class Broadcaster:
         """Keep sending broadcasts as organisers start them, until `stop` is set.
 
         Only the process that `leading()` names sends: recipients are not claimed one by one,
-        so two processes sending the same broadcast would message people twice.
+        so two processes sending the same broadcast would message people twice. A pass stops
+        between two batches when this process stops leading.
         """
+        self._leading = leading
         while not self.stop.is_set():
             try:
                 if leading():

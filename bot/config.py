@@ -155,6 +155,11 @@ class Settings(BaseSettings):
         """The organisers' accounts, as engine user keys."""
         return frozenset(f"telegram:{i}" for i in self.telegram_admin_ids)
 
+    def announce_keys(self) -> frozenset[str]:
+        """The announcement chat (TELEGRAM_ANNOUNCE_CHAT), as an engine user key, if set."""
+        chat = self.telegram_announce_chat.strip()
+        return frozenset({f"telegram:{chat}"} if chat else ())
+
     @field_validator("redis_url")
     @classmethod
     def _empty_is_unset(cls, value: str | None) -> str | None:

@@ -70,6 +70,8 @@ class Runtime:
             await channel.send_to(user_id, replies)
         except RecipientBlockedError:
             log.info("a %s user blocked the bot; owed replies dropped", channel_name)
+        except Exception as exc:  # one user's failure must not keep the others' replies
+            log.warning("owed replies to a %s user not delivered: %s", channel_name, exc)
 
     async def _sweep(self) -> None:
         for user_key, replies in await self.app.engine.sweep():
@@ -128,34 +130,13 @@ class Runtime:
     def _scheduler(self) -> Scheduler:
         """Rounds on time, reminders, the sweep and the winners, run by one process at a time."""
         settings = self.app.settings
-        jobs = ContestJobs(
-            self.app.svc,
-            organisers=self._to_organisers,
-            announcements=self._to_announcement_chat if settings.telegram_announce_chat else None,
-        )
+        jobs = ContestJobs(self.app.svc, reminders=settings.reminder_days)
         lock = LeaderLock(
             self.app.store.redis,
             self.app.store.keys.leader,
             ttl_ms=int(settings.leader_ttl_seconds * 1000),
         )
-        return Scheduler(
-            jobs,
-            lock,
-            reminders=settings.reminder_days,
-            sweep=self._sweep,
-            sweep_seconds=settings.sweep_seconds,
-        )
-
-    async def _to_organisers(self, replies: list[Reply]) -> None:
-        """Files for the organisers (a closed round's results) go to every admin account."""
-        for key in sorted(self.app.svc.admins):
-            await self.deliver(key, list(replies))
-
-    async def _to_announcement_chat(self, replies: list[Reply]) -> None:
-        """Announcements also go to a public chat or channel, when one is configured."""
-        chat = self.app.settings.telegram_announce_chat
-        if self.telegram is not None and chat:
-            await self.telegram.send_to(chat, replies)
+        return Scheduler(jobs, lock, sweep=self._sweep, sweep_seconds=settings.sweep_seconds)
 
     async def _start_telegram(
         self, in_flight: InFlight, cleanups: list[Callable[[], Awaitable[None]]]

@@ -1,10 +1,13 @@
-"""The scheduler: opens and closes rounds on time, reminds, and announces the winners.
+"""The scheduler: opens and closes rounds on time and reminds; only timing and leadership.
 
-What runs when is a pure function of the contest file (`plan`); the jobs themselves are
-idempotent (`ContestJobs`), so running one twice, or after a restart, changes nothing and
-sends nothing twice. With several bot processes, only the holder of a Redis lock runs them
-(`LeaderLock`); when the holder dies its lock expires and another process takes over, first
-catching up on whatever was missed (`ContestJobs.reconcile`).
+What runs when is a pure function of the contest file (`plan`); what a job does, and what it
+announces, is in handlers (`handlers.rounds`, `handlers.announce`), the same functions /admin
+and the command line use. Every step is idempotent and announcements are stored deliveries
+sent by the broadcaster, so running a job twice, or after a restart, changes nothing and sends
+nothing twice, and a chat that refuses the bot holds nothing up. With several bot processes,
+only the holder of a Redis lock runs the jobs (`LeaderLock`); when the holder dies its lock
+expires and another process takes over, first catching up on whatever was missed
+(`ContestJobs.reconcile`), round by round, and again every minute until it succeeds.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import contextlib
 import logging
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
@@ -24,14 +27,11 @@ from apscheduler.triggers.interval import IntervalTrigger
 from redis.asyncio import Redis
 
 from bot.metrics import SCHEDULER_JOBS
+from handlers import announce
 from handlers.contest import ContestConfig
 from handlers.context import Services
-from handlers.events import Document, Message, Reply
-from handlers.formatting import date_vn, datetime_vn, mask_name, number_vn
-from handlers.reports import results_workbook
-from handlers.rounds import RoundResults, close_round, open_round
-from handlers.texts import Raw
-from storage.repos.broadcasts import absent, in_round
+from handlers.rounds import close_round, open_round
+from storage.models import Round
 from storage.repos.rounds import CLOSED, OPEN, SCHEDULED
 
 log = logging.getLogger(__name__)
@@ -39,6 +39,12 @@ log = logging.getLogger(__name__)
 JobKind = Literal["open", "remind", "close"]
 # A round "ends on 30/3" at 23:59:59 local time; it is closed one second later.
 CLOSE_DELAY = timedelta(seconds=1)
+# How often the leader checks that nothing was missed (and retries a catch-up that failed).
+CATCH_UP_SECONDS = 60.0
+# A close cut short is finished (its results announced) by a catch-up within this time after
+# it; a round closed longer ago without announcements (closed by hand before closing by hand
+# announced) is left as it is rather than announced weeks late.
+FINISH_CLOSE_WITHIN = timedelta(days=7)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +73,12 @@ def plan(contest: ContestConfig, *, reminders: Sequence[int]) -> list[PlannedJob
 
 
 class LeaderLock:
-    """A Redis lock with expiry: one holder at a time, taken over when the holder stops renewing."""
+    """A Redis lock with expiry: one holder at a time, taken over when the holder stops renewing.
+
+    `ttl_ms` is the promise (LEADER_TTL_SECONDS): when the holder dies, another process holds
+    the lock within it. So the lock itself expires after 8/10 of it, and every process claims
+    (the holder renews) every 1/10: the expiry plus one claim interval leave a tenth to spare.
+    """
 
     _CLAIM = """
 local holder = redis.call('GET', KEYS[1])
@@ -89,160 +100,102 @@ return 0
     def __init__(self, redis: Redis, key: str, *, ttl_ms: int = 15_000, owner: str = "") -> None:
         self.key = key
         self.ttl_ms = ttl_ms
+        self.expiry_ms = ttl_ms * 8 // 10
+        self.claim_every = ttl_ms / 10 / 1000
         self.owner = owner or secrets.token_hex(8)
         self._claim = redis.register_script(self._CLAIM)
         self._release = redis.register_script(self._RELEASE)
 
     async def claim(self) -> bool:
         """Take the lock or renew it; False while another process holds it."""
-        return bool(await self._claim(keys=[self.key], args=[self.owner, self.ttl_ms]))
+        return bool(await self._claim(keys=[self.key], args=[self.owner, self.expiry_ms]))
 
     async def release(self) -> None:
         """Give the lock up (only if this process holds it)."""
         await self._release(keys=[self.key], args=[self.owner])
 
 
-SendToOrganisers = Callable[[list[Reply]], Awaitable[None]]
+@dataclass(slots=True)
+class CatchUp:
+    """What a catch-up did ("close:2023-Q1", "remind:2023-Q2:3") and the rounds it failed on."""
+
+    done: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
 
 
 class ContestJobs:
-    """The scheduled work, each job idempotent; announcements go through keyed broadcasts."""
+    """The calendar's work, each job idempotent; one at a time in this process."""
 
-    def __init__(
-        self,
-        svc: Services,
-        *,
-        organisers: SendToOrganisers | None = None,
-        announcements: SendToOrganisers | None = None,
-    ) -> None:
+    def __init__(self, svc: Services, *, reminders: Sequence[int] = (3, 1)) -> None:
         self.svc = svc
-        self.organisers = organisers
-        self.announcements = announcements
+        self.reminders = reminders
+        # A job and a catch-up touching the same round must not interleave (two closes would
+        # submit the same attempts and store the same winners at once).
+        self._one_at_a_time = asyncio.Lock()
+
+    def planned(self) -> list[PlannedJob]:
+        """The calendar from the contest file."""
+        return plan(self.svc.contest, reminders=self.reminders)
 
     async def open(self, code: str) -> None:
-        """Open the round and announce it to everyone registered."""
-        svc = self.svc
-        await open_round(svc, code, actor="scheduler")
-        rnd = await svc.rounds.get(code)
-        if rnd is None or rnd.status != OPEN:
-            return
-        tz = svc.contest.tz
-        text = svc.texts(
-            "scheduler.opened",
-            name=rnd.name,
-            title=svc.contest.contest.title,
-            closes=datetime_vn(rnd.closes_at, tz),
-            questions=svc.contest.rules.questions_per_attempt,
-            minutes=svc.contest.rules.time_limit_minutes,
-        )
-        await svc.broadcasts.create(
-            text, actor="scheduler", now=svc.clock.now(), key=f"open:{code}"
-        )
-        await self._announce(f"open:{code}", text)
+        """Open the round; it announces itself to everyone registered and the chat."""
+        async with self._one_at_a_time:
+            await open_round(self.svc, code, actor="scheduler")
 
     async def remind(self, code: str, days_left: int) -> None:
         """Remind those registered who have not taken part in the round yet."""
-        svc = self.svc
-        rnd = await svc.rounds.get(code)
-        if rnd is None or rnd.status != OPEN or svc.clock.now() > rnd.closes_at:
-            return
-        text = svc.texts(
-            "scheduler.reminder",
-            name=rnd.name,
-            days=days_left,
-            closes=datetime_vn(rnd.closes_at, svc.contest.tz),
-        )
-        await svc.broadcasts.create(
-            text,
-            actor="scheduler",
-            now=svc.clock.now(),
-            key=f"remind:{code}:{days_left}",
-            audience=absent(code),
-        )
+        async with self._one_at_a_time:
+            await announce.remind(self.svc, code, days_left)
 
     async def close(self, code: str) -> None:
-        """Close the round, award the prizes, tell the winners and everyone who took part."""
-        svc = self.svc
-        t = svc.texts
-        now = svc.clock.now()
-        results = await close_round(svc, code, actor="scheduler")
-        rnd = results.round
-        personal: dict[int, str] = {}
-        lines = []
-        for award in results.awards:
-            person = results.people[award.participant_id]
-            prize = svc.contest.prize_name(award.tier)
-            personal[award.participant_id] = str(
-                t(
-                    "scheduler.winner",
-                    name=person.full_name,
-                    prize=prize,
-                    round=rnd.name,
-                    title=svc.contest.contest.title,
-                    organiser=svc.contest.contest.organiser,
-                )
-            )
-            lines.append(
-                str(
-                    t(
-                        "scheduler.winner_line",
-                        prize=prize,
-                        name=mask_name(person.full_name),
-                        locality=person.locality,
-                    )
-                )
-            )
-        if personal:
-            await svc.broadcasts.create(
-                "", actor="scheduler", now=now, key=f"winners-personal:{code}", personal=personal
-            )
-        summary = t(
-            "scheduler.winners",
-            name=rnd.name,
-            participants=number_vn(results.actual),
-            lines=Raw("\n".join(lines)) if lines else t("scheduler.no_winners"),
-            date=date_vn(now, svc.contest.tz),
-        )
-        await svc.broadcasts.create(
-            summary, actor="scheduler", now=now, key=f"winners:{code}", audience=in_round(code)
-        )
-        await self._announce(f"winners:{code}", summary)
-        await self._results_to_organisers(code, results)
+        """Close the round, award the prizes, announce them."""
+        async with self._one_at_a_time:
+            await close_round(self.svc, code, actor="scheduler")
 
-    async def _announce(self, key: str, text: str) -> None:
-        """Post to the announcement chat, once per announcement."""
-        done = f"announced:{key}"
-        if self.announcements is None or await self.svc.audit.has(done):
-            return
-        await self.announcements([Message(text)])
-        await self.svc.audit.record(actor="scheduler", action=done, at=self.svc.clock.now())
+    async def reconcile(self) -> CatchUp:
+        """Do what should have been done by now, round by round: open a round whose opening
+        passed, close one whose closing passed, finish announcements a crash cut short, and
+        send the latest reminder that fell due while no process was leading. A round that
+        fails is logged and left for the next catch-up; the others go on."""
+        out = CatchUp()
+        async with self._one_at_a_time:
+            for r in await self.svc.rounds.all():
+                try:
+                    out.done += await self._reconcile_round(r)
+                except Exception:
+                    log.exception("catching up on round %s failed; the other rounds go on", r.code)
+                    out.failed.append(r.code)
+        return out
 
-    async def _results_to_organisers(self, code: str, results: RoundResults) -> None:
-        svc = self.svc
-        done = f"results.sent:{code}"
-        if self.organisers is None or await svc.audit.has(done):
-            return
-        data = await results_workbook(svc, results, full_phones=True)
-        caption = str(svc.texts("admin.results_caption_full", name=results.round.name))
-        await self.organisers([Document(f"ket-qua-{code}-noi-bo.xlsx", data, caption=caption)])
-        await svc.audit.record(actor="scheduler", action=done, at=svc.clock.now(), round=code)
-
-    async def reconcile(self) -> list[str]:
-        """Run what should have run by now: open a round whose opening passed, close (and
-        announce) one whose closing passed. Every step is idempotent, so this is safe at every
-        start and at every change of leader."""
-        now = self.svc.clock.now()
-        done = []
-        for r in await self.svc.rounds.all():
-            if r.status == SCHEDULED and r.opens_at <= now <= r.closes_at:
-                await self.open(r.code)
-                done.append(f"open:{r.code}")
-            elif now > r.closes_at and r.status != CLOSED:
-                await self.close(r.code)
-                done.append(f"close:{r.code}")
-            elif now > r.closes_at:
-                await self.close(r.code)  # finishes announcements a crash may have cut short
-        return done
+    async def _reconcile_round(self, r: Round) -> list[str]:
+        svc, now = self.svc, self.svc.clock.now()
+        if r.status == SCHEDULED and r.opens_at <= now <= r.closes_at:
+            await open_round(svc, r.code, actor="scheduler")
+            return [f"open:{r.code}"]
+        if now > r.closes_at and r.status != CLOSED:
+            await close_round(svc, r.code, actor="scheduler")
+            return [f"close:{r.code}"]
+        if (
+            r.status == CLOSED
+            and r.closed_at is not None
+            and now - r.closed_at <= FINISH_CLOSE_WITHIN
+            and not await announce.results_announced(svc, r.code)
+        ):
+            await close_round(svc, r.code, actor="scheduler")  # a close cut short
+            return [f"announce:{r.code}"]
+        if r.status == OPEN and now <= r.closes_at:
+            done = []
+            if await svc.broadcasts.by_key(announce.opening_key(r.code)) is None:
+                await announce.announce_opening(svc, r.code)
+                done.append(f"announce:{r.code}")
+            due = [j for j in self.planned() if j.kind == "remind" and j.round_code == r.code]
+            latest = max((j for j in due if j.at <= now), key=lambda j: j.at, default=None)
+            key = announce.reminder_key(r.code, latest.days_left) if latest else ""
+            if latest is not None and await svc.broadcasts.by_key(key) is None:
+                await announce.remind(svc, r.code, latest.days_left)
+                done.append(latest.id)
+            return done
+        return []
 
 
 class Scheduler:
@@ -253,17 +206,21 @@ class Scheduler:
         jobs: ContestJobs,
         lock: LeaderLock,
         *,
-        reminders: Sequence[int] = (3, 1),
         sweep: Callable[[], Awaitable[None]] | None = None,
         sweep_seconds: float = 30.0,
+        catch_up_seconds: float = CATCH_UP_SECONDS,
     ) -> None:
         self.jobs = jobs
         self.lock = lock
-        self.reminders = reminders
         self.sweep = sweep
         self.sweep_seconds = sweep_seconds
+        self.catch_up_seconds = catch_up_seconds
         self.leader = False
+        # Set while this process leads (tests and the hand-over measurement wait on it).
+        self.leading = asyncio.Event()
+        self.caught_up = False
         self.aps = AsyncIOScheduler(timezone=UTC)
+        self._catching_up: asyncio.Task[None] | None = None
         self._running = 0
         self._idle = asyncio.Event()
         self._idle.set()
@@ -282,11 +239,11 @@ class Scheduler:
 
     def planned(self) -> list[PlannedJob]:
         """The calendar from the contest file."""
-        return plan(self.jobs.svc.contest, reminders=self.reminders)
+        return self.jobs.planned()
 
     def start(self, *, paused: bool = False) -> None:
-        """Schedule every future job and the leadership check; jobs whose time passed are
-        handled by `reconcile` when leadership is taken."""
+        """Schedule every future job, the leadership claim and the periodic catch-up; jobs
+        whose time passed are handled by `reconcile` when leadership is taken."""
         now = self.jobs.svc.clock.now()
         for job in self.planned():
             if job.at > now:
@@ -301,9 +258,16 @@ class Scheduler:
                 )
         self.aps.add_job(
             self.keep_leadership,
-            IntervalTrigger(seconds=self.lock.ttl_ms / 3000),
+            IntervalTrigger(seconds=self.lock.claim_every),
             id="leader",
             next_run_time=datetime.now(UTC),
+            coalesce=True,
+            max_instances=1,
+        )
+        self.aps.add_job(
+            self.catch_up,
+            IntervalTrigger(seconds=self.catch_up_seconds),
+            id="catch-up",
             coalesce=True,
             max_instances=1,
         )
@@ -320,42 +284,79 @@ class Scheduler:
     async def shutdown(self, timeout: float = 30.0) -> None:  # noqa: ASYNC109 - one deadline
         """Stop scheduling, let a job that is running finish (closing a round must not stop
         half-way), then hand the lock over at once."""
-        if self.aps.running:
+        running = self.aps.running
+        if running:
             self.aps.pause()
-            try:
-                await asyncio.wait_for(self._idle.wait(), timeout)
-            except TimeoutError:
-                log.error("a scheduled job still runs after %s s; stopping anyway", timeout)
+        catching_up = [t for t in (self._catching_up,) if t is not None and not t.done()]
+        try:
+            async with asyncio.timeout(timeout):
+                await asyncio.gather(self._idle.wait(), *catching_up, return_exceptions=True)
+        except TimeoutError:
+            log.error("a scheduled job still runs after %s s; stopping anyway", timeout)
+        if running:
             self.aps.shutdown(wait=False)
         if self.leader:
             await self.lock.release()
-            self.leader = False
+            self._lost()
 
     async def keep_leadership(self) -> None:
-        """Claim or renew the lock; on becoming leader, catch up on anything missed."""
-        async with self._busy():
-            await self._keep_leadership()
+        """Claim or renew the lock; on becoming leader, start catching up on anything missed.
 
-    async def _keep_leadership(self) -> None:
+        The catch-up runs beside, not in, the claim: a long one (closing a large round) must
+        not keep the lock from being renewed.
+        """
         held = await self.lock.claim()
         if held and not self.leader:
             log.info("this process now runs the contest's scheduled jobs")
             self.leader = True
-            done = await self.jobs.reconcile()
-            if done:
-                log.info("caught up on %s", ", ".join(done))
+            self.caught_up = False
+            self.leading.set()
+            self._catching_up = asyncio.create_task(self.catch_up())
         elif not held and self.leader:
             log.warning("scheduler leadership lost to another process")
-            self.leader = False
+            self._lost()
+
+    def _lost(self) -> None:
+        self.leader = False
+        self.leading.clear()
+
+    async def settled(self) -> None:
+        """Wait for the catch-up started on taking leadership (tests use it)."""
+        if self._catching_up is not None:
+            await self._catching_up
+
+    async def catch_up(self) -> None:
+        """As leader, do what was missed; `caught_up` only once every round is done."""
+        async with self._busy():
+            if not self.leader:
+                return
+            try:
+                result = await self.jobs.reconcile()
+            except Exception:  # the database is away, say: the next catch-up tries again
+                log.exception("catch-up failed; trying again in %s s", self.catch_up_seconds)
+                self.caught_up = False
+                return
+            if result.done:
+                log.info("caught up on %s", ", ".join(result.done))
+            if result.failed:
+                log.warning(
+                    "catch-up failed for %s; trying again in %s s",
+                    ", ".join(result.failed),
+                    self.catch_up_seconds,
+                )
+            self.caught_up = not result.failed
 
     async def run(self, job: PlannedJob) -> None:
-        """Run one planned job if this process leads."""
+        """Run one planned job if this process leads (if none does at that moment, the next
+        leader's catch-up runs it)."""
         async with self._busy():
             await self._run(job)
 
     async def _run(self, job: PlannedJob) -> None:
         if not await self.lock.claim():
-            self.leader = False
+            log.info("%s left to the leading process", job.id)
+            if self.leader:
+                self._lost()
             return
         log.info("running %s", job.id)
         async with _counted(job.kind):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 
-from handlers import info, websignin
+from handlers import announce, info, websignin
 from handlers.admin_history import broadcast_history
 from handlers.admin_steps import CANCEL, Tap, confirm_row, one_time_buttons
 from handlers.admin_steps import PREFIX as PREFIX
@@ -53,6 +53,7 @@ async def panel(svc: Services, user: User) -> list[Reply]:
         live=number_vn(await svc.store.live_count()),
         localities=Raw(lines),
         broadcasts=await broadcast_history(svc),
+        deliveries=await announce.failed_line(svc),
     )
     return [
         Message(
@@ -195,6 +196,7 @@ async def _round_step(
     if action == "open":
         await open_round(svc, code, actor=user.key)
         return [Message(t("admin.opened", name=target.name), replace=ref)]
+    # The internal workbook goes to every organiser as the calendar's close sends it.
     results = await close_round(svc, code, actor=user.key)
     return [
         Message(
@@ -205,11 +207,6 @@ async def _round_step(
                 winners=len(results.awards),
             ),
             replace=ref,
-        ),
-        Document(
-            f"ket-qua-{code}.xlsx",
-            await results_workbook(svc, results, full_phones=True),
-            caption=str(t("admin.results_caption_full", name=target.name)),
         ),
     ]
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from handlers.context import Services
 from handlers.formatting import number_vn
 from handlers.texts import Raw, plain
-from storage.repos.broadcasts import ALL, BroadcastStatus
+from storage.repos.audiences import ALL
+from storage.repos.broadcasts import BroadcastStatus
 
 SHOWN = 3
 EXCERPT_WORDS = 8

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from handlers.context import Services
 from handlers.texts import Raw
-from storage.repos.broadcasts import ALL, in_locality, in_round
+from storage.repos.audiences import ALL, in_locality, in_round
 from storage.repos.rounds import SCHEDULED
 
 MAX_CHARS = 3500

@@ -164,6 +164,45 @@ class RoundDef(_Strict):
         return value
 
 
+class Announcements(_Strict):
+    """When messages to people go out: between `earliest` and `latest`, local time.
+
+    Rounds still open at 00:00:00 and close at 23:59:59; what they announce to people waits
+    for the next `earliest` when it falls outside these hours.
+    """
+
+    earliest: time = time(7, 30)
+    latest: time = time(21, 0)
+
+    @field_validator("earliest", "latest", mode="before")
+    @classmethod
+    def _quoted(cls, value: object) -> object:
+        # YAML reads an unquoted 7:30 as the number 450 (minutes and seconds in base 60).
+        if isinstance(value, int | float):
+            raise ValueError('write the time in quotes, for example "07:30"')
+        return value
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Announcements:
+        if self.earliest.tzinfo is not None or self.latest.tzinfo is not None:
+            raise ValueError("times are local to the contest: leave out the time zone")
+        if self.latest <= self.earliest:
+            raise ValueError("latest must be after earliest")
+        return self
+
+    def allows(self, instant: datetime, tz: ZoneInfo) -> bool:
+        """Whether people may be messaged at this instant."""
+        return self.earliest <= instant.astimezone(tz).time() < self.latest
+
+    def next_allowed(self, instant: datetime, tz: ZoneInfo) -> datetime:
+        """This instant if people may be messaged then, else the next `earliest` (UTC)."""
+        if self.allows(instant, tz):
+            return instant
+        local = instant.astimezone(tz)
+        day = local.date() if local.time() < self.earliest else local.date() + timedelta(days=1)
+        return datetime.combine(day, self.earliest, tzinfo=tz).astimezone(UTC)
+
+
 class ContestConfig(_Strict):
     """The whole contest file."""
 
@@ -174,6 +213,7 @@ class ContestConfig(_Strict):
     localities: list[NonBlank] = Field(min_length=1, max_length=100)
     excluded_phones: list[str] = Field(default_factory=list)
     question_bank: str = ""
+    announcements: Announcements = Field(default_factory=Announcements)
 
     @field_validator("excluded_phones")
     @classmethod

@@ -68,6 +68,8 @@ class Services:
     admins: frozenset[str] = frozenset()
     # Where people reach the web server (PUBLIC_BASE_URL): links the bot gives start with it.
     public_url: str = ""
+    # Chats where openings and results are also posted, as user keys ("telegram:-100123").
+    announce_to: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         self.participants = Participants(self.db)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 
-from handlers import entries
+from handlers import announce, entries
 from handlers.context import Services
 from handlers.ranking import Award, Ranked, allocate, rank
 from handlers.submit import finalise
@@ -55,19 +55,32 @@ async def reconcile(svc: Services) -> list[tuple[str, str]]:
 
 
 async def open_round(svc: Services, code: str, *, actor: str) -> bool:
-    """Open a round now; False if it is not scheduled (already open, or closed)."""
+    """Open a round now and announce it; False if it is not scheduled (already open, or
+    closed). The calendar, /admin and the command line all open through here."""
     opened = await svc.rounds.set_open(code, svc.clock.now())
     if opened:
         await svc.audit.record(actor=actor, action="round.open", at=svc.clock.now(), round=code)
+        await announce.announce_opening(svc, code, actor=actor)
     return opened
 
 
 async def close_round(svc: Services, code: str, *, actor: str) -> RoundResults:
-    """Close a round: submit attempts still in flight, fix the actual figure, rank, award.
+    """Close a round, then announce its results. The calendar, /admin and the command line
+    all close through here, so they announce alike.
 
-    Every step is idempotent, so closing twice (or resuming a close that was interrupted)
-    gives the same winners and stores them once.
+    Two steps, each idempotent: closing (attempts in flight submitted and their results owed
+    to their takers, the actual figure fixed, the ranking and the prizes stored, the workbook
+    to the organisers), then announcing the winners. Closing twice, or resuming a close that
+    was interrupted, gives the same winners, stores them once and announces once.
     """
+    results = await close_and_rank(svc, code, actor=actor)
+    await announce.announce_results(svc, code, actor=actor)
+    return results
+
+
+async def close_and_rank(svc: Services, code: str, *, actor: str) -> RoundResults:
+    """Close a round: submit attempts still in flight, fix the actual figure, rank, award,
+    and send the organisers the results workbook. Announces nothing to participants."""
     now = svc.clock.now()
     rnd = await svc.rounds.get(code)
     if rnd is None:
@@ -84,14 +97,17 @@ async def close_round(svc: Services, code: str, *, actor: str) -> RoundResults:
         await svc.audit.record(
             actor=actor, action="round.winners", at=now, round=code, winners=len(results.awards)
         )
+    await announce.results_to_organisers(svc, code, actor=actor)
     return results
 
 
 async def _finish_in_flight(svc: Services, code: str) -> None:
+    """Submit the round's attempts still in flight; each taker is owed their result."""
     for pid in await svc.store.due(now_ms=1 << 62, limit=1_000_000):
         live = await svc.store.attempt(pid)
         if live is not None and live.round_code == code:
-            await finalise(svc, pid, live, auto=True)
+            replies = await finalise(svc, pid, live, auto=True)
+            await announce.result_owed(svc, code, live.user_key, replies)
 
 
 async def excluded_participants(svc: Services) -> set[int]:

@@ -202,7 +202,8 @@ class AuditEntry(SQLModel, table=True):
 
 
 class Broadcast(SQLModel, table=True):
-    """A message an organiser sent to every registered account."""
+    """A message to many: everyone registered, a round's participants, chosen participants,
+    the announcement chat or the organisers; sent by the broadcaster."""
 
     __tablename__ = "broadcasts"
     __table_args__ = (Index("ix_broadcasts_key", "key", unique=True),)
@@ -213,14 +214,22 @@ class Broadcast(SQLModel, table=True):
     # Set for the scheduler's announcements ("open:2023-Q1"), so running a job twice finds the
     # broadcast it already made instead of making a second one.
     key: str | None = Field(default=None, max_length=64)
-    audience: str = Field(default="all", max_length=40)
+    # "all", "round:<code>", "absent:<code>", "locality:<name>" (a name has up to 100 characters)
+    audience: str = Field(default="all", max_length=120)
     status: str = Field(default="sending", max_length=12)
     created_at: datetime = _utc()
     finished_at: datetime | None = _utc(nullable=True)
+    # Messages to people wait for the contest's civil hours (contest.yaml `announcements`).
+    civil_hours: bool = False
+    # Past this instant the recipients still pending are dropped: an opening or a reminder is
+    # of no use once its round has closed.
+    expires_at: datetime | None = _utc(nullable=True)
+    # A document made again when it is sent ("results:2023-Q1"), sent instead of the text.
+    document: str | None = Field(default=None, max_length=64)
 
 
 class BroadcastRecipient(SQLModel, table=True):
-    """One account a broadcast goes to, and what happened when it was sent."""
+    """One account (or chat) a broadcast goes to, and what happened when it was sent."""
 
     __tablename__ = "broadcast_recipients"
     __table_args__ = (
@@ -230,7 +239,9 @@ class BroadcastRecipient(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     broadcast_id: int = Field(foreign_key="broadcasts.id")
-    account_id: int = Field(foreign_key="accounts.id")
+    # None for a recipient that is not a participant's account: the announcement chat, an
+    # organiser.
+    account_id: int | None = Field(default=None, foreign_key="accounts.id")
     channel: str = Field(max_length=16)
     channel_user_id: str = Field(max_length=64)
     status: str = Field(default="pending", max_length=12)
@@ -238,3 +249,6 @@ class BroadcastRecipient(SQLModel, table=True):
     error: str = Field(default="", max_length=200)
     # A message of this recipient's own (a winner's congratulations); None: the broadcast's.
     text: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # Failed sends so far, and when the next one may be tried (None: at once).
+    tries: int = 0
+    next_at: datetime | None = _utc(nullable=True)

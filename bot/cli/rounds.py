@@ -16,6 +16,12 @@ from handlers.reports import results_workbook
 from handlers.rounds import RoundResults, close_round, open_round, round_results
 
 rounds_app = typer.Typer(help="Các đợt thi: xem, mở, đóng.", invoke_without_command=True)
+# Opening and closing here announce as the calendar does: the deliveries are stored, and the
+# running bot sends them.
+ANNOUNCED = (
+    "Thông báo đã được lưu như khi lịch tự mở/đóng đợt; bot đang chạy (quizbot run) gửi đi "
+    "trong khung giờ gửi tin của cuộc thi (tệp kết quả tới Ban Tổ chức: gửi ngay)."
+)
 
 
 @rounds_app.callback()
@@ -44,7 +50,7 @@ def rounds_list(ctx: typer.Context) -> None:
 
 @rounds_app.command("open")
 def rounds_open(code: str, actor: Annotated[str, typer.Option()] = "cli") -> None:
-    """Mở một đợt thi ngay."""
+    """Mở một đợt thi ngay và thông báo như khi lịch tự mở."""
 
     async def go(a: App) -> bool:
         await known_round(a, code)
@@ -52,6 +58,7 @@ def rounds_open(code: str, actor: Annotated[str, typer.Option()] = "cli") -> Non
 
     if run_or_exit(with_app(go)):
         console.print(f"Đã mở đợt {code}.")
+        console.print(ANNOUNCED)
     else:
         err.print(f"Đợt {code} không ở trạng thái chờ mở (đang mở hoặc đã kết thúc).")
         raise typer.Exit(1)
@@ -59,7 +66,8 @@ def rounds_open(code: str, actor: Annotated[str, typer.Option()] = "cli") -> Non
 
 @rounds_app.command("close")
 def rounds_close(code: str, actor: Annotated[str, typer.Option()] = "cli") -> None:
-    """Đóng một đợt thi: nộp các bài đang làm, chốt số người tham gia, xếp hạng, trao giải."""
+    """Đóng một đợt thi: nộp các bài đang làm, chốt số người tham gia, xếp hạng, trao giải,
+    công bố như khi lịch tự đóng."""
 
     async def go(a: App) -> RoundResults:
         await known_round(a, code)
@@ -68,6 +76,7 @@ def rounds_close(code: str, actor: Annotated[str, typer.Option()] = "cli") -> No
     results = run_or_exit(with_app(go))
     console.print(f"Đã đóng đợt {code}.")
     print_results(results, top=20)
+    console.print(ANNOUNCED)
 
 
 def results(

@@ -1,19 +1,22 @@
-"""Fixtures for the scheduled jobs: registered participants and a recording channel."""
+"""Fixtures for the calendar: registered participants, organisers, a recording channel, the
+broadcaster on the test's clock, and the scheduler itself (leading on the in-process store)."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
 import pytest
 
 from bot.app import App
-from bot.broadcast import Broadcaster
+from bot.broadcast import MAX_TRIES, RETRY_FACTOR, RETRY_FIRST, Broadcaster
 from bot.clock import ManualClock
-from bot.scheduler import ContestJobs
-from handlers.events import Reply
+from bot.scheduler import ContestJobs, LeaderLock, Scheduler
 from tests.scheduler.recording import RecordingChannel
 from tests.support.client import Person
+
+ORGANISER = "9000"
+CHAT = "@kenh-cuoc-thi"
 
 
 @pytest.fixture
@@ -22,16 +25,17 @@ def channel() -> RecordingChannel:
 
 
 @pytest.fixture
-def organisers(channel: RecordingChannel) -> Callable[[list[Reply]], Awaitable[None]]:
-    async def send(replies: list[Reply]) -> None:
-        await channel.send_to("9000", replies)
-
-    return send
+def jobs(app: App) -> ContestJobs:
+    """The calendar's jobs, with one organiser (who gets the results workbook)."""
+    app.svc.admins = frozenset({f"telegram:{ORGANISER}"})
+    return ContestJobs(app.svc)
 
 
 @pytest.fixture
-def jobs(app: App, organisers: Callable[[list[Reply]], Awaitable[None]]) -> ContestJobs:
-    return ContestJobs(app.svc, organisers=organisers)
+def chat(app: App) -> str:
+    """The announcement chat (TELEGRAM_ANNOUNCE_CHAT), reached through the recording channel."""
+    app.svc.announce_to = frozenset({f"telegram:{CHAT}"})
+    return CHAT
 
 
 @pytest.fixture
@@ -41,6 +45,34 @@ def broadcaster(app: App, channel: RecordingChannel, clock: ManualClock) -> Broa
         await asyncio.sleep(0)
 
     return Broadcaster(app.svc, {"telegram": channel}, rates={"telegram": 25}, sleep=sleep)
+
+
+@pytest.fixture
+def scheduler(app: App, jobs: ContestJobs) -> Scheduler:
+    """The scheduler of one bot process; its lock is on the in-process store."""
+    return Scheduler(jobs, LeaderLock(app.store.redis, "test:leader", owner="this"))
+
+
+async def lead(scheduler: Scheduler) -> None:
+    """The scheduler takes the lead and catches up, as at a start."""
+    await scheduler.keep_leadership()
+    await scheduler.settled()
+    assert scheduler.leader
+
+
+async def run_at(scheduler: Scheduler, clock: ManualClock, job_id: str) -> None:
+    """Move the clock to a planned job's instant and run the job as the scheduler does."""
+    job = next(j for j in scheduler.planned() if j.id == job_id)
+    clock.set(job.at)
+    await scheduler.run(job)
+
+
+async def send_with_retries(broadcaster: Broadcaster, clock: ManualClock) -> None:
+    """Send what is due now, then again as each retry falls due, until every retry is over."""
+    await broadcaster.run_once()
+    for tries in range(1, MAX_TRIES):
+        clock.advance(RETRY_FIRST * RETRY_FACTOR ** (tries - 1) + timedelta(seconds=1))
+        await broadcaster.run_once()
 
 
 async def people(app: App, n: int, *, start: int = 1) -> list[Person]:

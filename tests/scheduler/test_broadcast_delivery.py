@@ -7,9 +7,10 @@ import random
 import pytest
 
 from bot.app import App
-from bot.broadcast import Broadcaster
+from bot.broadcast import RETRY_FIRST, Broadcaster
 from bot.clock import ManualClock
-from tests.scheduler.conftest import people
+from storage.repos.audiences import DIRECT
+from tests.scheduler.conftest import ORGANISER, people
 from tests.scheduler.recording import Crash, RecordingChannel
 
 
@@ -86,3 +87,47 @@ async def test_only_the_leading_process_sends_broadcasts(
     assert channel.sent == []
     [status] = await app.svc.broadcasts.recent(1)
     assert status.remaining == 2
+
+
+async def test_a_recipient_that_failed_is_tried_again_later_and_gets_it_once(
+    app: App, clock: ManualClock, broadcaster: Broadcaster, channel: RecordingChannel
+) -> None:
+    await people(app, 3)
+    channel.refusing = {"2": "Bad Gateway"}  # Telegram's side failing for a moment
+    await app.svc.broadcasts.create("Thông báo", actor="test", now=clock.now())
+    await broadcaster.run_once()
+    assert channel.per_user() == {"1": 1, "3": 1}
+
+    channel.refusing = {}
+    await broadcaster.run_once()  # not due yet
+    assert channel.per_user() == {"1": 1, "3": 1}
+    clock.advance(RETRY_FIRST)
+    await broadcaster.run_once()
+    assert channel.per_user() == {"1": 1, "2": 1, "3": 1}
+    [status] = await app.svc.broadcasts.recent(1)
+    assert (status.sent, status.failed, status.remaining, status.status) == (3, 0, 0, "done")
+
+
+async def test_a_delivery_to_the_organisers_goes_ahead_of_a_long_announcement(
+    app: App, clock: ManualClock, channel: RecordingChannel
+) -> None:
+    await people(app, 20)
+    await app.svc.broadcasts.create("Thông báo dài", actor="test", now=clock.now())
+
+    async def sleep(seconds: float) -> None:
+        clock.advance(seconds=seconds)
+        if len(channel.sent) == 3 and not channel.to(ORGANISER):
+            await app.svc.broadcasts.create(
+                "Riêng Ban Tổ chức",
+                actor="test",
+                now=clock.now(),
+                audience=DIRECT,
+                direct=[f"telegram:{ORGANISER}"],
+            )
+
+    await Broadcaster(
+        app.svc, {"telegram": channel}, rates={"telegram": 25}, sleep=sleep, batch=5
+    ).run_once()
+
+    assert len(channel.sent) == 21
+    assert channel.sent.index((ORGANISER, "Riêng Ban Tổ chức")) <= 6  # after the batch under way

@@ -8,10 +8,9 @@ from bot.app import App
 from bot.broadcast import Broadcaster
 from bot.clock import ManualClock
 from bot.scheduler import ContestJobs
-from handlers.events import Reply
 from handlers.rounds import close_round
 from tests.conftest import vn
-from tests.scheduler.conftest import people
+from tests.scheduler.conftest import ORGANISER, people
 from tests.scheduler.recording import RecordingChannel
 from tests.support.client import Person
 
@@ -28,6 +27,7 @@ async def test_opening_announces_to_everyone_registered_once(
     clock.set(vn(2023, 4, 1, 0, 0))
     await jobs.open("2023-Q2")
     await jobs.open("2023-Q2")
+    clock.set(vn(2023, 4, 1, 7, 30))
     await broadcaster.run_once()
     await jobs.open("2023-Q2")
     await broadcaster.run_once()
@@ -51,9 +51,10 @@ async def test_reminders_go_only_to_those_who_have_not_taken_part(
     clock.set(vn(2023, 3, 27, 23, 59, 59))
     await jobs.remind("2023-Q1", 3)
     await jobs.remind("2023-Q1", 3)
+    clock.set(vn(2023, 3, 28, 7, 30))
     await broadcaster.run_once()
     assert channel.per_user() == {"2": 1}
-    assert "còn 3 ngày nữa là kết thúc" in channel.to("2")[0]
+    assert "Quý 1 kết thúc lúc 23:59 ngày 30/03/2023" in channel.to("2")[0]
 
 
 async def test_closing_tells_each_winner_and_everyone_the_masked_list_once(
@@ -72,6 +73,7 @@ async def test_closing_tells_each_winner_and_everyone_the_masked_list_once(
     clock.set(vn(2023, 3, 31, 0, 0))
     await jobs.close("2023-Q1")
     await jobs.close("2023-Q1")
+    clock.set(vn(2023, 3, 31, 7, 30))
     await broadcaster.run_once()
     await jobs.close("2023-Q1")
     await broadcaster.run_once()
@@ -82,8 +84,9 @@ async def test_closing_tells_each_winner_and_everyone_the_masked_list_once(
     results = next(t for t in to_first if "Kết quả Quý 1" in t)
     assert "Giải Nhất: Nguyễn V. N. T. H. (Hoa Lư)" in results
     assert "Số người tham gia: 3" in results
+    assert "Cảm ơn bạn đã tham gia!" in results
     assert channel.per_user() == {"1": 2, "2": 2, "3": 2}  # the outsider took no part
-    assert channel.documents == [("9000", "ket-qua-2023-Q1-noi-bo.xlsx")]
+    assert channel.documents == [(ORGANISER, "ket-qua-2023-Q1-noi-bo.xlsx")]
     winners = await app.svc.winners.of_round("2023-Q1")
     assert [w.tier for w in winners] == ["first", "second", "second"]
 
@@ -98,8 +101,8 @@ async def test_after_downtime_missed_openings_and_closings_run_once(
     (p,) = await people(app, 1)
     await p.take_attempt(correct=6)
     clock.set(vn(2023, 4, 2, 9, 0))  # the bot was down over Q1's close and Q2's opening
-    assert await jobs.reconcile() == ["close:2023-Q1", "open:2023-Q2"]
-    assert await jobs.reconcile() == []
+    assert (await jobs.reconcile()).done == ["close:2023-Q1", "open:2023-Q2"]
+    assert (await jobs.reconcile()).done == []
     await broadcaster.run_once()
     texts = channel.to("1")
     assert len(texts) == 3  # the winner's message, Q1's results, Q2's opening
@@ -110,27 +113,48 @@ async def test_after_downtime_missed_openings_and_closings_run_once(
     assert q2 is not None
     assert (q1.status, q2.status) == ("closed", "open")
     clock.advance(timedelta(days=1))
-    assert await jobs.reconcile() == []
+    assert (await jobs.reconcile()).done == []
     await broadcaster.run_once()
     assert len(channel.to("1")) == 3
 
 
 async def test_openings_and_winners_are_posted_to_the_announcement_chat_once(
-    app: App, clock: ManualClock, channel: RecordingChannel
+    app: App,
+    clock: ManualClock,
+    jobs: ContestJobs,
+    broadcaster: Broadcaster,
+    channel: RecordingChannel,
+    chat: str,
 ) -> None:
-    async def announce(replies: list[Reply]) -> None:
-        await channel.send_to("@kenh-cuoc-thi", replies)
-
-    jobs = ContestJobs(app.svc, announcements=announce)
     (p,) = await people(app, 1)
     await p.take_attempt(correct=8)
-    clock.set(vn(2023, 4, 1, 0, 0))
+    clock.set(vn(2023, 4, 1, 8, 0))
     for _ in range(2):
         await jobs.reconcile()
         await jobs.close("2023-Q1")
         await jobs.open("2023-Q2")
-    posts = channel.to("@kenh-cuoc-thi")
+        await broadcaster.run_once()
+    posts = channel.to(chat)
     assert len(posts) == 2
     assert "Kết quả Quý 1" in posts[0]
     assert "Nguyễn V. N. T. H." in posts[0]
     assert "Quý 2 của Cuộc thi" in posts[1]
+
+
+async def test_a_round_closed_weeks_ago_without_announcements_is_not_announced_late(
+    app: App,
+    clock: ManualClock,
+    jobs: ContestJobs,
+    broadcaster: Broadcaster,
+    channel: RecordingChannel,
+) -> None:
+    (p,) = await people(app, 1)
+    await p.take_attempt(correct=6)
+    # Closed by hand before closing by hand announced anything: stored, never announced.
+    await app.svc.rounds.set_closed("2023-Q1", clock.now(), 1)
+    clock.set(vn(2023, 3, 1, 9, 0))
+
+    assert (await jobs.reconcile()).done == []
+    await broadcaster.run_once()
+    assert channel.sent == []
+    assert await app.svc.broadcasts.by_key("winners:2023-Q1") is None

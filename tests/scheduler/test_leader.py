@@ -24,6 +24,7 @@ async def test_one_process_leads_and_another_takes_over_when_it_stops(
         first = Scheduler(jobs, LeaderLock(redis, key, ttl_ms=60_000, owner="first"))
         second = Scheduler(jobs, LeaderLock(redis, key, ttl_ms=60_000, owner="second"))
         await first.keep_leadership()
+        await first.settled()
         await second.keep_leadership()
         assert (first.leader, second.leader) == (True, False)
         assert await redis.get(key) == "first"
@@ -34,6 +35,7 @@ async def test_one_process_leads_and_another_takes_over_when_it_stops(
         clock.set(vn(2023, 4, 1, 0, 5))  # Q1 closed and Q2 opened while nobody led
         await second.keep_leadership()
         assert second.leader
+        await second.settled()
         q2 = await app.svc.rounds.get("2023-Q2")
         assert q2 is not None
         assert q2.status == "open"  # the new leader caught up at once
@@ -50,6 +52,7 @@ async def test_a_job_runs_only_in_the_leading_process(
         leader = Scheduler(jobs, LeaderLock(redis, key, owner="a"))
         other = Scheduler(jobs, LeaderLock(redis, key, owner="b"))
         await leader.keep_leadership()
+        await leader.settled()
         clock.set(vn(2023, 3, 31, 0, 0))
         close_q1 = next(j for j in other.planned() if j.id == "close:2023-Q1")
         await other.run(close_q1)
@@ -74,7 +77,7 @@ async def test_stopping_hands_the_lock_over_at_once(jobs: ContestJobs) -> None:
 
 async def test_jobs_are_scheduled_at_their_instants(app: App, jobs: ContestJobs) -> None:
     store: SessionStore = app.store
-    scheduler = Scheduler(jobs, LeaderLock(store.redis, "test:leader"))
+    scheduler = Scheduler(jobs, LeaderLock(store.redis, "test:leader", ttl_ms=15_000))
     scheduler.start(paused=True)  # its own clock is real time; these tests move a manual one
     try:
         planned = {j.id: j.at for j in scheduler.planned() if j.at > app.svc.clock.now()}
@@ -82,6 +85,13 @@ async def test_jobs_are_scheduled_at_their_instants(app: App, jobs: ContestJobs)
         assert scheduled == planned
         assert "close:2023-Q1" in scheduled
         assert "open:2023-Q1" not in scheduled  # already past: reconcile's business
+        every = {
+            j.id: j.trigger.interval.total_seconds()
+            for j in scheduler.aps.get_jobs()
+            if ":" not in j.id
+        }
+        assert every["leader"] == 1.5  # a tenth of the hand-over time
+        assert every["catch-up"] == 60  # what failed, or fell due unled, is retried
     finally:
         await scheduler.shutdown()
 

@@ -8,6 +8,8 @@ from aiogram.methods import SendDocument
 from openpyxl import load_workbook
 
 from bot.app import App
+from bot.broadcast import Broadcaster
+from bot.channels.telegram.channel import TelegramChannel
 from questions import Bank, Question, write_bank_bytes
 from tests.telegram.client import TgUser
 from tests.telegram.recording import RecordingSession
@@ -80,7 +82,11 @@ async def test_an_uploaded_bank_replaces_the_active_one_after_confirmation(
 
 
 async def test_closing_a_round_in_chat_sends_the_full_results_file(
-    tg_user: TgUser, tg_admin: TgUser, session: RecordingSession, app: App
+    tg_user: TgUser,
+    tg_admin: TgUser,
+    session: RecordingSession,
+    channel: TelegramChannel,
+    app: App,
 ) -> None:
     await register(tg_user)
     await tg_user.send("/thi")
@@ -92,7 +98,11 @@ async def test_closing_a_round_in_chat_sends_the_full_results_file(
     await tg_admin.tap("Quý 1")
     assert "Đóng <b>Quý 1</b> ngay bây giờ?" in tg_admin.last_text()
     await tg_admin.tap("✅ Đồng ý")
+    assert "Tệp kết quả nội bộ được gửi tới Ban Tổ chức" in tg_admin.last_text()
+    # The workbook goes to the organisers as a delivery, as the calendar's close sends it.
+    await Broadcaster(app.svc, {"telegram": channel}, rates={"telegram": 25}).run_once()
     (doc,) = session.of(SendDocument)
+    assert doc.chat_id == 9000
     data = doc.document.data  # type: ignore[union-attr]
     sheet = load_workbook(io.BytesIO(data))["Xếp hạng"]
     row = [c.value for c in sheet[2]]

@@ -123,11 +123,12 @@ async def test_tapping_send_twice_sends_one_announcement(
 
     assert sorted(acknowledgements(tg, *taps), key=str) == [None, ALREADY]
     shown = tg.message(ADMIN, preview.message_id)
-    assert "Đã bắt đầu gửi thông báo #1 tới 2 người" in shown.shown
+    (broadcast,) = [b for b in await app.svc.broadcasts.recent(10) if b.key is None]
+    assert f"Đã bắt đầu gửi thông báo #{broadcast.id} tới 2 người" in shown.shown
     assert text in shown.shown
     assert shown.buttons == []
     assert len(tg.sent_to(ADMIN)) == before, "a tap sent a message of its own"
-    (broadcast,) = await app.svc.broadcasts.recent(10)
+    assert [b.key for b in await app.svc.broadcasts.recent(10)].count(None) == 1
     assert broadcast.recipients == 2
     audited = [e.action for e in await app.svc.audit.recent(100)]
     assert audited.count("broadcast.start") == 1
@@ -148,12 +149,12 @@ async def test_tapping_agree_twice_closes_the_round_once_with_no_apology(
 
     assert sorted(acknowledgements(tg, *taps), key=str) == [None, ALREADY]
     closed = tg.message(ADMIN, confirm.message_id)
-    assert closed.shown == "Đã đóng Quý 1. Số người tham gia: 1. Số giải đã xét: 1."
+    assert closed.shown.startswith("Đã đóng Quý 1. Số người tham gia: 1. Số giải đã xét: 1.")
     assert closed.buttons == []
-    after = [m for m in tg.sent_to(ADMIN) if m.message_id > confirm.message_id]
-    assert [(m.method, m.document and m.document.filename) for m in after] == [
-        ("sendDocument", "ket-qua-2023-Q1.xlsx")
-    ]
+    # The workbook goes to every organiser as one delivery (the broadcaster sends it).
+    assert [m for m in tg.sent_to(ADMIN) if m.message_id > confirm.message_id] == []
+    keys = [b.key for b in await app.svc.broadcasts.recent(10)]
+    assert keys.count("results-file:2023-Q1") == 1
     audited = [e.action for e in await app.svc.audit.recent(100)]
     assert (audited.count("round.close"), audited.count("round.winners")) == (1, 1)
 
@@ -169,7 +170,7 @@ async def test_each_step_is_edited_into_the_panel_and_leaves_no_buttons_behind(
     # One message all along, edited at each step; the finished step has no buttons.
     assert [m.message_id for m in tg.sent_to(ADMIN)] == [panel.message_id]
     opened = tg.message(ADMIN, panel.message_id)
-    assert opened.shown == "Đã mở Quý 2."
+    assert opened.shown.startswith("Đã mở Quý 2. Thông báo mở đợt được gửi")
     assert opened.buttons == []
     assert len(opened.edits) == 3
 

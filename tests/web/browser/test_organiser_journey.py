@@ -139,7 +139,7 @@ async def test_a_participant_cannot_get_a_sign_in_link(chromium: Browser, tmp_pa
     ):
         (phuc,) = await register_all(tg, {8001: "Trịnh Văn Phúc"})
         sent = phuc.send_text("/admin")
-        await tg.wait_for_text(phuc.id, "Lệnh này không có", after=sent["message"]["message_id"])
+        await tg.wait_for_text(phuc.id, "Không có lệnh này", after=sent["message"]["message_id"])
         last = tg.sent_to(phuc.id)[-1]
         phuc.tap(last.message_id, "adm:web")  # a forged tap on the organisers' button
         await tg.wait_for(lambda: bool(tg.calls("answerCallbackQuery")))

@@ -1,0 +1,19 @@
+"""Documents a delivery names by reference, made when they are sent rather than stored."""
+
+from __future__ import annotations
+
+from handlers.announce import RESULTS_FILE
+from handlers.context import Services
+from handlers.events import Document
+from handlers.reports import results_workbook
+from handlers.rounds import round_results
+
+
+async def document(svc: Services, ref: str, *, caption: str) -> Document:
+    """The document a reference names: "results:<code>" is a round's internal workbook."""
+    if not ref.startswith(RESULTS_FILE):
+        raise ValueError(f"unknown document reference {ref!r}")
+    code = ref.removeprefix(RESULTS_FILE)
+    results = await round_results(svc, code)
+    data = await results_workbook(svc, results, full_phones=True)
+    return Document(f"ket-qua-{code}-noi-bo.xlsx", data, caption=caption)
