@@ -55,7 +55,8 @@ class Settings(BaseSettings):
     # The Zalo Bot Platform publishes no sending limit; see .env.example for why 5.
     zalo_broadcast_rate: float = Field(default=5.0, gt=0, le=30)
 
-    webhook_host: str = "0.0.0.0"
+    # Behind the TLS reverse proxy on the same machine: not reachable from elsewhere by default.
+    webhook_host: str = "127.0.0.1"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
 
     flood_limit: int = Field(default=30, ge=1)
