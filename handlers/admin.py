@@ -5,8 +5,6 @@ these commands answer as an unknown command would.
 
 from __future__ import annotations
 
-import asyncio
-
 from handlers import info
 from handlers.context import Services
 from handlers.events import Button, Document, Message, Notice, Reply, Upload, User
@@ -14,8 +12,9 @@ from handlers.formatting import number_vn
 from handlers.reports import results_workbook
 from handlers.rounds import close_round, open_round, round_results
 from handlers.texts import Raw
-from questions import BankError, load_bank_bytes
+from questions import BankError
 from questions.bank import MAX_FILE_BYTES
+from questions.isolated import load_bank_isolated
 from storage.repos.rounds import OPEN, SCHEDULED
 
 PREFIX = "adm:"
@@ -277,7 +276,7 @@ async def _bank_step(svc: Services, user: User, arg: str) -> list[Reply]:
     if pending is None:
         return [Notice(t("common.expired_button"))]
     filename, data = pending
-    bank = await asyncio.to_thread(load_bank_bytes, data, filename)
+    bank = await load_bank_isolated(data, filename)
     now = svc.clock.now()
     count = await svc.questions.replace_active(bank.name, bank.questions, now)
     await svc.audit.record(
@@ -299,18 +298,19 @@ async def on_upload(svc: Services, user: User, upload: Upload) -> list[Reply]:
     if upload.size > MAX_FILE_BYTES or not upload.data:
         return [Message(t("admin.bank_too_big", max=MAX_FILE_BYTES // (1024 * 1024)))]
     try:
-        # Parsing a large bank takes seconds; keep the event loop free for participants.
-        bank = await asyncio.to_thread(load_bank_bytes, upload.data, upload.filename)
+        # In a limited child process: a hostile file costs the bot nothing, and the event
+        # loop stays free for participants meanwhile.
+        bank = await load_bank_isolated(upload.data, upload.filename)
     except BankError as exc:
         lines = [f"• {where}: {problem}" for where, problem in exc.problems]
-        more = len(lines) - MAX_ERROR_LINES
+        more = exc.total - MAX_ERROR_LINES
         shown = "\n".join(lines[:MAX_ERROR_LINES])
         return [
             Message(
                 t(
                     "admin.bank_invalid",
                     file=upload.filename,
-                    count=len(lines),
+                    count=exc.total,
                     problems=shown,
                     more=t("admin.bank_more", n=more) if more > 0 else "",
                 )
