@@ -29,6 +29,7 @@ from bot.channels.zalo.client import ZaloClient, ZaloError
 from bot.config import ConfigurationError
 from bot.scheduler import ContestJobs, LeaderLock, Scheduler
 from bot.webhooks import WebhookServer
+from handlers import sample_bank
 from handlers.events import Reply
 
 log = logging.getLogger(__name__)
@@ -89,6 +90,15 @@ class Runtime:
         """
         settings = self.app.settings
         settings.check_channels()
+        if public := await sample_bank.public_questions(self.app.svc):
+            log.warning(
+                "the active question bank %s has %d of %d questions from the sample bank shipped "
+                "with the code, whose answers are public: load the contest's own bank before a "
+                "real round (quizbot questions import FILE, or a file sent to the bot in /admin)",
+                public.bank,
+                public.public,
+                public.total,
+            )
         stop = stop or asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):

@@ -23,6 +23,7 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from redis.asyncio import Redis
 
+from handlers import sample_bank
 from handlers.contest import ContestConfig
 from handlers.context import Services
 from handlers.events import Document, Message, Reply
@@ -138,6 +139,15 @@ class ContestJobs:
             text, actor="scheduler", now=svc.clock.now(), key=f"open:{code}"
         )
         await self._announce(f"open:{code}", text)
+        # Opened all the same (the calendar never stops), but the organisers are told.
+        if self.organisers and (warning := await sample_bank.calendar_warning(svc, code, rnd.name)):
+            log.warning("round %s opened on the sample bank, whose answers are public", code)
+            try:
+                await self.organisers(warning)
+            except Exception as exc:  # an organiser who never wrote to the bot stops nothing
+                log.warning("could not tell the organisers: %s", exc)
+            else:
+                await sample_bank.warned(svc, code)
 
     async def remind(self, code: str, days_left: int) -> None:
         """Remind those registered who have not taken part in the round yet."""

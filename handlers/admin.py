@@ -5,7 +5,7 @@ these commands answer as an unknown command would.
 
 from __future__ import annotations
 
-from handlers import info
+from handlers import info, sample_bank
 from handlers.context import Services
 from handlers.events import Button, Document, Message, Notice, Reply, Upload, User
 from handlers.formatting import number_vn
@@ -49,6 +49,8 @@ async def panel(svc: Services, user: User) -> list[Reply]:
         localities=Raw(lines),
         broadcasts=await _broadcast_lines(svc),
     )
+    if public := await sample_bank.public_questions(svc):
+        text = Raw(f"{text}\n\n{sample_bank.warning(svc, public)}")
     return [
         Message(
             text,
@@ -96,11 +98,10 @@ async def on_choice(svc: Services, user: User, token: str) -> list[Reply]:
     parts = token.split(":")
     action = parts[1] if len(parts) > 1 else ""
     arg = parts[2] if len(parts) > 2 else ""
-    confirm = len(parts) > 3 and parts[3] == "yes"
     if action == "bc":
         return await _broadcast_step(svc, user, arg)
     if action in {"open", "close"}:
-        return await _round_step(svc, user, action, arg, confirm)
+        return await _round_step(svc, user, action, arg, parts[3] if len(parts) > 3 else "")
     if action == "res":
         return await _results_step(
             svc, user, arg, full=parts[3] == "full" if len(parts) > 3 else None
@@ -166,9 +167,10 @@ def in_admin_flow(conv: dict[str, str]) -> bool:
 
 
 async def _round_step(
-    svc: Services, user: User, action: str, code: str, confirm: bool
+    svc: Services, user: User, action: str, code: str, answer: str
 ) -> list[Reply]:
     t = svc.texts
+    confirm = answer in {"yes", sample_bank.CONFIRMED}
     wanted = SCHEDULED if action == "open" else OPEN
     rounds = [r for r in await svc.rounds.all() if r.status == wanted]
     if not code:
@@ -184,9 +186,12 @@ async def _round_step(
     if target is None:
         return [Notice(t("common.expired_button"))]
     if not confirm:
+        text = t(f"admin.{action}_confirm", name=target.name)
+        if action == "open" and (public := await sample_bank.public_questions(svc)):
+            text = Raw(f"{text}\n\n{sample_bank.warning(svc, public)}")
         return [
             Message(
-                t(f"admin.{action}_confirm", name=target.name),
+                text,
                 buttons=(
                     (
                         Button(t("admin.button_yes"), f"adm:{action}:{code}:yes"),
@@ -196,6 +201,8 @@ async def _round_step(
             )
         ]
     if action == "open":
+        if again := await sample_bank.open_step(svc, code, target.name, answer):
+            return again
         await open_round(svc, code, actor=user.key)
         return [Message(t("admin.opened", name=target.name))]
     results = await close_round(svc, code, actor=user.key)
