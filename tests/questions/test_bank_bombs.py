@@ -9,14 +9,13 @@ Before these limits the alias bomb took 2 GB and 6 s, the shared strings 16 s of
 
 from __future__ import annotations
 
-import time
 import tracemalloc
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
 
+from bench.measure import timed
 from questions import BankError, load_bank_bytes
 from questions.bank import MAX_PROBLEMS
 from questions.formats.xlsx import NOT_XLSX
@@ -29,29 +28,22 @@ ANCHORS = (
 )
 
 
-@dataclass
+@dataclass(frozen=True)
 class Cost:
-    cpu_seconds: float = 0.0
-    peak_mb: float = 0.0
-
-
-@contextmanager
-def measured() -> Iterator[Cost]:
-    cost = Cost()
-    tracemalloc.start()
-    started = time.process_time()
-    try:
-        yield cost
-    finally:
-        cost.cpu_seconds = time.process_time() - started
-        cost.peak_mb = tracemalloc.get_traced_memory()[1] / 1024 / 1024
-        tracemalloc.stop()
+    cpu_seconds: float
+    peak_mb: float
 
 
 def refusal(data: bytes, filename: str) -> tuple[BankError, Cost]:
-    with measured() as cost, pytest.raises(BankError) as refused:
-        load_bank_bytes(data, filename)
-    return refused.value, cost
+    """The refusal of a file, and what reading it took."""
+    tracemalloc.start()
+    try:
+        with timed() as span, pytest.raises(BankError) as refused:
+            load_bank_bytes(data, filename)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    return refused.value, Cost(span.cpu, peak / 1024 / 1024)
 
 
 def test_a_yaml_bank_repeating_its_options_through_an_alias_is_refused_unbuilt() -> None:

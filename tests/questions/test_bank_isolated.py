@@ -19,17 +19,12 @@ from bot.app import App
 from bot.cli import app as cli
 from handlers.events import Upload
 from questions import BankError, load_bank_bytes
-from questions.isolated import (
-    TOO_MUCH_MEMORY,
-    TOO_MUCH_TIME,
-    Limits,
-    load_bank_isolated,
-)
+from questions.isolated import TOO_MUCH_MEMORY, TOO_MUCH_TIME, Limits, load_bank_isolated
+from questions.public import BANKS
 from tests.questions import bombs
 from tests.support.client import Person
 
-ROOT = Path(__file__).resolve().parents[2]
-SAMPLE = ROOT / "questions" / "banks" / "chuyen-doi-so-2023.yaml"
+SAMPLE = BANKS / "chuyen-doi-so-2023.yaml"
 MB = 1024 * 1024
 
 
