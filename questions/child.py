@@ -1,4 +1,5 @@
-"""The child process of questions.isolated: `python -m questions.child FILENAME MEMORY CPU`.
+"""The child process of questions.isolated: `python -m questions.child NAME MEMORY CPU`,
+NAME being the file's name as a JSON string.
 
 It limits itself (address space to MEMORY bytes, CPU time to CPU seconds) before reading a
 byte of the file from its stdin, loads it as a bank, and writes the bank or the problems
@@ -54,4 +55,4 @@ def main(filename: str, memory_bytes: int, cpu_seconds: int) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]))
+    main(str(json.loads(sys.argv[1])), int(sys.argv[2]), int(sys.argv[3]))

@@ -2,8 +2,8 @@
 
 A bank file comes from outside, and parsing one is the bot's most expensive work per byte:
 the readers refuse what they know to be hostile (YAML aliases, zip bombs, too many strings,
-cells or options), and whatever slips past them runs here, in `python -m questions.isolated`,
-a child process whose address space (RLIMIT_AS) and CPU time (RLIMIT_CPU) are limited. The
+cells or options), and whatever slips past them runs in `python -m questions.child`, a child
+process whose address space (RLIMIT_AS) and CPU time (RLIMIT_CPU) are limited. The
 parent awaits the child without blocking its event loop, so the bot keeps serving while a
 file is parsed, and a child stopped by a limit (or by the wall-clock timeout) is a refusal
 with a clear message, like any other bad file.
@@ -64,7 +64,7 @@ async def load_bank_isolated(data: bytes, filename: str, limits: Limits = Limits
         sys.executable,
         "-m",
         "questions.child",
-        filename,
+        json.dumps(filename),  # any character a name may hold (NUL included) in ASCII
         str(limits.memory_bytes),
         str(limits.cpu_seconds),
         stdin=asyncio.subprocess.PIPE,

@@ -170,7 +170,7 @@ def _document(text: str) -> Any:
             elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
                 value = containers.pop()
                 keys.pop()
-            else:  # stream and document ends
+            else:  # the stream's start and end, a document's end
                 continue
             if not containers:
                 document = value

@@ -127,3 +127,12 @@ async def test_an_organiser_uploading_a_bomb_is_refused_while_participants_are_s
     assert "Tệp cau-hoi.xlsx có 1 lỗi, chưa nhập câu nào" in refused[0]
     assert "chuỗi văn bản, không phải một ngân hàng câu hỏi" in refused[0]
     assert await app.store.take_upload("telegram:9000") is None
+
+
+@pytest.mark.parametrize(
+    "filename", ["a\x00b.csv", "\u202eslx.csv", "🙂 câu hỏi.csv", "x\udcff.csv"]
+)
+async def test_a_file_of_any_name_is_read_in_the_child_as_in_process(filename: str) -> None:
+    data = "Câu hỏi,Đáp án A,Đáp án B,Đáp án đúng\nMột?,Có,Không,A\n".encode()
+
+    assert await load_bank_isolated(data, filename) == load_bank_bytes(data, filename)
