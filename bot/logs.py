@@ -101,3 +101,5 @@ def configure(level: str | int, *, secrets: Iterable[str] = ()) -> None:
         root.removeHandler(old)
     root.addHandler(handler(sys.stderr, secrets))
     root.setLevel(level)
+    # Python's warnings too go through the handler rather than straight to stderr.
+    logging.captureWarnings(True)
