@@ -16,6 +16,7 @@ from typing import Any
 from bench import answers, broadcast, closing, report
 from bench.profiling import Profiler
 from bench.setup import POSTGRES_URL, REDIS_URL, RESULTS_DIR
+from bot import logs
 
 SCENARIOS = ("answers", "closing", "broadcast")
 BASELINE = Path(__file__).resolve().parent / "baseline.json"
@@ -104,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse(sys.argv[1:] if argv is None else argv)
     # The broadcaster logs every 429 and the channel every failed update: a bench that
     # provokes them on purpose should not drown its own table.
-    logging.basicConfig(level=logging.ERROR)
+    logs.configure(logging.ERROR)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     figures = asyncio.run(run(args, stamp))
     results = {

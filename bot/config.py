@@ -71,7 +71,8 @@ class Settings(BaseSettings):
     # The Zalo Bot Platform publishes no sending limit; see .env.example for why 5.
     zalo_broadcast_rate: float = Field(default=5.0, gt=0, le=30)
 
-    # The one web server: public page, dashboard, /healthz /readyz /metrics and the webhooks.
+    # The one web server: public page, dashboard, /healthz /readyz /metrics and the webhooks,
+    # behind the TLS reverse proxy on the same machine: not reachable from elsewhere by default.
     # WEBHOOK_HOST/WEBHOOK_PORT are the names it had when it served only the webhooks.
     web_host: str = Field(
         default="127.0.0.1", validation_alias=AliasChoices("web_host", "webhook_host")

@@ -11,19 +11,26 @@ from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any
 
+from aiogram.exceptions import TelegramUnauthorizedError
 from aiogram.types import TelegramObject
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 
 from bot.app import App
 from bot.broadcast import Broadcaster
 from bot.channels.base import Channel, RecipientBlockedError
-from bot.channels.telegram.channel import TelegramChannel, make_bot
+from bot.channels.telegram.channel import (
+    CALL_FAILURES,
+    TelegramChannel,
+    failure_reason,
+    make_bot,
+)
 from bot.channels.zalo.channel import ZaloChannel
-from bot.channels.zalo.client import ZaloClient
+from bot.channels.zalo.client import ZaloClient, ZaloError
 from bot.config import ConfigurationError
 from bot.scheduler import ContestJobs, LeaderLock, Scheduler
 from bot.web import JoinLinks, Site
 from bot.webhooks import WebhookServer
+from handlers import sample_bank
 from handlers.events import Reply
 
 log = logging.getLogger(__name__)
@@ -35,6 +42,11 @@ DRAIN_SECONDS = 10.0
 # few updates and its full passes stalled every update in flight: with 1,000 participants at
 # once the bench measured a p99 of 190 ms at 500 taps a second, 15 ms with these.
 GC_THRESHOLDS = (50_000, 20, 20)
+
+
+class StartError(Exception):
+    """A channel could not start; the message says why for the operator, with no address or
+    token in it."""
 
 
 def tune_garbage_collector() -> None:
@@ -86,6 +98,15 @@ class Runtime:
         """
         settings = self.app.settings
         settings.check_channels()
+        if public := await sample_bank.public_questions(self.app.svc):
+            log.warning(
+                "the active question bank %s has %d of %d questions from the sample bank shipped "
+                "with the code, whose answers are public: load the contest's own bank before a "
+                "real round (quizbot questions import FILE, or a file sent to the bot in /admin)",
+                public.bank,
+                public.public,
+                public.total,
+            )
         stop = stop or asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -157,13 +178,22 @@ class Runtime:
         tg.dispatcher.update.outer_middleware(in_flight)
         self.telegram = tg
         self.channels[tg.name] = tg
-        await tg.set_commands()
-        # The public page's join button and QR code need the bot's username.
-        self.site.links.telegram_username = (await bot.me()).username or ""
-        if settings.telegram_mode == "webhook":
-            server = await self._start_webhook(tg, cleanups)
-            return server.stop_accepting
-        await bot.delete_webhook(drop_pending_updates=False)
+        try:
+            await tg.set_commands()
+            # The public page's join button and QR code need the bot's username.
+            self.site.links.telegram_username = (await bot.me()).username or ""
+            if settings.telegram_mode == "webhook":
+                server = await self._start_webhook(tg, cleanups)
+                return server.stop_accepting
+            await bot.delete_webhook(drop_pending_updates=False)
+        except TelegramUnauthorizedError:
+            raise StartError("Telegram refused TELEGRAM_BOT_TOKEN (401 Unauthorized)") from None
+        except CALL_FAILURES as exc:
+            # Not chained: the exception carries the address, and the address the token.
+            raise StartError(
+                f"the Telegram Bot API at {settings.telegram_api_base} (TELEGRAM_API_BASE) "
+                f"failed at start: {failure_reason(exc)}"
+            ) from None
         polling = asyncio.create_task(self._poll(tg))
         return partial(_stop_polling, tg, polling)
 
@@ -219,7 +249,10 @@ class Runtime:
             flood_limit=s.flood_limit,
             flood_window=s.flood_window,
         )
-        log.info("Zalo bot %s", await zalo.check())
+        try:
+            log.info("Zalo bot %s", await zalo.check())
+        except ZaloError as exc:  # its message never holds the address (see ZaloClient)
+            raise StartError(f"the Zalo Bot API failed at start: {exc}") from None
         self.zalo = zalo
         self.channels[zalo.name] = zalo
         server: WebhookServer | None = None

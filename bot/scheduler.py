@@ -138,7 +138,8 @@ class ContestJobs:
         return plan(self.svc.contest, reminders=self.reminders)
 
     async def open(self, code: str) -> None:
-        """Open the round; it announces itself to everyone registered and the chat."""
+        """Open the round; it announces itself to everyone registered and the chat (and, on
+        the sample bank, warns the organisers: the calendar opens it all the same)."""
         async with self._one_at_a_time:
             await open_round(self.svc, code, actor="scheduler")
 

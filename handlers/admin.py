@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 
-from handlers import announce, info, websignin
+from handlers import announce, info, sample_bank, websignin
 from handlers.admin_history import broadcast_history
 from handlers.admin_steps import CANCEL, Tap, confirm_row, one_time_buttons
 from handlers.admin_steps import PREFIX as PREFIX
@@ -17,8 +17,9 @@ from handlers.formatting import number_vn
 from handlers.reports import results_workbook
 from handlers.rounds import close_round, open_round, round_results
 from handlers.texts import Raw
-from questions import BankError, load_bank_bytes, template_bytes
+from questions import BankError, template_bytes
 from questions.bank import MAX_FILE_BYTES
+from questions.isolated import load_bank_isolated
 from storage.repos.rounds import OPEN, SCHEDULED
 from storage.session import StepClaim
 
@@ -55,6 +56,8 @@ async def panel(svc: Services, user: User) -> list[Reply]:
         broadcasts=await broadcast_history(svc),
         deliveries=await announce.failed_line(svc),
     )
+    if public := await sample_bank.public_questions(svc):
+        text = Raw(f"{text}\n\n{sample_bank.warning(svc, public)}")
     return [
         Message(
             text,
@@ -96,7 +99,7 @@ async def on_choice(svc: Services, user: User, token: str, ref: str | None = Non
     if tap.action == "bc":
         return await _broadcast_step(svc, user, tap.choice, ref)
     if tap.action in {"open", "close"}:
-        return await _round_step(svc, user, tap.action, tap.arg, tap.choice == "yes", ref)
+        return await _round_step(svc, user, tap.action, tap.arg, tap.choice, ref)
     if tap.action == "res":
         return await _results_step(svc, user, tap.arg, tap.choice, ref)
     return await _bank_step(svc, user, tap.choice, ref)
@@ -165,9 +168,10 @@ def in_admin_flow(conv: dict[str, str]) -> bool:
 
 
 async def _round_step(
-    svc: Services, user: User, action: str, code: str, confirm: bool, ref: str | None
+    svc: Services, user: User, action: str, code: str, answer: str, ref: str | None
 ) -> list[Reply]:
     t = svc.texts
+    confirm = answer in {"yes", sample_bank.CONFIRMED}
     wanted = SCHEDULED if action == "open" else OPEN
     rounds = [r for r in await svc.rounds.all() if r.status == wanted]
     if not code:
@@ -184,9 +188,12 @@ async def _round_step(
     if target is None:
         return _stale(svc, ref)
     if not confirm:
+        text = t(f"admin.{action}_confirm", name=target.name)
+        if action == "open" and (public := await sample_bank.public_questions(svc)):
+            text = Raw(f"{text}\n\n{sample_bank.warning(svc, public)}")
         return [
             Message(
-                t(f"admin.{action}_confirm", name=target.name),
+                text,
                 buttons=await confirm_row(
                     svc, user, f"{action}:{code}", t("admin.button_yes"), "yes"
                 ),
@@ -194,6 +201,8 @@ async def _round_step(
             )
         ]
     if action == "open":
+        if again := await sample_bank.open_step(svc, user, code, target.name, answer, ref):
+            return again
         await open_round(svc, code, actor=user.key)
         return [Message(t("admin.opened", name=target.name), replace=ref)]
     # The internal workbook goes to every organiser as the calendar's close sends it.
@@ -276,7 +285,7 @@ async def _bank_step(svc: Services, user: User, choice: str, ref: str | None) ->
     if pending is None:
         return _stale(svc, ref)
     filename, data = pending
-    bank = await asyncio.to_thread(load_bank_bytes, data, filename)
+    bank = await load_bank_isolated(data, filename)
     now = svc.clock.now()
     count = await svc.questions.replace_active(bank.name, bank.questions, now)
     await svc.audit.record(
@@ -298,18 +307,19 @@ async def on_upload(svc: Services, user: User, upload: Upload) -> list[Reply]:
     if upload.size > MAX_FILE_BYTES or not upload.data:
         return [Message(t("admin.bank_too_big", max=MAX_FILE_BYTES // (1024 * 1024)))]
     try:
-        # Parsing a large bank takes seconds; keep the event loop free for participants.
-        bank = await asyncio.to_thread(load_bank_bytes, upload.data, upload.filename)
+        # In a limited child process: a hostile file costs the bot nothing, and the event
+        # loop stays free for participants meanwhile.
+        bank = await load_bank_isolated(upload.data, upload.filename)
     except BankError as exc:
         lines = [f"• {where}: {problem}" for where, problem in exc.problems]
-        more = len(lines) - MAX_ERROR_LINES
+        more = exc.total - MAX_ERROR_LINES
         shown = "\n".join(lines[:MAX_ERROR_LINES])
         return [
             Message(
                 t(
                     "admin.bank_invalid",
                     file=upload.filename,
-                    count=len(lines),
+                    count=exc.total,
                     problems=shown,
                     more=t("admin.bank_more", n=more) if more > 0 else "",
                 )

@@ -28,7 +28,8 @@ WITH_ROUND = frozenset({"res", "open", "close"})
 CHOICES = {
     "bc": frozenset({"go", CANCEL}),
     "bank": frozenset({"go", CANCEL}),
-    "open": frozenset({"yes", CANCEL}),
+    # "sample": opened although the active bank is the sample one (handlers.sample_bank).
+    "open": frozenset({"yes", "sample", CANCEL}),
     "close": frozenset({"yes", CANCEL}),
     "res": frozenset({"public", "full"}),
 }

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass, field
 
-from handlers import announce, entries
+from handlers import announce, entries, sample_bank
 from handlers.context import Services
 from handlers.ranking import Award, Ranked, allocate, rank
 from handlers.submit import finalise
 from storage.models import Round
 from storage.repos.participants import Entrant
 from storage.repos.rounds import CLOSED, SCHEDULED
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,10 @@ async def open_round(svc: Services, code: str, *, actor: str) -> bool:
     if opened:
         await svc.audit.record(actor=actor, action="round.open", at=svc.clock.now(), round=code)
         await announce.announce_opening(svc, code, actor=actor)
+        # Opened all the same on the sample bank (the calendar never stops; by hand it was
+        # confirmed twice), but every organiser is told.
+        if await sample_bank.warn_organisers(svc, code):
+            log.warning("round %s opened on the sample bank, whose answers are public", code)
     return opened
 
 

@@ -12,21 +12,25 @@ hỏi nào (dòng ví dụ được bỏ qua)".
 
 from __future__ import annotations
 
+import importlib
 import math
 import os
 import tempfile
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePath
+from types import ModuleType
 
-from questions.formats import aiken, csvfile, table, xlsx, yamlfile
+from questions.formats import aiken, csvfile, table, yamlfile
 from questions.formats.common import MAX_QUESTIONS as MAX_QUESTIONS
 from questions.formats.common import Parsed, same_text_key
 from questions.model import Question
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_FILE_MB = MAX_FILE_BYTES // (1024 * 1024)
+# Problems kept for the message; past these only their number is.
+MAX_PROBLEMS = 200
 
 
 @dataclass
@@ -39,16 +43,31 @@ class Bank:
 
 
 class BankError(Exception):
-    """A bank file that cannot be loaded or written; `problems` lists every (where, problem)."""
+    """A bank file that cannot be loaded or written.
 
-    def __init__(self, problems: Sequence[tuple[str, str]]) -> None:
-        self.problems: list[tuple[str, str]] = list(problems)
-        super().__init__("\n".join(_line(where, problem) for where, problem in self.problems))
+    `problems` lists the first MAX_PROBLEMS (where, problem) found, `more` counts the rest:
+    a file with a million faults costs a million counts, not a million messages.
+    """
+
+    def __init__(self, problems: Iterable[tuple[str, str]], *, more: int = 0) -> None:
+        self.problems: list[tuple[str, str]] = []
+        self.more = more
+        for problem in problems:
+            if len(self.problems) < MAX_PROBLEMS:
+                self.problems.append(problem)
+            else:
+                self.more += 1
+        super().__init__(self.summary(MAX_PROBLEMS))
+
+    @property
+    def total(self) -> int:
+        """How many problems were found, listed or not."""
+        return len(self.problems) + self.more
 
     def summary(self, limit: int = 20) -> str:
         """The first `limit` problems, one per line, then how many more there are."""
         lines = [_line(where, problem) for where, problem in self.problems[:limit]]
-        rest = len(self.problems) - limit
+        rest = self.total - len(lines)
         if rest > 0:
             lines.append(f"… và {rest} lỗi khác")
         return "\n".join(lines)
@@ -67,7 +86,9 @@ class _Format:
 
 _FORMATS: dict[str, _Format] = {
     ".xlsx": _Format(
-        xlsx.read_xlsx, lambda qs, name, title: xlsx.dump_xlsx(qs, title), table.unwritable
+        lambda data: _xlsx().read_xlsx(data),
+        lambda qs, name, title: _xlsx().dump_xlsx(qs, title),
+        table.unwritable,
     ),
     ".csv": _Format(
         csvfile.read_csv, lambda qs, name, title: csvfile.dump_csv(qs), table.unwritable
@@ -78,6 +99,14 @@ _FORMATS: dict[str, _Format] = {
     ".yaml": _Format(yamlfile.read_yaml, yamlfile.dump_yaml, lambda qs: []),
     ".yml": _Format(yamlfile.read_yaml, yamlfile.dump_yaml, lambda qs: []),
 }
+
+
+def _xlsx() -> ModuleType:
+    """The XLSX format, imported when first used: openpyxl takes most of the time a process
+    needs to start loading a bank, and a bank parsed in a child process pays it each time."""
+    return importlib.import_module("questions.formats.xlsx")
+
+
 _SUPPORTED = "hãy dùng .xlsx, .csv, .txt (Aiken) hoặc .yaml"
 
 
@@ -141,18 +170,16 @@ def load_bank_bytes(data: bytes, filename: str, *, name: str | None = None) -> B
 
     The name is, in order: `name`, the YAML `bank` key, the file's stem.
     """
-    filename = unicodedata.normalize("NFC", PurePath(filename).name)
-    fmt = _format_for(filename)
-    _check_size(filename, len(data))
-    bank = _bank_from(fmt.read(data), filename, name or "")
+    filename = check_upload(data, filename)
+    bank = _bank_from(_format_for(filename).read(data), filename, name or "")
     if not bank.name:
         bank.name = PurePath(filename).stem
         bank.title = bank.title or bank.name
     return bank
 
 
-def load_bank(path: Path, *, name: str | None = None) -> Bank:
-    """Load a bank from a file; raises BankError listing every problem found."""
+def read_bank_file(path: Path) -> tuple[str, bytes]:
+    """The file's name and bytes, once its format and size allow loading it as a bank."""
     filename = unicodedata.normalize("NFC", path.name)
     _format_for(filename)
     try:
@@ -168,6 +195,21 @@ def load_bank(path: Path, *, name: str | None = None) -> Bank:
         raise BankError([(filename, "không có quyền đọc tệp")]) from None
     except OSError:
         raise BankError([(filename, "không đọc được tệp")]) from None
+    return filename, data
+
+
+def check_upload(data: bytes, filename: str) -> str:
+    """The upload's clean file name, once its format and size allow loading it as a bank
+    (what can be refused before reading a byte of it)."""
+    filename = unicodedata.normalize("NFC", PurePath(filename).name)
+    _format_for(filename)
+    _check_size(filename, len(data))
+    return filename
+
+
+def load_bank(path: Path, *, name: str | None = None) -> Bank:
+    """Load a bank from a file; raises BankError listing every problem found."""
+    filename, data = read_bank_file(path)
     return load_bank_bytes(data, filename, name=name)
 
 
@@ -205,7 +247,8 @@ def write_bank(bank: Bank, path: Path) -> None:
 
 def template_bytes() -> bytes:
     """The empty XLSX bank template: headers, one skipped example row and a guide sheet."""
-    return xlsx.template_xlsx()
+    data: bytes = _xlsx().template_xlsx()
+    return data
 
 
 def write_template(path: Path) -> None:

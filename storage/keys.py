@@ -1,17 +1,27 @@
 """Every Redis key the bot uses, and how long each lives.
 
 Keys that one operation touches together would share a hash tag for Redis Cluster. Most
-scripts touch a single key, but letting an update in touches its de-duplication key and its
-sender's flood counter, and an answer tap those two plus the account cache and the attempt
-(one round trip instead of four): those keys share no hash tag, so the bot runs on one Redis
-(with replicas if wanted), not a cluster.
+scripts touch a single key, but letting an update in touches its sender's recent updates and
+flood counter, and an answer tap those two plus the account cache and the attempt (one round
+trip instead of four): those keys share no hash tag, so the bot runs on one Redis (with
+replicas if wanted), not a cluster.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-UPDATE_TTL = timedelta(days=2)
+# De-duplication: the ids of the last UPDATES_KEPT updates let in from each account, kept
+# UPDATE_TTL after its latest one (one key per account, however many updates it sends).
+# An update comes back only when the bot did not confirm it, and the bot confirms updates
+# as it takes them (polling: the next getUpdates, at most 100 at a time; webhook: the HTTP
+# answer), so the one that comes back is among its sender's latest; Telegram keeps an update
+# it could not deliver for 24 hours at most. A whole attempt is about 20 updates. Only a
+# sender at the flood limit pushes ids out sooner (100 in about 35 s at 30 per 10 s), and then
+# a late copy of one of their own messages is at worst answered twice: an answer tap is still
+# counted once, since the attempt takes one answer per question.
+UPDATE_TTL = timedelta(days=1)
+UPDATES_KEPT = 100
 CONVERSATION_TTL = timedelta(days=1)
 ACCOUNT_TTL = timedelta(days=1)
 # A live attempt outlives its deadline by this much so the sweep can submit it; a finished
@@ -37,9 +47,9 @@ class Keys:
     def __init__(self, prefix: str) -> None:
         self.prefix = prefix
 
-    def update(self, channel: str, update_id: str) -> str:
-        """Marks an update as handled (de-duplication)."""
-        return f"{self.prefix}:upd:{channel}:{update_id}"
+    def updates(self, user_key: str) -> str:
+        """The ids of the last updates let in from one account, newest first (de-duplication)."""
+        return f"{self.prefix}:upd:{user_key}"
 
     def conversation(self, user_key: str) -> str:
         """Where a user is in a multi-step flow (registration) and the draft so far."""

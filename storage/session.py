@@ -22,6 +22,7 @@ from storage.keys import (
     CONVERSATION_TTL,
     STEP_TTL,
     UPDATE_TTL,
+    UPDATES_KEPT,
     UPLOAD_TTL,
     Keys,
 )
@@ -55,30 +56,36 @@ return {'ok', h}
 
 
 def _admission(key: int, arg: int) -> str:
-    """Lua letting an update in: KEYS[key] its de-duplication key, KEYS[key + 1] its sender's
-    flood counter; ARGV[arg .. arg + 2] the de-duplication TTL, the flood window and limit.
+    """Lua letting an update in: KEYS[key] its sender's recent updates (a list, newest first),
+    KEYS[key + 1] its sender's flood counter; ARGV[arg .. arg + 4] the update's id, the
+    de-duplication TTL, the flood window and limit, how many ids an account keeps.
 
     A redelivered update stops here without counting; an update past the limit is counted
-    (the count says whether it is the first one over) and stops.
+    (the count says whether it is the first one over) and stops, and its id is not kept: it
+    was not handled, so a copy of it may be, once. Only updates let in are remembered, at
+    most UPDATES_KEPT per account, so a flooding sender leaves two keys, not one per update.
     """
     return f"""
-if not redis.call('SET', KEYS[{key}], '1', 'NX', 'EX', ARGV[{arg}]) then return {{'repeat'}} end
+if redis.call('LPOS', KEYS[{key}], ARGV[{arg}]) then return {{'repeat'}} end
 local c = redis.call('INCR', KEYS[{key + 1}])
-if c == 1 then redis.call('EXPIRE', KEYS[{key + 1}], ARGV[{arg + 1}]) end
-if c > tonumber(ARGV[{arg + 2}]) then return {{'flood', c}} end
+if c == 1 then redis.call('EXPIRE', KEYS[{key + 1}], ARGV[{arg + 2}]) end
+if c > tonumber(ARGV[{arg + 3}]) then return {{'flood', c}} end
+redis.call('LPUSH', KEYS[{key}], ARGV[{arg}])
+redis.call('LTRIM', KEYS[{key}], 0, tonumber(ARGV[{arg + 4}]) - 1)
+redis.call('EXPIRE', KEYS[{key}], ARGV[{arg + 1}])
 """
 
 
 _ADMIT = _admission(1, 1) + "return {'in', c}\n"
 
 # An answer tap in one round trip: let the update in, check that the tapping account is the
-# participant the button names (the account cache, KEYS[4] = ARGV[8]), then the answer script.
+# participant the button names (the account cache, KEYS[4] = ARGV[10]), then the answer script.
 # Four round trips before (de-duplication, flood counter, account cache, answer); each cost
 # redis-py about as much CPU as the bot's own work on the tap.
 _ADMIT_AND_ANSWER = (
     _admission(2, 5)
     + """
-if redis.call('GET', KEYS[4]) ~= ARGV[8] then return {'who'} end
+if redis.call('GET', KEYS[4]) ~= ARGV[10] then return {'who'} end
 """
     + _ANSWER
 )
@@ -160,7 +167,7 @@ class Verdict(StrEnum):
 
 @dataclass(slots=True)
 class Admission:
-    """An update at the door: its de-duplication key and its sender's flood counter.
+    """An update at the door: its id, its sender's recent updates and flood counter.
 
     Decided once, by the first store call made for the update: `admit`, or `admit_and_tap`
     for an answer tap, which decides it in the same round trip as recording the answer.
@@ -327,10 +334,7 @@ class SessionStore:
         """Decide an update's admission (once), in one round trip; True when it is let in."""
         if admission.verdict is None:
             reply = await self._admit(
-                keys=[
-                    self.keys.update(admission.channel, admission.update_id),
-                    self.keys.rate(admission.user_key),
-                ],
+                keys=[self.keys.updates(admission.user_key), self.keys.rate(admission.user_key)],
                 args=_admission_args(admission),
             )
             _decide(admission, reply)
@@ -418,7 +422,7 @@ class SessionStore:
         reply = await self._admit_and_answer(
             keys=[
                 self.keys.attempt(participant_id),
-                self.keys.update(admission.channel, admission.update_id),
+                self.keys.updates(admission.user_key),
                 self.keys.rate(admission.user_key),
                 self.keys.account(admission.user_key),
             ],
@@ -529,8 +533,14 @@ class SessionStore:
         return bool(await self.redis.srem(self.keys.blocked, user_key))
 
 
-def _admission_args(admission: Admission) -> list[int]:
-    return [int(UPDATE_TTL.total_seconds()), admission.flood_window, admission.flood_limit]
+def _admission_args(admission: Admission) -> list[int | str]:
+    return [
+        admission.update_id,
+        int(UPDATE_TTL.total_seconds()),
+        admission.flood_window,
+        admission.flood_limit,
+        UPDATES_KEPT,
+    ]
 
 
 def _decide(admission: Admission, reply: list[Any]) -> None:

@@ -151,15 +151,15 @@ def test_rounds_are_listed_with_local_times(cli: Cli) -> None:
 
 
 def test_open_and_close_a_round_and_close_again(cli: Cli) -> None:
-    assert "Đã mở đợt 2023-Q1" in cli.ok("rounds", "open", "2023-Q1")
-    assert "không ở trạng thái chờ mở" in cli.fails("rounds", "open", "2023-Q1")
+    assert "Đã mở đợt 2023-Q1" in cli.ok("rounds", "open", "2023-Q1", "--sample-bank")
+    assert "không ở trạng thái chờ mở" in cli.fails("rounds", "open", "2023-Q1", "--sample-bank")
     assert "đang mở" in cli.ok("rounds")
 
     assert "Đã đóng đợt 2023-Q1" in cli.ok("rounds", "close", "2023-Q1")
     assert "Đã đóng đợt 2023-Q1" in cli.ok("rounds", "close", "2023-Q1")
 
     assert "đã kết thúc" in cli.ok("rounds")
-    assert "không ở trạng thái chờ mở" in cli.fails("rounds", "open", "2023-Q1")
+    assert "không ở trạng thái chờ mở" in cli.fails("rounds", "open", "2023-Q1", "--sample-bank")
 
 
 def test_unknown_round_is_refused(cli: Cli) -> None:
@@ -211,7 +211,7 @@ async def _seed(url: str) -> None:
 
 
 def test_results_workbook_has_the_ranking_with_masked_phones(cli: Cli) -> None:
-    cli.ok("rounds", "open", "2023-Q1")
+    cli.ok("rounds", "open", "2023-Q1", "--sample-bank")
     asyncio.run(_seed(cli.url))
     out = cli.tmp / "kq" / "results.xlsx"
 

@@ -1,9 +1,12 @@
 """Letting updates in, the same on every channel: each one once, none past the flood limit.
 
 A platform may deliver an update twice (Telegram after a timeout, Zalo's webhook, a second
-replica), so each is keyed by its platform id and handled the first time only. A sender past
-`flood_limit` updates in `flood_window` seconds is ignored until the window ends; the first
-update over the limit is the one the channel answers with a request to slow down.
+replica), so each is known by its platform id and handled the first time only: the store
+remembers the ids of each account's last updates let in (storage.keys.UPDATES_KEPT, for a
+day), which is where a copy can come from. A sender past `flood_limit` updates in
+`flood_window` seconds is ignored until the window ends; the first update over the limit is
+the one the channel answers with a request to slow down. Updates ignored for flooding are not
+remembered, so a flood leaves no trace beyond the sender's counter.
 
 Both checks take one step in the session store together, and for an answer tap the same step
 also records the answer (see handlers.quiz.answer), so the store is asked once per tap.

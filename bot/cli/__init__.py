@@ -7,6 +7,8 @@ they share.
 
 from __future__ import annotations
 
+import logging
+import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -14,6 +16,7 @@ from typing import Annotated, Any
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from bot import logs
 from bot.app import App
 from bot.cli.common import (
     bad_contest_file,
@@ -31,10 +34,15 @@ from bot.config import Settings
 from handlers.contest import ContestFileError, load_contest
 from handlers.rounds import reconcile
 
+log = logging.getLogger("bot.cli")
+
 app = typer.Typer(
     help="Bot thi trắc nghiệm Chuyển đổi số: demo, thi thử trên terminal, công cụ Ban Tổ chức.",
     no_args_is_help=True,
     add_completion=False,
+    # An unexpected error goes to the log (see main), never to Typer's printout of every
+    # frame's local variables, a token among them.
+    pretty_exceptions_enable=False,
 )
 
 
@@ -44,12 +52,16 @@ app = typer.Typer(
 @app.command()
 def run() -> None:
     """Chạy bot trên các kênh đã cấu hình (Telegram: TELEGRAM_BOT_TOKEN; Zalo: ZALO_BOT_TOKEN)."""
-    from bot.runtime import Runtime, tune_garbage_collector
+    from bot.runtime import Runtime, StartError, tune_garbage_collector
 
     async def go(a: App) -> None:
         # Again (main did it first) so that what opening the app loaded is frozen too.
         tune_garbage_collector()
-        await Runtime(a).run()
+        try:
+            await Runtime(a).run()
+        except StartError as exc:
+            log.error("cannot start: %s", exc)
+            raise typer.Exit(1) from None
 
     run_or_exit(with_app(go))
 
@@ -155,4 +167,11 @@ def main() -> None:
 
     # Closing a round or writing its workbook makes millions of objects too (see the runtime).
     tune_garbage_collector()
-    app()
+    try:
+        app()
+    except Exception:
+        # Through the log, whose formatter hides tokens, rather than a bare traceback.
+        if not logging.getLogger().handlers:
+            logs.configure(logging.INFO)
+        log.critical("quizbot stopped on an unexpected error", exc_info=True)
+        sys.exit(1)

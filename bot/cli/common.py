@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, NoReturn, TypeVar
+from urllib.parse import urlsplit
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from bot import logs
 from bot.app import App, open_app
 from bot.config import ConfigurationError, Settings
 from handlers.contest import ContestFileError, load_contest
@@ -42,10 +43,33 @@ def bad_contest_file(exc: ContestFileError) -> NoReturn:
 
 
 def load_settings() -> Settings:
-    """The settings, with logging set up as they say."""
+    """The settings, with logging set up as they say (hiding every secret they hold)."""
     s = Settings()
-    logging.basicConfig(level=s.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.configure(s.log_level, secrets=secrets_of(s))
     return s
+
+
+def secrets_of(s: Settings) -> list[str]:
+    """The values in the settings that must never be written out: tokens, webhook secrets,
+    the passwords in the database and Redis addresses."""
+    held = [
+        value.get_secret_value()
+        for value in (
+            s.telegram_bot_token,
+            s.telegram_webhook_secret,
+            s.zalo_bot_token,
+            s.zalo_webhook_secret,
+        )
+        if value is not None
+    ]
+    for url in (s.database_url, s.redis_url or ""):
+        try:
+            password = urlsplit(url).password
+        except ValueError:  # not an address we can read: nothing to take from it
+            password = None
+        if password:
+            held.append(password)
+    return held
 
 
 async def with_app(action: Callable[[App], Awaitable[T]], *, clock: Any = None) -> T:

@@ -11,7 +11,8 @@ from rich.markup import escape
 
 from bot.app import App
 from bot.cli.common import console, err, run_or_exit, with_app
-from questions import Bank, BankError, load_bank, write_bank, write_template
+from questions import Bank, BankError, write_bank, write_template
+from questions.isolated import load_bank_file_isolated
 
 questions_app = typer.Typer(
     help="Ngân hàng câu hỏi: nhập, kiểm tra, xuất, tạo mẫu.", no_args_is_help=True
@@ -20,7 +21,7 @@ questions_app = typer.Typer(
 
 def _load_or_exit(file: Path) -> Bank:
     try:
-        return load_bank(file)
+        return load_bank_file_isolated(file)
     except BankError as exc:
         err.print(
             f"[red]Tệp {escape(file.name)} có lỗi, không nhập câu nào:[/red]\n{escape(str(exc))}"

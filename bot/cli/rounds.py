@@ -11,9 +11,11 @@ from rich.table import Table
 
 from bot.app import App
 from bot.cli.common import console, err, known_round, print_results, run_or_exit, with_app
+from handlers import sample_bank
 from handlers.formatting import datetime_vn, number_vn
 from handlers.reports import results_workbook
 from handlers.rounds import RoundResults, close_round, open_round, round_results
+from handlers.texts import plain
 
 rounds_app = typer.Typer(help="Các đợt thi: xem, mở, đóng.", invoke_without_command=True)
 # Opening and closing here announce as the calendar does: the deliveries are stored, and the
@@ -44,16 +46,31 @@ def rounds_list(ctx: typer.Context) -> None:
                 number_vn(count),
             )
         console.print(table)
+        if public := await sample_bank.public_questions(a.svc):
+            err.print(plain(sample_bank.warning(a.svc, public)))
 
     run_or_exit(with_app(go))
 
 
 @rounds_app.command("open")
-def rounds_open(code: str, actor: Annotated[str, typer.Option()] = "cli") -> None:
+def rounds_open(
+    code: str,
+    actor: Annotated[str, typer.Option()] = "cli",
+    sample: Annotated[
+        bool,
+        typer.Option(
+            "--sample-bank", help="Mở cả khi đang dùng ngân hàng mẫu (đáp án công khai), để thử."
+        ),
+    ] = False,
+) -> None:
     """Mở một đợt thi ngay và thông báo như khi lịch tự mở."""
 
     async def go(a: App) -> bool:
         await known_round(a, code)
+        if not sample and (public := await sample_bank.public_questions(a.svc)):
+            err.print(plain(sample_bank.warning(a.svc, public)))
+            err.print("Đợt thi chưa mở. Nếu chỉ để thử, chạy lại lệnh với --sample-bank.")
+            raise typer.Exit(1)
         return await open_round(a.svc, code, actor=actor)
 
     if run_or_exit(with_app(go)):

@@ -35,6 +35,7 @@ class _Block:
     start: int
     text_lines: list[str] = field(default_factory=list)
     options: list[str] = field(default_factory=list)
+    more_options: int = 0  # past one too many, options are only counted
     answer: str = ""
     answer_line: int = 0
     meta: dict[str, str] = field(default_factory=dict)
@@ -61,6 +62,7 @@ class _Reader:
             f"dòng {block.start}",
             text=clean_text("\n".join(block.text_lines)),
             options=[clean_text(o) for o in block.options],
+            option_count=len(block.options) + block.more_options,
             answer=clean_text(block.answer),
             source=clean_text(block.meta.get("SOURCE", "")),
             topic=clean_text(block.meta.get("TOPIC", "")),
@@ -121,7 +123,10 @@ class _Reader:
             block.problems.append(
                 (ref, f"phương án tiếp theo phải là {LETTERS[expected]}, dòng này ghi {letter}")
             )
-        block.options.append(option.group(2) or "")
+        if expected > MAX_OPTIONS:
+            block.more_options += 1
+        else:
+            block.options.append(option.group(2) or "")
 
     def _after_answer(self, block: _Block, number: int, line: str, raw: str) -> None:
         meta = _META.match(line)

@@ -8,7 +8,14 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from questions.model import LETTERS, Question, QuestionError, validate_question
+from questions.model import (
+    LETTERS,
+    MAX_OPTIONS,
+    MIN_OPTIONS,
+    Question,
+    QuestionError,
+    validate_question,
+)
 
 MAX_QUESTIONS = 5000
 
@@ -162,9 +169,19 @@ def build_entry(
     source: str = "",
     topic: str = "",
     answer_ref: str = "",
+    option_count: int | None = None,
 ) -> Entry:
-    """Make a question from cleaned values and collect every problem it has."""
+    """Make a question from cleaned values and collect every problem it has.
+
+    `option_count` is how many options the file gave when a reader kept only the first few.
+    """
     problems: list[Problem] = []
+    count = len(options) if option_count is None else option_count
+    if count > MAX_OPTIONS:
+        # Said once; the options past the limit are not checked one by one (a file repeating
+        # a long list of options would otherwise make a problem of each).
+        problems.append((ref, f"có {count} phương án, cần từ {MIN_OPTIONS} đến {MAX_OPTIONS}"))
+        options = options[:MAX_OPTIONS]
     try:
         correct = resolve_answer(answer, options)
     except QuestionError as exc:

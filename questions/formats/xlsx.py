@@ -29,13 +29,12 @@ from questions.formats.table import (
     question_row,
     read_table,
 )
+from questions.formats.ziplimits import archive_problem
 from questions.model import Question
 
 MAX_COLUMNS = 50
 # Beyond the question limit this only stops sheets with huge runs of formatted empty rows.
 MAX_ROWS = 100_000
-# A 5 MB upload of text XML unpacks to a few tens of MB; far more means a zip bomb.
-MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 # Legacy .xls files and password-protected .xlsx files are both OLE2 containers.
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -98,12 +97,11 @@ def read_xlsx(data: bytes) -> Parsed:
             ]
         )
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
+        too_much = archive_problem(data)
     except zipfile.BadZipFile:
         return Parsed(problems=[("", NOT_XLSX)])
-    if unpacked > MAX_UNPACKED_BYTES:
-        return Parsed(problems=[("", "bảng tính sau khi giải nén quá lớn, không thể đọc")])
+    if too_much is not None:
+        return Parsed(problems=[("", too_much)])
     problems: list[Problem] = []
     # openpyxl warns about features it drops (data validation extensions, unknown
     # styles); none of them matter for reading values.

@@ -11,7 +11,12 @@
 
 Every scalar is read as the text typed, so `2025`, `yes` or `03/6/2020` stay exactly
 that. `answer` takes a letter, a number (1–6) or an option's text. Unknown keys are
-errors, because a misspelt key would otherwise silently lose a value.
+errors, because a misspelt key would otherwise silently lose a value. Tags are ignored.
+
+Anchors and aliases (`&x`, `*x`) are refused: a small file can repeat one list through them
+into millions of values. The document is built from the parser's events, so they are
+refused as they come, before anything they name is built; so is nesting deeper than a bank
+needs.
 """
 
 from __future__ import annotations
@@ -21,10 +26,20 @@ from typing import Any
 
 import yaml
 
-from questions.formats.common import Entry, Parsed, Problem, build_entry, clean_text, decode_text
-from questions.model import Question, QuestionError
+from questions.formats.common import (
+    MAX_QUESTIONS,
+    Entry,
+    Parsed,
+    Problem,
+    build_entry,
+    clean_text,
+    decode_text,
+)
+from questions.model import MAX_OPTIONS, Question, QuestionError
 
 TOP_KEYS = ("bank", "title", "questions")
+# A bank nests four deep (file, questions, question, options); more is not a bank.
+MAX_DEPTH = 8
 QUESTION_KEYS = ("text", "options", "answer", "source", "topic")
 _ENCODING_HINT = "hãy lưu lại với bảng mã UTF-8"
 # The libyaml versions are several times faster; PyYAML may be built without them.
@@ -53,13 +68,16 @@ def _question(ref: str, item: Any) -> Entry | Problem:
     raw_options = item.get("options", [])
     options: list[str] = []
     if isinstance(raw_options, list):
-        options = [_scalar(o, "options", problems) for o in raw_options]
+        # One past the limit is enough to say there are too many.
+        options = [_scalar(o, "options", problems) for o in raw_options[: MAX_OPTIONS + 1]]
     else:
+        raw_options = []
         problems.append("'options' phải là danh sách các phương án, mỗi phương án một dòng '- …'")
     entry = build_entry(
         ref,
         text=_scalar(item.get("text"), "text", problems),
         options=options,
+        option_count=len(raw_options),
         answer=_scalar(item.get("answer"), "answer", problems),
         source=_scalar(item.get("source"), "source", problems),
         topic=_scalar(item.get("topic"), "topic", problems),
@@ -72,8 +90,7 @@ def read_yaml(data: bytes) -> Parsed:
     """Questions, name and title from a YAML bank file."""
     try:
         text = decode_text(data, _ENCODING_HINT)
-        # BaseLoader builds only str, list and dict (safe), keeping every scalar as typed.
-        document = yaml.load(text, Loader=_Loader)
+        document = _document(text)
     except QuestionError as exc:
         return Parsed(problems=[(exc.where, exc.problem)])
     except yaml.MarkedYAMLError as exc:
@@ -98,15 +115,80 @@ def read_yaml(data: bytes) -> Parsed:
         file_problems.append("thiếu khoá 'questions' chứa danh sách câu hỏi")
         items = []
     parsed.problems.extend(("", p) for p in file_problems)
-    for number, item in enumerate(items, start=1):
-        if parsed.past_limit():
-            continue
+    # Past the limit, items are only counted, whatever they are.
+    for number, item in enumerate(items[:MAX_QUESTIONS], start=1):
         result = _question(f"câu {number}", item)
         if isinstance(result, Entry):
             parsed.entries.append(result)
         else:
             parsed.problems.append(result)
+    parsed.extra = len(items) - len(parsed.entries)
     return parsed
+
+
+def _line_of(event: Any) -> str:
+    mark = getattr(event, "start_mark", None)
+    return f"dòng {mark.line + 1}" if mark is not None else ""
+
+
+def _document(text: str) -> Any:
+    """The file's one document as str, list and dict, built from the parser's events.
+
+    Raises QuestionError at an anchor, an alias or nesting past MAX_DEPTH (before building
+    anything more), yaml.YAMLError at a syntax error.
+    """
+    parser = _Loader(text)  # the C parser when PyYAML has it; only its events are used
+    containers: list[Any] = []  # the lists and dicts being filled, innermost last
+    keys: list[Any] = []  # per container: the mapping key waiting for its value (or None)
+    document: Any = None
+    documents = 0
+    try:
+        while parser.check_event():
+            event = parser.get_event()
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                raise QuestionError(
+                    "tệp YAML dùng neo hoặc bí danh (&… và *…) để lặp lại nội dung, điều này "
+                    "không được hỗ trợ; hãy viết đầy đủ từng câu hỏi và phương án",
+                    where=_line_of(event),
+                )
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise QuestionError("tệp YAML chỉ được có một tài liệu (một dấu ---)")
+                continue
+            if isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+                if len(containers) >= MAX_DEPTH:
+                    raise QuestionError(
+                        "tệp YAML lồng nhau quá sâu, không phải một ngân hàng câu hỏi",
+                        where=_line_of(event),
+                    )
+                containers.append([] if isinstance(event, yaml.SequenceStartEvent) else {})
+                keys.append(None)
+                continue
+            if isinstance(event, yaml.ScalarEvent):
+                value: Any = event.value
+            elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
+                value = containers.pop()
+                keys.pop()
+            else:  # the stream's start and end, a document's end
+                continue
+            if not containers:
+                document = value
+            elif isinstance(containers[-1], list):
+                containers[-1].append(value)
+            elif keys[-1] is None:
+                if not isinstance(value, str):
+                    raise QuestionError(
+                        "tên khoá phải là chữ, không phải danh sách hay nhóm khoá",
+                        where=_line_of(event),
+                    )
+                keys[-1] = value
+            else:
+                containers[-1][keys[-1]] = value
+                keys[-1] = None
+    finally:
+        parser.dispose()
+    return document
 
 
 class _Dumper(_BaseDumper):  # type: ignore[misc]

@@ -22,6 +22,7 @@ from handlers.events import Choice, Document, Message, Notice, Reply, Upload
 from handlers.texts import plain
 from storage.repos.broadcasts import BroadcastStatus
 from tests.faults.support import copy_of_template, open_bot, sqlite_settings
+from tests.support.banks import use_own_bank
 from tests.support.client import Person
 from tests.support.servers import REDIS_URL, postgres_database, redis_prefix
 from tests.telegram.scripted import new_bank
@@ -172,6 +173,7 @@ async def test_a_double_tap_on_closing_closes_once_without_an_apology(
 
 
 async def test_a_double_tap_on_opening_opens_once(bots: Bots, organiser: Person) -> None:
+    await use_own_bank(bots.one)
     await organiser.send("/admin")
     await organiser.tap("🔓 Mở đợt thi")
     await organiser.tap("Quý 2")

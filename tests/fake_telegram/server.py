@@ -171,6 +171,8 @@ class FakeTelegram(FakeApiServer):
         self._commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self._blocked: set[int] = set()
         self._failures: dict[str, deque[ApiError]] = {}
+        self._download_failures: deque[int] = deque()
+        self._redirect_loop = False
         self._tokens = float(max(1.0, flood_limit_per_second or 1.0))
         self._tokens_at = time.monotonic()
         self._counter = 0
@@ -270,6 +272,15 @@ class FakeTelegram(FakeApiServer):
                 description += f": retry after {retry_after}"
         failure = ApiError(status, description, retry_after)
         self._failures.setdefault(method.lower(), deque()).append(failure)
+
+    def fail_next_download(self, status: int = 500) -> None:
+        """Make the file server answer the next download with an HTTP error (they queue up)."""
+        self._download_failures.append(status)
+
+    def redirect_in_a_loop(self, on: bool = True) -> None:
+        """Answer every API call with a redirect to itself, as a misconfigured proxy in front of
+        a self-hosted Bot API server might (the client gives up after its redirect limit)."""
+        self._redirect_loop = on
 
     # ------------------------------------------------------------------ reading what the bot did
 
@@ -448,6 +459,9 @@ class FakeTelegram(FakeApiServer):
     async def _on_api(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:
             return web.json_response(ApiError(401, "Unauthorized").body(), status=401)
+        if self._redirect_loop:
+            # 307 keeps the method and body, so the client follows it with the same request.
+            raise web.HTTPTemporaryRedirect(location=str(request.rel_url))
         try:
             params, problems = await self._read_params(request)
         except web.HTTPRequestEntityTooLarge:
@@ -468,6 +482,10 @@ class FakeTelegram(FakeApiServer):
         stored = next((f for f in self.files.values() if f.file_path == path), None)
         if stored is None:
             return web.json_response(ApiError(404, "Not Found").body(), status=404)
+        if self._download_failures:
+            status = self._download_failures.popleft()
+            self._touch()
+            return web.Response(status=status, text=STATUS_TEXT.get(status, "Error"))
         self.downloads.append(path)
         self._touch()
         return web.Response(body=stored.data, content_type="application/octet-stream")

@@ -147,7 +147,7 @@ def test_sheet_with_too_many_rows_is_refused(
 def test_spreadsheet_that_unpacks_too_big_is_refused(
     make_xlsx: MakeFile, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("questions.formats.xlsx.MAX_UNPACKED_BYTES", 1000)
+    monkeypatch.setattr("questions.formats.ziplimits.MAX_UNPACKED_BYTES", 1000)
 
     problems = problems_loading(make_xlsx([["Câu hỏi", "Đáp án A", "Đáp án B", "Đáp án đúng"]]))
 

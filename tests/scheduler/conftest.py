@@ -13,6 +13,7 @@ from bot.broadcast import MAX_TRIES, RETRY_FACTOR, RETRY_FIRST, Broadcaster
 from bot.clock import ManualClock
 from bot.scheduler import ContestJobs, LeaderLock, Scheduler
 from tests.scheduler.recording import RecordingChannel
+from tests.support.banks import use_own_bank
 from tests.support.client import Person
 
 ORGANISER = "9000"
@@ -25,9 +26,11 @@ def channel() -> RecordingChannel:
 
 
 @pytest.fixture
-def jobs(app: App) -> ContestJobs:
-    """The calendar's jobs, with one organiser (who gets the results workbook)."""
+async def jobs(app: App) -> ContestJobs:
+    """The calendar's jobs, with one organiser (who gets the results workbook), on a bank of the
+    organisers' own (the sample bank would add its warnings to every opening)."""
     app.svc.admins = frozenset({f"telegram:{ORGANISER}"})
+    await use_own_bank(app)
     return ContestJobs(app.svc)
 
 

@@ -17,9 +17,11 @@ from bot.cli import app as cli_app
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.scheduler import ContestJobs
-from tests.conftest import CONTEST_FILE, ROOT, vn
+from questions import Bank, write_bank_bytes
+from tests.conftest import CONTEST_FILE, vn
 from tests.scheduler.conftest import CHAT, ORGANISER, people
 from tests.scheduler.recording import RecordingChannel
+from tests.support.banks import own_questions
 from tests.support.client import Person
 
 
@@ -98,7 +100,11 @@ def test_opening_and_closing_on_the_command_line_announce_through_the_running_bo
     contest["rounds"] = [
         {"code": "2099-Q1", "name": "Quý 1", "opens": date(2099, 1, 1), "closes": date(2099, 3, 31)}
     ]
-    contest["question_bank"] = str(ROOT / "questions" / "banks" / "chuyen-doi-so-2023.yaml")
+    own = Bank(
+        name="ban-to-chuc", title="Ngân hàng của Ban Tổ chức", questions=own_questions("BTC")
+    )
+    (tmp_path / "bank.yaml").write_bytes(write_bank_bytes(own, "bank.yaml"))
+    contest["question_bank"] = str(tmp_path / "bank.yaml")
     (tmp_path / "contest.yaml").write_text(yaml.safe_dump(contest, allow_unicode=True), "utf-8")
     env = {
         "DATABASE_URL": f"sqlite:///{tmp_path}/quizbot.db",

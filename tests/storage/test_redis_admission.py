@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from storage.keys import UPDATES_KEPT
 from storage.session import Admission, AnswerOutcome, LiveAttempt, SessionStore, Verdict
 from tests.support.servers import redis_prefix
 
@@ -144,3 +145,73 @@ async def test_a_tap_naming_another_participant_records_nothing_for_either(door:
     assert outcome is AnswerOutcome.UNKNOWN_ACCOUNT
     assert await door.answered() == {}
     assert await door.store.attempt(43) is None
+
+
+async def _keys_of(store: SessionStore, account: str) -> dict[str, int]:
+    """The keys about one account and their sizes (a list's length, else 1)."""
+    found: dict[str, int] = {}
+    async for key in store.redis.scan_iter(match=f"{store.keys.prefix}:*{account}*"):
+        kind = await store.redis.type(key)
+        found[key] = await store.redis.llen(key) if kind == "list" else 1
+    return found
+
+
+async def _send(store: SessionStore, account: str, ids: range, limit: int) -> list[Verdict]:
+    admissions = [Admission("telegram", str(i), account, limit, 10) for i in ids]
+    for batch in range(0, len(admissions), 50):  # in order, 50 at a time
+        await asyncio.gather(*(store.admit(a) for a in admissions[batch : batch + 50]))
+    return [a.verdict for a in admissions if a.verdict is not None]
+
+
+async def test_ten_thousand_updates_from_a_flooding_sender_leave_two_keys(door: Door) -> None:
+    flooder = "telegram:5555"
+
+    verdicts = await _send(door.store, flooder, range(1, 10_001), limit=30)
+
+    assert verdicts.count(Verdict.ADMITTED) == 30
+    assert verdicts.count(Verdict.FLOODED) == 9_970
+    # Their recent updates (the 30 let in) and their flood counter: nothing per update.
+    assert await _keys_of(door.store, flooder) == {
+        door.store.keys.updates(flooder): 30,
+        door.store.keys.rate(flooder): 1,
+    }
+
+
+async def test_a_sender_let_in_ten_thousand_times_keeps_only_the_last_ids(door: Door) -> None:
+    busy = "telegram:6666"
+
+    verdicts = await _send(door.store, busy, range(1, 10_001), limit=1_000_000)
+
+    assert verdicts == [Verdict.ADMITTED] * 10_000
+    assert await _keys_of(door.store, busy) == {
+        door.store.keys.updates(busy): UPDATES_KEPT,
+        door.store.keys.rate(busy): 1,
+    }
+    assert await door.store.redis.ttl(door.store.keys.updates(busy)) > 0
+
+
+async def test_a_replay_within_the_senders_last_updates_is_handled_once(door: Door) -> None:
+    sender = "telegram:7777"
+    assert await _send(door.store, sender, range(1, 2), limit=1_000_000) == [Verdict.ADMITTED]
+    # The window: the sender's last UPDATES_KEPT updates let in, the first one among them.
+    await _send(door.store, sender, range(2, UPDATES_KEPT + 1), limit=1_000_000)
+
+    assert await _send(door.store, sender, range(1, 2), limit=1_000_000) == [Verdict.REPEATED]
+    # Pushed out by one more: a copy arriving after that many newer updates would be let in.
+    await _send(door.store, sender, range(UPDATES_KEPT + 1, UPDATES_KEPT + 2), limit=1_000_000)
+    assert await _send(door.store, sender, range(1, 2), limit=1_000_000) == [Verdict.ADMITTED]
+
+
+async def test_an_update_refused_for_flooding_is_handled_if_it_comes_again_later(
+    door: Door,
+) -> None:
+    for i in range(LIMIT):
+        assert await door.store.admit(door.update(i))
+    refused = door.update(500)
+    assert await door.store.admit(refused) is False
+    assert refused.verdict is Verdict.FLOODED
+
+    await door.store.redis.delete(door.store.keys.rate(ACCOUNT))  # the flood window ends
+    again = door.update(500)
+    assert await door.store.admit(again) is True  # never handled before: handled now, once
+    assert await door.store.admit(door.update(500)) is False

@@ -144,7 +144,7 @@ async def test_keys_expire(live: Live) -> None:
     for key, ttl in [
         (store.keys.conversation("telegram:1001"), CONVERSATION_TTL),
         (store.keys.account("telegram:1001"), ACCOUNT_TTL),
-        (store.keys.update("telegram", "9001"), UPDATE_TTL),
+        (store.keys.updates("telegram:1001"), UPDATE_TTL),
         (store.keys.rate("telegram:1001"), timedelta(seconds=10)),
     ]:
         left = await redis.ttl(key)

@@ -12,6 +12,7 @@ from typing import Any
 from handlers.texts import Texts, plain
 from questions import Bank, Question, write_bank_bytes
 from tests.fake_telegram import FakeTelegram, FakeUser, StoredMessage
+from tests.support.banks import own_questions
 from tests.telegram.process import BotProcess
 
 ADMIN = 9000  # the organiser's Telegram id (TELEGRAM_ADMIN_IDS)
@@ -162,15 +163,7 @@ def recipients(bot: BotProcess, broadcast_id: int) -> dict[int, str]:
 
 def new_bank(title: str, *, bad_row: int | None = None) -> bytes:
     """An XLSX bank of 12 questions whose texts say which bank they come from."""
-    questions = [
-        Question(
-            f"{title}, câu số {i + 1}: năm nào tỉnh triển khai nội dung thứ {i + 1}?",
-            (f"Năm {2020 + i}", f"Năm {2030 + i}", f"Năm {2040 + i}", f"Năm {2050 + i}"),
-            i % 4,
-            source="Kế hoạch thử nghiệm",
-        )
-        for i in range(12)
-    ]
+    questions = own_questions(title)
     if bad_row is not None:
         # Row 1 holds the headers: question i is on row i + 2.
         questions[bad_row - 2] = Question("Câu hỏi có hai phương án giống nhau?", ("Có", "Có"), 0)

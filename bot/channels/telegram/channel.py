@@ -32,6 +32,7 @@ from aiogram.types import (
 from aiogram.types import (
     Message as TgMessage,
 )
+from aiohttp import ClientError, ClientResponseError, TooManyRedirects
 
 from bot.channels.base import RecipientBlockedError, RetryLaterError
 from bot.channels.gate import Gate
@@ -168,7 +169,16 @@ class TelegramChannel:
             if not await self.gate.admit(admission):
                 await self._refused(message.chat.id, admission)
                 return
-            event = await self._upload(message) or event
+            try:
+                event = await self._upload(message) or event
+            except CALL_FAILURES as exc:
+                # The file's address holds the token: say what failed, never where.
+                log.warning("could not download an uploaded file: %s", failure_reason(exc))
+                name = message.document.file_name or "tep"
+                await self.send_text(
+                    message.chat.id, self.texts("admin.bank_download_failed", file=name)
+                )
+                return
         replies = await self.gate.handle(event, admission)
         if replies is None:
             await self._refused(message.chat.id, admission)
@@ -303,6 +313,27 @@ class TelegramChannel:
             raise RecipientBlockedError(str(exc)) from exc
         except TelegramRetryAfter as exc:
             raise RetryLaterError(exc.retry_after) from exc
+
+
+# What a call to Telegram can raise: the Bot API's errors, and what aiohttp raises as it is
+# when fetching a file (its message holds the file's address, and so the token).
+CALL_FAILURES = (TelegramAPIError, ClientError, TimeoutError)
+
+
+def failure_reason(exc: BaseException) -> str:
+    """What a failed call to Telegram says, without the address it went to (it holds the
+    token): the HTTP status, or the kind of network failure, or Telegram's own description."""
+    cause = exc.__cause__ if isinstance(exc, TelegramNetworkError) and exc.__cause__ else exc
+    if isinstance(cause, TooManyRedirects):
+        return "too many redirects"
+    if isinstance(cause, ClientResponseError):
+        return f"HTTP {cause.status} {cause.message}".rstrip()
+    if isinstance(cause, TelegramAPIError):
+        return cause.message if isinstance(cause, TelegramNetworkError) else str(cause)
+    if isinstance(cause, TimeoutError):
+        return "timed out"
+    reason = getattr(cause, "strerror", None) or getattr(cause, "os_error", None)
+    return f"{type(cause).__name__}: {reason}" if reason else type(cause).__name__
 
 
 def _chat_of(update: Update | None) -> int | None:

@@ -14,14 +14,13 @@ What the published reference does not say, and what this client assumes:
 - A send retried after a lost answer may arrive twice: a duplicate beats a lost question.
 
 The token is part of every URL, so it never goes into an exception or a log line; httpx's
-own request log is redacted (see `_RedactBotToken`).
+own request log is redacted (see `bot.logs`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Any
@@ -29,6 +28,7 @@ from typing import Any
 import httpx
 
 from bot import metrics
+from bot.logs import redact, redact_logger
 
 log = logging.getLogger(__name__)
 
@@ -73,30 +73,6 @@ class ZaloApiError(ZaloError):
         return self.error_code == FORBIDDEN_CODE
 
 
-class _RedactBotToken(logging.Filter):
-    """Hides the `bot<TOKEN>` path segment in httpx's request log lines."""
-
-    _SEGMENT = re.compile(r"/bot[^/\s\"]+/")
-
-    @classmethod
-    def redact(cls, text: str) -> str:
-        """The text with any bot token in a URL replaced by ***."""
-        return cls._SEGMENT.sub("/bot***/", text)
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if "/bot" in message:
-            record.msg = self.redact(message)
-            record.args = None
-        return True
-
-
-def _redact_httpx_log() -> None:
-    logger = logging.getLogger("httpx")
-    if not any(isinstance(f, _RedactBotToken) for f in logger.filters):
-        logger.addFilter(_RedactBotToken())
-
-
 class ZaloClient:
     """Calls the Zalo Bot API; retries what is worth retrying, raises ZaloError otherwise."""
 
@@ -112,7 +88,7 @@ class ZaloClient:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        _redact_httpx_log()
+        redact_logger("httpx")
         self._prefix = f"{base_url.rstrip('/')}/bot{token}/"
         self.attempts = attempts
         self.base_delay = base_delay
@@ -236,7 +212,7 @@ class ZaloClient:
             resp = await self._http.post(self._prefix + method, **kwargs)
         except httpx.TransportError as exc:
             # Not chained: the httpx exception carries the request, and so the token.
-            reason = _RedactBotToken.redact(f"{type(exc).__name__}: {exc}".rstrip(": "))
+            reason = redact(f"{type(exc).__name__}: {exc}".rstrip(": "))
             raise ZaloNetworkError(method, reason) from None
         try:
             body = resp.json()
