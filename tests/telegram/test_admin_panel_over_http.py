@@ -22,6 +22,7 @@ from aiogram.types import TelegramObject, Update
 from bot.app import App
 from bot.channels.telegram.channel import TelegramChannel, make_bot
 from tests.fake_telegram import FakeTelegram, FakeUser, StoredMessage
+from tests.support.banks import use_own_bank
 from tests.support.client import Person
 from tests.telegram.process import TOKEN
 from tests.telegram.scripted import ADMIN, admin_says, admin_taps, new_bank, said
@@ -162,6 +163,7 @@ async def test_tapping_agree_twice_closes_the_round_once_with_no_apology(
 async def test_each_step_is_edited_into_the_panel_and_leaves_no_buttons_behind(
     app: App, tg: FakeTelegram, organiser: FakeUser
 ) -> None:
+    await use_own_bank(app)
     panel = await admin_says(tg, "/admin", "Bảng điều khiển Ban Tổ chức")
     await admin_taps(tg, said("admin.button_open"), said("admin.open_pick"))
     await admin_taps(tg, "Quý 2", "Mở Quý 2 ngay bây giờ?")
