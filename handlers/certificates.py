@@ -221,24 +221,29 @@ def _nfc(text: str) -> str:
 
 
 def _render(contest: ContestConfig, data: CertificateData, fonts: dict[str, Path]) -> bytes:
+    pdf = FPDF(orientation="L", unit="mm", format="A4")
     try:
-        return _draw(contest, data, fonts)
+        for style, path in fonts.items():
+            pdf.add_font(FAMILY, style, path)
+        return _draw(pdf, contest, data)
     except DoesNotFitError as exc:
         raise CertificateError(
             f"too long to fit the certificate: {exc} ({_nfc(data.full_name)})"
         ) from exc
+    finally:
+        # fontTools reads the font files lazily and keeps them open until told otherwise.
+        for font in pdf.fonts.values():
+            if isinstance(font, TTFFont):
+                font.close()
 
 
-def _draw(contest: ContestConfig, data: CertificateData, fonts: dict[str, Path]) -> bytes:
+def _draw(pdf: FPDF, contest: ContestConfig, data: CertificateData) -> bytes:
     info = contest.contest
     look = info.certificate
     name = _nfc(data.full_name)
     prize = _nfc(data.prize)
-    pdf = FPDF(orientation="L", unit="mm", format="A4")
     pdf.set_auto_page_break(False)
     pdf.set_margins(0, 0, 0)
-    for style, path in fonts.items():
-        pdf.add_font(FAMILY, style, path)
     pdf.set_title(f"{TITLE} – {name} – {prize} – {_nfc(data.round_name)}")
     pdf.set_author(_nfc(info.organiser))
     pdf.set_subject(_nfc(info.title))

@@ -7,9 +7,12 @@ The images are kept in test-artifacts/certificates/ to be looked at.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import unicodedata
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -234,3 +237,28 @@ def test_a_contest_title_too_long_for_the_page_stops_the_certificate() -> None:
 def test_a_code_without_its_address_is_refused() -> None:
     with pytest.raises(ValueError, match="verification"):
         replace(holder("Nguyễn Văn An", "Sở Tư pháp", "Hoa Lư"), verify_url="")
+
+
+def open_font_files() -> list[str]:
+    """The font files this process holds open (Linux: /proc/self/fd)."""
+    fds = Path("/proc/self/fd")
+    found = []
+    for fd in fds.iterdir():
+        with contextlib.suppress(OSError):
+            target = os.readlink(fd)
+            if target.endswith(".ttf"):
+                found.append(target)
+    return found
+
+
+def test_a_certificate_that_cannot_be_made_leaves_no_font_file_open() -> None:
+    raw = yaml.safe_load(CONTEST_FILE.read_text(encoding="utf-8"))
+    raw["contest"]["title"] = " ".join([TITLE] * 12)
+    before = open_font_files()
+
+    with pytest.raises(CertificateError) as caught:
+        certificate_pdf(ContestConfig.model_validate(raw), holder("Nguyễn Văn An", "Sở", "Hoa Lư"))
+
+    # The error's traceback still holds the drawing; its font files are closed all the same.
+    assert caught.value is not None
+    assert open_font_files() == before
