@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from itertools import pairwise
@@ -16,6 +17,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -67,6 +69,45 @@ DEFAULT_SIGN_OFF = (
 )
 # Side by side on a landscape A4 page.
 MAX_SIGNATORIES = 4
+# The title of the signer of the certificates when contest.yaml names none.
+COMMITTEE_HEAD = "Trưởng Ban Tổ chức"
+
+
+class CertificateHeading(StrEnum):
+    """What a certificate's heading shows: the organiser alone, centred, or the organiser on
+    the left and the national motto on the right, as official documents do."""
+
+    ORGANISER = "organiser"
+    MOTTO = "motto"
+
+
+class CertificateSettings(_Strict):
+    """How the certificates look: their heading, where they are issued, who signs them."""
+
+    heading: CertificateHeading = CertificateHeading.ORGANISER
+    # The bodies above the organiser, highest first ("UBND TỈNH NINH BÌNH").
+    parent: list[NonBlank] = Field(default_factory=list, max_length=2)
+    # The organiser as the heading names it under its parent ("" = contest.organiser).
+    organiser: str = ""
+    # The place before the date ("" = contest.province).
+    place: str = ""
+    # Who of contest.sign_off signs: a position (1 = the first) or a title; None = the one
+    # titled "Trưởng Ban Tổ chức", else the last.
+    signer: int | str | None = None
+
+    @field_validator("organiser", "place")
+    @classmethod
+    def _stripped(cls, value: str) -> str:
+        return value.strip()
+
+    @field_validator("signer", mode="before")
+    @classmethod
+    def _position_or_title(cls, value: object) -> object:
+        if value is None or (isinstance(value, str) and value.strip()):
+            return value.strip() if isinstance(value, str) else value
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+            return value
+        raise ValueError("give a position in sign_off (1 = the first) or a signer's title")
 
 
 class ContestInfo(_Strict):
@@ -85,6 +126,7 @@ class ContestInfo(_Strict):
     sign_off: list[Signatory] = Field(
         default_factory=lambda: list(DEFAULT_SIGN_OFF), min_length=1, max_length=MAX_SIGNATORIES
     )
+    certificate: CertificateSettings = Field(default_factory=CertificateSettings)
 
     @field_validator("timezone")
     @classmethod
@@ -94,6 +136,41 @@ class ContestInfo(_Strict):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {value!r}") from exc
         return value
+
+    @field_validator("certificate")
+    @classmethod
+    def _signer_signs_off(
+        cls, value: CertificateSettings, info: ValidationInfo
+    ) -> CertificateSettings:
+        sign_off: list[Signatory] | None = info.data.get("sign_off")
+        if sign_off is not None:
+            _signer(value.signer, sign_off)
+        return value
+
+    @property
+    def certificate_signer(self) -> Signatory:
+        """The one of sign_off who signs the certificates."""
+        return _signer(self.certificate.signer, self.sign_off)
+
+
+def _signer(choice: int | str | None, sign_off: list[Signatory]) -> Signatory:
+    """The signer a certificate setting names; ValueError naming `signer` when none is."""
+    if isinstance(choice, int):
+        if choice > len(sign_off):
+            raise ValueError(f"signer: {choice} but sign_off lists {len(sign_off)} signatories")
+        return sign_off[choice - 1]
+    wanted = _fold(choice or COMMITTEE_HEAD)
+    for s in sign_off:
+        if _fold(s.title) == wanted:
+            return s
+    if choice is None:
+        return sign_off[-1]
+    titles = ", ".join(s.title for s in sign_off)
+    raise ValueError(f"signer: {choice!r} is not a title in sign_off ({titles})")
+
+
+def _fold(title: str) -> str:
+    return unicodedata.normalize("NFC", " ".join(title.split())).casefold()
 
 
 class Prediction(_Strict):

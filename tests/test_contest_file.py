@@ -127,6 +127,39 @@ _DELETE = object()
         pytest.param(
             _set("contest.sign_off", "Trưởng ban"), "contest.sign_off", id="sign-off-text"
         ),
+        pytest.param(
+            _set("contest.certificate.heading", "quoc-huy"),
+            "contest.certificate.heading",
+            id="certificate-heading",
+        ),
+        pytest.param(
+            _set("contest.certificate.parent", ["UBND TỈNH", "BAN CHỈ ĐẠO", "TỔ GIÚP VIỆC"]),
+            "contest.certificate.parent",
+            id="certificate-three-parents",
+        ),
+        pytest.param(
+            _set("contest.certificate.parent", [" "]),
+            "contest.certificate.parent.0",
+            id="certificate-blank-parent",
+        ),
+        pytest.param(
+            _set("contest.certificate.signer", 0),
+            "contest.certificate.signer",
+            id="certificate-signer-zero",
+        ),
+        pytest.param(
+            _set("contest.certificate.signer", True),
+            "contest.certificate.signer",
+            id="certificate-signer-yes",
+        ),
+        pytest.param(
+            _set("contest.certificate.nguoi_ky", 2),
+            "contest.certificate.nguoi_ky",
+            id="certificate-unknown-key",
+        ),
+        pytest.param(
+            _set("contest.certificate", "motto"), "contest.certificate", id="certificate-text"
+        ),
     ],
 )
 def test_wrong_contest_file_names_the_field(tmp_path: Path, edit: Edit, field: str) -> None:
@@ -235,3 +268,65 @@ def test_cli_shows_a_yaml_error_with_its_brackets(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "not valid YAML" in " ".join(result.output.split())
     assert "rules: [a, b]]" in result.output, result.output
+
+
+@pytest.mark.parametrize(
+    ("signer", "says"),
+    [
+        (4, "signer: 4 but sign_off lists 3 signatories"),
+        ("Giám đốc Sở", "signer: 'Giám đốc Sở' is not a title in sign_off"),
+    ],
+)
+def test_a_certificate_signer_not_in_the_sign_off_is_refused(
+    tmp_path: Path, signer: object, says: str
+) -> None:
+    path = _write(tmp_path, _set("contest.certificate.signer", signer))
+
+    with pytest.raises(ContestFileError) as caught:
+        load_contest(path)
+
+    assert f"{path}: contest.certificate: Value error, {says}" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("certificate", "title"),
+    [
+        ({}, "Trưởng Ban Tổ chức"),
+        ({"signer": 2}, "Trưởng Ban Giám khảo"),
+        ({"signer": "  trưởng ban   giám khảo "}, "Trưởng Ban Giám khảo"),
+    ],
+)
+def test_the_certificates_are_signed_by_the_chosen_signer_or_the_committees_head(
+    tmp_path: Path, certificate: dict[str, Any], title: str
+) -> None:
+    path = _write(tmp_path, _set("contest.certificate", certificate))
+
+    assert load_contest(path).contest.certificate_signer.title == title
+
+
+def test_without_a_committee_head_the_last_signer_signs_the_certificates(
+    tmp_path: Path,
+) -> None:
+    def edit(data: dict[str, Any]) -> None:
+        del data["contest"]["certificate"]
+        data["contest"]["sign_off"] = [{"title": "Người lập biểu"}, {"title": "Giám đốc Sở"}]
+
+    contest = load_contest(_write(tmp_path, edit))
+
+    assert contest.contest.certificate_signer.title == "Giám đốc Sở"
+    assert contest.contest.certificate.heading == "organiser"
+
+
+@pytest.mark.parametrize("command", [["run"], ["certificates", "2023-Q1", "--out", "gcn"]])
+def test_a_bad_certificate_section_stops_the_start_naming_the_field(
+    tmp_path: Path, command: list[str]
+) -> None:
+    path = _write(tmp_path, _set("contest.certificate.heading", "quoc-huy"))
+    env = {"CONTEST_FILE": str(path), "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"}
+
+    result = CliRunner().invoke(app, command, env=env)
+
+    assert result.exit_code == 2, result.output
+    flat = " ".join(result.output.split())
+    assert "Tệp cấu hình cuộc thi không hợp lệ" in flat
+    assert "contest.certificate.heading: Input should be 'organiser' or 'motto'" in flat
