@@ -63,24 +63,24 @@ async def bot_on(database: str, settings: Settings, clock: ManualClock) -> Async
     PostgreSQL database with the real Redis."""
     if database == "sqlite":
         url = settings.database_url.replace("quizbot.db", "source.db")
-        async with _opened(settings.model_copy(update={"database_url": url}), clock) as a:
+        async with opened(settings.model_copy(update={"database_url": url}), clock) as a:
             yield a
         return
     async with postgres_database() as url, redis_prefix() as (_, prefix):
         on_postgres = settings.model_copy(
             update={"database_url": url, "redis_url": REDIS_URL, "redis_prefix": prefix}
         )
-        async with _opened(on_postgres, clock) as a:
+        async with opened(on_postgres, clock) as a:
             yield a
 
 
 def bot_at(url: str, settings: Settings, clock: ManualClock) -> AbstractAsyncContextManager[App]:
     """The whole bot on the database at `url`, with the in-process store."""
-    return _opened(settings.model_copy(update={"database_url": url, "redis_url": None}), clock)
+    return opened(settings.model_copy(update={"database_url": url, "redis_url": None}), clock)
 
 
 @asynccontextmanager
-async def _opened(settings: Settings, clock: ManualClock) -> AsyncIterator[App]:
+async def opened(settings: Settings, clock: ManualClock) -> AsyncIterator[App]:
     async with open_app(settings, clock=clock, rng=random.Random(7)) as a:
         await reconcile(a.svc)
         yield a
