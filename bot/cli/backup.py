@@ -43,6 +43,13 @@ def backup_command(
 ) -> None:
     """Sao lưu cơ sở dữ liệu (SQLite hoặc PostgreSQL) vào một tệp, kể cả khi bot đang chạy."""
     settings = load_settings()
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite" and not Path(url.database or "").is_file():
+        # Connecting would create an empty database where the operator expected theirs.
+        err.print(
+            f"[red]Không có cơ sở dữ liệu ở {escape(str(url.database))}[/red] (DATABASE_URL)."
+        )
+        raise typer.Exit(1)
 
     async def go() -> BackupInfo:
         engine = create_engine(settings.database_url)
