@@ -1,10 +1,10 @@
 """Restoring a backup (see storage.backup), and what the live state forgets afterwards.
 
-A restore happens in one transaction: the database's tables are dropped, the schema is built
-at the backup's revision, every row is put back, sequences are moved past the restored ids,
-and the migrations bring the schema to this version's head. Either all of it is done or the
-database is left as it was (a damaged file, a backup from a newer version, a database that is
-not empty without `force`).
+A restore happens in one transaction (storage.db.schema_change): the database's tables are
+dropped, the schema is built at the backup's revision, every row is put back, sequences are
+moved past the restored ids, and the migrations bring the schema to this version's head.
+Either all of it is done or the database is left as it was (a damaged file, a backup from a
+newer version, a database that is not empty without `force`).
 
 The bot's live state in Redis points at entries by id: which entry an account belongs to (a
 cache), linking codes, live attempts and finished attempts still waiting for SQL. A backup is
@@ -19,7 +19,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
@@ -28,7 +27,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from storage.backup import BackupError, BackupInfo, BackupReader, TableHook, reflect
-from storage.db import _PG_MIGRATION_LOCK, MIGRATIONS, _alembic_config
+from storage.db import MIGRATIONS, schema_change, upgrade
 from storage.session import SessionStore
 
 
@@ -77,41 +76,17 @@ async def restore(
             f"quizbot knows (up to {head}): restore it with the version that made it"
         ) from exc
     assert head is not None
-    async with engine.connect() as conn:
-        sqlite = conn.dialect.name == "sqlite"
-        if sqlite:
-            # As storage.db.migrate: rows go in before what they refer to may exist (and the
-            # migrations rebuild tables); the check comes at the end, in the transaction.
-            await conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            await conn.commit()
-        try:
-            async with conn.begin():
-                if sqlite:
-                    # Python's sqlite3 begins a transaction only before a write, so the tables
-                    # would be dropped outside it: BEGIN takes the drops in too.
-                    await conn.exec_driver_sql("BEGIN")
-                else:
-                    await conn.execute(
-                        text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK}
-                    )
-                filled = await _filled(conn)
-                if filled and not force:
-                    raise NotEmptyError(filled)
-                await conn.run_sync(_drop_everything)
-                await _upgrade(conn, info.revision)
-                await _load(conn, reader, on_table)
-                if not sqlite:
-                    await conn.run_sync(_restart_sequences)
-                if info.revision != head:
-                    await _upgrade(conn, head)
-                if sqlite:
-                    broken = (await conn.exec_driver_sql("PRAGMA foreign_key_check")).all()
-                    if broken:
-                        raise BackupError(f"the backup has {len(broken)} dangling references")
-        finally:
-            if sqlite:
-                await conn.exec_driver_sql("PRAGMA foreign_keys=ON")
-                await conn.commit()
+    async with engine.connect() as conn, schema_change(conn):
+        filled = await _filled(conn)
+        if filled and not force:
+            raise NotEmptyError(filled)
+        await conn.run_sync(_drop_everything)
+        await upgrade(conn, info.revision)
+        await _load(conn, reader, on_table)
+        if conn.dialect.name == "postgresql":
+            await conn.run_sync(_restart_sequences)
+        if info.revision != head:
+            await upgrade(conn, head)
     return Restored(info, head)
 
 
@@ -129,13 +104,6 @@ def _drop_everything(connection: Connection) -> None:
     meta = MetaData()
     meta.reflect(connection)
     meta.drop_all(connection)
-
-
-async def _upgrade(conn: AsyncConnection, revision: str) -> None:
-    def upgrade(connection: Connection) -> None:
-        command.upgrade(_alembic_config(connection), revision)
-
-    await conn.run_sync(upgrade)
 
 
 async def _load(conn: AsyncConnection, reader: BackupReader, on_table: TableHook | None) -> None:

@@ -6,8 +6,11 @@ from __future__ import annotations
 import random
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
@@ -15,12 +18,38 @@ from bot.app import App, open_app
 from bot.clock import ManualClock
 from bot.config import Settings
 from handlers.rounds import reconcile
-from storage.backup import reflect
+from storage.backup import BackupReader, backup, reflect
 from storage.db import create_engine
+from storage.restore import Restored, restore
 from tests.conftest import vn
 from tests.results_round import close_with_four
 from tests.support.client import Person
 from tests.support.servers import REDIS_URL, postgres_database, redis_prefix
+
+# Each backup test runs on SQLite, and on PostgreSQL with the real Redis.
+DATABASES = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("postgres", id="postgres", marks=[pytest.mark.postgres, pytest.mark.redis]),
+]
+
+
+async def back_up(url: str, path: Path) -> None:
+    """`quizbot backup` of the database at `url`, in this process."""
+    engine = create_engine(url)
+    try:
+        await backup(engine, path, now=datetime.now(UTC))
+    finally:
+        await engine.dispose()
+
+
+async def restore_into(url: str, path: Path, *, force: bool = False) -> Restored:
+    """`quizbot restore` into the database at `url`, in this process."""
+    engine = create_engine(url)
+    try:
+        with BackupReader(path) as reader:
+            return await restore(engine, reader, force=force)
+    finally:
+        await engine.dispose()
 
 
 async def every_row(url: str) -> dict[str, list[dict[str, Any]]]:

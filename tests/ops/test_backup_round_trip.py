@@ -6,40 +6,25 @@ from __future__ import annotations
 
 import os
 import stat
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from bot.clock import ManualClock
 from bot.config import Settings
-from storage.backup import BackupReader, backup, read_info
-from storage.db import create_engine
-from storage.restore import migrations, restore
-from tests.ops.support import bot_at, bot_on, empty_database, every_row, fill_every_table
+from storage.backup import read_info
+from storage.restore import migrations
+from tests.ops.support import (
+    DATABASES,
+    back_up,
+    bot_at,
+    bot_on,
+    empty_database,
+    every_row,
+    fill_every_table,
+    restore_into,
+)
 from tests.support.client import Person
-
-DATABASES = [
-    pytest.param("sqlite", id="sqlite"),
-    pytest.param("postgres", id="postgres", marks=[pytest.mark.postgres, pytest.mark.redis]),
-]
-
-
-async def back_up(url: str, path: Path) -> None:
-    engine = create_engine(url)
-    try:
-        await backup(engine, path, now=datetime.now(UTC))
-    finally:
-        await engine.dispose()
-
-
-async def restore_into(url: str, path: Path, *, force: bool = False) -> None:
-    engine = create_engine(url)
-    try:
-        with BackupReader(path) as reader:
-            await restore(engine, reader, force=force)
-    finally:
-        await engine.dispose()
 
 
 @pytest.mark.parametrize("database", DATABASES)

@@ -14,16 +14,18 @@ import pytest
 
 from bot.clock import ManualClock
 from bot.config import Settings
-from storage.backup import BackupReader, backup
+from storage.backup import backup
 from storage.db import Database, create_engine
 from storage.repos import AnswerRow, Attempts, FinishedAttempt
-from storage.restore import restore
-from tests.ops.support import bot_on, empty_database, every_row, fill_every_table
+from tests.ops.support import (
+    DATABASES,
+    bot_on,
+    empty_database,
+    every_row,
+    fill_every_table,
+    restore_into,
+)
 
-DATABASES = [
-    pytest.param("sqlite", id="sqlite"),
-    pytest.param("postgres", id="postgres", marks=[pytest.mark.postgres, pytest.mark.redis]),
-]
 _codes = itertools.count(1)
 
 
@@ -82,12 +84,7 @@ async def test_a_backup_taken_while_attempts_are_written_is_whole(
         now_in_source = await every_row(url)
 
     async with empty_database(database, settings) as fresh:
-        engine = create_engine(fresh)
-        try:
-            with BackupReader(path) as reader:
-                await restore(engine, reader, force=False)
-        finally:
-            await engine.dispose()
+        await restore_into(fresh, path)
         restored = await every_row(fresh)
 
     assert len(between) == len(info.tables)

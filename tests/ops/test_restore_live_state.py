@@ -8,21 +8,17 @@ progress of someone the backup has goes on.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
 from bot.clock import ManualClock
 from bot.config import Settings
 from handlers.rounds import reconcile
-from storage.backup import BackupReader, backup
-from storage.db import create_engine
-from storage.restore import forget_after_restore, restore
+from storage.restore import forget_after_restore
 from storage.session import SessionStore
 from tests.conftest import vn
-from tests.ops.support import fill_every_table, opened
+from tests.ops.support import back_up, every_row, fill_every_table, opened, restore_into
 from tests.results_round import AN
 from tests.support.client import Person
 from tests.support.servers import REDIS_URL, postgres_database, redis_prefix
@@ -42,11 +38,7 @@ async def test_an_entry_lost_with_the_restore_leaves_nothing_that_reaches_the_ne
             await fill_every_table(app, clock)
             clock.set(vn(2023, 4, 5, 9, 0))
             await reconcile(app.svc)  # round 2023-Q2 opens
-            engine = create_engine(url)
-            try:
-                await backup(engine, path, now=datetime.now(UTC))
-            finally:
-                await engine.dispose()
+            await back_up(url, path)
             # After the backup: a newcomer registers and starts the quiz; An starts one too.
             newcomer = Person.on(app, "telegram", "6060", "Ngô Văn Lâm")
             await newcomer.register(name="Ngô Văn Lâm", phone="0355000111")
@@ -58,14 +50,8 @@ async def test_an_entry_lost_with_the_restore_leaves_nothing_that_reaches_the_ne
             assert await an.live() is not None
 
         # The database is lost; the backup goes back in, the bot stopped, Redis as it was.
-        engine = create_engine(url)
-        try:
-            with BackupReader(path) as reader:
-                await restore(engine, reader, force=True)
-            async with engine.connect() as conn:
-                ids = (await conn.execute(text("SELECT id FROM participants"))).scalars().all()
-        finally:
-            await engine.dispose()
+        await restore_into(url, path, force=True)
+        ids = [row["id"] for row in (await every_row(url))["participants"]]
         gone = await forget_after_restore(SessionStore(redis, prefix), ids)
         assert (gone.attempts, gone.cached_accounts > 0) == (1, True)
 

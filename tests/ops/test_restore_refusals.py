@@ -10,39 +10,24 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from alembic import command
 from sqlalchemy import text
 
 from bot.clock import ManualClock
 from bot.config import Settings
-from storage.backup import BackupError, BackupReader, backup
-from storage.db import _alembic_config, create_engine
-from storage.restore import NotEmptyError, migrations, restore
-from tests.ops.support import bot_on, every_row, fill_every_table
+from storage.backup import BackupError, backup, read_info
+from storage.db import create_engine, upgrade
+from storage.restore import NotEmptyError, migrations
+from tests.ops.support import (
+    DATABASES,
+    back_up,
+    bot_on,
+    every_row,
+    fill_every_table,
+    restore_into,
+)
 from tests.support.client import Person
 
-DATABASES = [
-    pytest.param("sqlite", id="sqlite"),
-    pytest.param("postgres", id="postgres", marks=[pytest.mark.postgres, pytest.mark.redis]),
-]
 T0 = datetime(2023, 2, 20, 1, 0)  # naive UTC, as stored
-
-
-async def back_up(url: str, path: Path) -> None:
-    engine = create_engine(url)
-    try:
-        await backup(engine, path, now=datetime.now(UTC))
-    finally:
-        await engine.dispose()
-
-
-async def restore_into(url: str, path: Path, *, force: bool = False) -> None:
-    engine = create_engine(url)
-    try:
-        with BackupReader(path) as reader:
-            await restore(engine, reader, force=force)
-    finally:
-        await engine.dispose()
 
 
 def sqlite_file_exists(url: str) -> bool:
@@ -133,7 +118,7 @@ async def test_a_backup_from_an_older_version_is_migrated_forward(
     engine = create_engine(old)
     try:
         async with engine.begin() as conn:
-            await conn.run_sync(lambda c: command.upgrade(_alembic_config(c), "0003"))
+            await upgrade(conn, "0003")
             await conn.execute(
                 text(
                     "INSERT INTO participants (phone, full_name, birth_year, locality, unit,"
@@ -148,13 +133,8 @@ async def test_a_backup_from_an_older_version_is_migrated_forward(
         await engine.dispose()
 
     fresh = settings.database_url.replace("quizbot.db", "fresh.db")
-    engine = create_engine(fresh)
-    try:
-        with BackupReader(path) as reader:
-            assert reader.info.revision == "0003"
-            done = await restore(engine, reader, force=False)
-    finally:
-        await engine.dispose()
+    assert read_info(path).revision == "0003"
+    done = await restore_into(fresh, path)
 
     assert done.migrated
     assert done.revision == migrations().get_current_head()
