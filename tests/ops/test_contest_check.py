@@ -4,6 +4,7 @@ database."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,8 @@ import yaml
 from typer.testing import CliRunner, Result
 
 from bot.cli import app
+from bot.cli.contest import retention_date
+from handlers.contest import ContestConfig
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -102,3 +105,16 @@ def test_a_question_bank_that_cannot_be_loaded_fails_the_check(tmp_path: Path) -
     assert result.exit_code == 1
     assert "Bộ câu hỏi cau-hoi-2024.xlsx không nạp được" in said
     assert "không tìm thấy tệp" in said
+
+
+def test_the_retention_date_is_read_only_from_a_file_that_sets_it(tmp_path: Path) -> None:
+    """`data_retention_days` belongs to newer contest files: counted from the last round's
+    closing day when the file has it, nothing otherwise."""
+
+    class WithRetention(ContestConfig):
+        data_retention_days: int = 90
+
+    raw = yaml.safe_load(next_year(tmp_path).read_text(encoding="utf-8"))
+
+    assert retention_date(WithRetention.model_validate(raw)) == date(2024, 9, 28)
+    assert retention_date(ContestConfig.model_validate(raw)) is None
