@@ -179,8 +179,5 @@ def configure(level: str | int, *, secrets: Iterable[str] = (), fmt: LogFormat =
         root.removeHandler(old)
     root.addHandler(handler(sys.stderr, secrets, fmt=fmt))
     root.setLevel(level)
-    # aiogram logs each Telegram update it dispatched; the engine's line (bot.updates) says
-    # the same with the channel, the kind and the outcome, for every channel.
-    logging.getLogger("aiogram.event").setLevel(logging.WARNING)
     # Python's warnings too go through the handler rather than straight to stderr.
     logging.captureWarnings(True)
