@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     redis_prefix: str = "quizbot"
     contest_file: Path = Path("contest.yaml")
     log_level: str = "INFO"
+    # "json": one JSON object per line (time, level, logger, message, an update's channel,
+    # kind and outcome) for a log collector; "text" for people reading a terminal or journal.
+    log_format: Literal["text", "json"] = "text"
 
     telegram_bot_token: SecretStr | None = None
     telegram_mode: Literal["polling", "webhook"] = "polling"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 
-from bot import metrics
+from bot import logs, metrics
 from handlers import admin, info, linking, quiz, register, score, submit
 from handlers.common import (
     MENU_HELP,
@@ -101,7 +101,15 @@ class Engine:
                 )
                 return [Message(self.svc.texts("common.error"))]
             finally:
-                metrics.update_handled(event.user.channel, outcome, time.perf_counter() - started)
+                elapsed = time.perf_counter() - started
+                metrics.update_handled(event.user.channel, outcome, elapsed)
+                logs.update_handled(
+                    event.user.channel,
+                    type(event).__name__.lower(),
+                    outcome,
+                    elapsed,
+                    admission.update_id if admission is not None else None,
+                )
 
     async def _route(self, event: Event, admission: Admission | None) -> list[Reply]:
         svc, user = self.svc, event.user

@@ -16,7 +16,12 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    async_sessionmaker,
+    create_async_engine,
+)
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -70,34 +75,53 @@ _PG_MIGRATION_LOCK = 0x7175697A  # "quiz"
 
 async def migrate(engine: AsyncEngine) -> None:
     """Bring the schema to the newest revision (from empty or from any older one)."""
-
-    def upgrade(connection: Connection) -> None:
-        command.upgrade(_alembic_config(connection), "head")
-
     lock = _loop_locks.setdefault(asyncio.get_running_loop(), asyncio.Lock())
-    async with lock, engine.connect() as conn:
-        sqlite = conn.dialect.name == "sqlite"
-        if sqlite:
-            # A migration that rebuilds a table others refer to (SQLite alters little in
-            # place) drops it while rows point at it. SQLite's own procedure for that turns
-            # foreign keys off around the work, which only takes effect between transactions.
-            await conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            await conn.commit()
-        try:
-            async with conn.begin():
-                if not sqlite:
-                    await conn.execute(
-                        text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK}
-                    )
-                await conn.run_sync(upgrade)
-                if sqlite:
-                    broken = (await conn.exec_driver_sql("PRAGMA foreign_key_check")).all()
-                    if broken:
-                        raise RuntimeError(f"migration left {len(broken)} dangling references")
-        finally:
+    async with lock, engine.connect() as conn, schema_change(conn):
+        await upgrade(conn, "head")
+
+
+async def upgrade(conn: AsyncConnection, revision: str) -> None:
+    """Run the migrations up to `revision` on this connection (inside `schema_change`)."""
+
+    def run(connection: Connection) -> None:
+        command.upgrade(_alembic_config(connection), revision)
+
+    await conn.run_sync(run)
+
+
+@asynccontextmanager
+async def schema_change(conn: AsyncConnection) -> AsyncIterator[None]:
+    """One transaction for changing the schema (and rows with it): all of it or nothing.
+
+    On PostgreSQL, bot processes starting together take turns under an advisory lock: the
+    first migrates, the others then find the schema at head. On SQLite, a migration that
+    rebuilds a table others refer to (SQLite alters little in place) drops it while rows point
+    at it: SQLite's own procedure turns foreign keys off around the work (which only takes
+    effect between transactions) and checks them before committing.
+    """
+    sqlite = conn.dialect.name == "sqlite"
+    if sqlite:
+        await conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        await conn.commit()
+    try:
+        async with conn.begin():
             if sqlite:
-                await conn.exec_driver_sql("PRAGMA foreign_keys=ON")
-                await conn.commit()
+                # Python's sqlite3 begins a transaction only before a write: DDL would run
+                # outside it. BEGIN takes it in.
+                await conn.exec_driver_sql("BEGIN")
+            else:
+                await conn.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK}
+                )
+            yield
+            if sqlite:
+                broken = (await conn.exec_driver_sql("PRAGMA foreign_key_check")).all()
+                if broken:
+                    raise RuntimeError(f"{len(broken)} dangling references")
+    finally:
+        if sqlite:
+            await conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+            await conn.commit()
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
 """The quizbot command line: the bot, the demo, the console chat, and the organisers' tools.
 
 The organisers' commands live beside this module: questions.py (the question bank),
-rounds.py (rounds, results, certificates) and participants.py (identities); common.py has what
-they share.
+rounds.py (rounds, results, certificates), participants.py (identities), backup.py (backup and
+restore) and contest.py (checking a contest file); common.py has what they share.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from bot import logs
 from bot.app import App
+from bot.cli.backup import backup_command, restore_command
 from bot.cli.common import (
     bad_contest_file,
     console,
@@ -26,6 +27,7 @@ from bot.cli.common import (
     run_or_exit,
     with_app,
 )
+from bot.cli.contest import contest_app
 from bot.cli.participants import participants_app
 from bot.cli.questions import questions_app
 from bot.cli.rounds import certificates_command, results, rounds_app
@@ -159,6 +161,10 @@ app.add_typer(rounds_app, name="rounds")
 app.add_typer(participants_app, name="participants")
 app.command("results")(results)
 app.command("certificates")(certificates_command)
+# Running it for a year: backups, and checking next quarter's contest file.
+app.command("backup")(backup_command)
+app.command("restore")(restore_command)
+app.add_typer(contest_app, name="contest")
 
 
 def main() -> None:

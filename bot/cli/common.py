@@ -45,7 +45,7 @@ def bad_contest_file(exc: ContestFileError) -> NoReturn:
 def load_settings() -> Settings:
     """The settings, with logging set up as they say (hiding every secret they hold)."""
     s = Settings()
-    logs.configure(s.log_level, secrets=secrets_of(s))
+    logs.configure(s.log_level, secrets=secrets_of(s), fmt=s.log_format)
     return s
 
 
