@@ -73,7 +73,7 @@ def rank(keys: Keys, query: str, words: Sequence[str]) -> int | None:
     """How well an entry matches the folded query (0 best), or None when it does not."""
     if query in (keys.name, keys.bare, keys.label):
         return 0
-    if keys.bare.startswith(query) or keys.name.startswith(query):
+    if keys.bare.startswith(query):
         return 1
     if f" {query}" in f" {keys.name}":
         return 2
