@@ -13,6 +13,7 @@ from handlers.context import Services
 from handlers.events import Button, Message, Reply
 from handlers.figures import focus_round
 from handlers.formatting import number_vn
+from handlers.lists import NameList
 from handlers.participation import Line, percent
 from handlers.texts import Raw
 from storage.repos.rounds import CLOSED, SCHEDULED
@@ -42,7 +43,7 @@ async def registered_lines(svc: Services) -> Raw:
     return Raw("\n".join(lines)) if lines else t("admin.none")
 
 
-def _table(svc: Services, rows: Sequence[Line]) -> Raw:
+def _table(svc: Services, rows: Sequence[Line], names: NameList | None) -> Raw:
     t = svc.texts
     active = sorted((r for r in rows if r.participants), key=lambda r: -r.participants)
     out = []
@@ -61,10 +62,9 @@ def _table(svc: Services, rows: Sequence[Line]) -> Raw:
         out.append(str(line) + (str(t("admin.stats_unlisted")) if not r.listed else ""))
     if len(active) > SHOWN:
         out.append(str(t("admin.stats_more", n=number_vn(len(active) - SHOWN))))
-    idle = sum(1 for r in rows if r.listed and not r.participants)
-    if idle:
-        listed = sum(1 for r in rows if r.listed)
-        out.append(str(t("admin.stats_idle", n=number_vn(idle), total=number_vn(listed))))
+    idle = sum(1 for r in rows if not r.participants)
+    if names is not None and idle:
+        out.append(str(t("admin.stats_idle", n=number_vn(idle), total=number_vn(len(names)))))
     return Raw("\n".join(out)) if out else t("admin.none")
 
 
@@ -94,8 +94,8 @@ async def step(svc: Services, code: str, ref: str | None) -> list[Reply]:
         state=state,
         participants=number_vn(whole.participants),
         attempts=number_vn(whole.attempts),
-        units=_table(svc, tables.units),
-        localities=_table(svc, tables.localities),
+        units=_table(svc, tables.units, svc.contest.units),
+        localities=_table(svc, tables.localities, svc.contest.localities),
         collective=prizes,
     )
     others = [r for r in await svc.rounds.all() if r.status != SCHEDULED and r.code != rnd.code]

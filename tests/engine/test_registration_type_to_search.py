@@ -9,6 +9,7 @@ import pytest
 
 from bot.app import App
 from bot.config import Settings
+from handlers import identity
 from tests.support.client import Person
 from tests.support.lists import (
     HOA_SON,
@@ -241,3 +242,21 @@ async def test_after_an_attempt_the_locality_is_corrected_by_searching_the_list(
     await person.tap("✅ Xác nhận")
 
     assert (await _stored(app, person))[0] == f"Xã Đông Hòa, {PROVINCE}"
+
+
+async def test_an_organisers_correction_stores_a_listed_unit_as_the_list_writes_it(
+    app: App, person: Person
+) -> None:
+    await person.register(locality=THANH_HUNG)
+    await identity.edit(
+        app.svc,
+        await person.participant_id(),
+        identity.Changes(unit="truong thcs phuong thanh hung", locality="xa dong hoa"),
+        reason="Đơn số 3, đã gọi xác minh",
+        actor="test",
+    )
+
+    assert await _stored(app, person) == (
+        f"Xã Đông Hòa, {PROVINCE}",
+        "Trường THCS phường Thanh Hưng",
+    )
