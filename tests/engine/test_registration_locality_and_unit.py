@@ -9,10 +9,7 @@ from tests.support.client import Person
 
 
 async def _at_locality_step(person: Person) -> None:
-    await person.send("/dangky")
-    await person.send("Nguyễn Văn An")
-    await person.share_contact("0912345678")
-    await person.send("1990")
+    await person.answer_up_to_the_locality()
 
 
 async def _at_unit_step(person: Person) -> None:

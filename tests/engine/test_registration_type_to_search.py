@@ -12,12 +12,10 @@ from bot.config import Settings
 from handlers import identity
 from tests.support.client import Person
 from tests.support.lists import (
-    HOA_SON,
     PROVINCE,
-    contest_with,
     five_hundred_units,
+    hoa_son_contest,
     matching,
-    write_xlsx,
 )
 
 THANH_HUNG = f"Phường Thanh Hưng, {PROVINCE}"
@@ -25,9 +23,7 @@ THANH_HUNG = f"Phường Thanh Hưng, {PROVINCE}"
 
 @pytest.fixture
 def settings(settings: Settings, tmp_path: Path) -> Settings:
-    units = write_xlsx(tmp_path / "don-vi.xlsx", [["Đơn vị", "Số người"], *five_hundred_units()])
-    contest = contest_with(tmp_path, localities=HOA_SON, units=units)
-    return settings.model_copy(update={"contest_file": contest})
+    return settings.model_copy(update={"contest_file": hoa_son_contest(tmp_path)})
 
 
 def _labels(person: Person) -> list[str]:
@@ -35,10 +31,7 @@ def _labels(person: Person) -> list[str]:
 
 
 async def _at_locality_step(person: Person) -> None:
-    await person.send("/dangky")
-    await person.send("Nguyễn Văn An")
-    await person.share_contact("0912345678")
-    await person.send("1990")
+    await person.answer_up_to_the_locality()
 
 
 async def _at_unit_step(person: Person) -> None:

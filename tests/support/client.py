@@ -117,6 +117,15 @@ class Person:
 
     # ---------------------------------------------------------------- whole flows
 
+    async def answer_up_to_the_locality(
+        self, *, name: str = "Nguyễn Văn An", phone: str = "0912345678", birth: str = "1990"
+    ) -> None:
+        """Register's first three steps, leaving the locality step asking."""
+        await self.send("/dangky")
+        await self.send(name)
+        await self.share_contact(phone)
+        await self.send(birth)
+
     async def register(
         self,
         *,

@@ -81,6 +81,12 @@ def write_csv(path: Path, rows: Sequence[Sequence[Any]], delimiter: str = ",") -
     return path
 
 
+def hoa_son_contest(tmp_path: Path) -> Path:
+    """contest.yaml with the Hoa Sơn list of localities and the 500 units (an XLSX file)."""
+    units = write_xlsx(tmp_path / "don-vi.xlsx", [["Đơn vị", "Số người"], *five_hundred_units()])
+    return contest_with(tmp_path, localities=HOA_SON, units=units)
+
+
 def contest_with(tmp_path: Path, **changes: Any) -> Path:
     """contest.yaml with some keys changed (lists by absolute path), written in tmp_path."""
     data = yaml.safe_load(CONTEST_FILE.read_text(encoding="utf-8"))

@@ -13,21 +13,16 @@ from bot.channels.zalo.channel import ZaloChannel
 from bot.config import Settings
 from tests.fake_zalo import FakeZalo
 from tests.support.lists import (
-    HOA_SON,
     PROVINCE,
-    contest_with,
-    five_hundred_units,
+    hoa_son_contest,
     matching,
-    write_xlsx,
 )
 from tests.zalo.participant import ZaloParticipant
 
 
 @pytest.fixture
 def settings(settings: Settings, tmp_path: Path) -> Settings:
-    units = write_xlsx(tmp_path / "don-vi.xlsx", [["Đơn vị", "Số người"], *five_hundred_units()])
-    contest = contest_with(tmp_path, localities=HOA_SON, units=units)
-    return settings.model_copy(update={"contest_file": contest})
+    return settings.model_copy(update={"contest_file": hoa_son_contest(tmp_path)})
 
 
 def _options(text: str) -> dict[int, str]:
