@@ -216,6 +216,11 @@ def test_a_locality_longer_than_the_stored_column_is_refused(tmp_path: Path) -> 
             "dòng 2: thiếu «Thuộc» (tên cấp trên của mục này)",
         ),
         ("dia-ban.csv", "Tên\n\n".encode(), "danh sách không có mục nào"),
+        (
+            "dia-ban.csv",
+            ("Tên\n" + "Hoa Lư\n" + ";\n" * 20_000).encode(),
+            "tệp có hơn 20.000 dòng (kể cả dòng trống); hãy xoá các dòng thừa",
+        ),
         ("dia-ban.yaml", b"Hoa Lu: [\n", "lỗi cú pháp YAML"),
         ("dia-ban.yaml", b"just a name\n", "tệp cần là một danh sách «- tên»"),
         (

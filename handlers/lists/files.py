@@ -33,8 +33,11 @@ from questions.formats.ziplimits import archive_problem
 from questions.model import QuestionError
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
-# Past the entries a list may have, only blank or formatted rows; stop reading there.
+# Far past the entries a list may have (blank and formatted rows count too).
 MAX_ROWS = 20_000
+TOO_MANY_ROWS = f"tệp có hơn {MAX_ROWS:,} dòng (kể cả dòng trống); hãy xoá các dòng thừa".replace(
+    ",", "."
+)
 MAX_COLUMNS = 30
 NAME, PARENT, HEADCOUNT = "name", "parent", "headcount"
 HEADERS = {
@@ -147,7 +150,7 @@ def _xlsx_cells(data: bytes) -> list[tuple[int, list[str]]]:
             rows = sheet.iter_rows(min_row=1, min_col=1, max_col=MAX_COLUMNS, values_only=True)
             for number, values in enumerate(rows, start=1):
                 if number > MAX_ROWS:
-                    break
+                    raise ListFileError([("", TOO_MANY_ROWS)])
                 out.append((number, [_cell_text(v) for v in values]))
             return out
         finally:
@@ -164,7 +167,7 @@ def _csv_cells(data: bytes) -> list[tuple[int, list[str]]]:
     try:
         for number, record in enumerate(reader, start=1):
             if number > MAX_ROWS:
-                break
+                raise ListFileError([("", TOO_MANY_ROWS)])
             out.append((number, record))
     except csv.Error:
         where = f"dòng {len(out) + 1}"
