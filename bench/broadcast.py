@@ -101,7 +101,7 @@ async def run(
             async with open_app(settings, clock=clock, rng=random.Random(seed)) as app:
                 svc = app.svc
                 opens, closes = svc.contest.window(ROUND)
-                rnd = generate.Round(opens, closes, [], svc.contest.localities)
+                rnd = generate.Round(opens, closes, [], list(svc.contest.localities))
                 generate.fill_sqlite(str(path), recipients, 0, rnd, seed)
                 await svc.broadcasts.create(
                     "Thông báo của Ban Tổ chức", actor="bench", now=clock.now()

@@ -106,7 +106,7 @@ async def _generate(
 ) -> None:
     svc = app.svc
     opens, closes = svc.contest.window(ROUND)
-    rnd = generate.Round(opens, closes, await svc.pool.active(), svc.contest.localities)
+    rnd = generate.Round(opens, closes, await svc.pool.active(), list(svc.contest.localities))
     if kind == "postgres":
         await generate.fill_postgres(url, participants, attempts, rnd, seed)
     else:

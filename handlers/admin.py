@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 
-from handlers import announce, info, sample_bank, websignin
+from handlers import admin_participation, announce, info, sample_bank, websignin
 from handlers.admin_history import broadcast_history
 from handlers.admin_steps import CANCEL, Tap, confirm_row, one_time_buttons
 from handlers.admin_steps import PREFIX as PREFIX
@@ -41,10 +41,6 @@ async def panel(svc: Services, user: User) -> list[Reply]:
     t = svc.texts
     now = svc.clock.now()
     today = now.astimezone(svc.contest.tz).date().isoformat()
-    by_locality = await svc.participants.by_locality()
-    lines = "\n".join(
-        str(t("admin.locality_line", name=name, count=number_vn(n))) for name, n in by_locality
-    ) or str(t("admin.none"))
     current = next((r for r in await svc.rounds.all() if r.status == OPEN), None)
     text = t(
         "admin.panel",
@@ -52,7 +48,7 @@ async def panel(svc: Services, user: User) -> list[Reply]:
         participants=number_vn(await svc.participants.count()),
         today=number_vn(await svc.attempts.count_on_day(today)),
         live=number_vn(await svc.store.live_count()),
-        localities=Raw(lines),
+        localities=await admin_participation.registered_lines(svc),
         broadcasts=await broadcast_history(svc),
         deliveries=await announce.failed_line(svc),
     )
@@ -70,7 +66,10 @@ async def panel(svc: Services, user: User) -> list[Reply]:
                     Button(t("admin.button_open"), "adm:open"),
                     Button(t("admin.button_close"), "adm:close"),
                 ),
-                (Button(t("admin.button_bank"), "adm:bank"),),
+                (
+                    Button(t("admin.button_bank"), "adm:bank"),
+                    Button(t("admin.button_stats"), admin_participation.TOKEN),
+                ),
                 (Button(t("admin.button_web"), websignin.TOKEN),),
             ),
         )
@@ -102,6 +101,8 @@ async def on_choice(svc: Services, user: User, token: str, ref: str | None = Non
         return await _round_step(svc, user, tap.action, tap.arg, tap.choice, ref)
     if tap.action == "res":
         return await _results_step(svc, user, tap.arg, tap.choice, ref)
+    if tap.action == admin_participation.ACTION:
+        return await admin_participation.step(svc, tap.arg, ref)
     return await _bank_step(svc, user, tap.choice, ref)
 
 

@@ -23,7 +23,7 @@ from handlers.events import Button, User
 PREFIX = "adm:"
 CANCEL = "no"
 # Actions whose steps name a round.
-WITH_ROUND = frozenset({"res", "open", "close"})
+WITH_ROUND = frozenset({"res", "open", "close", "stats"})
 # The choices each action's one-time buttons offer.
 CHOICES = {
     "bc": frozenset({"go", CANCEL}),
@@ -32,6 +32,8 @@ CHOICES = {
     "open": frozenset({"yes", "sample", CANCEL}),
     "close": frozenset({"yes", CANCEL}),
     "res": frozenset({"public", "full"}),
+    # Participation per unit and locality (handlers.admin_participation): nothing to choose.
+    "stats": frozenset(),
 }
 
 

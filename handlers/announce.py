@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from handlers import collective
 from handlers.context import Services
 from handlers.events import Message, Reply
 from handlers.formatting import date_vn, datetime_vn, mask_name, number_vn
@@ -155,6 +156,7 @@ async def announce_results(svc: Services, code: str, *, actor: str = "scheduler"
                 )
             )
         )
+    lines += await collective.announcement_lines(svc, code)
     if personal:
         await svc.broadcasts.create(
             "", actor=actor, now=now, key=_winners_key(code), personal=personal, civil_hours=True

@@ -1,4 +1,4 @@
-"""The contest definition read from contest.yaml: rounds, rules, prizes, localities."""
+"""The contest definition read from contest.yaml: rounds, rules, prizes, localities, units."""
 
 from __future__ import annotations
 
@@ -7,13 +7,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from itertools import pairwise
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -22,6 +23,7 @@ from pydantic import (
     model_validator,
 )
 
+from handlers.lists import MAX_LOCALITY, MAX_UNIT, NameList, inline_list, read_list_files
 from handlers.phones import normalise_phone
 
 
@@ -280,14 +282,54 @@ class Announcements(_Strict):
         return datetime.combine(day, self.earliest, tzinfo=tz).astimezone(UTC)
 
 
+def _name_list(max_label: int) -> BeforeValidator:
+    """Reads a list written in contest.yaml (a list file is read by load_contest)."""
+
+    def convert(value: object) -> object:
+        if value is None or isinstance(value, NameList):
+            return value
+        if isinstance(value, str):
+            raise ValueError("a list file is read when the contest is loaded (load_contest)")
+        if not isinstance(value, list):
+            raise ValueError("expected a list of names, or the path of a list file")
+        names, problems = inline_list(value, max_label=max_label)
+        if problems:
+            raise ValueError("; ".join(f"{where}: {problem}" for where, problem in problems))
+        return names
+
+    return BeforeValidator(convert)
+
+
+# Registration's lists: written in contest.yaml, or a list file's path (see handlers.lists).
+Localities = Annotated[NameList, _name_list(MAX_LOCALITY)]
+Units = Annotated[NameList | None, _name_list(MAX_UNIT)]
+
+
+class CollectivePrize(_Strict):
+    """A prize for a unit (or a locality) of the lists, decided at closing by participation:
+    the highest share of its headcount that took part (`rate`), or the most people who did
+    (`participants`). Entries listed with fewer than `min_headcount` people cannot win."""
+
+    name: NonBlank
+    among: Literal["units", "localities"] = "units"
+    by: Literal["rate", "participants"] = "rate"
+    count: int = Field(default=1, ge=1, le=100)
+    min_headcount: int = Field(default=0, ge=0)
+
+
 class ContestConfig(_Strict):
     """The whole contest file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
 
     contest: ContestInfo
     rules: Rules
     prizes: list[Prize]
     rounds: list[RoundDef] = Field(min_length=1)
-    localities: list[NonBlank] = Field(min_length=1, max_length=100)
+    localities: Localities
+    # Without a list, the unit is typed freely (or "Người dân").
+    units: Units = None
+    collective_prizes: list[CollectivePrize] = Field(default_factory=list)
     excluded_phones: list[str] = Field(default_factory=list)
     question_bank: str = ""
     announcements: Announcements = Field(default_factory=Announcements)
@@ -303,13 +345,6 @@ class ContestConfig(_Strict):
             out.append(phone)
         return out
 
-    @field_validator("localities")
-    @classmethod
-    def _unique_localities(cls, value: list[str]) -> list[str]:
-        if len(set(value)) != len(value):
-            raise ValueError("a locality is listed twice")
-        return value
-
     @field_validator("prizes")
     @classmethod
     def _unique_tiers(cls, value: list[Prize]) -> list[Prize]:
@@ -319,6 +354,27 @@ class ContestConfig(_Strict):
         # order the file lists them in.
         order = list(Tier)
         return sorted(value, key=lambda p: order.index(p.tier))
+
+    @model_validator(mode="after")
+    def _collective_prizes_have_lists(self) -> ContestConfig:
+        if len({p.name for p in self.collective_prizes}) != len(self.collective_prizes):
+            raise ValueError("collective_prizes: a prize name is listed twice")
+        for p in self.collective_prizes:
+            names = self.entries_of(p.among)
+            if names is None:
+                raise ValueError(
+                    f"collective_prizes: {p.name!r} is among units, but there is no units list"
+                )
+            if (p.by == "rate" or p.min_headcount) and not names.with_headcounts:
+                raise ValueError(
+                    f"collective_prizes: {p.name!r} needs headcounts, "
+                    f"and the {p.among} list gives none"
+                )
+        return self
+
+    def entries_of(self, among: str) -> NameList | None:
+        """The list a collective prize is among: "units" or "localities"."""
+        return self.units if among == "units" else self.localities
 
     @model_validator(mode="after")
     def _rounds_consistent(self) -> ContestConfig:
@@ -386,6 +442,8 @@ def load_contest(path: Path) -> ContestConfig:
         raise ContestFileError(f"{path}: not valid YAML: {exc}") from exc
     if not isinstance(raw, dict):
         raise ContestFileError(f"{path}: expected a mapping at the top level")
+    if problems := read_list_files(raw, path):
+        raise ContestFileError("\n".join(problems))
     try:
         return ContestConfig.model_validate(raw)
     except ValidationError as exc:

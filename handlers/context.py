@@ -14,6 +14,7 @@ from storage.db import Database
 from storage.identity_store import IdentityStore
 from storage.repos import Attempts, Audit, Participants, Questions, Rounds, Winners
 from storage.repos.broadcasts import Broadcasts
+from storage.repos.collective import CollectiveAwards
 from storage.repos.identities import Identities
 from storage.session import SessionStore
 
@@ -77,6 +78,7 @@ class Services:
         self.questions = Questions(self.db)
         self.attempts = Attempts(self.db)
         self.winners = Winners(self.db)
+        self.collective = CollectiveAwards(self.db)
         self.audit = Audit(self.db)
         self.broadcasts = Broadcasts(self.db)
         self.identities = Identities(self.db)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
-from handlers.context import Services
+if TYPE_CHECKING:  # the contest reads its lists with clean(), and Services holds the contest
+    from handlers.context import Services
 
 _NAME = re.compile(r"^[^\W\d_]+(?:[ '\-.][^\W\d_]+)*\.?$")
 MIN_BIRTH_YEAR = 1920
@@ -54,5 +56,6 @@ def birth_years(svc: Services) -> tuple[int, int]:
 
 
 def locality_named(svc: Services, value: str) -> str | None:
-    """The contest's locality a typed name stands for (case and diacritics aside)."""
-    return next((n for n in svc.contest.localities if fold(n) == fold(value)), None)
+    """The contest's locality a typed name stands for (case, diacritics and the kind of place
+    aside), as the list writes it."""
+    return svc.contest.localities.named(value)

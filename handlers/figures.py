@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from handlers import participation
 from handlers.context import Services
+from handlers.participation import Line
 from handlers.reports.stats import day_span
 from storage.models import Round
-from storage.repos.attempts import DayCount, Participation
+from storage.repos.attempts import DayCount
 from storage.repos.rounds import CLOSED, OPEN, SCHEDULED
 
 
@@ -40,8 +42,9 @@ class Overview:
     round: Round | None
     round_participants: int
     days: list[DayCount]
-    by_locality: list[Participation]
-    by_unit: list[Participation]
+    # Every entry of the organisers' lists, with its headcount and rate (handlers.participation).
+    by_locality: list[Line]
+    by_unit: list[Line]
 
 
 async def schedule(svc: Services) -> list[RoundLine]:
@@ -75,13 +78,13 @@ async def overview(svc: Services, code: str = "") -> Overview:
     now = svc.clock.now()
     rnd = await focus_round(svc, code)
     days: list[DayCount] = []
-    by_locality: list[Participation] = []
-    by_unit: list[Participation] = []
+    by_locality: list[Line] = []
+    by_unit: list[Line] = []
     people = 0
     if rnd is not None:
         people = await svc.attempts.participants_in_round(rnd.code)
-        by_locality = await svc.attempts.participation(rnd.code, by="locality")
-        by_unit = await svc.attempts.participation(rnd.code, by="unit")
+        tables = await participation.of_round(svc, rnd.code)
+        by_locality, by_unit = tables.localities, tables.units
         days = _every_day(await svc.attempts.days(rnd.code), rnd, now, tz)
     return Overview(
         participants=await svc.participants.count(),

@@ -143,7 +143,9 @@ def _checked(svc: Services, changes: Changes) -> dict[str, Any]:
         unit = clean(changes.unit)
         if not valid_unit(unit):
             raise IdentityError("Tên cơ quan, đơn vị cần từ 2 đến 200 ký tự.")
-        out["unit"] = unit
+        # A unit of the organisers' list is stored as the list writes it.
+        listed = svc.contest.units.named(unit) if svc.contest.units is not None else None
+        out["unit"] = listed or unit
     return out
 
 

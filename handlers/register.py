@@ -13,16 +13,10 @@ from __future__ import annotations
 from enum import StrEnum
 
 from handlers import entries
+from handlers import register_search as lists
 from handlers.common import MENU_QUIZ, participant_id
 from handlers.context import Services
-from handlers.details import (
-    birth_years,
-    clean,
-    fold,
-    locality_named,
-    valid_name,
-    valid_unit,
-)
+from handlers.details import birth_years, clean, valid_name
 from handlers.events import Button, Contact, Message, Notice, Reply, User
 from handlers.phones import mask_own_phone, normalise_phone
 from handlers.texts import Raw
@@ -54,8 +48,8 @@ FIELDS = {
 # What an entry with an attempt may still change itself (see handlers.entries).
 UNFROZEN = {"locality", "unit"}
 
-TOKEN_LOCALITY = "r:loc:"
-TOKEN_RESIDENT = "r:unit:resident"
+# The locality and unit steps and their buttons: handlers.register_search.
+LISTED = {Step.LOCALITY: lists.LOCALITY, Step.UNIT: lists.UNIT}
 TOKEN_CONSENT_YES = "r:consent:yes"
 TOKEN_CONSENT_NO = "r:consent:no"
 TOKEN_CONFIRM = "r:confirm"
@@ -113,19 +107,8 @@ def _prompt(svc: Services, step: Step, conv: dict[str, str]) -> Message:
         return Message(t("register.ask_phone"), ask_contact=True)
     if step is Step.BIRTH:
         return Message(t("register.ask_birth"))
-    if step is Step.LOCALITY:
-        names = svc.contest.localities
-        buttons = tuple(
-            tuple(
-                Button(n, f"{TOKEN_LOCALITY}{i}") for i, n in enumerate(names[j : j + 2], start=j)
-            )
-            for j in range(0, len(names), 2)
-        )
-        return Message(t("register.ask_locality"), buttons=buttons)
-    if step is Step.UNIT:
-        return Message(
-            t("register.ask_unit"), buttons=((Button(t("register.resident"), TOKEN_RESIDENT),),)
-        )
+    if step in LISTED:
+        return lists.prompt(svc, LISTED[step], conv)
     if step is Step.CONSENT:
         return Message(
             t("register.ask_consent", organiser=svc.contest.contest.organiser),
@@ -192,6 +175,7 @@ def _summary(svc: Services, d: ParticipantDetails) -> Raw:
 
 async def _advance(svc: Services, user: User, conv: dict[str, str], step: Step) -> list[Reply]:
     """Store the accepted value and move on: to the next step, or back to the summary."""
+    conv.pop("other", None)
     if conv.get("fix") == "1":
         conv.pop("fix")
         nxt = Step.CONFIRM
@@ -221,21 +205,22 @@ async def on_text(svc: Services, user: User, conv: dict[str, str], text: str) ->
             return [Message(t("register.bad_birth", low=low, high=high))]
         conv["birth"] = str(year)
         return await _advance(svc, user, conv, step)
-    if step is Step.LOCALITY:
-        locality = locality_named(svc, value)
-        if locality is None:
-            return [Message(t("register.bad_locality")), _prompt(svc, step, conv)]
-        conv["locality"] = locality
-        return await _advance(svc, user, conv, step)
-    if step is Step.UNIT:
-        if fold(value) in {fold(str(t("register.resident"))), "nguoi dan"}:
-            value = str(t("register.resident"))
-        if not valid_unit(value):
-            return [Message(t("register.bad_unit"))]
-        conv["unit"] = value
-        return await _advance(svc, user, conv, step)
+    if step in LISTED:
+        return await _listed(
+            svc, user, conv, step, await lists.on_text(svc, user, LISTED[step], conv, text)
+        )
     # Consent, confirm and edit are answered with buttons; repeat the question.
     return [Message(t("register.use_buttons")), _prompt(svc, step, conv)]
+
+
+async def _listed(
+    svc: Services, user: User, conv: dict[str, str], step: Step, outcome: lists.Outcome
+) -> list[Reply]:
+    """The locality or unit step's outcome: the value picked, stored, or its replies."""
+    if isinstance(outcome, lists.Picked):
+        conv[LISTED[step]] = outcome.value
+        return await _advance(svc, user, conv, step)
+    return outcome
 
 
 async def _accept_phone(
@@ -292,16 +277,13 @@ async def on_choice(svc: Services, user: User, token: str) -> list[Reply]:
         conv["step"], conv["fix"] = target, "1"
         await svc.store.save_conversation(user.key, conv)
         return [_prompt(svc, target, conv)]
-    if token.startswith(TOKEN_LOCALITY) and step == Step.LOCALITY:
-        index = _whole_number(token[len(TOKEN_LOCALITY) :])
-        names = svc.contest.localities
-        if index is None or index >= len(names):
-            return [Notice(t("common.expired_button"))]
-        conv["locality"] = names[index]
-        return await _advance(svc, user, conv, Step.LOCALITY)
-    if token == TOKEN_RESIDENT and step == Step.UNIT:
-        conv["unit"] = str(t("register.resident"))
-        return await _advance(svc, user, conv, Step.UNIT)
+    for listed, field in LISTED.items():
+        prefix = lists.TOKENS[field]
+        if token.startswith(prefix) and step == listed:
+            outcome = await lists.on_choice(svc, user, field, conv, token[len(prefix) :])
+            if outcome is None:
+                return [Notice(t("common.expired_button"))]
+            return await _listed(svc, user, conv, listed, outcome)
     if token == TOKEN_CONSENT_YES and step == Step.CONSENT:
         conv["consent"] = "1"
         return await _advance(svc, user, conv, Step.CONSENT)

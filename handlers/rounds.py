@@ -6,7 +6,7 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 
-from handlers import announce, entries, sample_bank
+from handlers import announce, collective, entries, sample_bank
 from handlers.context import Services
 from handlers.ranking import Award, Ranked, allocate, rank
 from handlers.submit import finalise
@@ -104,6 +104,7 @@ async def close_and_rank(svc: Services, code: str, *, actor: str) -> RoundResult
         await svc.audit.record(
             actor=actor, action="round.winners", at=now, round=code, winners=len(results.awards)
         )
+    await collective.award(svc, code)
     await announce.results_to_organisers(svc, code, actor=actor)
     return results
 

@@ -252,3 +252,22 @@ class BroadcastRecipient(SQLModel, table=True):
     # Failed sends so far, and when the next one may be tried (None: at once).
     tries: int = 0
     next_at: datetime | None = _utc(nullable=True)
+
+
+class CollectiveAward(SQLModel, table=True):
+    """A collective prize (contest.yaml `collective_prizes`) awarded when a round closed, with
+    the figures that decided it as they were then."""
+
+    __tablename__ = "collective_awards"
+    __table_args__ = (UniqueConstraint("round_code", "prize", "rank"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_code: str = Field(foreign_key="rounds.code", max_length=20)
+    prize: str = Field(max_length=100)
+    rank: int
+    # The unit's or locality's label in the list.
+    name: str = Field(max_length=200)
+    participants: int
+    attempts: int
+    headcount: int | None = None
+    created_at: datetime = _utc()

@@ -65,6 +65,7 @@ def test_the_real_contest_file_matches_the_plan(contest: ContestConfig) -> None:
 
 def _raw() -> dict[str, Any]:
     data: dict[str, Any] = yaml.safe_load(CONTEST_FILE.read_text(encoding="utf-8"))
+    data["localities"] = str(CONTEST_FILE.parent / data["localities"])
     return data
 
 

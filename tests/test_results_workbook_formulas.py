@@ -16,6 +16,7 @@ from sqlmodel import col, update
 from bot.app import App
 from bot.clock import ManualClock
 from bot.config import Settings
+from handlers.contest import load_contest
 from handlers.reports import results_workbook
 from handlers.rounds import close_round
 from questions.model import Question
@@ -39,7 +40,7 @@ NAMES = HOSTILE[:5]
 def settings(settings: Settings, tmp_path: Path) -> Settings:
     """The contest with localities an organiser copied from somewhere without looking."""
     data = yaml.safe_load(CONTEST_FILE.read_text(encoding="utf-8"))
-    data["localities"] = [*LOCALITIES, *data["localities"]]
+    data["localities"] = [*LOCALITIES, *load_contest(CONTEST_FILE).localities]
     data["question_bank"] = str(CONTEST_FILE.parent / data["question_bank"])
     path = tmp_path / "contest.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")

@@ -38,6 +38,7 @@ def settings(settings: Settings, tmp_path: Path) -> Settings:
     data["contest"]["sign_off"] = SIGN_OFF
     data["excluded_phones"] = [SECRETARY[1]]
     data["question_bank"] = str(CONTEST_FILE.parent / data["question_bank"])
+    data["localities"] = str(CONTEST_FILE.parent / data["localities"])
     path = tmp_path / "contest.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return settings.model_copy(update={"contest_file": path})

@@ -24,6 +24,7 @@ from markupsafe import Markup
 from bot.web.texts import WebTexts
 from handlers.context import Services
 from handlers.formatting import date_vn, datetime_vn, duration_vn, number_vn
+from handlers.participation import percent
 from handlers.reports.stats import clip
 from handlers.texts import plain
 from questions import MAX_FILE_BYTES
@@ -102,6 +103,7 @@ class Site:
             chat=chat_markup,
             duration=duration_vn,
             excerpt=lambda text: clip(plain(text), 120),
+            percent=percent,
         )
         for module in (public, signin, dashboard, results, manage, records):
             app.add_routes(module.routes)

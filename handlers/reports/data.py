@@ -7,7 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from handlers import collective, participation
 from handlers.context import Services
+from handlers.participation import Tables
 from handlers.reports.stats import group_size
 from handlers.rounds import RoundResults
 from questions.model import Question
@@ -15,9 +17,9 @@ from storage.repos.attempts import (
     AnswerLine,
     AttemptFacts,
     DayCount,
-    Participation,
     QuestionTally,
 )
+from storage.repos.collective import Awarded
 
 
 @dataclass(frozen=True)
@@ -36,11 +38,12 @@ class ReportData:
     tallies: list[QuestionTally]
     upper: list[QuestionTally]
     lower: list[QuestionTally]
-    by_locality: list[Participation]
-    by_unit: list[Participation]
+    participation: Tables
     days: list[DayCount]
     first_day: date
     last_day: date
+    collective: list[Awarded]
+    collective_final: bool
 
 
 async def load_report(svc: Services, results: RoundResults) -> ReportData:
@@ -64,6 +67,7 @@ async def load_report(svc: Services, results: RoundResults) -> ReportData:
         by_locality = reads.create_task(repo.participation(code, by="locality"))
         by_unit = reads.create_task(repo.participation(code, by="unit"))
         days = reads.create_task(repo.days(code))
+        collective_prizes = reads.create_task(collective.of_round(svc, code))
     # Every question of the counted attempts was asked in the round, so is tallied there.
     asked = {t.question_id for t in tallies.result()}
     tz = svc.contest.tz
@@ -79,9 +83,10 @@ async def load_report(svc: Services, results: RoundResults) -> ReportData:
         tallies=tallies.result(),
         upper=upper.result(),
         lower=lower.result(),
-        by_locality=by_locality.result(),
-        by_unit=by_unit.result(),
+        participation=participation.tables(svc, by_locality.result(), by_unit.result()),
         days=days.result(),
         first_day=rnd.opens_at.astimezone(tz).date(),
         last_day=end.astimezone(tz).date(),
+        collective=collective_prizes.result()[0],
+        collective_final=collective_prizes.result()[1],
     )

@@ -19,14 +19,18 @@ from handlers.reports.layout import (
     number_format,
     widths,
 )
+from handlers.reports.participation import (
+    LOCALITY_HEADERS,
+    LOCALITY_TITLE,
+    UNIT_HEADERS,
+    UNIT_TITLE,
+    collective_table,
+    participation_tables,
+)
 from handlers.reports.stats import clip, day_span, discrimination_of_groups
-from storage.repos.attempts import Participation
 
-LOCALITY_TITLE = "Người tham gia theo địa bàn"
-UNIT_TITLE = "Người tham gia theo đơn vị"
+__all__ = ["LOCALITY_HEADERS", "LOCALITY_TITLE", "UNIT_HEADERS", "UNIT_TITLE"]
 QUESTION_TITLE = "Câu hỏi đã dùng trong đợt"
-LOCALITY_HEADERS = ["Địa bàn", "Số người tham gia", "Số lượt thi"]
-UNIT_HEADERS = ["Đơn vị", "Số người tham gia", "Số lượt thi"]
 QUESTION_HEADERS = [
     "Mã câu hỏi",
     "Câu hỏi",
@@ -35,7 +39,6 @@ QUESTION_HEADERS = [
     "Tỉ lệ trả lời đúng",
     "Độ phân biệt (D)",
 ]
-TOTAL = "Tổng cộng"
 QUESTION_NOTES = [
     "Số lần hỏi và tỉ lệ trả lời đúng tính trên mọi lượt thi của đợt.",
     "Độ phân biệt D theo phương pháp nhóm 27%: xếp lượt thi được tính điểm của mỗi người "
@@ -50,33 +53,13 @@ CHART_TITLE = "Người tham gia mới theo ngày"
 
 
 def stats_sheet(ws: Worksheet, contest: ContestConfig, data: ReportData) -> None:
-    """Participation by locality and by unit, then every question asked with its figures."""
-    widths(ws, [34, 60, 14, 14, 14, 14])
-    _participation(ws, LOCALITY_TITLE, LOCALITY_HEADERS, _with_idle(data, contest.localities))
-    append(ws, [])
-    _participation(ws, UNIT_TITLE, UNIT_HEADERS, data.by_unit)
+    """The collective prizes, participation by locality and by unit against the lists'
+    headcounts, then every question asked with its figures."""
+    widths(ws, [34, 60, 14, 14, 14, 14, 24, 16])
+    collective_table(ws, contest, data.collective, final=data.collective_final)
+    participation_tables(ws, contest, data.participation)
     append(ws, [])
     _questions(ws, data)
-
-
-def _with_idle(data: ReportData, localities: list[str]) -> list[Participation]:
-    """The localities with participants, then those of the contest file that had none."""
-    seen = {p.name for p in data.by_locality}
-    return data.by_locality + [Participation(n, 0, 0) for n in localities if n not in seen]
-
-
-def _participation(
-    ws: Worksheet, title: str, headers: list[str], rows: list[Participation]
-) -> None:
-    bold_row(ws, [title])
-    bold_row(ws, headers)
-    for p in rows:
-        append(ws, [p.name, p.participants, p.attempts])
-    bold_row(ws, [TOTAL])
-    ws.cell(row=ws.max_row, column=2, value=sum(p.participants for p in rows)).font = Font(
-        bold=True
-    )
-    ws.cell(row=ws.max_row, column=3, value=sum(p.attempts for p in rows)).font = Font(bold=True)
 
 
 def _questions(ws: Worksheet, data: ReportData) -> None:

@@ -9,10 +9,7 @@ from tests.support.client import Person
 
 
 async def _at_locality_step(person: Person) -> None:
-    await person.send("/dangky")
-    await person.send("Nguyễn Văn An")
-    await person.share_contact("0912345678")
-    await person.send("1990")
+    await person.answer_up_to_the_locality()
 
 
 async def _at_unit_step(person: Person) -> None:
@@ -43,18 +40,34 @@ async def test_typed_locality_matches_the_list_with_or_without_diacritics(
     assert conv["locality"] == stored
 
 
-@pytest.mark.parametrize("typed", ["Hà Nội", "hoa", "Hoa Lư Ninh Bình", "1"])
-async def test_locality_not_in_the_list_is_refused_and_the_list_shown_again(
+@pytest.mark.parametrize("typed", ["Hà Nội", "Hoa Lư Ninh Bình", "1", "%%%"])
+async def test_locality_matching_nothing_is_refused_and_the_list_shown_again(
     app: App, person: Person, typed: str
 ) -> None:
     await _at_locality_step(person)
     await person.send(typed)
-    assert "không có trong danh sách" in person.said
+    assert "Không tìm thấy địa bàn nào khớp với" in person.said
     labels = [b.label for row in person.messages()[-1].buttons for b in row]
-    assert labels == app.contest.localities
+    assert labels == [*app.contest.localities, "Khác"]
     conv = await app.svc.store.conversation(person.user.key)
     assert conv["step"] == "reg:locality"
     assert "locality" not in conv
+
+
+async def test_part_of_a_name_offers_the_matches_and_stores_nothing_until_one_is_picked(
+    app: App, person: Person
+) -> None:
+    await _at_locality_step(person)
+    await person.send("yen")
+    assert "Có 2 địa bàn khớp với «yen»" in person.said
+    labels = [b.label for row in person.messages()[-1].buttons for b in row]
+    assert labels == ["Yên Mô", "Yên Khánh", "Khác"]
+    conv = await app.svc.store.conversation(person.user.key)
+    assert "locality" not in conv
+    await person.tap("Yên Khánh")
+    assert "5/6." in person.said
+    conv = await app.svc.store.conversation(person.user.key)
+    assert conv["locality"] == "Yên Khánh"
 
 
 @pytest.mark.parametrize("token", ["r:loc:99", "r:loc:-1", "r:loc:x", "r:loc:²", "r:loc:"])

@@ -105,6 +105,7 @@ def test_opening_and_closing_on_the_command_line_announce_through_the_running_bo
     )
     (tmp_path / "bank.yaml").write_bytes(write_bank_bytes(own, "bank.yaml"))
     contest["question_bank"] = str(tmp_path / "bank.yaml")
+    contest["localities"] = str(CONTEST_FILE.parent / contest["localities"])
     (tmp_path / "contest.yaml").write_text(yaml.safe_dump(contest, allow_unicode=True), "utf-8")
     env = {
         "DATABASE_URL": f"sqlite:///{tmp_path}/quizbot.db",

@@ -157,6 +157,7 @@ def test_a_wrong_civil_hours_setting_stops_the_start_naming_the_field(
     tmp_path: object, section: str, message: str
 ) -> None:
     text = CONTEST_FILE.read_text(encoding="utf-8")
+    text = text.replace("localities: ", f"localities: {CONTEST_FILE.parent}/")
     start = text.index("announcements:\n")
     end = text.index("\n\n", start)
     path = tmp_path / "contest.yaml"  # type: ignore[operator]

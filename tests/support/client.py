@@ -64,6 +64,21 @@ class Person:
                             )
         raise AssertionError(f"no button {label!r} in {self.texts(self.history[-5:])}")
 
+    def offered(self, label: str) -> bool:
+        """Whether the latest message with buttons has one with this label."""
+        for reply in reversed(self.history):
+            if isinstance(reply, Message) and reply.buttons:
+                return any(b.label == label for row in reply.buttons for b in row)
+        return False
+
+    async def pick(self, label: str) -> list[Reply]:
+        """Pick an entry of a list: tap it when it is offered, else type it to search and tap
+        it among the matches (a name typed exactly is taken at once)."""
+        if self.offered(label):
+            return await self.tap(label)
+        await self.send(label)
+        return await self.tap(label) if self.offered(label) else self.replies
+
     async def tap_token(self, token: str, ref: str | None = None) -> list[Reply]:
         return await self.event(Choice(self.user, token, ref=ref))
 
@@ -102,6 +117,15 @@ class Person:
 
     # ---------------------------------------------------------------- whole flows
 
+    async def answer_up_to_the_locality(
+        self, *, name: str = "Nguyễn Văn An", phone: str = "0912345678", birth: str = "1990"
+    ) -> None:
+        """Register's first three steps, leaving the locality step asking."""
+        await self.send("/dangky")
+        await self.send(name)
+        await self.share_contact(phone)
+        await self.send(birth)
+
     async def register(
         self,
         *,
@@ -120,11 +144,11 @@ class Person:
         else:
             await self.share_contact(phone)
         await self.send(birth)
-        await self.tap(locality)
+        await self.pick(locality)
         if unit is None:
             await self.tap("Người dân")
         else:
-            await self.send(unit)
+            await self.pick(unit)
         await self.tap("✅ Đồng ý")
         await self.tap("✅ Xác nhận")
         assert "Đăng ký thành công" in self.said, self.said

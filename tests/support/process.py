@@ -67,6 +67,7 @@ def live_contest(folder: Path) -> Path:
     ]
     bank = Path(str(data["question_bank"]))
     data["question_bank"] = str(bank if bank.is_absolute() else ROOT / bank)
+    data["localities"] = str(ROOT / data["localities"])
     path = folder / "contest.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
