@@ -28,6 +28,7 @@ def next_year(tmp_path: Path, **changes: Any) -> Path:
     ]
     data["announcements"] = {"earliest": "08:00", "latest": "20:00"}
     data["question_bank"] = str(ROOT / "questions" / "banks" / "chuyen-doi-so-2023.yaml")
+    data["localities"] = str(ROOT / data["localities"])
     data.update(changes)
     path = tmp_path / "contest-2024.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
