@@ -62,10 +62,12 @@ def certificates(contest: ContestConfig, results: RoundResults) -> list[Certific
         raise RoundNotFinalError(results.round.code)
     issued = date_words(closing_day(results.round, contest.tz))
     width = max(2, len(str(len(results.awards))))
+    # A winner who withdrew consent still gets the prize: named as stored at closing.
+    people = results.internal().people
     out = []
     with _font_paths() as fonts:
         for i, award in enumerate(results.awards, start=1):
-            person = results.people[award.participant_id]
+            person = people[award.participant_id]
             prize = contest.prize_name(award.tier)
             out.append(
                 Certificate(
