@@ -43,14 +43,7 @@ async def record(
     svc: Services, *, actor: str, round_code: str, full_phones: bool, via: str
 ) -> None:
     """A results workbook handed out (public or internal copy), in the audit log."""
-    await svc.audit.record(
-        actor=actor,
-        action=DOWNLOAD,
-        at=svc.clock.now(),
-        round=round_code,
-        full_phones=full_phones,
-        via=via,
-    )
+    await _note(svc, actor, DOWNLOAD, round=round_code, full_phones=full_phones, via=via)
 
 
 async def delivered(svc: Services, document: str, to: str) -> None:
@@ -62,14 +55,11 @@ async def delivered(svc: Services, document: str, to: str) -> None:
 
 async def shown(svc: Services, *, actor: str, participant_id: int) -> None:
     """An entry's phones printed whole, in the audit log."""
-    await svc.audit.record(
-        actor=actor,
-        action=SHOW_PHONES,
-        at=svc.clock.now(),
-        participant=participant_id,
-        full_phones=True,
-        via="cli",
-    )
+    await _note(svc, actor, SHOW_PHONES, participant=participant_id, full_phones=True, via="cli")
+
+
+async def _note(svc: Services, actor: str, action: str, **what: object) -> None:
+    await svc.audit.record(actor=actor, action=action, at=svc.clock.now(), **what)
 
 
 async def full_phones(svc: Services, limit: int = 50) -> list[FullPhones]:

@@ -27,7 +27,8 @@ class RoundResults:
     ranking: list[Ranked]
     awards: list[Award]
     people: dict[int, Entrant]
-    # Ranked entries that cannot win, and why: "excluded" or "on_hold" (handlers.entries).
+    # Ranked entries that cannot win, and why: "excluded", "withdrawn" or "on_hold"
+    # (handlers.entries).
     ineligible: dict[int, str] = field(default_factory=dict)
     # Winners who withdrew consent, as stored at closing: `people` shows them nameless, the
     # organisers' internal copy and the certificates as they were (handlers.anonymity).

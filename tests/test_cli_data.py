@@ -98,6 +98,9 @@ def test_a_dry_run_says_what_would_go_then_the_purge_does_it_once(
     purges = [(a, d) for a, action, d in asyncio.run(_audit(url)) if action == "data.purge"]
     assert [(a, d["entries"], d["prizes_kept"]) for a, d in purges] == [("cli:thuky", 3, 2)]
 
+    said = cli.ok("participants", "show", str(people["Trần Thị Bích"]))
+    assert "Đã ẩn danh lúc" in said
+    assert "(hết thời hạn lưu trữ)" in said
     said = cli.ok("data", "purge", "--dry-run")
     assert "Đã ẩn danh một lần lúc" in said
     assert "Sẽ ẩn danh 0 người dự thi" in said

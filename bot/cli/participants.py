@@ -96,6 +96,9 @@ def show(
         lines.append(f"[yellow]Đang tạm giữ từ {datetime_vn(p.held_at, tz)}: {why}[/yellow]")
     if p.excluded_at is not None or found.ineligible == "excluded":
         lines.append("[yellow]Không xét giải: từng dùng số của BTC, BGK hoặc Tổ thư ký[/yellow]")
+    if p.erased_at is not None:
+        why = "theo yêu cầu" if p.consent_withdrawn_at is not None else "hết thời hạn lưu trữ"
+        lines.append(f"[yellow]Đã ẩn danh lúc {datetime_vn(p.erased_at, tz)} ({why})[/yellow]")
     if p.identity_edited_at is not None:
         lines.append(
             f"Ban Tổ chức sửa thông tin sau lượt thi: {datetime_vn(p.identity_edited_at, tz)}"

@@ -18,6 +18,7 @@ from tests.support.client import Person
 # Who closes with which rank in `closed_round` (tests/results_round.py): An wins the first
 # prize, Cường the second; Dung (third) and Bình (fourth) win nothing.
 RANKS = {AN.uid: 1, CUONG.uid: 2, DUNG.uid: 3, BINH.uid: 4}
+ERASE = "🗑 Xoá dữ liệu của tôi"
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,20 @@ async def closed_round(app: App, clock: ManualClock) -> Closed:
     people = {uid: Person.on(app, "telegram", uid) for uid in RANKS}
     ids = {uid: await p.participant_id() for uid, p in people.items()}
     return Closed(results, people, ids)
+
+
+async def erase(person: Person) -> None:
+    """Ask to erase one's data and confirm."""
+    await person.send("/xoadulieu")
+    await person.tap(ERASE)
+    assert "Đã rút lại sự đồng ý và xoá dữ liệu của bạn" in person.said, person.said
+
+
+async def closed_and_erased(app: App, clock: ManualClock, uid: str) -> tuple[Closed, Person]:
+    """`closed_round`, then the participant `uid` erases their data."""
+    closed = await closed_round(app, clock)
+    await erase(closed.people[uid])
+    return closed, closed.people[uid]
 
 
 async def rows(app: App, sql: str, **params: object) -> list[tuple[object, ...]]:

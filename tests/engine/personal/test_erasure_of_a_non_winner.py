@@ -10,10 +10,19 @@ from openpyxl import load_workbook
 
 from bot.app import App
 from bot.clock import ManualClock
+from handlers import identity
 from handlers.reports import results_workbook
 from handlers.rounds import round_results
 from tests.conftest import vn
-from tests.engine.personal.support import closed_round, live_keys, rows, stored_about
+from tests.engine.personal.support import (
+    ERASE,
+    closed_and_erased,
+    closed_round,
+    erase,
+    live_keys,
+    rows,
+    stored_about,
+)
 from tests.results_round import BINH, CUONG, DUNG
 from tests.support.client import Person
 
@@ -34,7 +43,7 @@ async def test_the_closed_round_keeps_a_nameless_line_and_every_other_rank(
     assert "Nếu bạn xác nhận" in dung.said
     assert "Giữ ở dạng ẩn danh: kết quả của bạn trong Quý 1" in dung.said
     assert "hồ sơ giải thưởng" not in dung.said
-    await dung.tap("🗑 Xoá dữ liệu của tôi")
+    await dung.tap(ERASE)
     assert "Đã rút lại sự đồng ý và xoá dữ liệu của bạn" in dung.said
     assert "bạn là người mới" in dung.said
 
@@ -65,15 +74,15 @@ async def test_the_closed_round_keeps_a_nameless_line_and_every_other_rank(
     assert stored["attempts"] == [("2023-Q1",)]  # what the ranking is made of, nameless
     assert await live_keys(app, ["telegram:4"], pid) == []
     assert await app.svc.participants.count() == 3  # what /admin counts as registered
+    addressed = "SELECT count(*) FROM broadcast_recipients WHERE channel_user_id = :u"
+    assert await rows(app, addressed, u="3") == [(2,)]  # Cường: congratulations, results
+    assert await rows(app, addressed, u="4") == [(0,)]
 
 
 async def test_whoever_writes_again_from_an_erased_account_is_a_newcomer(
     app: App, clock: ManualClock
 ) -> None:
-    closed = await closed_round(app, clock)
-    dung = closed.people[DUNG.uid]
-    await dung.send("/xoadulieu")
-    await dung.tap("🗑 Xoá dữ liệu của tôi")
+    closed, dung = await closed_and_erased(app, clock, DUNG.uid)
 
     await dung.send("/start")
     assert "Xin chào" in dung.said
@@ -104,7 +113,7 @@ async def test_an_entry_with_only_an_open_rounds_attempts_is_deleted_with_its_li
 
     await lan.send("/xoadulieu")
     assert "các lượt thi của đợt chưa kết thúc" in lan.said
-    await lan.tap("🗑 Xoá dữ liệu của tôi")
+    await lan.tap(ERASE)
     assert "Đã rút lại sự đồng ý và xoá dữ liệu của bạn" in lan.said
 
     stored = await stored_about(app, pid)
@@ -125,15 +134,15 @@ async def test_a_double_tap_erases_once_and_keep_erases_nothing(
     await binh.send("/xoadulieu")
     await binh.tap("Không xoá")
     assert "dữ liệu của bạn giữ nguyên" in binh.said
-    await binh.tap("🗑 Xoá dữ liệu của tôi")  # the same message's other button, used up
+    await binh.tap(ERASE)  # the same message's other button, used up
     assert binh.notices() == ["Nút này không còn hiệu lực."]
     kept = await app.svc.participants.get(closed.ids[BINH.uid])
     assert kept is not None
     assert kept.full_name == BINH.name
 
     await binh.send("/xoadulieu")
-    await binh.tap("🗑 Xoá dữ liệu của tôi")
-    await binh.tap("🗑 Xoá dữ liệu của tôi")
+    await binh.tap(ERASE)
+    await binh.tap(ERASE)
     assert binh.notices() == ["Tài khoản này không còn dữ liệu nào trong cuộc thi."]
     erasures = [e for e in await app.svc.audit.recent(50) if e.action == "participant.erase"]
     assert [e.detail["participant"] for e in erasures] == [closed.ids[BINH.uid]]
@@ -152,10 +161,35 @@ async def test_both_linked_accounts_and_the_linking_code_are_forgotten(
     await binh.send("/lienket")  # a fresh code, left unused
     pid = closed.ids[BINH.uid]
 
-    await on_zalo.send("/xoadulieu")
-    await on_zalo.tap("🗑 Xoá dữ liệu của tôi")
+    await erase(on_zalo)
 
     assert await live_keys(app, ["telegram:2", "zalo:z2"], pid) == []
     for person in (binh, on_zalo):
         await person.send("/dulieu")
         assert "chưa đăng ký dự thi" in person.said
+    (linked,) = [e for e in await app.svc.audit.recent(50) if e.action == "participant.link"]
+    assert linked.actor == "system"  # no longer the Zalo account that linked itself
+
+
+async def test_an_organisers_correction_stays_in_the_audit_log_without_the_values(
+    app: App, clock: ManualClock
+) -> None:
+    closed = await closed_round(app, clock)
+    pid = closed.ids[DUNG.uid]
+    await identity.edit(
+        app.svc,
+        pid,
+        identity.Changes(full_name="Phạm Thị Dung Mới", phone="0944555777"),
+        reason="Đơn của chị Phạm Thị Dung, số 0944555666",
+        actor="cli:btc",
+    )
+
+    await erase(closed.people[DUNG.uid])
+
+    (corrected,) = [e for e in await app.svc.audit.recent(50) if e.action == "participant.edit"]
+    assert (corrected.actor, corrected.at) == ("cli:btc", vn(2023, 3, 31, 0, 0))
+    assert corrected.detail == {
+        "participant": pid,
+        "reason": "(đã xoá)",
+        "changes": {"full_name": ["(đã xoá)", "(đã xoá)"], "phone": ["(đã xoá)", "(đã xoá)"]},
+    }

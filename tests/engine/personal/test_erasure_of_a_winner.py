@@ -15,7 +15,13 @@ from bot.web import JoinLinks, Site
 from handlers.certificates import certificates
 from handlers.reports import results_workbook
 from handlers.rounds import round_results
-from tests.engine.personal.support import closed_round, live_keys, stored_about
+from tests.engine.personal.support import (
+    ERASE,
+    closed_and_erased,
+    closed_round,
+    live_keys,
+    stored_about,
+)
 from tests.results_round import AN, CUONG
 from tests.support.client import Person
 from tests.web.support import ORGANISER, ORGANISER_ID, Browser, link_from_chat
@@ -37,7 +43,7 @@ async def test_the_winner_is_told_what_is_kept_and_why_before_and_after(
     assert kept in an.said
     assert "chứng từ chi trả giải thưởng" in an.said
     assert "không còn xuất hiện trong kết quả công bố" in an.said
-    await an.tap("🗑 Xoá dữ liệu của tôi")
+    await an.tap(ERASE)
     assert "Đã rút lại sự đồng ý và xoá dữ liệu của bạn" in an.said
     assert kept in an.said
 
@@ -53,10 +59,7 @@ async def test_the_winner_is_told_what_is_kept_and_why_before_and_after(
 async def test_a_withdrawn_winner_is_nameless_in_public_outputs_and_named_for_the_organisers(
     app: App, clock: ManualClock
 ) -> None:
-    closed = await closed_round(app, clock)
-    an = closed.people[AN.uid]
-    await an.send("/xoadulieu")
-    await an.tap("🗑 Xoá dữ liệu của tôi")
+    closed, _ = await closed_and_erased(app, clock, AN.uid)
     pid = closed.ids[AN.uid]
 
     results = await round_results(app.svc, "2023-Q1")
@@ -81,11 +84,7 @@ async def test_a_withdrawn_winner_is_nameless_in_public_outputs_and_named_for_th
 async def test_the_dashboards_ranking_shows_the_withdrawn_winner_nameless(
     app: App, clock: ManualClock
 ) -> None:
-    closed = await closed_round(app, clock)
-    an = closed.people[AN.uid]
-    await an.send("/xoadulieu")
-    await an.tap("🗑 Xoá dữ liệu của tôi")
-
+    await closed_and_erased(app, clock, AN.uid)
     app.svc.admins = frozenset({ORGANISER})
     site = Site(app.svc, public_url="http://quiz.example.gov.vn", links=JoinLinks())
     async with TestClient(TestServer(site.application())) as client:

@@ -14,7 +14,7 @@ from bot.clock import ManualClock
 from handlers import retention
 from handlers.rounds import round_results
 from tests.conftest import vn
-from tests.engine.personal.support import closed_round, live_keys, rows
+from tests.engine.personal.support import Closed, closed_round, live_keys, rows
 from tests.results_round import AN, CUONG
 from tests.support.client import Person
 
@@ -26,6 +26,14 @@ async def _people(app: App) -> list[tuple[object, ...]]:
     return await rows(app, "SELECT id, full_name, phone, birth_year FROM participants ORDER BY id")
 
 
+async def _closed_and_lan(app: App, clock: ManualClock) -> Closed:
+    """`closed_round`, and Lan, registered on Zalo, who never took part."""
+    closed = await closed_round(app, clock)
+    lan = Person.on(app, "zalo", "z5", "Lan")
+    await lan.register(name="Đỗ Thị Lan", phone="0977123456", typed_phone=True)
+    return closed
+
+
 async def test_the_purge_is_due_the_configured_days_after_the_last_round(app: App) -> None:
     assert retention.due(app.contest) == DUE
 
@@ -33,9 +41,7 @@ async def test_the_purge_is_due_the_configured_days_after_the_last_round(app: Ap
 async def test_a_dry_run_shows_what_would_go_and_changes_nothing(
     app: App, clock: ManualClock
 ) -> None:
-    closed = await closed_round(app, clock)
-    lan = Person.on(app, "zalo", "z5", "Lan")
-    await lan.register(name="Đỗ Thị Lan", phone="0977123456", typed_phone=True)
+    closed = await _closed_and_lan(app, clock)
     before = await _people(app)
 
     report = await retention.purge(app.svc, actor="test", dry_run=True)
@@ -53,9 +59,7 @@ async def test_a_dry_run_shows_what_would_go_and_changes_nothing(
 async def test_when_due_everyone_is_anonymised_but_the_prize_records(
     app: App, clock: ManualClock
 ) -> None:
-    closed = await closed_round(app, clock)
-    lan = Person.on(app, "zalo", "z5", "Lan")
-    await lan.register(name="Đỗ Thị Lan", phone="0977123456", typed_phone=True)
+    closed = await _closed_and_lan(app, clock)
     ranking = [(r.rank, r.participant_id) for r in closed.results.ranking]
     clock.set(DUE)
     clock.advance(seconds=1)
