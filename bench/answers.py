@@ -173,6 +173,8 @@ async def _register(app: App, uids: list[int], rng: random.Random) -> None:
             display_name="An",
             source="bench",
             now=svc.clock.now(),
+            # Agreed to the contest's consent text, as registering in the chat records it.
+            consent_version=svc.contest.consent.version,
         )
 
 

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 
 from bot import metrics
 from bot.channels.base import Channel, RecipientBlockedError, RetryLaterError
+from handlers import downloads
 from handlers.context import Services
 from handlers.documents import document
 from handlers.events import Document, Message, Reply
@@ -183,6 +184,8 @@ class Broadcaster:
             return 0
         await repo.mark(r.id, SENT, self.svc.clock.now())
         metrics.BROADCAST_MESSAGES.labels(r.channel, SENT).inc()
+        if b.document is not None:  # the organisers' internal workbook: whole phones
+            await downloads.delivered(self.svc, b.document, f"{r.channel}:{r.channel_user_id}")
         return 1
 
     async def _replies(self, b: Broadcast, r: Recipient) -> list[Reply]:

@@ -6,7 +6,18 @@ import logging
 import time
 
 from bot import logs, metrics
-from handlers import admin, info, linking, quiz, register, score, submit
+from handlers import (
+    admin,
+    consent,
+    erasure,
+    info,
+    linking,
+    mydata,
+    quiz,
+    register,
+    score,
+    submit,
+)
 from handlers.common import (
     MENU_HELP,
     MENU_QUIZ,
@@ -62,6 +73,9 @@ COMMANDS = {
     "cancel": "cancel",
     "lienket": "link",
     "link": "link",
+    "dulieu": "mydata",
+    "dulieucuatoi": "mydata",
+    "xoadulieu": "erase",
 }
 
 
@@ -151,7 +165,10 @@ class Engine:
         if name == "quiz":
             if register.in_registration(await svc.store.conversation(user.key)):
                 return [Message(svc.texts("register.finish_first"))]
-            return await quiz.start(svc, user.key, await participant_id(svc, user))
+            pid = await participant_id(svc, user)
+            if (asked := await consent.before_attempt(svc, user, pid)) is not None:
+                return asked
+            return await quiz.start(svc, user.key, pid)
         if name == "score":
             return await score.score(svc, user)
         if name == "admin":
@@ -161,6 +178,10 @@ class Engine:
             return [Message(svc.texts("common.cancelled"))]
         if name == "link":
             return await linking.command(svc, user, args)
+        if name == "mydata":
+            return await mydata.show(svc, user)
+        if name == "erase":
+            return await erasure.command(svc, user)
         return await info.unknown_command(svc, user)
 
     async def _choice(self, event: Choice, admission: Admission | None) -> list[Reply]:
@@ -171,6 +192,10 @@ class Engine:
             return await register.on_choice(svc, user, token)
         if token.startswith(admin.PREFIX):
             return await admin.on_choice(svc, user, token, event.ref)
+        if token.startswith(consent.PREFIX):
+            return await consent.on_choice(svc, user, token)
+        if token.startswith(erasure.PREFIX):
+            return await erasure.on_choice(svc, user, token, event.ref)
         menu = {
             MENU_REGISTER: "register",
             MENU_QUIZ: "quiz",

@@ -27,7 +27,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from redis.asyncio import Redis
 
 from bot.metrics import SCHEDULER_JOBS
-from handlers import announce
+from handlers import announce, retention
 from handlers.contest import ContestConfig
 from handlers.context import Services
 from handlers.rounds import close_round, open_round
@@ -36,7 +36,7 @@ from storage.repos.rounds import CLOSED, OPEN, SCHEDULED
 
 log = logging.getLogger(__name__)
 
-JobKind = Literal["open", "remind", "close"]
+JobKind = Literal["open", "remind", "close", "purge"]
 # A round "ends on 30/3" at 23:59:59 local time; it is closed one second later.
 CLOSE_DELAY = timedelta(seconds=1)
 # How often the leader checks that nothing was missed (and retries a catch-up that failed).
@@ -59,8 +59,10 @@ class PlannedJob:
 
 
 def plan(contest: ContestConfig, *, reminders: Sequence[int]) -> list[PlannedJob]:
-    """Every job the contest file implies: open, remind (days before closing), close."""
-    jobs: list[PlannedJob] = []
+    """Every job the contest file implies: open, remind (days before closing), close; and,
+    when the retention time after the last round runs out, the purge of personal data."""
+    purge = PlannedJob(f"purge:{contest.contest.code}", "purge", "", retention.due(contest))
+    jobs: list[PlannedJob] = [purge]
     for r in contest.rounds:
         opens, closes = contest.window(r.code)
         jobs.append(PlannedJob(f"open:{r.code}", "open", r.code, opens))
@@ -153,11 +155,18 @@ class ContestJobs:
         async with self._one_at_a_time:
             await close_round(self.svc, code, actor="scheduler")
 
+    async def purge(self) -> bool:
+        """Anonymise every entry once the retention time has run out (once: a purge done is
+        in the audit log); whether it ran now."""
+        async with self._one_at_a_time:
+            return await retention.when_due(self.svc) is not None
+
     async def reconcile(self) -> CatchUp:
         """Do what should have been done by now, round by round: open a round whose opening
         passed, close one whose closing passed, finish announcements a crash cut short, and
-        send the latest reminder that fell due while no process was leading. A round that
-        fails is logged and left for the next catch-up; the others go on."""
+        send the latest reminder that fell due while no process was leading, and purge the
+        personal data when its time has come. A round that fails is logged and left for the
+        next catch-up; the others go on."""
         out = CatchUp()
         async with self._one_at_a_time:
             for r in await self.svc.rounds.all():
@@ -166,6 +175,12 @@ class ContestJobs:
                 except Exception:
                     log.exception("catching up on round %s failed; the other rounds go on", r.code)
                     out.failed.append(r.code)
+            try:
+                if await retention.when_due(self.svc) is not None:
+                    out.done.append("purge")
+            except Exception:
+                log.exception("purging personal data failed; trying again at the next catch-up")
+                out.failed.append("purge")
         return out
 
     async def _reconcile_round(self, r: Round) -> list[str]:
@@ -365,6 +380,8 @@ class Scheduler:
                 await self.jobs.open(job.round_code)
             elif job.kind == "remind":
                 await self.jobs.remind(job.round_code, job.days_left)
+            elif job.kind == "purge":
+                await self.jobs.purge()
             else:
                 await self.jobs.close(job.round_code)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 
-from handlers import admin_participation, announce, info, sample_bank, websignin
+from handlers import admin_participation, announce, downloads, info, sample_bank, websignin
 from handlers.admin_history import broadcast_history
 from handlers.admin_steps import CANCEL, Tap, confirm_row, one_time_buttons
 from handlers.admin_steps import PREFIX as PREFIX
@@ -71,6 +71,7 @@ async def panel(svc: Services, user: User) -> list[Reply]:
                     Button(t("admin.button_stats"), admin_participation.TOKEN),
                 ),
                 (Button(t("admin.button_web"), websignin.TOKEN),),
+                (Button(t("admin.button_downloads"), downloads.TOKEN),),
             ),
         )
     ]
@@ -84,6 +85,8 @@ async def on_choice(svc: Services, user: User, token: str, ref: str | None = Non
         return [Notice(t("common.expired_button"))]
     if token == websignin.TOKEN:
         return await websignin.signin_link(svc, user)
+    if token == downloads.TOKEN:
+        return await downloads.panel(svc, ref)
     tap = Tap.parse(token)
     if tap is None:
         return [Notice(t("common.expired_button"))]
@@ -253,9 +256,7 @@ async def _results_step(
         ]
     full = choice == "full"
     results = await round_results(svc, code)
-    await svc.audit.record(
-        actor=user.key, action="results.download", at=svc.clock.now(), round=code, full_phones=full
-    )
+    await downloads.record(svc, actor=user.key, round_code=code, full_phones=full, via="chat")
     caption = (
         t("admin.results_caption_full", name=target.name)
         if full

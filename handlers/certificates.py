@@ -142,10 +142,12 @@ def certificates(
     opens, closes = (t.astimezone(contest.tz).date() for t in (rnd.opens_at, rnd.closes_at))
     day = issued or closing_day(rnd, contest.tz)
     width = max(2, len(str(len(results.awards))))
+    # A winner who withdrew consent still gets the prize: named as stored at closing.
+    people = results.internal().people
     out = []
     with _font_paths() as fonts:
         for i, award in enumerate(results.awards, start=1):
-            person = results.people[award.participant_id]
+            person = people[award.participant_id]
             code = ""
             if codes is not None and verify_url is not None:
                 code = codes.get(award.participant_id, "")

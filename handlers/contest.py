@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
@@ -317,6 +318,35 @@ class CollectivePrize(_Strict):
     min_headcount: int = Field(default=0, ge=0)
 
 
+# A consent version travels in a button's token (64 bytes on Telegram) and in the database.
+_VERSION = re.compile(r"[A-Za-z0-9._-]{1,20}")
+
+
+class Consent(_Strict):
+    """The text a participant agrees to before their data is processed, and its version.
+
+    Each entry stores the version it agreed to; a new version is asked for before the entry's
+    next attempt. An empty `text` shows the catalogue's own (handlers/texts/vi.yaml).
+    """
+
+    version: str = "1"
+    text: str = ""
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _short(cls, value: object) -> str:
+        # YAML reads `version: 2` or `version: 2.1` as a number.
+        text = str(value).strip()
+        if not _VERSION.fullmatch(text):
+            raise ValueError("use 1 to 20 letters, digits, '.', '_' or '-'")
+        return text
+
+    @field_validator("text")
+    @classmethod
+    def _stripped(cls, value: str) -> str:
+        return value.strip()
+
+
 class ContestConfig(_Strict):
     """The whole contest file."""
 
@@ -333,6 +363,9 @@ class ContestConfig(_Strict):
     excluded_phones: list[str] = Field(default_factory=list)
     question_bank: str = ""
     announcements: Announcements = Field(default_factory=Announcements)
+    consent: Consent = Field(default_factory=Consent)
+    # Entries are anonymised this many days after the last round closes (handlers.retention).
+    data_retention_days: int = Field(default=180, ge=1, le=3650)
 
     @field_validator("excluded_phones")
     @classmethod

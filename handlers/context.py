@@ -11,11 +11,14 @@ from handlers.contest import ContestConfig
 from handlers.texts import Raw, Texts
 from questions.model import Question
 from storage.db import Database
+from storage.erasure_store import ErasureStore
 from storage.identity_store import IdentityStore
 from storage.repos import Attempts, Audit, Participants, Questions, Rounds, Winners
 from storage.repos.broadcasts import Broadcasts
 from storage.repos.collective import CollectiveAwards
+from storage.repos.erasure import Erasure
 from storage.repos.identities import Identities
+from storage.repos.personal import PersonalData
 from storage.session import SessionStore
 
 
@@ -83,6 +86,9 @@ class Services:
         self.broadcasts = Broadcasts(self.db)
         self.identities = Identities(self.db)
         self.identity_store = IdentityStore(self.store.redis, self.store.keys)
+        self.personal = PersonalData(self.db)
+        self.erasure = Erasure(self.db)
+        self.erasure_store = ErasureStore(self.store.redis, self.store.keys)
         self.pool = QuestionPool(self.questions)
 
     def now_ms(self) -> int:

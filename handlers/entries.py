@@ -65,9 +65,16 @@ async def verified_by_another(svc: Services, user: User, phone: str) -> bool:
 
 
 async def register(
-    svc: Services, user: User, details: ParticipantDetails, *, verified: bool, source: str
+    svc: Services,
+    user: User,
+    details: ParticipantDetails,
+    *,
+    verified: bool,
+    source: str,
+    consent_version: str = "",
 ) -> Participant:
-    """Save the account's own entry (raises PhoneVerifiedElsewhereError, see Participants)."""
+    """Save the account's own entry (raises PhoneVerifiedElsewhereError, see Participants);
+    a new one with the version of the consent text it agreed to."""
     person = await svc.participants.register(
         details,
         channel=user.channel,
@@ -77,6 +84,7 @@ async def register(
         now=svc.clock.now(),
         verified=verified,
         excluded_phones=svc.contest.excluded_phones,
+        consent_version=consent_version,
     )
     assert person.id is not None
     await svc.store.cache_participant(user.key, person.id)

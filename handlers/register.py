@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from handlers import entries
+from handlers import consent, entries
 from handlers import register_search as lists
 from handlers.common import MENU_QUIZ, participant_id
 from handlers.context import Services
@@ -111,13 +111,8 @@ def _prompt(svc: Services, step: Step, conv: dict[str, str]) -> Message:
         return lists.prompt(svc, LISTED[step], conv)
     if step is Step.CONSENT:
         return Message(
-            t("register.ask_consent", organiser=svc.contest.contest.organiser),
-            buttons=(
-                (
-                    Button(t("register.button_agree"), TOKEN_CONSENT_YES),
-                    Button(t("register.button_disagree"), TOKEN_CONSENT_NO),
-                ),
-            ),
+            t("register.ask_consent", consent=consent.text(svc)),
+            buttons=consent.buttons(svc, agree=TOKEN_CONSENT_YES, decline=TOKEN_CONSENT_NO),
         )
     if step is Step.EDIT and conv.get("frozen") == "1":
         return Message(
@@ -285,7 +280,7 @@ async def on_choice(svc: Services, user: User, token: str) -> list[Reply]:
                 return [Notice(t("common.expired_button"))]
             return await _listed(svc, user, conv, listed, outcome)
     if token == TOKEN_CONSENT_YES and step == Step.CONSENT:
-        conv["consent"] = "1"
+        conv["consent"] = svc.contest.consent.version
         return await _advance(svc, user, conv, Step.CONSENT)
     if token == TOKEN_CONSENT_NO and step == Step.CONSENT:
         await svc.store.clear_conversation(user.key)
@@ -322,7 +317,12 @@ async def _save(svc: Services, user: User, conv: dict[str, str]) -> list[Reply]:
             return [Message(svc.texts("register.identity_locked"))]
     try:
         person = await entries.register(
-            svc, user, details, verified=conv.get("phone_ok") == "1", source=conv.get("src", "")
+            svc,
+            user,
+            details,
+            verified=conv.get("phone_ok") == "1",
+            source=conv.get("src", ""),
+            consent_version=conv.get("consent", ""),
         )
     except PhoneVerifiedElsewhereError:
         return [

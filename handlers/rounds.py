@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from handlers import announce, collective, entries, sample_bank
+from handlers import announce, anonymity, collective, entries, sample_bank
 from handlers.context import Services
 from handlers.ranking import Award, Ranked, allocate, rank
 from handlers.submit import finalise
@@ -27,8 +27,16 @@ class RoundResults:
     ranking: list[Ranked]
     awards: list[Award]
     people: dict[int, Entrant]
-    # Ranked entries that cannot win, and why: "excluded" or "on_hold" (handlers.entries).
+    # Ranked entries that cannot win, and why: "excluded", "withdrawn" or "on_hold"
+    # (handlers.entries).
     ineligible: dict[int, str] = field(default_factory=dict)
+    # Winners who withdrew consent, as stored at closing: `people` shows them nameless, the
+    # organisers' internal copy and the certificates as they were (handlers.anonymity).
+    withheld: dict[int, Entrant] = field(default_factory=dict)
+
+    def internal(self) -> RoundResults:
+        """The results as the organisers' internal copy shows them: withheld winners named."""
+        return replace(self, people={**self.people, **self.withheld}) if self.withheld else self
 
 
 async def sync_rounds(svc: Services) -> None:
@@ -146,7 +154,8 @@ async def round_results(svc: Services, code: str) -> RoundResults:
     else:
         awards = allocate(ranking, tiers, excluded=set(ineligible))
     ranked = {pid: why for pid, why in ineligible.items() if pid in people}
-    return RoundResults(rnd, actual, final, ranking, awards, people, ranked)
+    people, withheld = await anonymity.public_view(svc, people, [a.participant_id for a in awards])
+    return RoundResults(rnd, actual, final, ranking, awards, people, ranked, withheld)
 
 
 async def _ranked(svc: Services, code: str, actual: int) -> tuple[list[Ranked], dict[int, Entrant]]:

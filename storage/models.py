@@ -72,6 +72,13 @@ class Participant(SQLModel, table=True):
     held_reason: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
     # An organiser changed the name, phone or year of birth after the entry's first attempt.
     identity_edited_at: datetime | None = _utc(nullable=True)
+    # The version of the consent text (contest.yaml `consent`) agreed to at `consent_at`;
+    # empty for entries registered before texts had versions.
+    consent_version: str = Field(default="", max_length=20, sa_column_kwargs={"server_default": ""})
+    # Anonymised (name, phone, year of birth gone, accounts deleted): at its own request
+    # (`consent_withdrawn_at` set too), or when the contest's retention time ran out.
+    erased_at: datetime | None = _utc(nullable=True)
+    consent_withdrawn_at: datetime | None = _utc(nullable=True)
 
 
 class ParticipantPhone(SQLModel, table=True):

@@ -110,6 +110,10 @@ _DELETE = object()
         pytest.param(_set("prizes.1.tier", "first"), "prizes", id="tier-twice"),
         pytest.param(_set("localities", []), "localities", id="no-localities"),
         pytest.param(
+            _set("consent.version", "phiên bản 2"), "consent.version", id="consent-version"
+        ),
+        pytest.param(_set("data_retention_days", 0), "data_retention_days", id="retention-0"),
+        pytest.param(
             _set("contest.sign_off", [{"title": " ", "name": "Lê Văn A"}]),
             "contest.sign_off",
             id="sign-off-blank-title",

@@ -28,6 +28,7 @@ from bot.cli.common import (
     with_app,
 )
 from bot.cli.contest import contest_app
+from bot.cli.data import audit_command, data_app
 from bot.cli.participants import participants_app
 from bot.cli.questions import questions_app
 from bot.cli.rounds import certificates_command, results, rounds_app
@@ -159,6 +160,8 @@ def _contest_tz() -> Any:
 app.add_typer(questions_app, name="questions")
 app.add_typer(rounds_app, name="rounds")
 app.add_typer(participants_app, name="participants")
+app.add_typer(data_app, name="data")
+app.command("audit")(audit_command)
 app.command("results")(results)
 app.command("certificates")(certificates_command)
 # Running it for a year: backups, and checking next quarter's contest file.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import getpass
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, NoReturn, TypeVar
 from urllib.parse import urlsplit
@@ -40,6 +41,11 @@ def bad_contest_file(exc: ContestFileError) -> NoReturn:
     """Say what is wrong with the contest file and exit with code 2."""
     err.print(f"[red]Tệp cấu hình cuộc thi không hợp lệ:[/red]\n{escape(str(exc))}")
     raise typer.Exit(2) from exc
+
+
+def default_actor() -> str:
+    """Who runs a command, as the audit log names them: cli:<the system user>."""
+    return f"cli:{getpass.getuser()}"
 
 
 def load_settings() -> Settings:

@@ -8,7 +8,7 @@ message reaches people given the civil hours) without opening the database.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -20,6 +20,7 @@ from bot.cli.common import bad_contest_file, console, err
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.scheduler import CLOSE_DELAY, plan
+from handlers import retention
 from handlers.contest import ContestConfig, ContestFileError, load_contest
 from questions import BankError, load_bank
 
@@ -45,6 +46,8 @@ def calendar(contest: ContestConfig, reminders: list[int]) -> list[CalendarLine]
     hours = contest.announcements
     lines = []
     for job in plan(contest, reminders=reminders):
+        if job.kind == "purge":
+            continue  # not a round's: said on its own line (retention_date)
         name = contest.round(job.round_code).name
         what = WHAT[job.kind] + (f" (còn {job.days_left} ngày)" if job.kind == "remind" else "")
         # A round closes at 23:59:59, as the organisers announced it; the job runs a second
@@ -54,14 +57,10 @@ def calendar(contest: ContestConfig, reminders: list[int]) -> list[CalendarLine]
     return lines
 
 
-def retention_date(contest: ContestConfig) -> date | None:
-    """The local day personal data is anonymised, when the file sets `data_retention_days`
-    (a setting of newer contest files: read only where this version knows it)."""
-    days = getattr(contest, "data_retention_days", None)
-    if not isinstance(days, int):
-        return None
-    last = max(contest.window(r.code)[1] for r in contest.rounds)
-    return last.astimezone(contest.tz).date() + timedelta(days=days)
+def retention_date(contest: ContestConfig) -> date:
+    """The local day personal data is anonymised (`data_retention_days` after the last round
+    closes; see handlers.retention)."""
+    return retention.due(contest).astimezone(contest.tz).date()
 
 
 def when(at: datetime, contest: ContestConfig) -> str:
@@ -108,8 +107,11 @@ def check(
     _print_calendar(contest, calendar(contest, reminders), now)
     bank_ok = _print_bank(contest, path)
     kept = retention_date(contest)
-    if kept is not None:
-        console.print(f"Dữ liệu cá nhân được ẩn danh từ ngày {kept:%d/%m/%Y}.", highlight=False)
+    console.print(
+        f"Dữ liệu cá nhân được ẩn danh từ ngày {kept:%d/%m/%Y} "
+        f"({contest.data_retention_days} ngày sau khi đợt cuối đóng: data_retention_days).",
+        highlight=False,
+    )
     past = [r.name for r in contest.rounds if contest.window(r.code)[1] < now]
     if past:
         console.print(

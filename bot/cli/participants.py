@@ -6,7 +6,6 @@ Phones are shown masked unless asked for in full.
 
 from __future__ import annotations
 
-import getpass
 from typing import Annotated, Any, NoReturn
 
 import typer
@@ -14,8 +13,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from bot.app import App
-from bot.cli.common import console, err, run_or_exit, with_app
-from handlers import identity
+from bot.cli.common import console, default_actor, err, run_or_exit, with_app
+from handlers import downloads, identity
 from handlers.formatting import datetime_vn
 from handlers.phones import local_form, mask_phone
 from storage.repos.identities import HoldReason
@@ -40,10 +39,6 @@ FIELD_NAMES = {
 
 Reason = Annotated[str, typer.Option("--reason", help="Lý do (ghi vào nhật ký).")]
 Actor = Annotated[str, typer.Option(help="Người thực hiện (ghi vào nhật ký).")]
-
-
-def _default_actor() -> str:
-    return f"cli:{getpass.getuser()}"
 
 
 def _fail(exc: identity.IdentityError) -> NoReturn:
@@ -78,7 +73,10 @@ def show(
     """Hồ sơ một người dự thi: thông tin, tài khoản, các số điện thoại đã dùng, lượt thi."""
 
     async def go(a: App) -> tuple[identity.ParticipantFile | None, Any]:
-        return await identity.show(a.svc, participant_id), a.contest.tz
+        found = await identity.show(a.svc, participant_id)
+        if found is not None and full_phones:
+            await downloads.shown(a.svc, actor=default_actor(), participant_id=participant_id)
+        return found, a.contest.tz
 
     found, tz = run_or_exit(with_app(go))
     if found is None:
@@ -98,6 +96,9 @@ def show(
         lines.append(f"[yellow]Đang tạm giữ từ {datetime_vn(p.held_at, tz)}: {why}[/yellow]")
     if p.excluded_at is not None or found.ineligible == "excluded":
         lines.append("[yellow]Không xét giải: từng dùng số của BTC, BGK hoặc Tổ thư ký[/yellow]")
+    if p.erased_at is not None:
+        why = "theo yêu cầu" if p.consent_withdrawn_at is not None else "hết thời hạn lưu trữ"
+        lines.append(f"[yellow]Đã ẩn danh lúc {datetime_vn(p.erased_at, tz)} ({why})[/yellow]")
     if p.identity_edited_at is not None:
         lines.append(
             f"Ban Tổ chức sửa thông tin sau lượt thi: {datetime_vn(p.identity_edited_at, tz)}"
@@ -160,7 +161,7 @@ def edit(
 
     async def go(a: App) -> dict[str, list[Any]]:
         return await identity.edit(
-            a.svc, participant_id, changes, reason=reason, actor=actor or _default_actor()
+            a.svc, participant_id, changes, reason=reason, actor=actor or default_actor()
         )
 
     try:
@@ -181,7 +182,7 @@ def _hold_command(held: bool) -> Any:
     def command(participant_id: int, reason: Reason, actor: Actor = "") -> None:
         async def go(a: App) -> bool:
             return await identity.set_hold(
-                a.svc, participant_id, held=held, reason=reason, actor=actor or _default_actor()
+                a.svc, participant_id, held=held, reason=reason, actor=actor or default_actor()
             )
 
         try:

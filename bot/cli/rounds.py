@@ -10,8 +10,16 @@ from rich.markup import escape
 from rich.table import Table
 
 from bot.app import App
-from bot.cli.common import console, err, known_round, print_results, run_or_exit, with_app
-from handlers import sample_bank
+from bot.cli.common import (
+    console,
+    default_actor,
+    err,
+    known_round,
+    print_results,
+    run_or_exit,
+    with_app,
+)
+from handlers import downloads, sample_bank
 from handlers.formatting import datetime_vn, number_vn
 from handlers.reports import results_workbook
 from handlers.rounds import RoundResults, close_round, open_round, round_results
@@ -110,6 +118,10 @@ def results(
         await known_round(a, code)
         res = await round_results(a.svc, code)
         data = await results_workbook(a.svc, res, full_phones=full_phones) if xlsx else None
+        if data is not None:
+            await downloads.record(
+                a.svc, actor=default_actor(), round_code=code, full_phones=full_phones, via="cli"
+            )
         return res, data
 
     res, data = run_or_exit(with_app(go))

@@ -14,6 +14,7 @@ import zipfile
 from aiohttp import web
 
 from bot.web.site import DASHBOARD, actor, refuse, render, site_of
+from handlers import downloads
 from handlers.certificates import certificates
 from handlers.phones import mask_phone
 from handlers.reports import results_workbook
@@ -74,8 +75,8 @@ async def workbook(request: web.Request) -> web.StreamResponse:
     full = request.match_info["kind"] == "noi-bo"
     data = await results_workbook(site.svc, results, full_phones=full)
     code = results.round.code
-    await site.svc.audit.record(
-        actor=actor(request), action="results.download", at=site.now(), round=code, full_phones=full
+    await downloads.record(
+        site.svc, actor=actor(request), round_code=code, full_phones=full, via="web"
     )
     return _file(data, f"ket-qua-{code}-{request.match_info['kind']}.xlsx", XLSX)
 

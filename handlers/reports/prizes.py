@@ -86,6 +86,7 @@ def not_eligible(texts: Texts, reason: str, *, internal: bool) -> str:
     reasons = {
         "excluded": texts("results.reason_excluded"),
         "on_hold": texts("results.reason_on_hold"),
+        "withdrawn": texts("results.reason_withdrawn"),
     }
     why = reasons.get(reason)
     if not internal or why is None:

@@ -49,10 +49,13 @@ async def results_workbook(
     """An XLSX of the ranking, the prizes, every counted answer and the round's statistics.
 
     The public copy shows only the last three digits of each phone; `full_phones` makes the
-    organisers' internal copy: whole phones, and why each person who cannot win cannot. The
+    organisers' internal copy: whole phones, why each person who cannot win cannot, and the
+    winners who withdrew consent as stored at closing (handlers.anonymity). The
     file is assembled off the event loop: a round with thousands of participants makes tens
     of thousands of rows.
     """
+    if full_phones:
+        results = results.internal()
     data = await load_report(svc, results)
     return await asyncio.to_thread(
         build_workbook, svc.contest, results, data, texts=svc.texts, full_phones=full_phones

@@ -213,19 +213,26 @@ class Identities:
             return sorted(p.id for p in found if p.id is not None)
 
     async def ineligible(self, excluded_phones: Collection[str]) -> dict[int, str]:
-        """Entries that cannot win now: "excluded" (it ever held a listed phone) or "on_hold"."""
+        """Entries that cannot win now: "excluded" (it ever held a listed phone), "withdrawn"
+        (it withdrew its consent and was erased) or "on_hold"."""
         phones = list(excluded_phones)
         async with self.db.session() as s:
-            marked = select(Participant.id, Participant.excluded_at, Participant.held_at).where(
+            marked = select(
+                Participant.id,
+                Participant.excluded_at,
+                Participant.consent_withdrawn_at,
+                Participant.held_at,
+            ).where(
                 or_(
                     col(Participant.excluded_at).is_not(None),
+                    col(Participant.consent_withdrawn_at).is_not(None),
                     col(Participant.held_at).is_not(None),
                     col(Participant.phone).in_(phones),
                 )
             )
             out = {
-                pid: "on_hold" if excluded is None and held is not None else "excluded"
-                for pid, excluded, held in await s.exec(marked)
+                pid: _why_ineligible(excluded, withdrawn, held)
+                for pid, excluded, withdrawn, held in await s.exec(marked)
                 if pid is not None
             }
             if phones:
@@ -365,6 +372,18 @@ class Identities:
                 channel=channel,
             )
             return LinkResult.LINKED
+
+
+def _why_ineligible(
+    excluded: datetime | None, withdrawn: datetime | None, held: datetime | None
+) -> str:
+    """Why an entry cannot win: withdrawn, on hold, or else excluded (marked so, or holding a
+    listed phone); excluded for good says most."""
+    if excluded is None and withdrawn is not None:
+        return "withdrawn"
+    if excluded is None and held is not None:
+        return "on_hold"
+    return "excluded"
 
 
 class LinkResult(StrEnum):

@@ -98,6 +98,7 @@ class Participants:
         now: datetime,
         verified: bool = False,
         excluded_phones: Collection[str] = (),
+        consent_version: str = "",
     ) -> Participant:
         """Save confirmed details to the account's own entry (a new one if it has none).
 
@@ -105,7 +106,8 @@ class Participants:
         `verified` phone (a contact the user shared from their own account) that another
         entry holds verified is refused (PhoneVerifiedElsewhereError); entries holding it
         typed are held for the organisers. A typed phone that another entry holds verified
-        holds this entry.
+        holds this entry. A new entry records the version of the consent text it agreed to;
+        correcting an entry's details leaves its consent as it was.
         """
         try:
             async with self.db.session() as s:
@@ -120,7 +122,9 @@ class Participants:
                 holder = await verified_holder(s, details.phone)
                 if verified and holder is not None and (person is None or holder.id != person.id):
                     raise PhoneVerifiedElsewhereError
-                person, verified, changed = _saved(person, details, verified, source, now)
+                person, verified, changed = _saved(
+                    person, details, verified, source, now, consent_version
+                )
                 s.add(person)
                 await s.flush()
                 await _phone_consequences(
@@ -144,9 +148,10 @@ class Participants:
             raise
 
     async def count(self) -> int:
-        """How many people have registered."""
+        """How many people have registered (an anonymised entry is nobody any more)."""
         async with self.db.session() as s:
-            return int((await s.exec(select(func.count()).select_from(Participant))).one())
+            stmt = select(func.count()).where(col(Participant.erased_at).is_(None))
+            return int((await s.exec(stmt)).one())
 
     async def by_locality(self) -> list[tuple[str, int]]:
         """Registered participants per locality, most first."""
@@ -154,6 +159,7 @@ class Participants:
             n = func.count()
             stmt = (
                 select(Participant.locality, n)
+                .where(col(Participant.erased_at).is_(None))
                 .group_by(col(Participant.locality))
                 .order_by(n.desc(), col(Participant.locality))
             )
@@ -220,6 +226,7 @@ def _saved(
     verified: bool,
     source: str,
     now: datetime,
+    consent_version: str,
 ) -> tuple[Participant, bool, bool]:
     """The entry with the details applied, whether its phone is verified, and whether its
     phone (or the phone's verification) changed."""
@@ -233,6 +240,7 @@ def _saved(
             unit=details.unit,
             source=source[:64],
             consent_at=now,
+            consent_version=consent_version,
             created_at=now,
             updated_at=now,
         )
@@ -244,7 +252,6 @@ def _saved(
     person.birth_year = details.birth_year
     person.locality = details.locality
     person.unit = details.unit
-    person.consent_at = now
     person.updated_at = now
     return person, verified, changed
 

@@ -13,7 +13,7 @@ from typer.testing import CliRunner, Result
 
 from bot.cli import app
 from bot.cli.contest import retention_date
-from handlers.contest import ContestConfig
+from handlers.contest import load_contest
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -108,14 +108,10 @@ def test_a_question_bank_that_cannot_be_loaded_fails_the_check(tmp_path: Path) -
     assert "không tìm thấy tệp" in said
 
 
-def test_the_retention_date_is_read_only_from_a_file_that_sets_it(tmp_path: Path) -> None:
-    """`data_retention_days` belongs to newer contest files: counted from the last round's
-    closing day when the file has it, nothing otherwise."""
+def test_the_retention_date_is_counted_from_the_last_rounds_close(tmp_path: Path) -> None:
+    """`data_retention_days` (default 180) after the last round closes, as a local day."""
+    result, said = check(next_year(tmp_path, data_retention_days=90), tmp_path)
 
-    class WithRetention(ContestConfig):
-        data_retention_days: int = 90
-
-    raw = yaml.safe_load(next_year(tmp_path).read_text(encoding="utf-8"))
-
-    assert retention_date(WithRetention.model_validate(raw)) == date(2024, 9, 28)
-    assert retention_date(ContestConfig.model_validate(raw)) is None
+    assert result.exit_code == 0, said
+    assert "Dữ liệu cá nhân được ẩn danh từ ngày 28/09/2024 (90 ngày" in said
+    assert retention_date(load_contest(next_year(tmp_path))) == date(2024, 12, 27)

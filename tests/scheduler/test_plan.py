@@ -29,6 +29,8 @@ def contest() -> ContestConfig:
         ("close:2023-Q3", vn(2023, 10, 1, 0, 0)),
         ("open:2023-Q4", vn(2023, 10, 1, 0, 0)),
         ("close:2023-Q4", vn(2023, 12, 1, 0, 0)),
+        # contest.yaml's data_retention_days (180) after the last round closes
+        ("purge:cds-ninhbinh-2023", vn(2024, 5, 28, 23, 59, 59)),
     ],
 )
 def test_each_job_runs_at_the_planned_local_instant(
@@ -39,11 +41,14 @@ def test_each_job_runs_at_the_planned_local_instant(
     assert jobs[job_id].at.astimezone(VN) == local
 
 
-def test_the_calendar_has_open_two_reminders_and_close_per_round(contest: ContestConfig) -> None:
+def test_the_calendar_has_open_two_reminders_and_close_per_round_then_the_purge(
+    contest: ContestConfig,
+) -> None:
     jobs = plan(contest, reminders=[1, 3])
-    assert len(jobs) == 4 * 4
+    assert len(jobs) == 4 * 4 + 1
     assert [j.at for j in jobs] == sorted(j.at for j in jobs)
     assert {j.kind for j in jobs if j.round_code == "2023-Q1"} == {"open", "remind", "close"}
+    assert jobs[-1].kind == "purge"
 
 
 def test_a_reminder_before_the_round_opens_is_left_out(contest: ContestConfig) -> None:

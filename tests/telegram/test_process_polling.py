@@ -109,6 +109,8 @@ async def test_two_participants_register_and_finish_interleaved_attempts(
         ("lichthi", "Lịch thi"),
         ("thele", "Thể lệ cuộc thi"),
         ("lienket", "Liên kết tài khoản Telegram và Zalo"),
+        ("dulieu", "Dữ liệu của tôi"),
+        ("xoadulieu", "Rút lại đồng ý, xoá dữ liệu của tôi"),
         ("huongdan", "Hướng dẫn"),
         ("huy", "Huỷ thao tác đang làm"),
     ]

@@ -63,6 +63,8 @@ COMMANDS = [
     ("lichthi", "Lịch thi"),
     ("thele", "Thể lệ cuộc thi"),
     ("lienket", "Liên kết tài khoản Telegram và Zalo"),
+    ("dulieu", "Dữ liệu của tôi"),
+    ("xoadulieu", "Rút lại đồng ý, xoá dữ liệu của tôi"),
     ("huongdan", "Hướng dẫn"),
     ("huy", "Huỷ thao tác đang làm"),
 ]

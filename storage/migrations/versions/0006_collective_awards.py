@@ -1,7 +1,7 @@
 """collective awards: the collective prizes (by participation of a unit or a locality) given
 when a round closes
 
-Revision ID: 0008
+Revision ID: 0006
 Revises: 0005
 Create Date: 2027-01-12
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 import storage.models
 
-revision: str = "0008"
+revision: str = "0006"
 down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
