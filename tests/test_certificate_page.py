@@ -20,6 +20,7 @@ import yaml
 
 from handlers.certificates import CertificateData, CertificateError, certificate_pdf
 from handlers.contest import ContestConfig
+from handlers.lists import read_list_files
 from tests.conftest import CONTEST_FILE
 from tests.support.printed import PT_PER_MM, Box, Printed, as_printed, read_page
 
@@ -46,6 +47,12 @@ VOWELS = [
 ]
 
 
+def validated(raw: dict[str, Any]) -> ContestConfig:
+    """The contest from an edited copy of the sample file, its list files read as load_contest does."""
+    assert read_list_files(raw, CONTEST_FILE) == []
+    return ContestConfig.model_validate(raw)
+
+
 def contest(certificate: dict[str, Any] | None = None, **signers: str) -> ContestConfig:
     """The real contest file, with another `certificate` section and signers' names."""
     raw = yaml.safe_load(CONTEST_FILE.read_text(encoding="utf-8"))
@@ -53,7 +60,7 @@ def contest(certificate: dict[str, Any] | None = None, **signers: str) -> Contes
         raw["contest"]["certificate"] = certificate
     for signer in raw["contest"]["sign_off"]:
         signer["name"] = signers.get(signer["title"], signer["name"])
-    return ContestConfig.model_validate(raw)
+    return validated(raw)
 
 
 def holder(full_name: str, unit: str, locality: str, *, code: str = "K7P3-9QXM") -> CertificateData:
@@ -231,7 +238,7 @@ def test_a_contest_title_too_long_for_the_page_stops_the_certificate() -> None:
     data = holder("Nguyễn Văn An", "Sở Tư pháp", "Hoa Lư")
 
     with pytest.raises(CertificateError, match="too long to fit"):
-        certificate_pdf(ContestConfig.model_validate(raw), data)
+        certificate_pdf(validated(raw), data)
 
 
 def test_a_code_without_its_address_is_refused() -> None:
@@ -257,7 +264,7 @@ def test_a_certificate_that_cannot_be_made_leaves_no_font_file_open() -> None:
     before = open_font_files()
 
     with pytest.raises(CertificateError) as caught:
-        certificate_pdf(ContestConfig.model_validate(raw), holder("Nguyễn Văn An", "Sở", "Hoa Lư"))
+        certificate_pdf(validated(raw), holder("Nguyễn Văn An", "Sở", "Hoa Lư"))
 
     # The error's traceback still holds the drawing; its font files are closed all the same.
     assert caught.value is not None
