@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from handlers.certificates import Certificate, certificates, closing_day
+from handlers.certificates import Certificate, certificates, closing_day, round_words
 from handlers.context import Services
 from handlers.rounds import RoundResults
 from storage.models import CertificateCode, Round
@@ -98,6 +98,18 @@ class Verification:
     def valid(self) -> bool:
         """Whether the certificate stands."""
         return self.status == Status.VALID
+
+    @property
+    def round_words(self) -> str:
+        """The round as the certificate prints it: Quý 1 (từ ngày 15/02/2023 đến ngày …)."""
+        if self.round_opens is None or self.round_closes is None:
+            return self.round_name
+        return round_words(self.round_name, self.round_opens, self.round_closes)
+
+    @property
+    def issued(self) -> str:
+        """The day of issue: 30/03/2023."""
+        return "" if self.issued_on is None else f"{self.issued_on:%d/%m/%Y}"
 
 
 class RevokeOutcome(StrEnum):
