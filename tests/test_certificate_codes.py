@@ -4,13 +4,10 @@ a typed code is checked forgivingly; a revoked code verifies as revoked."""
 
 from __future__ import annotations
 
-import io
 import re
-import unicodedata
 from datetime import date
 
 import pytest
-from pypdf import PdfReader
 from sqlmodel import select
 
 from bot.app import App
@@ -22,7 +19,7 @@ from handlers.rounds import RoundResults, round_results
 from handlers.verification import RevokeOutcome, Status, certificates_with_codes, verify
 from storage.models import CertificateCode
 from tests.support.printed import read_page
-from tests.verification_round import SITE, WINNERS, close_with_winners
+from tests.verification_round import SITE, WINNERS, close_with_winners, printed_code
 
 SHOWN = re.compile(r"^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$")
 
@@ -34,15 +31,7 @@ async def closed(app: App, clock: ManualClock) -> RoundResults:
 
 async def _codes(app: App, results: RoundResults) -> dict[int, str]:
     made = await certificates_with_codes(app.svc, results, base_url=SITE)
-    return {c.participant_id: _printed_code(c.data) for c in made}
-
-
-def _printed_code(pdf: bytes) -> str:
-    """The code printed on a certificate, as its text reads."""
-    [page] = PdfReader(io.BytesIO(pdf)).pages
-    lines = unicodedata.normalize("NFC", page.extract_text()).splitlines()
-    [line] = [ln for ln in lines if ln.startswith("Mã xác minh: ")]
-    return line.removeprefix("Mã xác minh: ")
+    return {c.participant_id: printed_code(c.data) for c in made}
 
 
 async def test_each_certificates_qr_code_opens_its_verification_address(
@@ -53,7 +42,7 @@ async def test_each_certificates_qr_code_opens_its_verification_address(
     seen = set()
     for cert, (_, name, *_rest) in zip(made, WINNERS, strict=True):
         page = read_page(cert.data, f"verified-{cert.filename.removesuffix('.pdf')}")
-        code = _printed_code(cert.data)
+        code = printed_code(cert.data)
         assert SHOWN.match(code), code
         [(read, _)] = page.qr
         assert read == f"{SITE}/xac-minh/{code}"

@@ -3,13 +3,10 @@ same when made again), checks a code someone shows them, and revokes one."""
 
 from __future__ import annotations
 
-import io
 import re
-import unicodedata
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
 from typer.testing import CliRunner, Result
 
 from bot.app import App
@@ -18,7 +15,7 @@ from bot.clock import ManualClock
 from bot.config import Settings
 from handlers.rounds import RoundResults
 from tests.support.printed import read_page
-from tests.verification_round import SITE, close_with_winners
+from tests.verification_round import SITE, close_with_winners, printed_code
 
 FILES = [
     "01-giai-nhat-nguyen-thi-anh-tuyet.pdf",
@@ -50,18 +47,11 @@ def said(result: Result) -> list[str]:
     return [" ".join(line.split()) for line in result.output.splitlines() if line.strip()]
 
 
-def code_on(pdf: Path) -> str:
-    [page] = PdfReader(io.BytesIO(pdf.read_bytes())).pages
-    lines = unicodedata.normalize("NFC", page.extract_text()).splitlines()
-    [line] = [ln for ln in lines if ln.startswith("Mã xác minh: ")]
-    return line.removeprefix("Mã xác minh: ")
-
-
 def make(settings: Settings, out: Path) -> dict[str, str]:
     result = run(settings, "certificates", "2023-Q1", "--out", out)
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == FILES
-    return {name: code_on(out / name) for name in FILES}
+    return {name: printed_code((out / name).read_bytes()) for name in FILES}
 
 
 def test_certificates_carry_codes_that_stay_the_same_when_made_again(

@@ -3,6 +3,11 @@ verification tests (handlers, command line, web page, browser) start from."""
 
 from __future__ import annotations
 
+import io
+import unicodedata
+
+from pypdf import PdfReader
+
 from bot.app import App
 from bot.clock import ManualClock
 from handlers.rounds import RoundResults, close_round
@@ -26,3 +31,11 @@ async def close_with_winners(app: App, clock: ManualClock) -> RoundResults:
         await person.take_attempt(correct=right)
     clock.set(vn(2023, 3, 31, 0, 0))
     return await close_round(app.svc, "2023-Q1", actor="test")
+
+
+def printed_code(pdf: bytes) -> str:
+    """The verification code a certificate prints, as its text reads."""
+    [page] = PdfReader(io.BytesIO(pdf)).pages
+    lines = unicodedata.normalize("NFC", page.extract_text()).splitlines()
+    [line] = [ln for ln in lines if ln.startswith("Mã xác minh: ")]
+    return line.removeprefix("Mã xác minh: ")
