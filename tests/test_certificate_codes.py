@@ -206,3 +206,24 @@ def test_codes_are_drawn_from_the_unambiguous_alphabet() -> None:
     assert verification.shown("K7P39QXM") == "K7P3-9QXM"
     assert verification.canonical("k7p3–9qxm") == "K7P39QXM"
     assert verification.canonical("1LIO-ABCD") == "1110ABCD"
+
+
+async def test_a_winner_set_aside_after_the_certificates_has_their_code_revoked(
+    app: App, closed: RoundResults
+) -> None:
+    codes = await _codes(app, closed)
+    cheat = closed.awards[0].participant_id
+
+    done = await verification.revoke_holder(
+        app.svc,
+        "2023-Q1",
+        cheat,
+        "Gạt khỏi danh sách đạt giải: thời gian trả lời bất thường",
+        "bgk",
+    )
+    nothing = await verification.revoke_holder(app.svc, "2023-Q1", cheat, "lần nữa", "bgk")
+
+    assert done is not None
+    assert done.outcome == RevokeOutcome.REVOKED
+    assert (await verify(app.svc, codes[cheat])).status == Status.REVOKED
+    assert nothing is None  # no live code left
