@@ -19,6 +19,7 @@ import logging
 from typing import Any
 
 from aiohttp import web
+from redis.exceptions import RedisError
 
 from bot.web.site import refuse, render, site_of
 from handlers.certificates import whereabouts
@@ -31,6 +32,8 @@ LOOKUPS = 20
 WINDOW = 60
 # A typed code longer than this is shown cut short on the page.
 SHOWN_TYPED = 40
+# A client's address in a key is at most this long (an IPv6 address takes 45 characters).
+MAX_CLIENT = 64
 HEADERS = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
 
 
@@ -74,13 +77,21 @@ def _page(request: web.Request, found: Verification | None, typed: str) -> web.R
 
 
 async def _within_limit(request: web.Request) -> bool:
-    """Count a lookup from the request's client; False past LOOKUPS in the current WINDOW."""
+    """Count a lookup from the request's client; False past LOOKUPS in the current WINDOW.
+
+    Should Redis fail, the lookup is let through: it needs only the database, and the
+    number of codes alone keeps guessing hopeless."""
     store = site_of(request).svc.store
-    key = f"{store.keys.prefix}:verify:{client_of(request)}"
-    async with store.redis.pipeline(transaction=True) as pipe:
-        pipe.incr(key)
-        pipe.expire(key, WINDOW, nx=True)
-        count, _ = await pipe.execute()
+    key = f"{store.keys.prefix}:verify:{client_of(request)[:MAX_CLIENT]}"
+    try:
+        async with store.redis.pipeline(transaction=True) as pipe:
+            # The window starts with the first lookup (SET NX keeps it), INCR keeps its expiry.
+            pipe.set(key, 0, ex=WINDOW, nx=True)
+            pipe.incr(key)
+            _, count = await pipe.execute()
+    except RedisError as exc:
+        log.warning("certificate lookups not counted: Redis unreachable (%s)", type(exc).__name__)
+        return True
     if int(count) == LOOKUPS + 1:
         log.warning("certificate lookups: one client went past %d in %d s", LOOKUPS, WINDOW)
     return int(count) <= LOOKUPS

@@ -9,6 +9,7 @@ import zipfile
 
 import pytest
 from aiohttp.test_utils import TestClient
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from bot.app import App
 from bot.clock import ManualClock
@@ -179,3 +180,17 @@ async def test_the_dashboards_certificates_verify_with_the_same_codes_each_downl
     assert "Nguyễn Thị Ánh Tuyết" in browser.text
     issued = await app.svc.audit.recent(action="certificate.issue")
     assert [e.actor for e in issued] == ["telegram:9001"]
+
+
+async def test_with_redis_down_a_certificate_is_still_checked(
+    app: App, browser: Browser, codes: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def unreachable(*args: object, **kwargs: object) -> None:
+        raise RedisConnectionError("Connection refused")
+
+    monkeypatch.setattr(app.svc.store.redis, "pipeline", unreachable)
+
+    await browser.get(f"/xac-minh/{codes[0]}")
+
+    assert browser.status == 200
+    assert "Giấy chứng nhận hợp lệ" in browser.text
