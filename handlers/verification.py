@@ -44,6 +44,8 @@ _READS_AS = str.maketrans({"O": "0", "I": "1", "L": "1"})
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—_.·]+")
 REPLACED = "Thay bằng mã {code}: thông tin trên giấy chứng nhận đã thay đổi."
 SYSTEM = "system"
+# A revocation's reason is stored with the code (storage.models.CertificateCode).
+REASON_MAX = 500
 
 __all__ = [
     "Holder",
@@ -295,6 +297,8 @@ async def revoke(svc: Services, code: str, reason: str, actor: str) -> Revocatio
     reason = " ".join(reason.split())
     if not reason:
         raise ValueError("a revocation needs a reason")
+    if len(reason) > REASON_MAX:
+        raise ValueError(f"a revocation's reason has at most {REASON_MAX} characters")
     before = await verify(svc, code)
     if before.status != Status.VALID:
         outcome = (

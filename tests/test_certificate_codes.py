@@ -227,3 +227,19 @@ async def test_a_winner_set_aside_after_the_certificates_has_their_code_revoked(
     assert done.outcome == RevokeOutcome.REVOKED
     assert (await verify(app.svc, codes[cheat])).status == Status.REVOKED
     assert nothing is None  # no live code left
+
+
+async def test_erasing_a_winner_keeps_the_certificate_but_not_the_reason_typed_about_them(
+    app: App, closed: RoundResults, clock: ManualClock
+) -> None:
+    codes = await _codes(app, closed)
+    pid = closed.awards[2].participant_id
+    await verification.revoke(app.svc, codes[pid], "Trương Ngọc Ẩn nhờ người thi hộ", "bgk")
+
+    assert await app.svc.erasure.erase(pid, now=clock.now()) is not None
+
+    [entry] = await app.svc.audit.recent(action="certificate.revoke")
+    assert entry.detail["reason"] == "(đã xoá)"
+    assert entry.detail["code"] == codes[pid]
+    # The prize record stands, as the certificate in the winner's hands says.
+    assert (await verify(app.svc, codes[pid])).full_name == "Trương Ngọc Ẩn"

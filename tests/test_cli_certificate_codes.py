@@ -141,6 +141,22 @@ def test_revoking_an_unknown_code_changes_nothing(
     assert said(result) == ["Mã ABCD-EFGH không hợp lệ: không có giấy chứng nhận nào mang mã này."]
 
 
+@pytest.mark.parametrize(
+    ("reason", "message"),
+    [("  ", "Cần ghi lý do thu hồi (--reason)."), ("x" * 501, "Lý do thu hồi dài quá 500 ký tự")],
+)
+def test_revoking_without_a_fitting_reason_is_refused(
+    closed: RoundResults, settings: Settings, tmp_path: Path, reason: str, message: str
+) -> None:
+    code = make(settings, tmp_path / "gcn")[FILES[0]]
+
+    result = run(settings, "certificates", "revoke", code, "--reason", reason)
+
+    assert result.exit_code == 2
+    assert message in result.output
+    assert run(settings, "certificates", "verify", code).exit_code == 0
+
+
 def test_without_a_public_address_the_organiser_is_warned_about_the_qr_codes(
     closed: RoundResults, settings: Settings, tmp_path: Path
 ) -> None:

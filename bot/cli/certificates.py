@@ -21,6 +21,7 @@ from handlers.certificates import whereabouts
 from handlers.formatting import datetime_vn
 from handlers.rounds import round_results
 from handlers.verification import (
+    REASON_MAX,
     RevokeOutcome,
     Status,
     Verification,
@@ -117,6 +118,9 @@ def revoke_command(
     """Thu hồi một giấy chứng nhận: mã của nó không còn hợp lệ. Ghi vào nhật ký."""
     if not reason.strip():
         err.print("Cần ghi lý do thu hồi (--reason).")
+        raise typer.Exit(2)
+    if len(" ".join(reason.split())) > REASON_MAX:
+        err.print(f"Lý do thu hồi dài quá {REASON_MAX} ký tự; bạn viết ngắn lại.")
         raise typer.Exit(2)
 
     async def go(a: App) -> tuple[Any, Any]:
