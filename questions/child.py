@@ -43,6 +43,7 @@ def main(filename: str, memory_bytes: int, cpu_seconds: int) -> None:
                             "correct": q.correct,
                             "source": q.source,
                             "topic": q.topic,
+                            "explanation": q.explanation,
                         }
                         for q in bank.questions
                     ],

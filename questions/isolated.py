@@ -131,6 +131,7 @@ def _bank_of(value: dict[str, Any]) -> Bank:
                 correct=int(q["correct"]),
                 source=str(q["source"]),
                 topic=str(q["topic"]),
+                explanation=str(q.get("explanation", "")),
             )
             for q in value["questions"]
         ],

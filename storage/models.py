@@ -137,6 +137,8 @@ class QuestionRow(SQLModel, table=True):
     correct: int
     source: str = Field(default="", max_length=300)
     topic: str = Field(default="", max_length=200)
+    # Why the correct option is right: shown in practice and once the round is decided.
+    explanation: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     active: bool = Field(default=True, index=True)
     imported_at: datetime = _utc()
 

@@ -168,6 +168,7 @@ def build_entry(
     answer: str,
     source: str = "",
     topic: str = "",
+    explanation: str = "",
     answer_ref: str = "",
     option_count: int | None = None,
 ) -> Entry:
@@ -191,7 +192,12 @@ def build_entry(
     else:
         answer_problem = None
     question = Question(
-        text=text, options=tuple(options), correct=correct, source=source, topic=topic
+        text=text,
+        options=tuple(options),
+        correct=correct,
+        source=source,
+        topic=topic,
+        explanation=explanation,
     )
     problems.extend((ref, p) for p in validate_question(question))
     if answer_problem is not None:

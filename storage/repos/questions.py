@@ -19,6 +19,7 @@ def _to_question(row: QuestionRow) -> Question:
         correct=row.correct,
         source=row.source,
         topic=row.topic,
+        explanation=row.explanation,
     )
 
 
@@ -42,6 +43,7 @@ class Questions:
                         correct=q.correct,
                         source=q.source,
                         topic=q.topic,
+                        explanation=q.explanation,
                         active=True,
                         imported_at=now,
                     )

@@ -46,3 +46,22 @@ async def test_questions_come_back_as_they_were_stored(db: Database) -> None:
     await repo.replace_active("bank-1", BANK, T0)
 
     assert [q for _, q in await repo.active()] == BANK
+
+
+async def test_an_explanation_is_stored_with_its_question(db: Database) -> None:
+    repo = Questions(db)
+    explained = Question(
+        text="Ngày Chuyển đổi số quốc gia là ngày nào?",
+        options=("10/10", "3/6"),
+        correct=0,
+        source="Quyết định số 505/QĐ-TTg",
+        explanation=(
+            "Quyết định số 505/QĐ-TTg lấy ngày 10/10 hằng năm là Ngày Chuyển đổi số quốc gia."
+        ),
+    )
+    await repo.replace_active("bank-1", [explained], T0)
+
+    [(qid, stored)] = await repo.active()
+
+    assert stored == explained
+    assert await repo.by_ids([qid]) == {qid: explained}
