@@ -13,6 +13,7 @@ from handlers import (
     info,
     linking,
     mydata,
+    practice,
     quiz,
     register,
     score,
@@ -20,6 +21,7 @@ from handlers import (
 )
 from handlers.common import (
     MENU_HELP,
+    MENU_PRACTICE,
     MENU_QUIZ,
     MENU_REGISTER,
     MENU_RULES,
@@ -65,6 +67,8 @@ COMMANDS = {
     "thi": "quiz",
     "quiz": "quiz",
     "vaothi": "quiz",
+    "thithu": "practice",
+    "luyentap": "practice",
     "diem": "score",
     "score": "score",
     "ketqua": "score",
@@ -169,6 +173,10 @@ class Engine:
             if (asked := await consent.before_attempt(svc, user, pid)) is not None:
                 return asked
             return await quiz.start(svc, user.key, pid)
+        if name == "practice":
+            if register.in_registration(await svc.store.conversation(user.key)):
+                return [Message(svc.texts("register.finish_first"))]
+            return await practice.start(svc, user)
         if name == "score":
             return await score.score(svc, user)
         if name == "admin":
@@ -188,6 +196,8 @@ class Engine:
         svc, user, token = self.svc, event.user, event.token
         if quiz.is_answer(token):
             return await quiz.answer(svc, user, token, event.ref, admission)
+        if practice.is_option(token):
+            return await practice.answer(svc, user, token, event.ref)
         if token.startswith("r:"):
             return await register.on_choice(svc, user, token)
         if token.startswith(admin.PREFIX):
@@ -203,6 +213,7 @@ class Engine:
             MENU_SCHEDULE: "schedule",
             MENU_SCORE: "score",
             MENU_HELP: "help",
+            MENU_PRACTICE: "practice",
         }
         if token in menu:
             return await self._command(user, menu[token], "")
@@ -226,6 +237,9 @@ class Engine:
             live = await svc.store.attempt(pid)
             if live is not None:
                 return await quiz.on_text(svc, pid, live, text)
+            going = await svc.practice.get(pid)
+            if going is not None:
+                return await practice.on_text(svc, pid, going, text)
         return await info.unknown_text(svc, user)
 
     async def sweep(self) -> list[tuple[str, list[Reply]]]:

@@ -26,6 +26,7 @@ from pydantic import (
 
 from handlers.lists import MAX_LOCALITY, MAX_UNIT, NameList, inline_list, read_list_files
 from handlers.phones import normalise_phone
+from handlers.practice_bank import PracticeBankFile, resolve_practice_bank
 
 
 class Tier(StrEnum):
@@ -362,6 +363,8 @@ class ContestConfig(_Strict):
     collective_prizes: list[CollectivePrize] = Field(default_factory=list)
     excluded_phones: list[str] = Field(default_factory=list)
     question_bank: str = ""
+    # Questions for /thithu when it should not draw from the rounds already decided.
+    practice_bank: PracticeBankFile = None
     announcements: Announcements = Field(default_factory=Announcements)
     consent: Consent = Field(default_factory=Consent)
     # Entries are anonymised this many days after the last round closes (handlers.retention).
@@ -477,6 +480,7 @@ def load_contest(path: Path) -> ContestConfig:
         raise ContestFileError(f"{path}: expected a mapping at the top level")
     if problems := read_list_files(raw, path):
         raise ContestFileError("\n".join(problems))
+    resolve_practice_bank(raw, path)
     try:
         return ContestConfig.model_validate(raw)
     except ValidationError as exc:

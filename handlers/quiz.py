@@ -29,6 +29,7 @@ from handlers.common import (
 from handlers.context import Services
 from handlers.events import Button, Message, Notice, Reply, User
 from handlers.formatting import countdown, date_vn, number_vn
+from handlers.practice_end import end_practice
 from handlers.submit import finalise
 from handlers.texts import Raw, escape
 from handlers.typed import answer_index
@@ -36,7 +37,7 @@ from questions.model import LETTERS, Question
 from storage.models import Round
 from storage.session import Admission, AnswerOutcome, LiveAttempt, Stage
 
-_CODE_ALPHABET = string.ascii_lowercase + string.digits
+CODE_ALPHABET = string.ascii_lowercase + string.digits
 
 
 # ---------------------------------------------------------------- starting
@@ -70,6 +71,8 @@ async def start(svc: Services, user_key: str, pid: int | None) -> list[Reply]:
     if len(pool) < n:
         return [*replies, Message(t("quiz.bank_not_ready"))]
     attempt = _draw(svc, pool, rnd, user_key)
+    # A practice going on ends here: the real attempt is what counts.
+    replies += await end_practice(svc, pid)
     if not await svc.store.start_attempt(pid, attempt):
         live = await svc.store.attempt(pid)
         return [*replies, *(await resume(svc, pid, live) if live else [])]
@@ -126,7 +129,7 @@ def _draw(
     limit_ms = int(rules.time_limit.total_seconds() * 1000)
     closes_ms = int(rnd.closes_at.timestamp() * 1000)
     return LiveAttempt(
-        code="".join(secrets.choice(_CODE_ALPHABET) for _ in range(CODE_LENGTH)),
+        code="".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH)),
         round_code=rnd.code,
         user_key=user_key,
         question_ids=[qid for qid, _ in chosen],
@@ -154,7 +157,7 @@ async def resume(svc: Services, pid: int, live: LiveAttempt) -> list[Reply]:
 async def _question(svc: Services, pid: int, live: LiveAttempt, index: int) -> Message:
     qid = live.question_ids[index]
     order = live.orders[index]
-    text, lines = await _rendered(svc, qid, order)
+    text, lines = await rendered(svc, qid, order)
     message = svc.texts(
         "quiz.question",
         n=index + 1,
@@ -171,7 +174,7 @@ async def _question(svc: Services, pid: int, live: LiveAttempt, index: int) -> M
     return Message(message, buttons=buttons)
 
 
-async def _rendered(svc: Services, qid: int, order: tuple[int, ...]) -> tuple[Raw, Raw]:
+async def rendered(svc: Services, qid: int, order: tuple[int, ...]) -> tuple[Raw, Raw]:
     """A question's text and its option lines in this order, escaped; built once per order.
 
     Every tap shows the next question; escaping and filling its lines each time cost about
@@ -192,7 +195,7 @@ async def _rendered(svc: Services, qid: int, order: tuple[int, ...]) -> tuple[Ra
 async def _answered(svc: Services, live: LiveAttempt, index: int, shown: int) -> Raw:
     qid = live.question_ids[index]
     q = (await svc.pool.get_many([qid]))[qid]
-    text, _ = await _rendered(svc, qid, live.orders[index])
+    text, _ = await rendered(svc, qid, live.orders[index])
     return svc.texts(
         "quiz.answered",
         n=index + 1,

@@ -59,6 +59,7 @@ COMMANDS = [
     ("start", "Bắt đầu"),
     ("dangky", "Đăng ký dự thi"),
     ("thi", "Vào thi"),
+    ("thithu", "Thi thử, không tính điểm"),
     ("diem", "Xem kết quả của tôi"),
     ("lichthi", "Lịch thi"),
     ("thele", "Thể lệ cuộc thi"),

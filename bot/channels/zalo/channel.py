@@ -41,7 +41,7 @@ from bot.channels.text import (
     Hint,
     event_of_text,
     hint_text,
-    is_answer_set,
+    is_attempt_answer_set,
     listed_by,
     mapped_after,
 )
@@ -282,7 +282,8 @@ class ZaloChannel:
             replies,
             event=event,
             shown=shown,
-            skip_replacements=isinstance(event, Choice) and is_answer_set(shown),
+            # A practice answer's echo says whether it was right and why: it is always sent.
+            skip_replacements=isinstance(event, Choice) and is_attempt_answer_set(shown),
         )
 
     async def _refused(self, chat_id: str, admission: Admission) -> None:
