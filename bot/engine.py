@@ -16,6 +16,7 @@ from handlers import (
     practice,
     quiz,
     register,
+    review,
     score,
     submit,
 )
@@ -72,6 +73,7 @@ COMMANDS = {
     "diem": "score",
     "score": "score",
     "ketqua": "score",
+    "xemdapan": "review",
     "admin": "admin",
     "huy": "cancel",
     "cancel": "cancel",
@@ -179,6 +181,8 @@ class Engine:
             return await practice.start(svc, user)
         if name == "score":
             return await score.score(svc, user)
+        if name == "review":
+            return await review.latest(svc, user)
         if name == "admin":
             return await admin.panel(svc, user)
         if name == "cancel":
@@ -202,6 +206,8 @@ class Engine:
             return await register.on_choice(svc, user, token)
         if token.startswith(admin.PREFIX):
             return await admin.on_choice(svc, user, token, event.ref)
+        if token.startswith(review.PREFIX):
+            return await review.on_choice(svc, user, token)
         if token.startswith(consent.PREFIX):
             return await consent.on_choice(svc, user, token)
         if token.startswith(erasure.PREFIX):
