@@ -289,7 +289,7 @@ async def _bank_step(svc: Services, user: User, choice: str, ref: str | None) ->
     filename, data = pending
     bank = await load_bank_isolated(data, filename)
     now = svc.clock.now()
-    count = await svc.questions.replace_active(bank.name, bank.questions, now)
+    count = await svc.questions.replace_active(bank.name, bank.questions, now, bank.images)
     await svc.audit.record(
         actor=user.key,
         action="questions.import",

@@ -53,7 +53,7 @@ async def replace(svc: Services, actor: str) -> tuple[str, int] | None:
     filename, data = pending
     bank = await asyncio.to_thread(load_bank_bytes, data, filename)
     now = svc.clock.now()
-    count = await svc.questions.replace_active(bank.name, bank.questions, now)
+    count = await svc.questions.replace_active(bank.name, bank.questions, now, bank.images)
     await svc.audit.record(
         actor=actor, action="questions.import", at=now, bank=bank.name, count=count, file=filename
     )

@@ -19,7 +19,7 @@ from handlers.common import MENU_PRACTICE, MENU_QUIZ, MENU_REGISTER, participant
 from handlers.context import Services
 from handlers.events import Button, Message, Notice, Reply, User
 from handlers.practice_pool import practice_pool
-from handlers.quiz import CODE_ALPHABET, rendered
+from handlers.quiz import CODE_ALPHABET, image_of, rendered
 from handlers.texts import Raw
 from handlers.typed import answer_index
 from questions.model import LETTERS, Question
@@ -88,7 +88,7 @@ async def question(svc: Services, pid: int, live: LiveAttempt, index: int) -> Me
     buttons = tuple(
         Button(LETTERS[i], practice_token(live.code, index, i, pid)) for i in range(len(order))
     )
-    return Message(message, buttons=(buttons,))
+    return Message(message, buttons=(buttons,), image=await image_of(svc, live.question_ids[index]))
 
 
 def explained(svc: Services, q: Question) -> Raw:
@@ -174,7 +174,7 @@ async def _record(
         await svc.practice.end(pid, code)
         return [Notice(t("practice.over"))]
     text, right = await _verdict(svc, before, index, shown)
-    done = Message(text, replace=ref)
+    done = Message(text, replace=ref, image=await image_of(svc, before.question_ids[index]))
     notice = Notice(t("quiz.noted"))
     if outcome is AnswerOutcome.LAST:
         await svc.practice.end(pid, code)

@@ -171,7 +171,12 @@ async def _question(svc: Services, pid: int, live: LiveAttempt, index: int) -> M
             Button(LETTERS[i], answer_token(live.code, index, i, pid)) for i in range(len(order))
         ),
     )
-    return Message(message, buttons=buttons)
+    return Message(message, buttons=buttons, image=await image_of(svc, qid))
+
+
+async def image_of(svc: Services, qid: int) -> str:
+    """The key of a question's picture ("" when it has none)."""
+    return (await svc.pool.get_many([qid]))[qid].image
 
 
 async def rendered(svc: Services, qid: int, order: tuple[int, ...]) -> tuple[Raw, Raw]:
@@ -276,7 +281,11 @@ async def _answered_replies(
         return [Notice(t("quiz.time_up_short")), *await finalise(svc, pid, live, auto=True)]
     if outcome is AnswerOutcome.STALE:
         return [Notice(t("quiz.already_answered"))]
-    done = Message(await _answered(svc, live, index, shown), replace=ref)
+    done = Message(
+        await _answered(svc, live, index, shown),
+        replace=ref,
+        image=await image_of(svc, live.question_ids[index]),
+    )
     if outcome is AnswerOutcome.LAST:
         return [Notice(t("quiz.noted")), done, _prediction_prompt(svc, live)]
     return [Notice(t("quiz.noted")), done, await _question(svc, pid, live, index + 1)]
@@ -339,7 +348,7 @@ async def _typed_answer(svc: Services, pid: int, live: LiveAttempt, text: str) -
     else:
         following = await _question(svc, pid, before, index + 1)
     noted = Raw(f"{t('quiz.noted')}\n\n{following.text}")
-    return [Message(noted, buttons=following.buttons)]
+    return [Message(noted, buttons=following.buttons, image=following.image)]
 
 
 # ---------------------------------------------------------------- prediction

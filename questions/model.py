@@ -33,6 +33,9 @@ class Question:
     source: str = ""
     topic: str = ""
     explanation: str = ""
+    # The picture shown with the question: as a bank file names it (questions.images), or,
+    # once stored, the stored image's key.
+    image: str = ""
 
     @property
     def correct_letter(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -53,7 +54,7 @@ def questions_import(
 
     async def go(a: App) -> int:
         now = a.svc.clock.now()
-        count = await a.svc.questions.replace_active(bank.name, bank.questions, now)
+        count = await a.svc.questions.replace_active(bank.name, bank.questions, now, bank.images)
         await a.svc.audit.record(
             actor=actor,
             action="questions.import",
@@ -84,8 +85,21 @@ def questions_export(out: Path) -> None:
     async def go(a: App) -> Bank:
         active = await a.svc.questions.active()
         sig = await a.svc.questions.active_bank()
-        return Bank(name=sig[0] if sig else "bank", title="", questions=[q for _, q in active])
+        bank = Bank(name=sig[0] if sig else "bank", title="", questions=[])
+        for _, q in active:
+            if q.image:
+                # The picture goes to images/ beside the file, where importing it finds it.
+                stored = await a.svc.questions.image(q.image)
+                if stored is not None:
+                    bank.images[f"images/{q.image}"] = stored[1]
+                q = replace(q, image=f"images/{q.image}")
+            bank.questions.append(q)
+        return bank
 
     bank = run_or_exit(with_app(go))
     _write_or_exit(out, lambda path: write_bank(bank, path))
+    if bank.images:
+        (out.parent / "images").mkdir(exist_ok=True)
+        for name, data in bank.images.items():
+            (out.parent / name).write_bytes(data)
     console.print(f"Đã xuất {len(bank.questions)} câu hỏi ra {out}")

@@ -171,6 +171,8 @@ def unwritable(questions: Sequence[Question]) -> list[tuple[int, str]]:
         for label, value in (("nguồn", q.source), ("chủ đề", q.topic)):
             if "\n" in value:
                 problems.append((i, f"{label} có nhiều dòng, Aiken không ghi được"))
+        if q.image:
+            problems.append((i, "câu hỏi có ảnh, định dạng Aiken không ghi được"))
         if q.explanation:
             problems.append(
                 (

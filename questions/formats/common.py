@@ -169,6 +169,7 @@ def build_entry(
     source: str = "",
     topic: str = "",
     explanation: str = "",
+    image: str = "",
     answer_ref: str = "",
     option_count: int | None = None,
 ) -> Entry:
@@ -198,6 +199,7 @@ def build_entry(
         source=source,
         topic=topic,
         explanation=explanation,
+        image=image,
     )
     problems.extend((ref, p) for p in validate_question(question))
     if answer_problem is not None:

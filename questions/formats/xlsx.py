@@ -23,6 +23,7 @@ from questions.formats.table import (
     ANSWER,
     EXPLANATION,
     FIELDS,
+    IMAGE,
     SOURCE,
     TEXT,
     TOPIC,
@@ -41,7 +42,7 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 NOT_XLSX = "tệp không phải là bảng tính Excel (.xlsx)"
 SHEET_TITLE = "Câu hỏi"
-_WIDTHS = {TEXT: 60, ANSWER: 13, SOURCE: 40, TOPIC: 28, EXPLANATION: 60}
+_WIDTHS = {TEXT: 60, ANSWER: 13, SOURCE: 40, TOPIC: 28, EXPLANATION: 60, IMAGE: 24}
 _OPTION_WIDTH = 24
 
 
@@ -216,6 +217,9 @@ GUIDE = (
     "• 'Giải thích' (không bắt buộc, tối đa 800 ký tự) nói vì sao đáp án đúng; người dự thi "
     "đọc được khi thi thử và khi xem đáp án sau khi đợt thi đã có kết quả, không bao giờ "
     "trong lúc đợt thi đang diễn ra.",
+    "• 'Ảnh' (không bắt buộc) ghi tên tệp ảnh của câu hỏi, ví dụ images/cau-1.png; khi đó gửi "
+    "tệp .zip gồm bảng tính này và thư mục images/ chứa ảnh (PNG hoặc JPEG, mỗi ảnh tối đa "
+    "1024 KB).",
     "• Không để hai câu hỏi trùng nội dung. Tối đa 5000 câu hỏi, tệp không quá 5 MB.",
 )
 

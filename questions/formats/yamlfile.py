@@ -9,6 +9,7 @@
         source: "..."
         topic: "..."
         explanation: "..."
+        image: images/cau-1.png
 
 Every scalar is read as the text typed, so `2025`, `yes` or `03/6/2020` stay exactly
 that. `answer` takes a letter, a number (1–6) or an option's text. Unknown keys are
@@ -36,12 +37,13 @@ from questions.formats.common import (
     clean_text,
     decode_text,
 )
+from questions.images import image_name
 from questions.model import MAX_OPTIONS, Question, QuestionError
 
 TOP_KEYS = ("bank", "title", "questions")
 # A bank nests four deep (file, questions, question, options); more is not a bank.
 MAX_DEPTH = 8
-QUESTION_KEYS = ("text", "options", "answer", "source", "topic", "explanation")
+QUESTION_KEYS = ("text", "options", "answer", "source", "topic", "explanation", "image")
 _ENCODING_HINT = "hãy lưu lại với bảng mã UTF-8"
 # The libyaml versions are several times faster; PyYAML may be built without them.
 _Loader: Any = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
@@ -83,6 +85,7 @@ def _question(ref: str, item: Any) -> Entry | Problem:
         source=_scalar(item.get("source"), "source", problems),
         topic=_scalar(item.get("topic"), "topic", problems),
         explanation=_scalar(item.get("explanation"), "explanation", problems),
+        image=image_name(_scalar(item.get("image"), "image", problems)),
     )
     entry.problems[:0] = [(ref, p) for p in problems]
     return entry
@@ -221,6 +224,8 @@ def dump_yaml(questions: Sequence[Question], name: str, title: str) -> bytes:
             item["topic"] = q.topic
         if q.explanation:
             item["explanation"] = q.explanation
+        if q.image:
+            item["image"] = q.image
         items.append(item)
     document = {"bank": name, "title": title, "questions": items}
     text = yaml.dump(document, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100_000)

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import exists, func, update
 from sqlmodel import col, select
 
 from questions.model import Question
 from storage.db import Database
-from storage.models import Attempt, AttemptAnswer, QuestionRow
+from storage.models import Attempt, AttemptAnswer, QuestionImage, QuestionRow
+
+_CONTENT_TYPES = {b"\x89PNG": ("png", "image/png"), b"\xff\xd8\xff": ("jpg", "image/jpeg")}
+
+
+def image_key(data: bytes) -> tuple[str, str]:
+    """(key, content type) of a picture: its digest and its kind ("3f…9a.png")."""
+    ext, content_type = next(
+        (v for magic, v in _CONTENT_TYPES.items() if data.startswith(magic)), ("bin", "")
+    )
+    return f"{hashlib.sha256(data).hexdigest()[:40]}.{ext}", content_type
 
 
 def _to_question(row: QuestionRow) -> Question:
@@ -20,6 +32,7 @@ def _to_question(row: QuestionRow) -> Question:
         source=row.source,
         topic=row.topic,
         explanation=row.explanation,
+        image=row.image,
     )
 
 
@@ -29,9 +42,20 @@ class Questions:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def replace_active(self, bank: str, items: list[Question], now: datetime) -> int:
-        """Make `items` the active bank in one transaction; older rows stay for past attempts."""
+    async def replace_active(
+        self,
+        bank: str,
+        items: list[Question],
+        now: datetime,
+        images: dict[str, bytes] | None = None,
+    ) -> int:
+        """Make `items` the active bank in one transaction; older rows stay for past attempts.
+
+        `images` holds the pictures the questions name (by that name); each is stored once,
+        and a question keeps its key.
+        """
         async with self.db.session() as s:
+            keys = await self._store_images(s, images or {}, now)
             await s.exec(update(QuestionRow).values(active=False))
             for position, q in enumerate(items, start=1):
                 s.add(
@@ -44,6 +68,7 @@ class Questions:
                         source=q.source,
                         topic=q.topic,
                         explanation=q.explanation,
+                        image=keys.get(q.image, "") if q.image else "",
                         active=True,
                         imported_at=now,
                     )
@@ -132,3 +157,22 @@ class Questions:
             s.add_all(rows)
             await s.flush()
             return [r.id for r in rows if r.id is not None]
+
+    async def _store_images(
+        self, s: Any, images: dict[str, bytes], now: datetime
+    ) -> dict[str, str]:
+        """Store the pictures not stored yet; their keys by the names the bank gives."""
+        keys: dict[str, str] = {}
+        for name, data in images.items():
+            key, content_type = image_key(data)
+            keys[name] = key
+            if await s.get(QuestionImage, key) is None:
+                s.add(QuestionImage(key=key, content_type=content_type, data=data, created_at=now))
+        await s.flush()
+        return keys
+
+    async def image(self, key: str) -> tuple[str, bytes] | None:
+        """(content type, bytes) of a stored picture, or None."""
+        async with self.db.session() as s:
+            found = await s.get(QuestionImage, key)
+            return None if found is None else (found.content_type, found.data)

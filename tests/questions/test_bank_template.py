@@ -33,6 +33,7 @@ def test_template_has_the_vietnamese_headers_in_bold(template: Path) -> None:
         "Nguồn",
         "Chủ đề",
         "Giải thích",
+        "Ảnh",
     ]
     assert all(cell.font.bold for cell in sheet[1])
 

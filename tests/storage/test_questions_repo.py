@@ -65,3 +65,23 @@ async def test_an_explanation_is_stored_with_its_question(db: Database) -> None:
 
     assert stored == explained
     assert await repo.by_ids([qid]) == {qid: explained}
+
+
+async def test_a_picture_is_stored_once_and_its_question_keeps_its_key(db: Database) -> None:
+    repo = Questions(db)
+    png = b"\x89PNG\r\n\x1a\n" + b"\x01" * 40
+    pictured = Question(
+        text="Biểu tượng trong ảnh là của ứng dụng nào?",
+        options=("VNeID", "Zalo"),
+        correct=0,
+        image="images/vneid.png",
+    )
+    await repo.replace_active("bank-1", [pictured], T0, {"images/vneid.png": png})
+    await repo.replace_active("bank-2", [pictured], T0, {"images/vneid.png": png})
+
+    [(_, stored)] = await repo.active()
+
+    assert stored.image.endswith(".png")
+    assert stored.image != "images/vneid.png"
+    assert await repo.image(stored.image) == ("image/png", png)
+    assert await repo.image("khong-co.png") is None
