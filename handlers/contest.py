@@ -236,6 +236,8 @@ class RoundDef(_Strict):
     name: NonBlank
     opens: date | datetime
     closes: date | datetime
+    # The name of the round's own question bank (imported for it); empty: the active bank.
+    bank: str = Field(default="", max_length=80)
 
     @field_validator("code")
     @classmethod
@@ -446,6 +448,14 @@ class ContestConfig(_Strict):
             if r.code == code:
                 return r
         raise KeyError(code)
+
+    def round_banks(self) -> list[str]:
+        """The names of the rounds' own banks, each once, in the order rounds list them."""
+        return list(dict.fromkeys(r.bank for r in self.rounds if r.bank))
+
+    def rounds_of_bank(self, bank: str) -> list[RoundDef]:
+        """The rounds that draw from the bank of this name."""
+        return [r for r in self.rounds if r.bank == bank]
 
     def prize_name(self, tier: str) -> str:
         """The display name of a prize tier."""

@@ -66,7 +66,7 @@ async def start(svc: Services, user_key: str, pid: int | None) -> list[Reply]:
     refusal = await _limit_refusal(svc, pid, rnd)
     if refusal is not None:
         return [*replies, Message(refusal)]
-    pool = await svc.pool.active()
+    pool = await svc.pool.for_round(round_bank(svc, rnd.code))
     n = svc.contest.rules.questions_per_attempt
     if len(pool) < n:
         return [*replies, Message(t("quiz.bank_not_ready"))]
@@ -105,6 +105,14 @@ async def _limit_refusal(svc: Services, pid: int, rnd: Round) -> Raw | None:
             date=date_vn(tomorrow, tz),
         )
     return None
+
+
+def round_bank(svc: Services, round_code: str) -> str:
+    """The name of the round's own bank in contest.yaml ("" when it draws from the active)."""
+    try:
+        return svc.contest.round(round_code).bank
+    except KeyError:
+        return ""
 
 
 def _draw(

@@ -159,6 +159,16 @@ def test_a_bank_with_pictures_imports_from_disk_and_exports_them_beside_it(cli: 
     assert all(q.image.startswith("images/") for q in exported.questions)
 
 
+def test_importing_for_a_round_without_a_bank_of_its_own_changes_nothing(cli: Cli) -> None:
+    cli.ok("questions", "import", SAMPLE)
+    before = cli.active_questions()
+
+    said = cli.fails("questions", "import", SAMPLE, "--round", "2023-Q1")
+
+    assert "Đợt 2023-Q1 không có ngân hàng riêng" in said
+    assert cli.active_questions() == before
+
+
 def test_rounds_are_listed_with_local_times(cli: Cli) -> None:
     said = cli.ok("rounds")
 

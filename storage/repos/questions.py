@@ -16,6 +16,11 @@ from storage.models import Attempt, AttemptAnswer, QuestionImage, QuestionRow
 _CONTENT_TYPES = {b"\x89PNG": ("png", "image/png"), b"\xff\xd8\xff": ("jpg", "image/jpeg")}
 
 
+def round_bank_key(bank: str) -> str:
+    """How a round's own bank is named among the stored banks (never an active bank's name)."""
+    return f"dot:{bank}"
+
+
 def image_key(data: bytes) -> tuple[str, str]:
     """(key, content type) of a picture: its digest and its kind ("3f…9a.png")."""
     ext, content_type = next(
@@ -176,3 +181,62 @@ class Questions:
         async with self.db.session() as s:
             found = await s.get(QuestionImage, key)
             return None if found is None else (found.content_type, found.data)
+
+    async def replace_round_bank(
+        self,
+        bank: str,
+        items: list[Question],
+        now: datetime,
+        images: dict[str, bytes] | None = None,
+    ) -> int:
+        """Make `items` the bank named `bank` that rounds of contest.yaml draw from instead of
+        the active bank; the active bank, and earlier rows, are left as they are."""
+        async with self.db.session() as s:
+            keys = await self._store_images(s, images or {}, now)
+            for position, q in enumerate(items, start=1):
+                s.add(
+                    QuestionRow(
+                        bank=round_bank_key(bank),
+                        position=position,
+                        text=q.text,
+                        options=list(q.options),
+                        correct=q.correct,
+                        source=q.source,
+                        topic=q.topic,
+                        explanation=q.explanation,
+                        image=keys.get(q.image, "") if q.image else "",
+                        active=False,
+                        imported_at=now,
+                    )
+                )
+        return len(items)
+
+    async def round_bank_signature(self, bank: str) -> tuple[int, int] | None:
+        """(question count, highest id) of the latest import of a round's bank, or None."""
+        key = round_bank_key(bank)
+        async with self.db.session() as s:
+            stmt = select(func.count(), func.max(QuestionRow.id)).where(
+                col(QuestionRow.bank) == key, col(QuestionRow.imported_at) == _latest(key)
+            )
+            count, highest = (await s.exec(stmt)).one()
+            return (int(count), int(highest or 0)) if count else None
+
+    async def round_bank(self, bank: str) -> list[tuple[int, Question]]:
+        """The latest import of a round's bank, in its order."""
+        key = round_bank_key(bank)
+        async with self.db.session() as s:
+            stmt = (
+                select(QuestionRow)
+                .where(col(QuestionRow.bank) == key, col(QuestionRow.imported_at) == _latest(key))
+                .order_by(col(QuestionRow.position))
+            )
+            return [(r.id, _to_question(r)) for r in await s.exec(stmt) if r.id is not None]
+
+
+def _latest(key: str) -> Any:
+    """The instant of the latest import of a stored bank (a scalar subquery)."""
+    return (
+        select(func.max(QuestionRow.imported_at))
+        .where(col(QuestionRow.bank) == key)
+        .scalar_subquery()
+    )
