@@ -9,13 +9,13 @@ import pytest
 from sqlmodel import select
 
 from bot.app import App
-from bot.clock import ManualClock
 from bot.config import Settings
 from handlers.answer_tokens import practice_token
 from questions import load_bank
 from storage.models import Attempt
 from tests.support.client import Person
 from tests.support.lists import contest_with
+from tests.test_console import REGISTER, chat
 
 ROOT = Path(__file__).resolve().parents[2]
 PRACTICE_BANK = ROOT / "tests" / "data" / "banks" / "thi-thu.yaml"
@@ -184,13 +184,11 @@ async def test_an_unregistered_person_is_asked_to_register_first(app: App, perso
     assert person.offered("📝 Đăng ký")
 
 
-async def test_practice_typed_thi_thu_without_slash_on_the_console(
-    app: App, clock: ManualClock
-) -> None:
-    person = Person.on(app, "console", "1", "An")
-    await person.register(typed_phone=True)
-    await person.send("/thithu")
-    right, _ = await _showing(app, person)
-    await person.send(f"đáp án {right.lower()}")
-    assert "✅ Đúng!" in person.said
-    assert "Câu 2/4" in person.said
+async def test_practice_typed_thi_thu_in_the_console(app: App) -> None:
+    said = await chat(app, *REGISTER, "1", "1", "1", "thi thử", "A")
+
+    assert "🎯 Thi thử · Câu 1/4" in said
+    assert "Bạn đã chọn: A." in said
+    assert ("✅ Đúng!" in said) != ("❌ Chưa đúng. Đáp án đúng:" in said)
+    assert "🎯 Thi thử · Câu 2/4" in said
+    assert "bấm" not in said.lower()
