@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated
 
@@ -23,6 +23,8 @@ class PracticeBank:
 
     file: str
     questions: tuple[Question, ...]
+    # The pictures its questions name, by that name.
+    images: dict[str, bytes] = field(default_factory=dict, compare=False)
 
     @property
     def key(self) -> str:
@@ -30,7 +32,7 @@ class PracticeBank:
         changed file is a new set of questions and an unchanged one is stored once."""
         content = json.dumps(
             [
-                [q.text, list(q.options), q.correct, q.source, q.topic, q.explanation]
+                [q.text, list(q.options), q.correct, q.source, q.topic, q.explanation, q.image]
                 for q in self.questions
             ],
             ensure_ascii=False,
@@ -44,7 +46,7 @@ def read_practice_bank(path: Path) -> PracticeBank:
         bank = load_bank(path)
     except BankError as exc:
         raise ValueError(f"{path}: {exc.summary()}") from None
-    return PracticeBank(file=path.name, questions=tuple(bank.questions))
+    return PracticeBank(file=path.name, questions=tuple(bank.questions), images=bank.images)
 
 
 def _convert(value: object) -> object:

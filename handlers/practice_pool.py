@@ -26,8 +26,9 @@ async def practice_pool(svc: Services) -> list[tuple[int, Question]]:
         for name in ahead:
             live |= {same_text_key(q.text) for _, q in await svc.pool.of_bank(name)}
         if bank is not None:
-            ids = await svc.questions.kept_aside(bank.key, list(bank.questions), svc.clock.now())
-            drawn = list(zip(ids, bank.questions, strict=True))
+            drawn = await svc.questions.kept_aside(
+                bank.key, list(bank.questions), svc.clock.now(), bank.images
+            )
         else:
             drawn = await svc.questions.asked_in(codes) if codes else []
         # The live round's bank may repeat a question of an earlier round or of the practice

@@ -125,25 +125,33 @@ class Questions:
             stmt = select(QuestionRow).where(exists(asked)).order_by(col(QuestionRow.id))
             return [(r.id, _to_question(r)) for r in await s.exec(stmt) if r.id is not None]
 
-    async def kept_aside(self, bank: str, items: list[Question], now: datetime) -> list[int]:
+    async def kept_aside(
+        self,
+        bank: str,
+        items: list[Question],
+        now: datetime,
+        images: dict[str, bytes] | None = None,
+    ) -> list[tuple[int, Question]]:
         """The ids of `items` stored as the inactive bank `bank` (stored now if they are not):
         questions asked outside the contest (practice) keep ids like every other question.
 
         `bank` names the content (a digest of it), so rows found under it are these questions;
-        two processes storing it at once leave two copies, and the first of each is used.
+        two processes storing it at once leave two copies, and the first of each is used. The
+        questions come back as stored (a picture named by its stored key).
         """
         async with self.db.session() as s:
             stmt = (
-                select(QuestionRow.id, QuestionRow.position)
+                select(QuestionRow)
                 .where(col(QuestionRow.bank) == bank)
                 .order_by(col(QuestionRow.id))
             )
-            found: dict[int, int] = {}
-            for qid, position in await s.exec(stmt):
-                if qid is not None:
-                    found.setdefault(position, qid)
+            found: dict[int, QuestionRow] = {}
+            for row in await s.exec(stmt):
+                found.setdefault(row.position, row)
             if len(found) == len(items):
-                return [found[p] for p in range(1, len(items) + 1)]
+                ordered = [found[p] for p in range(1, len(items) + 1)]
+                return [(r.id, _to_question(r)) for r in ordered if r.id is not None]
+            keys = await self._store_images(s, images or {}, now)
             rows = [
                 QuestionRow(
                     bank=bank,
@@ -154,6 +162,7 @@ class Questions:
                     source=q.source,
                     topic=q.topic,
                     explanation=q.explanation,
+                    image=keys.get(q.image, "") if q.image else "",
                     active=False,
                     imported_at=now,
                 )
@@ -161,7 +170,7 @@ class Questions:
             ]
             s.add_all(rows)
             await s.flush()
-            return [r.id for r in rows if r.id is not None]
+            return [(r.id, _to_question(r)) for r in rows if r.id is not None]
 
     async def _store_images(
         self, s: Any, images: dict[str, bytes], now: datetime
