@@ -21,13 +21,12 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.methods import EditMessageCaption, Response, SendPhoto, TelegramMethod
+from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import (
     BotCommand,
     BufferedInputFile,
     CallbackQuery,
-    InlineKeyboardMarkup,
     Update,
 )
 from aiogram.types import (
@@ -48,6 +47,7 @@ from bot.channels.telegram.convert import (
     user_of,
 )
 from bot.channels.telegram.counting import TelegramApiMetrics
+from bot.channels.telegram.photos import Photos
 from bot.engine import Engine
 from handlers.events import Contact, Document, Message, Notice, Reply, Text, Upload
 from handlers.texts import Texts
@@ -71,8 +71,6 @@ COMMANDS = [
     ("huy", "Huỷ thao tác đang làm"),
 ]
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-# A photo's caption, in characters (the text as sent, markup included: a safe upper bound).
-MAX_CAPTION = 1024
 # The calls that reply in a chat: when Telegram refuses one (after the retries), an apology
 # to the same chat would be refused too (a 429 is per chat), so none is sent.
 REPLY_METHODS = frozenset(
@@ -161,8 +159,7 @@ class TelegramChannel:
         self.texts = texts
         self.gate = Gate(engine, CHANNEL, flood_limit=flood_limit, flood_window=flood_window)
         self.dispatcher = self._dispatcher()
-        # Telegram's id of each picture uploaded once: sent again by id, not uploaded again.
-        self._photo_ids: dict[str, str] = {}
+        self.photos = Photos(bot, engine.svc.questions, self.send_text)
 
     # ------------------------------------------------------------------ incoming
 
@@ -292,7 +289,7 @@ class TelegramChannel:
     ) -> None:
         markup = reply_markup(m, contact_label=label, after_typing=after_typing)
         target = parse_ref(m.replace) if m.replace else None
-        if m.image and await self._with_photo(chat_id, m, markup, target):
+        if m.image and await self.photos.show(chat_id, m, markup, target):
             return
         if target is not None and target[0] == chat_id and (markup is None or m.buttons):
             try:
@@ -314,59 +311,6 @@ class TelegramChannel:
         for i, piece in enumerate(pieces):
             last = i == len(pieces) - 1
             await self.send_text(chat_id, piece, markup if last else None)
-
-    async def _with_photo(
-        self, chat_id: int | str, m: Message, markup: str | None, target: tuple[int, int] | None
-    ) -> bool:
-        """A question with a picture: the photo with the text as its caption and the buttons
-        under it; an edit changes the caption in place, the photo staying. False when the
-        text is left to send (or edit) as a message of its own: too long for a caption (the
-        photo then goes alone, just before it), or the picture is gone."""
-        inline = InlineKeyboardMarkup.model_validate_json(markup) if m.buttons and markup else None
-        fits = len(m.text) <= MAX_CAPTION
-        if target is not None:
-            if target[0] != chat_id or not fits:
-                return False
-            try:
-                await self.bot(
-                    EditMessageCaption(
-                        chat_id=chat_id,
-                        message_id=target[1],
-                        caption=m.text,
-                        parse_mode=ParseMode.HTML,
-                        reply_markup=inline,
-                    )
-                )
-                return True
-            except TelegramBadRequest as exc:
-                # Sent as text after a photo of its own, or too old: edited or sent as text.
-                return "not modified" in str(exc)
-        photo = await self._photo(m.image)
-        if photo is None:
-            return False
-        sent = await self.bot(
-            SendPhoto(
-                chat_id=chat_id,
-                photo=photo,
-                caption=m.text if fits else None,
-                parse_mode=ParseMode.HTML if fits else None,
-                reply_markup=inline if fits else None,
-            )
-        )
-        if sent.photo:
-            self._photo_ids[m.image] = sent.photo[-1].file_id
-        return fits
-
-    async def _photo(self, key: str) -> str | BufferedInputFile | None:
-        """The picture to send: Telegram's id of it once uploaded, else its bytes."""
-        known = self._photo_ids.get(key)
-        if known is not None:
-            return known
-        stored = await self.engine.svc.questions.image(key)
-        if stored is None:
-            log.warning("picture %s of a question is not stored", key)
-            return None
-        return BufferedInputFile(stored[1], key)
 
     async def send_text(self, chat_id: int | str, text: str, markup: str | None = None) -> None:
         """Send one message (HTML text within Telegram's limit; the markup as JSON text)."""
