@@ -22,7 +22,7 @@ from tests.telegram.scripted import new_bank
 ORGANISER = "telegram:9000"
 
 
-def _rounds_with_banks() -> list[dict[str, Any]]:
+def rounds_with_banks() -> list[dict[str, Any]]:
     rounds: list[dict[str, Any]] = yaml.safe_load(CONTEST_FILE.read_text("utf-8"))["rounds"]
     for r in rounds:
         r["opens"], r["closes"] = str(r["opens"]), str(r["closes"])
@@ -33,7 +33,7 @@ def _rounds_with_banks() -> list[dict[str, Any]]:
 
 @pytest.fixture
 def settings(settings: Settings, tmp_path: Path) -> Settings:
-    contest = contest_with(tmp_path, rounds=_rounds_with_banks())
+    contest = contest_with(tmp_path, rounds=rounds_with_banks())
     return settings.model_copy(update={"contest_file": contest})
 
 
