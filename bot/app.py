@@ -42,7 +42,9 @@ async def ensure_bank(svc: Services, contest_file: Path) -> None:
     if not path.is_absolute():
         path = contest_file.parent / path
     bank = load_bank(path)
-    count = await svc.questions.replace_active(bank.name, bank.questions, svc.clock.now())
+    count = await svc.questions.replace_active(
+        bank.name, bank.questions, svc.clock.now(), bank.images
+    )
     await svc.audit.record(
         actor="system",
         action="questions.import",

@@ -13,13 +13,16 @@ from handlers import (
     info,
     linking,
     mydata,
+    practice,
     quiz,
     register,
+    review,
     score,
     submit,
 )
 from handlers.common import (
     MENU_HELP,
+    MENU_PRACTICE,
     MENU_QUIZ,
     MENU_REGISTER,
     MENU_RULES,
@@ -65,9 +68,12 @@ COMMANDS = {
     "thi": "quiz",
     "quiz": "quiz",
     "vaothi": "quiz",
+    "thithu": "practice",
+    "luyentap": "practice",
     "diem": "score",
     "score": "score",
     "ketqua": "score",
+    "xemdapan": "review",
     "admin": "admin",
     "huy": "cancel",
     "cancel": "cancel",
@@ -169,8 +175,14 @@ class Engine:
             if (asked := await consent.before_attempt(svc, user, pid)) is not None:
                 return asked
             return await quiz.start(svc, user.key, pid)
+        if name == "practice":
+            if register.in_registration(await svc.store.conversation(user.key)):
+                return [Message(svc.texts("register.finish_first"))]
+            return await practice.start(svc, user)
         if name == "score":
             return await score.score(svc, user)
+        if name == "review":
+            return await review.latest(svc, user)
         if name == "admin":
             return await admin.panel(svc, user)
         if name == "cancel":
@@ -188,10 +200,14 @@ class Engine:
         svc, user, token = self.svc, event.user, event.token
         if quiz.is_answer(token):
             return await quiz.answer(svc, user, token, event.ref, admission)
+        if practice.is_option(token):
+            return await practice.answer(svc, user, token, event.ref)
         if token.startswith("r:"):
             return await register.on_choice(svc, user, token)
         if token.startswith(admin.PREFIX):
             return await admin.on_choice(svc, user, token, event.ref)
+        if token.startswith(review.PREFIX):
+            return await review.on_choice(svc, user, token)
         if token.startswith(consent.PREFIX):
             return await consent.on_choice(svc, user, token)
         if token.startswith(erasure.PREFIX):
@@ -203,6 +219,7 @@ class Engine:
             MENU_SCHEDULE: "schedule",
             MENU_SCORE: "score",
             MENU_HELP: "help",
+            MENU_PRACTICE: "practice",
         }
         if token in menu:
             return await self._command(user, menu[token], "")
@@ -226,6 +243,9 @@ class Engine:
             live = await svc.store.attempt(pid)
             if live is not None:
                 return await quiz.on_text(svc, pid, live, text)
+            going = await svc.practice.get(pid)
+            if going is not None:
+                return await practice.on_text(svc, pid, going, text)
         return await info.unknown_text(svc, user)
 
     async def sweep(self) -> list[tuple[str, list[Reply]]]:

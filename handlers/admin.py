@@ -9,7 +9,7 @@ import asyncio
 
 from handlers import admin_participation, announce, downloads, info, sample_bank, websignin
 from handlers.admin_history import broadcast_history
-from handlers.admin_steps import CANCEL, Tap, confirm_row, one_time_buttons
+from handlers.admin_steps import CANCEL, MAX_ROUND_BANKS, Tap, confirm_row, one_time_buttons
 from handlers.admin_steps import PREFIX as PREFIX
 from handlers.context import Services
 from handlers.events import Button, Document, Message, Notice, Reply, Upload, User
@@ -289,7 +289,27 @@ async def _bank_step(svc: Services, user: User, choice: str, ref: str | None) ->
     filename, data = pending
     bank = await load_bank_isolated(data, filename)
     now = svc.clock.now()
-    count = await svc.questions.replace_active(bank.name, bank.questions, now)
+    banks = svc.contest.round_banks()
+    if choice.startswith("r") and choice[1:].isdigit() and int(choice[1:]) < len(banks):
+        name = banks[int(choice[1:])]
+        count = await svc.questions.replace_round_bank(name, bank.questions, now, bank.images)
+        await svc.audit.record(
+            actor=user.key,
+            action="questions.import",
+            at=now,
+            bank=name,
+            count=count,
+            file=filename,
+            rounds=[r.code for r in svc.contest.rounds_of_bank(name)],
+        )
+        rounds = ", ".join(r.name for r in svc.contest.rounds_of_bank(name))
+        return [
+            Message(
+                t("admin.bank_replaced_round", count=count, file=filename, rounds=rounds),
+                replace=ref,
+            )
+        ]
+    count = await svc.questions.replace_active(bank.name, bank.questions, now, bank.images)
     await svc.audit.record(
         actor=user.key,
         action="questions.import",
@@ -299,6 +319,29 @@ async def _bank_step(svc: Services, user: User, choice: str, ref: str | None) ->
         file=filename,
     )
     return [Message(t("admin.bank_replaced", count=count, file=filename), replace=ref)]
+
+
+async def _which_bank(svc: Services, user: User, filename: str, count: int) -> Message:
+    """Rounds with banks of their own: which bank the checked file is for, one button each."""
+    t = svc.texts
+    choices = [
+        (
+            str(
+                t(
+                    "admin.button_bank_for",
+                    rounds=", ".join(r.name for r in svc.contest.rounds_of_bank(name)),
+                )
+            ),
+            f"r{i}",
+        )
+        for i, name in enumerate(svc.contest.round_banks()[:MAX_ROUND_BANKS])
+    ]
+    choices += [(str(t("admin.button_bank_shared")), "go"), (str(t("admin.button_cancel")), CANCEL)]
+    buttons = await one_time_buttons(svc, user, "bank", tuple(choices))
+    return Message(
+        t("admin.bank_which", file=filename, count=count),
+        buttons=tuple((b,) for b in buttons),
+    )
 
 
 async def on_upload(svc: Services, user: User, upload: Upload) -> list[Reply]:
@@ -332,6 +375,8 @@ async def on_upload(svc: Services, user: User, upload: Upload) -> list[Reply]:
         return [Message(t("admin.bank_too_small", count=len(bank.questions), needed=needed))]
     await svc.store.put_upload(user.key, upload.filename, upload.data)
     current = await svc.questions.active_bank()
+    if svc.contest.round_banks():
+        return [await _which_bank(svc, user, upload.filename, len(bank.questions))]
     return [
         Message(
             t(

@@ -22,12 +22,15 @@ from handlers.events import Button, User
 
 PREFIX = "adm:"
 CANCEL = "no"
+# Rounds' own banks an import can be for (contest.yaml rounds[].bank): one button each.
+MAX_ROUND_BANKS = 12
 # Actions whose steps name a round.
 WITH_ROUND = frozenset({"res", "open", "close", "stats"})
 # The choices each action's one-time buttons offer.
 CHOICES = {
     "bc": frozenset({"go", CANCEL}),
-    "bank": frozenset({"go", CANCEL}),
+    # "go": the active bank; "r<i>": the i-th of the rounds' own banks (contest.round_banks).
+    "bank": frozenset({"go", CANCEL, *(f"r{i}" for i in range(MAX_ROUND_BANKS))}),
     # "sample": opened although the active bank is the sample one (handlers.sample_bank).
     "open": frozenset({"yes", "sample", CANCEL}),
     "close": frozenset({"yes", CANCEL}),

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 TOKEN_ANSWER = "a"
+# A practice question's option: the same shape, another kind, so it never reaches an attempt.
+TOKEN_PRACTICE = "t"
 CODE_LENGTH = 10
 MAX_PID_DIGITS = 12
 
@@ -35,11 +37,22 @@ def answer_token(code: str, index: int, shown: int, participant_id: int | None =
     return f"{TOKEN_ANSWER}:{participant_id}:{code}:{index}:{shown}"
 
 
-def parse_answer_token(token: str) -> AnswerTap | None:
+def practice_token(code: str, index: int, shown: int, participant_id: int) -> str:
+    """The button token of one option of a practice question: t:<participant>:<…>:<…>:<…>."""
+    return f"{TOKEN_PRACTICE}:{participant_id}:{code}:{index}:{shown}"
+
+
+def parse_practice_token(token: str) -> AnswerTap | None:
+    """What a practice option's token names, or None if malformed."""
+    tap = parse_answer_token(token, kind=TOKEN_PRACTICE)
+    return tap if tap is not None and tap.participant_id is not None else None
+
+
+def parse_answer_token(token: str, *, kind: str = TOKEN_ANSWER) -> AnswerTap | None:
     """What an answer token names, or None if malformed; a:<attempt>:<question>:<option>
     (the shape before buttons named the participant) is still read."""
     parts = token.split(":")
-    if parts[0] != TOKEN_ANSWER or len(parts) not in (4, 5):
+    if parts[0] != kind or len(parts) not in (4, 5):
         return None
     pid: int | None = None
     if len(parts) == 5:

@@ -44,17 +44,39 @@ async def hold(svc: Services, actor: str, filename: str, data: bytes) -> None:
     await svc.store.put_upload(actor, filename, data)
 
 
-async def replace(svc: Services, actor: str) -> tuple[str, int] | None:
-    """Make the file `actor` holds the active bank: (file name, questions), or None when
-    there is nothing held (already used, cancelled or expired). Audited."""
+async def replace(svc: Services, actor: str, round_bank: str = "") -> tuple[str, int] | None:
+    """Make the file `actor` holds the active bank, or the bank of that name some rounds of
+    contest.yaml draw from (`round_bank`): (file name, questions), or None when there is
+    nothing held (already used, cancelled or expired). Audited."""
     pending = await svc.store.take_upload(actor)
     if pending is None:
         return None
     filename, data = pending
     bank = await asyncio.to_thread(load_bank_bytes, data, filename)
     now = svc.clock.now()
-    count = await svc.questions.replace_active(bank.name, bank.questions, now)
+    if round_bank:
+        count = await svc.questions.replace_round_bank(round_bank, bank.questions, now, bank.images)
+        rounds = [r.code for r in svc.contest.rounds_of_bank(round_bank)]
+        await svc.audit.record(
+            actor=actor,
+            action="questions.import",
+            at=now,
+            bank=round_bank,
+            count=count,
+            file=filename,
+            rounds=rounds,
+        )
+        return filename, count
+    count = await svc.questions.replace_active(bank.name, bank.questions, now, bank.images)
     await svc.audit.record(
         actor=actor, action="questions.import", at=now, bank=bank.name, count=count, file=filename
     )
     return filename, count
+
+
+def round_bank_choices(svc: Services) -> list[tuple[str, str]]:
+    """(bank name, the names of the rounds drawing from it) of every round's own bank."""
+    return [
+        (name, ", ".join(r.name for r in svc.contest.rounds_of_bank(name)))
+        for name in svc.contest.round_banks()
+    ]

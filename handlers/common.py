@@ -18,6 +18,7 @@ MENU_RULES = "m:rules"
 MENU_SCHEDULE = "m:schedule"
 MENU_SCORE = "m:score"
 MENU_HELP = "m:help"
+MENU_PRACTICE = "m:practice"
 
 
 async def participant_id(svc: Services, user: User) -> int | None:
@@ -43,10 +44,13 @@ def menu(svc: Services, *, registered: bool) -> tuple[tuple[Button, ...], ...]:
     second = (
         Button(t("menu.score"), MENU_SCORE) if registered else Button(t("menu.help"), MENU_HELP)
     )
-    return (
+    rows: list[tuple[Button, ...]] = [
         (first, second),
         (Button(t("menu.rules"), MENU_RULES), Button(t("menu.schedule"), MENU_SCHEDULE)),
-    )
+    ]
+    if registered:
+        rows.insert(1, (Button(t("menu.practice"), MENU_PRACTICE),))
+    return tuple(rows)
 
 
 def accepting(r: Round, now: datetime) -> bool:

@@ -26,6 +26,7 @@ from pydantic import (
 
 from handlers.lists import MAX_LOCALITY, MAX_UNIT, NameList, inline_list, read_list_files
 from handlers.phones import normalise_phone
+from handlers.practice_bank import PracticeBankFile, resolve_practice_bank
 
 
 class Tier(StrEnum):
@@ -235,6 +236,8 @@ class RoundDef(_Strict):
     name: NonBlank
     opens: date | datetime
     closes: date | datetime
+    # The name of the round's own question bank (imported for it); empty: the active bank.
+    bank: str = Field(default="", max_length=80)
 
     @field_validator("code")
     @classmethod
@@ -362,6 +365,8 @@ class ContestConfig(_Strict):
     collective_prizes: list[CollectivePrize] = Field(default_factory=list)
     excluded_phones: list[str] = Field(default_factory=list)
     question_bank: str = ""
+    # Questions for /thithu when it should not draw from the rounds already decided.
+    practice_bank: PracticeBankFile = None
     announcements: Announcements = Field(default_factory=Announcements)
     consent: Consent = Field(default_factory=Consent)
     # Entries are anonymised this many days after the last round closes (handlers.retention).
@@ -444,6 +449,14 @@ class ContestConfig(_Strict):
                 return r
         raise KeyError(code)
 
+    def round_banks(self) -> list[str]:
+        """The names of the rounds' own banks, each once, in the order rounds list them."""
+        return list(dict.fromkeys(r.bank for r in self.rounds if r.bank))
+
+    def rounds_of_bank(self, bank: str) -> list[RoundDef]:
+        """The rounds that draw from the bank of this name."""
+        return [r for r in self.rounds if r.bank == bank]
+
     def prize_name(self, tier: str) -> str:
         """The display name of a prize tier."""
         for p in self.prizes:
@@ -477,6 +490,7 @@ def load_contest(path: Path) -> ContestConfig:
         raise ContestFileError(f"{path}: expected a mapping at the top level")
     if problems := read_list_files(raw, path):
         raise ContestFileError("\n".join(problems))
+    resolve_practice_bank(raw, path)
     try:
         return ContestConfig.model_validate(raw)
     except ValidationError as exc:

@@ -13,6 +13,7 @@ from questions.model import Question
 from storage.db import Database
 from storage.erasure_store import ErasureStore
 from storage.identity_store import IdentityStore
+from storage.practice_store import PracticeStore
 from storage.repos import Attempts, Audit, Participants, Questions, Rounds, Winners
 from storage.repos.broadcasts import Broadcasts
 from storage.repos.collective import CollectiveAwards
@@ -38,7 +39,9 @@ class QuestionPool:
         self._signature: tuple[str, int, int] | None = None
         self._active: list[tuple[int, Question]] = []
         self._by_id: dict[int, Question] = {}
-        # What handlers render of a question shown in one option order (see quiz._rendered),
+        # The rounds' own banks (contest.yaml rounds[].bank): (signature, questions) by name.
+        self._banks: dict[str, tuple[tuple[int, int] | None, list[tuple[int, Question]]]] = {}
+        # What handlers render of a question shown in one option order (see quiz.rendered),
         # kept as long as the question itself.
         self.rendered: dict[tuple[int, tuple[int, ...]], tuple[Raw, Raw]] = {}
 
@@ -50,6 +53,25 @@ class QuestionPool:
             self._by_id.update(self._active)
             self._signature = signature
         return self._active
+
+    async def of_bank(self, bank: str) -> list[tuple[int, Question]]:
+        """A round's own bank (its latest import), reloaded when it has been imported again."""
+        signature = await self.repo.round_bank_signature(bank)
+        cached = self._banks.get(bank)
+        if cached is None or cached[0] != signature:
+            items = await self.repo.round_bank(bank) if signature else []
+            self._by_id.update(items)
+            cached = self._banks[bank] = (signature, items)
+        return cached[1]
+
+    async def for_round(self, bank: str) -> list[tuple[int, Question]]:
+        """What a round draws from: its own bank when contest.yaml names one, else the active
+        bank."""
+        return await self.of_bank(bank) if bank else await self.active()
+
+    def remember(self, items: list[tuple[int, Question]]) -> None:
+        """Keep questions known by id (practice questions outside the active bank)."""
+        self._by_id.update(items)
 
     async def get_many(self, ids: list[int]) -> dict[int, Question]:
         """Questions by id, loading those not in memory."""
@@ -90,6 +112,9 @@ class Services:
         self.erasure = Erasure(self.db)
         self.erasure_store = ErasureStore(self.store.redis, self.store.keys)
         self.pool = QuestionPool(self.questions)
+        self.practice = PracticeStore(self.store.redis, self.store.keys)
+        # The practice questions, by what they were drawn from (handlers.practice_pool).
+        self.practice_pools: dict[object, list[tuple[int, Question]]] = {}
 
     def now_ms(self) -> int:
         """The current instant in epoch milliseconds (how live attempts keep time)."""

@@ -95,13 +95,15 @@ class Message:
     """A message to show the user.
 
     `replace` names an earlier message to edit instead of sending a new one; `ask_contact`
-    asks the channel to offer its share-my-phone button (where it has one).
+    asks the channel to offer its share-my-phone button (where it has one). `image` is the key
+    of a stored picture shown with the text (a question's); an edit of such a message keeps it.
     """
 
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
     replace: str | None = None
     ask_contact: bool = False
+    image: str = ""
 
 
 @dataclass(frozen=True, slots=True)

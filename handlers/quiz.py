@@ -29,6 +29,7 @@ from handlers.common import (
 from handlers.context import Services
 from handlers.events import Button, Message, Notice, Reply, User
 from handlers.formatting import countdown, date_vn, number_vn
+from handlers.practice_end import end_practice
 from handlers.submit import finalise
 from handlers.texts import Raw, escape
 from handlers.typed import answer_index
@@ -36,7 +37,7 @@ from questions.model import LETTERS, Question
 from storage.models import Round
 from storage.session import Admission, AnswerOutcome, LiveAttempt, Stage
 
-_CODE_ALPHABET = string.ascii_lowercase + string.digits
+CODE_ALPHABET = string.ascii_lowercase + string.digits
 
 
 # ---------------------------------------------------------------- starting
@@ -65,11 +66,13 @@ async def start(svc: Services, user_key: str, pid: int | None) -> list[Reply]:
     refusal = await _limit_refusal(svc, pid, rnd)
     if refusal is not None:
         return [*replies, Message(refusal)]
-    pool = await svc.pool.active()
+    pool = await svc.pool.for_round(round_bank(svc, rnd.code))
     n = svc.contest.rules.questions_per_attempt
     if len(pool) < n:
         return [*replies, Message(t("quiz.bank_not_ready"))]
     attempt = _draw(svc, pool, rnd, user_key)
+    # A practice going on ends here: the real attempt is what counts.
+    replies += await end_practice(svc, pid)
     if not await svc.store.start_attempt(pid, attempt):
         live = await svc.store.attempt(pid)
         return [*replies, *(await resume(svc, pid, live) if live else [])]
@@ -104,6 +107,14 @@ async def _limit_refusal(svc: Services, pid: int, rnd: Round) -> Raw | None:
     return None
 
 
+def round_bank(svc: Services, round_code: str) -> str:
+    """The name of the round's own bank in contest.yaml ("" when it draws from the active)."""
+    try:
+        return svc.contest.round(round_code).bank
+    except KeyError:
+        return ""
+
+
 def _draw(
     svc: Services, pool: list[tuple[int, Question]], rnd: Round, user_key: str
 ) -> LiveAttempt:
@@ -126,7 +137,7 @@ def _draw(
     limit_ms = int(rules.time_limit.total_seconds() * 1000)
     closes_ms = int(rnd.closes_at.timestamp() * 1000)
     return LiveAttempt(
-        code="".join(secrets.choice(_CODE_ALPHABET) for _ in range(CODE_LENGTH)),
+        code="".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH)),
         round_code=rnd.code,
         user_key=user_key,
         question_ids=[qid for qid, _ in chosen],
@@ -154,7 +165,7 @@ async def resume(svc: Services, pid: int, live: LiveAttempt) -> list[Reply]:
 async def _question(svc: Services, pid: int, live: LiveAttempt, index: int) -> Message:
     qid = live.question_ids[index]
     order = live.orders[index]
-    text, lines = await _rendered(svc, qid, order)
+    text, lines = await rendered(svc, qid, order)
     message = svc.texts(
         "quiz.question",
         n=index + 1,
@@ -168,10 +179,15 @@ async def _question(svc: Services, pid: int, live: LiveAttempt, index: int) -> M
             Button(LETTERS[i], answer_token(live.code, index, i, pid)) for i in range(len(order))
         ),
     )
-    return Message(message, buttons=buttons)
+    return Message(message, buttons=buttons, image=await image_of(svc, qid))
 
 
-async def _rendered(svc: Services, qid: int, order: tuple[int, ...]) -> tuple[Raw, Raw]:
+async def image_of(svc: Services, qid: int) -> str:
+    """The key of a question's picture ("" when it has none)."""
+    return (await svc.pool.get_many([qid]))[qid].image
+
+
+async def rendered(svc: Services, qid: int, order: tuple[int, ...]) -> tuple[Raw, Raw]:
     """A question's text and its option lines in this order, escaped; built once per order.
 
     Every tap shows the next question; escaping and filling its lines each time cost about
@@ -192,7 +208,7 @@ async def _rendered(svc: Services, qid: int, order: tuple[int, ...]) -> tuple[Ra
 async def _answered(svc: Services, live: LiveAttempt, index: int, shown: int) -> Raw:
     qid = live.question_ids[index]
     q = (await svc.pool.get_many([qid]))[qid]
-    text, _ = await _rendered(svc, qid, live.orders[index])
+    text, _ = await rendered(svc, qid, live.orders[index])
     return svc.texts(
         "quiz.answered",
         n=index + 1,
@@ -273,7 +289,11 @@ async def _answered_replies(
         return [Notice(t("quiz.time_up_short")), *await finalise(svc, pid, live, auto=True)]
     if outcome is AnswerOutcome.STALE:
         return [Notice(t("quiz.already_answered"))]
-    done = Message(await _answered(svc, live, index, shown), replace=ref)
+    done = Message(
+        await _answered(svc, live, index, shown),
+        replace=ref,
+        image=await image_of(svc, live.question_ids[index]),
+    )
     if outcome is AnswerOutcome.LAST:
         return [Notice(t("quiz.noted")), done, _prediction_prompt(svc, live)]
     return [Notice(t("quiz.noted")), done, await _question(svc, pid, live, index + 1)]
@@ -336,7 +356,7 @@ async def _typed_answer(svc: Services, pid: int, live: LiveAttempt, text: str) -
     else:
         following = await _question(svc, pid, before, index + 1)
     noted = Raw(f"{t('quiz.noted')}\n\n{following.text}")
-    return [Message(noted, buttons=following.buttons)]
+    return [Message(noted, buttons=following.buttons, image=following.image)]
 
 
 # ---------------------------------------------------------------- prediction

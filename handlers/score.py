@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from handlers import review
 from handlers.common import MENU_QUIZ, MENU_REGISTER, participant_id
 from handlers.context import Services
+from handlers.decided import decided
 from handlers.events import Button, Message, Reply, User
 from handlers.formatting import duration_vn, number_vn
 from handlers.ranking import rank
@@ -23,6 +25,7 @@ async def score(svc: Services, user: User) -> list[Reply]:
             )
         ]
     blocks = []
+    reviews: list[tuple[Button, ...]] = []
     for rnd in await svc.rounds.all():
         mine = await svc.attempts.scored(rnd.code, participant_id=pid)
         if not mine and rnd.status != OPEN:
@@ -35,6 +38,8 @@ async def score(svc: Services, user: User) -> list[Reply]:
         if actual is None:
             actual = await svc.attempts.participants_in_round(rnd.code)
         best = rank(mine, actual)[0]
+        if await decided(svc, rnd.code):
+            reviews.append((review.button(svc, rnd.code, rnd.name),))
         place = await standing(svc, rnd.code, pid)
         left = Raw("")
         if rnd.status == OPEN:
@@ -64,4 +69,4 @@ async def score(svc: Services, user: User) -> list[Reply]:
         )
     if not blocks:
         return [Message(t("score.nothing_yet"), buttons=((Button(t("menu.quiz"), MENU_QUIZ),),))]
-    return [Message(t("score.text", blocks=Raw("\n\n".join(blocks))))]
+    return [Message(t("score.text", blocks=Raw("\n\n".join(blocks))), buttons=tuple(reviews))]

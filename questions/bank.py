@@ -18,14 +18,18 @@ import os
 import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from types import ModuleType
 
 from questions.formats import aiken, csvfile, table, yamlfile
 from questions.formats.common import MAX_QUESTIONS as MAX_QUESTIONS
 from questions.formats.common import Parsed, same_text_key
+from questions.images import image_problem, open_zip, read_beside
 from questions.model import Question
+
+# Reads an image a bank names (None: not there).
+ImageReader = Callable[[str], bytes | None]
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_FILE_MB = MAX_FILE_BYTES // (1024 * 1024)
@@ -40,6 +44,8 @@ class Bank:
     name: str
     title: str
     questions: list[Question]
+    # The pictures its questions name, by the name they give (checked: PNG or JPEG, size).
+    images: dict[str, bytes] = field(default_factory=dict)
 
 
 class BankError(Exception):
@@ -110,6 +116,10 @@ def _xlsx() -> ModuleType:
 _SUPPORTED = "hãy dùng .xlsx, .csv, .txt (Aiken) hoặc .yaml"
 
 
+def _is_zip(filename: str) -> bool:
+    return PurePath(filename).suffix.lower() == ".zip"
+
+
 def _format_for(filename: str) -> _Format:
     suffix = PurePath(filename).suffix.lower()
     found = _FORMATS.get(suffix)
@@ -165,23 +175,70 @@ def _bank_from(parsed: Parsed, filename: str, name: str) -> Bank:
     )
 
 
-def load_bank_bytes(data: bytes, filename: str, *, name: str | None = None) -> Bank:
-    """Load a bank from an uploaded file's bytes; the filename picks the format.
+def load_bank_bytes(
+    data: bytes,
+    filename: str,
+    *,
+    name: str | None = None,
+    images: ImageReader | None = None,
+    with_pictures: bool = True,
+) -> Bank:
+    """Load a bank from an uploaded file's bytes; the filename picks the format. A .zip holds
+    the bank file and the images/ folder of its pictures; `images` reads the pictures a bank
+    file names (none: a bank file alone cannot have pictures). `with_pictures=False` leaves
+    them unread (a child process parsing for a parent that has them).
 
     The name is, in order: `name`, the YAML `bank` key, the file's stem.
     """
     filename = check_upload(data, filename)
+    if _is_zip(filename):
+        contents = open_zip(data, MAX_FILE_BYTES)
+        if isinstance(contents, str):
+            raise BankError([(filename, contents)])
+        return load_bank_bytes(
+            contents.bank_data, contents.bank_name, name=name, images=contents.read
+        )
     bank = _bank_from(_format_for(filename).read(data), filename, name or "")
     if not bank.name:
         bank.name = PurePath(filename).stem
         bank.title = bank.title or bank.name
+    return with_images(bank, filename, images) if with_pictures else bank
+
+
+def with_images(bank: Bank, filename: str, images: ImageReader | None) -> Bank:
+    """The bank with the pictures its questions name, read and checked; BankError naming every
+    picture missing, too large or not PNG/JPEG."""
+    names = sorted({q.image for q in bank.questions if q.image})
+    if not names:
+        return bank
+    if images is None:
+        raise BankError(
+            [
+                (
+                    filename,
+                    f"câu hỏi có ảnh ('{names[0]}') nhưng ảnh không được gửi kèm; hãy gửi tệp "
+                    ".zip gồm tệp ngân hàng câu hỏi và thư mục images/ chứa ảnh",
+                )
+            ]
+        )
+    problems = []
+    for image in names:
+        data = images(image)
+        problem = image_problem(image, data)
+        if problem is not None:
+            problems.append((filename, problem))
+        elif data is not None:
+            bank.images[image] = data
+    if problems:
+        raise BankError(problems)
     return bank
 
 
 def read_bank_file(path: Path) -> tuple[str, bytes]:
     """The file's name and bytes, once its format and size allow loading it as a bank."""
     filename = unicodedata.normalize("NFC", path.name)
-    _format_for(filename)
+    if not _is_zip(filename):
+        _format_for(filename)
     try:
         # Checked before reading so an oversized file is refused without parsing it.
         _check_size(filename, path.stat().st_size)
@@ -202,7 +259,8 @@ def check_upload(data: bytes, filename: str) -> str:
     """The upload's clean file name, once its format and size allow loading it as a bank
     (what can be refused before reading a byte of it)."""
     filename = unicodedata.normalize("NFC", PurePath(filename).name)
-    _format_for(filename)
+    if not _is_zip(filename):
+        _format_for(filename)
     _check_size(filename, len(data))
     return filename
 
@@ -210,7 +268,7 @@ def check_upload(data: bytes, filename: str) -> str:
 def load_bank(path: Path, *, name: str | None = None) -> Bank:
     """Load a bank from a file; raises BankError listing every problem found."""
     filename, data = read_bank_file(path)
-    return load_bank_bytes(data, filename, name=name)
+    return load_bank_bytes(data, filename, name=name, images=lambda n: read_beside(path, n))
 
 
 def write_bank_bytes(bank: Bank, filename: str) -> bytes:

@@ -28,7 +28,8 @@ def main(filename: str, memory_bytes: int, cpu_seconds: int) -> None:
     data = sys.stdin.buffer.read()
     try:
         try:
-            bank = load_bank_bytes(data, filename)
+            # Pictures are read and checked by the parent, which has them; not here.
+            bank = load_bank_bytes(data, filename, images=lambda name: None, with_pictures=False)
         except BankError as exc:
             answer: dict[str, Any] = {"problems": exc.problems, "more": exc.more}
         else:
@@ -43,6 +44,8 @@ def main(filename: str, memory_bytes: int, cpu_seconds: int) -> None:
                             "correct": q.correct,
                             "source": q.source,
                             "topic": q.topic,
+                            "explanation": q.explanation,
+                            "image": q.image,
                         }
                         for q in bank.questions
                     ],

@@ -25,8 +25,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from questions.bank import Bank, BankError, check_upload, read_bank_file
+from questions.bank import (
+    MAX_FILE_BYTES,
+    Bank,
+    BankError,
+    ImageReader,
+    check_upload,
+    read_bank_file,
+    with_images,
+)
 from questions.child import OUT_OF_MEMORY
+from questions.images import open_zip, read_beside
 from questions.model import Question
 
 log = logging.getLogger(__name__)
@@ -53,13 +62,28 @@ TOO_MUCH_TIME = "tệp cần quá nhiều thời gian để đọc, không phả
 UNREADABLE = "không đọc được tệp này"
 
 
-async def load_bank_isolated(data: bytes, filename: str, limits: Limits = Limits()) -> Bank:
-    """Load an uploaded bank as load_bank_bytes does, but in a limited child process.
+async def load_bank_isolated(
+    data: bytes, filename: str, limits: Limits = Limits(), images: ImageReader | None = None
+) -> Bank:
+    """Load an uploaded bank as load_bank_bytes does, but in a limited child process (a ZIP
+    is opened here, its bank file parsed there, its pictures read and checked here).
 
     Raises BankError, as load_bank_bytes does, for a bad file and for one that takes the
     child past its memory or CPU-time limit.
     """
     filename = check_upload(data, filename)  # what is refused without reading the file
+    if filename.lower().endswith(".zip"):
+        contents = open_zip(data, MAX_FILE_BYTES)
+        if isinstance(contents, str):
+            raise BankError([(filename, contents)])
+        return await load_bank_isolated(
+            contents.bank_data, contents.bank_name, limits, images=contents.read
+        )
+    bank = await _parsed_in_child(data, filename, limits)
+    return with_images(bank, filename, images)
+
+
+async def _parsed_in_child(data: bytes, filename: str, limits: Limits) -> Bank:
     child = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -87,7 +111,9 @@ async def load_bank_isolated(data: bytes, filename: str, limits: Limits = Limits
 def load_bank_file_isolated(path: Path) -> Bank:
     """Load a bank file (the command line's import and validate) as load_bank_isolated does."""
     filename, data = read_bank_file(path)
-    return asyncio.run(load_bank_isolated(data, filename))
+    return asyncio.run(
+        load_bank_isolated(data, filename, images=lambda name: read_beside(path, name))
+    )
 
 
 def _child_environment() -> dict[str, str]:
@@ -131,6 +157,8 @@ def _bank_of(value: dict[str, Any]) -> Bank:
                 correct=int(q["correct"]),
                 source=str(q["source"]),
                 topic=str(q["topic"]),
+                explanation=str(q.get("explanation", "")),
+                image=str(q.get("image", "")),
             )
             for q in value["questions"]
         ],

@@ -17,17 +17,25 @@ MAX_TEXT_CHARS = 1000
 MAX_OPTION_CHARS = 300
 MAX_RENDERED_CHARS = 1700
 MAX_SOURCE_CHARS = 300
+# An explanation is shown after a practice answer and in the answer review, under the
+# question and its right answer: it must fit one Zalo message with them.
+MAX_EXPLANATION_CHARS = 800
 
 
 @dataclass(frozen=True, slots=True)
 class Question:
-    """One multiple-choice question: its text, options, the correct option and its source."""
+    """One multiple-choice question: its text, options, the correct option, its source and
+    why that option is right (shown once answering can no longer gain from it)."""
 
     text: str
     options: tuple[str, ...]
     correct: int
     source: str = ""
     topic: str = ""
+    explanation: str = ""
+    # The picture shown with the question: as a bank file names it (questions.images), or,
+    # once stored, the stored image's key.
+    image: str = ""
 
     @property
     def correct_letter(self) -> str:
@@ -79,4 +87,8 @@ def validate_question(q: Question) -> list[str]:
         )
     if len(q.source) > MAX_SOURCE_CHARS:
         problems.append(f"nguồn dài {len(q.source)} ký tự, tối đa {MAX_SOURCE_CHARS}")
+    if len(q.explanation) > MAX_EXPLANATION_CHARS:
+        problems.append(
+            f"giải thích dài {len(q.explanation)} ký tự, tối đa {MAX_EXPLANATION_CHARS}"
+        )
     return problems

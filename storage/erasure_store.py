@@ -23,11 +23,14 @@ class ErasureStore:
         self.keys = keys
 
     async def drop_attempt(self, participant_id: int) -> None:
-        """Forget the entry's live attempt, submitted or not, and its linking code."""
+        """Forget the entry's live attempt, submitted or not, its practice and its linking
+        code."""
         k = self.keys
         code = cast(str | None, await self.redis.get(k.link_of(participant_id)))
         async with self.redis.pipeline(transaction=False) as pipe:
-            pipe.delete(k.attempt(participant_id), k.link_of(participant_id))
+            pipe.delete(
+                k.attempt(participant_id), k.practice(participant_id), k.link_of(participant_id)
+            )
             if code:
                 pipe.delete(k.link_code(code))
             pipe.zrem(k.deadlines, str(participant_id))

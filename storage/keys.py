@@ -28,6 +28,8 @@ ACCOUNT_TTL = timedelta(days=1)
 # attempt whose SQL write failed is made persistent instead.
 ATTEMPT_GRACE = timedelta(days=1)
 UPLOAD_TTL = timedelta(hours=1)
+# A practice attempt has no time limit; left alone this long, it is forgotten.
+PRACTICE_TTL = timedelta(hours=6)
 # Channels without buttons (Zalo) remember the options they last listed, to map a typed
 # "B" or "2" back to a button; a day covers any pause inside one conversation.
 BUTTONS_TTL = timedelta(days=1)
@@ -62,6 +64,10 @@ class Keys:
     def attempt(self, participant_id: int) -> str:
         """The live attempt of a participant (at most one at a time)."""
         return f"{self.prefix}:att:{{{participant_id}}}"
+
+    def practice(self, participant_id: int) -> str:
+        """The practice attempt of a participant: kept apart from the attempt, never counted."""
+        return f"{self.prefix}:prac:{{{participant_id}}}"
 
     @property
     def deadlines(self) -> str:

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint, false, text
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    Index,
+    LargeBinary,
+    Text,
+    UniqueConstraint,
+    false,
+    text,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
@@ -137,8 +147,24 @@ class QuestionRow(SQLModel, table=True):
     correct: int
     source: str = Field(default="", max_length=300)
     topic: str = Field(default="", max_length=200)
+    # Why the correct option is right: shown in practice and once the round is decided.
+    explanation: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    # The key of its picture in question_images ("" when it has none).
+    image: str = Field(default="", max_length=80, sa_column_kwargs={"server_default": ""})
     active: bool = Field(default=True, index=True)
     imported_at: datetime = _utc()
+
+
+class QuestionImage(SQLModel, table=True):
+    """A question's picture, by a key made of its content's digest (stored once however many
+    banks use it); served to Zalo by URL, uploaded to Telegram."""
+
+    __tablename__ = "question_images"
+
+    key: str = Field(primary_key=True, max_length=80)
+    content_type: str = Field(max_length=20)
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime = _utc()
 
 
 class Attempt(SQLModel, table=True):

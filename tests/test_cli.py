@@ -136,6 +136,39 @@ def test_export_round_trips_the_active_bank(cli: Cli) -> None:
     assert load_bank(out).questions == load_bank(SAMPLE).questions
 
 
+def test_a_bank_with_pictures_imports_from_disk_and_exports_them_beside_it(cli: Cli) -> None:
+    folder = cli.tmp / "co-anh"
+    (folder / "images").mkdir(parents=True)
+    png = b"\x89PNG\r\n\x1a\n" + b"\x07" * 50
+    (folder / "images" / "vneid.png").write_bytes(png)
+    questions = "".join(
+        f"  - text: Câu {i} có ảnh?\n    options: [Có {i}, Không {i}]\n    answer: A\n"
+        f"    image: images/vneid.png\n"
+        for i in range(12)
+    )
+    (folder / "co-anh.yaml").write_text(f"bank: co-anh\nquestions:\n{questions}", "utf-8")
+    cli.ok("questions", "import", folder / "co-anh.yaml")
+    out = cli.tmp / "xuat" / "ngan-hang.yaml"
+    out.parent.mkdir()
+
+    cli.ok("questions", "export", out)
+
+    exported = load_bank(out)
+    assert len(exported.questions) == 12
+    assert set(exported.images.values()) == {png}
+    assert all(q.image.startswith("images/") for q in exported.questions)
+
+
+def test_importing_for_a_round_without_a_bank_of_its_own_changes_nothing(cli: Cli) -> None:
+    cli.ok("questions", "import", SAMPLE)
+    before = cli.active_questions()
+
+    said = cli.fails("questions", "import", SAMPLE, "--round", "2023-Q1")
+
+    assert "Đợt 2023-Q1 không có ngân hàng riêng" in said
+    assert cli.active_questions() == before
+
+
 def test_rounds_are_listed_with_local_times(cli: Cli) -> None:
     said = cli.ok("rounds")
 

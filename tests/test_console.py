@@ -7,6 +7,7 @@ import io
 
 from bot.app import App
 from bot.channels.console import run_console
+from tests.support.pictures import use_pictured_bank
 
 
 async def chat(app: App, *lines: str) -> str:
@@ -46,3 +47,10 @@ async def test_the_console_reads_zalos_wording_and_takes_commands_typed_plainly(
     assert "Câu 2/10" in said
     assert "bấm" not in said.lower()
     assert "nút" not in said.lower()
+
+
+async def test_a_question_with_a_picture_says_so_in_the_console(app: App) -> None:
+    await use_pictured_bank(app)
+    said = await chat(app, *REGISTER, "1", "1", "1", "thi")
+    shown = said[said.index("Câu 1/10") - 200 : said.index("Câu 1/10")]
+    assert "[ảnh kèm câu hỏi: /anh/" in shown

@@ -68,6 +68,10 @@ class ConsoleSession:
         self.out.flush()
 
     def _message(self, m: Message, waiting: Shown | None) -> None:
+        if m.image and m.replace is None:
+            # A terminal shows no pictures: say there is one, and where the web serves it.
+            texts = self.engine.svc.texts
+            print("", "  " + texts("console.picture", key=m.image), sep="\n", file=self.out)
         print("", plain(m.text), sep="\n", file=self.out)
         flat = [(b.label, b.token) for row in m.buttons for b in row]
         if not flat:

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.engine import COMMANDS
-from handlers import quiz
-from handlers.answer_tokens import parse_answer_token
+from handlers import practice, quiz
+from handlers.answer_tokens import parse_answer_token, parse_practice_token
 from handlers.context import Services
 from handlers.events import Choice, Command, Event, Message, Reply, Text, User
 from handlers.texts import Texts, plain
@@ -42,7 +42,15 @@ def _label_key(label: str) -> str:
 
 
 def is_answer_set(shown: Shown) -> bool:
-    """Whether the options listed are a question's answer buttons."""
+    """Whether the options listed are a question's answer buttons (of an attempt or practice)."""
+    return bool(shown) and all(
+        parse_answer_token(token) is not None or parse_practice_token(token) is not None
+        for _, token in shown
+    )
+
+
+def is_attempt_answer_set(shown: Shown) -> bool:
+    """Whether the options listed are a real attempt's answer buttons (not practice ones)."""
     return bool(shown) and all(parse_answer_token(token) is not None for _, token in shown)
 
 
@@ -134,7 +142,10 @@ async def mapped_after(
         if (
             other
             and not isinstance(event, Choice)
-            and await quiz.awaiting_answer(svc, before[0][1])
+            and (
+                await quiz.awaiting_answer(svc, before[0][1])
+                or await practice.awaiting(svc, before[0][1])
+            )
         ):
             return Listing(before, waiting=True)
         return Listing(listed)

@@ -106,6 +106,7 @@ def check(
     )
     _print_calendar(contest, calendar(contest, reminders), now)
     bank_ok = _print_bank(contest, path)
+    _print_learning(contest)
     kept = retention_date(contest)
     console.print(
         f"Dữ liệu cá nhân được ẩn danh từ ngày {kept:%d/%m/%Y} "
@@ -134,6 +135,28 @@ def _print_calendar(contest: ContestConfig, lines: list[CalendarLine], now: date
             style="dim" if line.at < now else None,
         )
     console.print(table)
+
+
+def _print_learning(contest: ContestConfig) -> None:
+    """Where practice draws from, and which rounds draw from a bank of their own."""
+    practice = contest.practice_bank
+    if practice is None:
+        console.print(
+            "Thi thử: câu hỏi của các đợt đã có kết quả (không nêu practice_bank).",
+            highlight=False,
+        )
+    else:
+        console.print(
+            f"Thi thử: {escape(practice.file)} ({len(practice.questions)} câu, hợp lệ).",
+            highlight=False,
+        )
+    for name in contest.round_banks():
+        rounds = ", ".join(r.name for r in contest.rounds_of_bank(name))
+        console.print(
+            f"Ngân hàng riêng {escape(name)}: {escape(rounds)} "
+            f"(nạp bằng quizbot questions import TỆP --round MÃ-ĐỢT).",
+            highlight=False,
+        )
 
 
 def _print_bank(contest: ContestConfig, path: Path) -> bool:

@@ -158,18 +158,31 @@ async def upload(request: web.Request) -> web.Response:
         current=current[1] if current else 0,
         needed=svc.contest.rules.questions_per_attempt,
         max_mb=MAX_FILE_BYTES // (1024 * 1024),
+        round_banks=bank.round_bank_choices(svc),
     )
 
 
 @routes.post(DASHBOARD + "/cau-hoi/thay")
 async def replace(request: web.Request) -> web.Response:
-    """Make the checked file the active bank (once: a second press finds nothing held)."""
+    """Make the checked file the active bank, or a round's own bank (field `for`), once: a
+    second press finds nothing held."""
     svc = site_of(request).svc
-    done = await bank.replace(svc, actor(request))
+    form = await request.post()
+    target = form.get("for", "")
+    choices = dict(bank.round_bank_choices(svc))
+    if not isinstance(target, str) or (target and target not in choices):
+        return refuse(request, 422, "web.refused.no_file")
+    done = await bank.replace(svc, actor(request), target)
     if done is None:
         return refuse(request, 409, "web.refused.nothing_held")
     filename, count = done
-    return render(request, "bank_replaced.html", filename=filename, count=count)
+    return render(
+        request,
+        "bank_replaced.html",
+        filename=filename,
+        count=count,
+        rounds=choices.get(target, ""),
+    )
 
 
 @routes.post(DASHBOARD + "/cau-hoi/huy")

@@ -93,6 +93,22 @@ async def banner(request: web.Request) -> web.Response:
     )
 
 
+@routes.get("/anh/{key}")
+async def picture(request: web.Request) -> web.Response:
+    """A question's picture, where Zalo fetches it (its key is the digest of its bytes, so
+    the same address always holds the same picture)."""
+    key = request.match_info["key"]
+    stored = await site_of(request).svc.questions.image(key) if len(key) <= 80 else None
+    if stored is None:
+        raise web.HTTPNotFound()
+    content_type, data = stored
+    return web.Response(
+        body=data,
+        content_type=content_type,
+        headers={"Cache-Control": "public, max-age=86400, immutable"},
+    )
+
+
 @routes.get("/healthz")
 async def healthz(request: web.Request) -> web.Response:
     """The process is alive and serving."""

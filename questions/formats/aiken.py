@@ -12,7 +12,8 @@ or ")" and follow in order from A; a blank line separates questions. Beyond Mood
 ANSWER may also be a number (1–6) or the option's text, "ANSWER", "SOURCE" and "TOPIC"
 are matched in any case, and the optional SOURCE and TOPIC lines right after ANSWER give
 the question's source and topic. A line that starts with "A." always starts the options,
-so a question text cannot contain such a line, nor a blank line.
+so a question text cannot contain such a line, nor a blank line. Aiken has no place for an
+explanation: a bank with explanations is not written as Aiken (they would be lost).
 """
 
 from __future__ import annotations
@@ -170,6 +171,16 @@ def unwritable(questions: Sequence[Question]) -> list[tuple[int, str]]:
         for label, value in (("nguồn", q.source), ("chủ đề", q.topic)):
             if "\n" in value:
                 problems.append((i, f"{label} có nhiều dòng, Aiken không ghi được"))
+        if q.image:
+            problems.append((i, "câu hỏi có ảnh, định dạng Aiken không ghi được"))
+        if q.explanation:
+            problems.append(
+                (
+                    i,
+                    "câu hỏi có phần giải thích, định dạng Aiken không ghi được; "
+                    "hãy dùng .xlsx, .csv hoặc .yaml",
+                )
+            )
     return problems
 
 

@@ -168,6 +168,8 @@ def build_entry(
     answer: str,
     source: str = "",
     topic: str = "",
+    explanation: str = "",
+    image: str = "",
     answer_ref: str = "",
     option_count: int | None = None,
 ) -> Entry:
@@ -191,7 +193,13 @@ def build_entry(
     else:
         answer_problem = None
     question = Question(
-        text=text, options=tuple(options), correct=correct, source=source, topic=topic
+        text=text,
+        options=tuple(options),
+        correct=correct,
+        source=source,
+        topic=topic,
+        explanation=explanation,
+        image=image,
     )
     problems.extend((ref, p) for p in validate_question(question))
     if answer_problem is not None:

@@ -13,17 +13,29 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from questions.formats.common import Parsed, build_entry, clean_text, fold
+from questions.images import image_name
 from questions.model import LETTERS, MAX_OPTIONS, Question
 
 TEXT, ANSWER, SOURCE, TOPIC = "text", "answer", "source", "topic"
+EXPLANATION, IMAGE = "explanation", "image"
 # Field keys in column order; the option fields are the letters themselves.
-FIELDS: tuple[str, ...] = (TEXT, *LETTERS[:MAX_OPTIONS], ANSWER, SOURCE, TOPIC)
+FIELDS: tuple[str, ...] = (
+    TEXT,
+    *LETTERS[:MAX_OPTIONS],
+    ANSWER,
+    SOURCE,
+    TOPIC,
+    EXPLANATION,
+    IMAGE,
+)
 HEADERS: dict[str, str] = {
     TEXT: "Câu hỏi",
     **{letter: f"Đáp án {letter}" for letter in LETTERS[:MAX_OPTIONS]},
     ANSWER: "Đáp án đúng",
     SOURCE: "Nguồn",
     TOPIC: "Chủ đề",
+    EXPLANATION: "Giải thích",
+    IMAGE: "Ảnh",
 }
 REQUIRED: tuple[str, ...] = (TEXT, "A", "B", ANSWER)
 EXAMPLE_PREFIX = "Ví dụ:"
@@ -36,6 +48,8 @@ def _aliases() -> dict[str, str]:
         **{a: ANSWER for a in ("dap an dung", "correct", "correct answer", "answer")},
         **{a: SOURCE for a in ("nguon", "nguon tham khao", "can cu", "source")},
         **{a: TOPIC for a in ("chu de", "linh vuc", "topic", "category")},
+        **{a: EXPLANATION for a in ("giai thich", "loi giai", "explanation")},
+        **{a: IMAGE for a in ("anh", "hinh anh", "image", "picture")},
     }
     for letter in LETTERS[:MAX_OPTIONS]:
         low = letter.lower()
@@ -125,6 +139,8 @@ def read_table(rows: Iterable[tuple[int, Sequence[str]]]) -> Parsed:
                 answer=values.get(ANSWER, ""),
                 source=values.get(SOURCE, ""),
                 topic=values.get(TOPIC, ""),
+                explanation=values.get(EXPLANATION, ""),
+                image=image_name(values.get(IMAGE, "")),
             )
         )
     return parsed
@@ -144,6 +160,8 @@ def question_row(question: Question) -> list[str]:
         question.correct_letter,
         question.source,
         question.topic,
+        question.explanation,
+        question.image,
     ]
 
 

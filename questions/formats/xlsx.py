@@ -21,7 +21,9 @@ from questions.formats.common import Parsed, Problem, clean_text, number_text
 from questions.formats.formulas import looks_like_formula
 from questions.formats.table import (
     ANSWER,
+    EXPLANATION,
     FIELDS,
+    IMAGE,
     SOURCE,
     TEXT,
     TOPIC,
@@ -40,7 +42,7 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 NOT_XLSX = "tệp không phải là bảng tính Excel (.xlsx)"
 SHEET_TITLE = "Câu hỏi"
-_WIDTHS = {TEXT: 60, ANSWER: 13, SOURCE: 40, TOPIC: 28}
+_WIDTHS = {TEXT: 60, ANSWER: 13, SOURCE: 40, TOPIC: 28, EXPLANATION: 60, IMAGE: 24}
 _OPTION_WIDTH = 24
 
 
@@ -195,6 +197,10 @@ EXAMPLE = Question(
     correct=0,
     source="Quyết định số 749/QĐ-TTg ngày 03/6/2020 của Thủ tướng Chính phủ",
     topic="Chương trình chuyển đổi số quốc gia",
+    explanation=(
+        "Ngày 03/6/2020, Thủ tướng Chính phủ ký Quyết định số 749/QĐ-TTg phê duyệt "
+        "Chương trình Chuyển đổi số quốc gia đến năm 2025, định hướng đến năm 2030."
+    ),
 )
 
 GUIDE = (
@@ -208,6 +214,12 @@ GUIDE = (
     "• Cột 'Đáp án đúng' ghi một chữ cái (A–F), hoặc số thứ tự (1–6), "
     "hoặc chép đúng nội dung phương án đúng. Mỗi câu chỉ có một đáp án đúng.",
     "• 'Nguồn' ghi văn bản làm căn cứ; 'Chủ đề' để nhóm câu hỏi. Hai cột này không bắt buộc.",
+    "• 'Giải thích' (không bắt buộc, tối đa 800 ký tự) nói vì sao đáp án đúng; người dự thi "
+    "đọc được khi thi thử và khi xem đáp án sau khi đợt thi đã có kết quả, không bao giờ "
+    "trong lúc đợt thi đang diễn ra.",
+    "• 'Ảnh' (không bắt buộc) ghi tên tệp ảnh của câu hỏi, ví dụ images/cau-1.png; khi đó gửi "
+    "tệp .zip gồm bảng tính này và thư mục images/ chứa ảnh (PNG hoặc JPEG, mỗi ảnh tối đa "
+    "1024 KB).",
     "• Không để hai câu hỏi trùng nội dung. Tối đa 5000 câu hỏi, tệp không quá 5 MB.",
 )
 

@@ -8,6 +8,8 @@
         answer: B
         source: "..."
         topic: "..."
+        explanation: "..."
+        image: images/cau-1.png
 
 Every scalar is read as the text typed, so `2025`, `yes` or `03/6/2020` stay exactly
 that. `answer` takes a letter, a number (1–6) or an option's text. Unknown keys are
@@ -35,12 +37,13 @@ from questions.formats.common import (
     clean_text,
     decode_text,
 )
+from questions.images import image_name
 from questions.model import MAX_OPTIONS, Question, QuestionError
 
 TOP_KEYS = ("bank", "title", "questions")
 # A bank nests four deep (file, questions, question, options); more is not a bank.
 MAX_DEPTH = 8
-QUESTION_KEYS = ("text", "options", "answer", "source", "topic")
+QUESTION_KEYS = ("text", "options", "answer", "source", "topic", "explanation", "image")
 _ENCODING_HINT = "hãy lưu lại với bảng mã UTF-8"
 # The libyaml versions are several times faster; PyYAML may be built without them.
 _Loader: Any = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
@@ -81,6 +84,8 @@ def _question(ref: str, item: Any) -> Entry | Problem:
         answer=_scalar(item.get("answer"), "answer", problems),
         source=_scalar(item.get("source"), "source", problems),
         topic=_scalar(item.get("topic"), "topic", problems),
+        explanation=_scalar(item.get("explanation"), "explanation", problems),
+        image=image_name(_scalar(item.get("image"), "image", problems)),
     )
     entry.problems[:0] = [(ref, p) for p in problems]
     return entry
@@ -217,6 +222,10 @@ def dump_yaml(questions: Sequence[Question], name: str, title: str) -> bytes:
             item["source"] = q.source
         if q.topic:
             item["topic"] = q.topic
+        if q.explanation:
+            item["explanation"] = q.explanation
+        if q.image:
+            item["image"] = q.image
         items.append(item)
     document = {"bank": name, "title": title, "questions": items}
     text = yaml.dump(document, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100_000)

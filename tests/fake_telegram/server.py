@@ -192,6 +192,8 @@ class FakeTelegram(FakeApiServer):
             "getMyCommands": self._get_my_commands,
             "deleteMyCommands": self._delete_my_commands,
             "sendDocument": self._send_document,
+            "sendPhoto": self._send_photo,
+            "editMessageCaption": self._edit_message_caption,
             "sendChatAction": self._send_chat_action,
             "getFile": self._get_file,
             "getChat": self._get_chat,
@@ -929,6 +931,67 @@ class FakeTelegram(FakeApiServer):
             reply_to=reply_to,
         )
         _track_keyboard(chat, markup)
+        return message.to_api()
+
+    async def _send_photo(self, params: Params) -> Any:
+        chat = self._chat_of(params)
+        reply_to = self._reply_target(chat, params)
+        photo = params["photo"]
+        if isinstance(photo, UploadedFile):
+            if not photo.data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")):
+                raise ApiError(400, "Bad Request: IMAGE_PROCESS_FAILED")
+            stored = self._store_file(photo.data, photo.filename, "image/jpeg")
+        elif photo in self.files:
+            stored = self.files[photo]
+        elif str(photo).startswith(("http://", "https://")):
+            raise ApiError(400, "Bad Request: failed to get HTTP URL content")  # no network here
+        else:
+            raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+        caption: str | None = None
+        entities: list[dict[str, Any]] = []
+        source: str | None = None
+        if params.get("caption") is not None:
+            caption, entities, source = self._formatted(params, "caption", "caption_entities")
+        markup = _json(params.get("reply_markup"))
+        size = {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id}
+        message = self._add_message(
+            chat,
+            sender=self.bot_user,
+            from_bot=True,
+            method="sendPhoto",
+            caption=caption or None,
+            caption_entities=entities,
+            source=source,
+            parse_mode=_opt_str(params.get("parse_mode")),
+            reply_markup=_nonempty(markup),
+            reply_to=reply_to,
+            extra={"photo": [{**size, "width": 640, "height": 480, "file_size": len(stored.data)}]},
+        )
+        _track_keyboard(chat, markup)
+        return message.to_api()
+
+    async def _edit_message_caption(self, params: Params) -> Any:
+        message = self._bot_message(params, missing="message to edit not found")
+        if not message.from_bot:
+            raise ApiError(400, "Bad Request: message can't be edited")
+        if message.text is not None:
+            raise ApiError(400, "Bad Request: there is no caption in the message to edit")
+        caption, entities, source = (None, [], None)
+        if params.get("caption") is not None:
+            caption, entities, source = self._formatted(params, "caption", "caption_entities")
+        markup = _inline(_json(params.get("reply_markup")))
+        if (
+            caption == message.caption
+            and entities == message.caption_entities
+            and markup == _inline(message.reply_markup)
+        ):
+            raise ApiError(400, NOT_MODIFIED)
+        message.edits.append(message.caption)
+        message.caption, message.caption_entities, message.source = caption, entities, source
+        message.parse_mode = _opt_str(params.get("parse_mode"))
+        message.reply_markup = markup
+        message.edit_date = self._now()
+        self._touch()
         return message.to_api()
 
     async def _send_chat_action(self, params: Params) -> Any:

@@ -26,6 +26,7 @@ from storage.restore import Restored, restore
 from tests.conftest import vn
 from tests.results_round import close_with_four
 from tests.support.client import Person
+from tests.support.pictures import use_pictured_bank
 from tests.support.servers import REDIS_URL, postgres_database, redis_prefix
 
 # Each backup test runs on SQLite, and on PostgreSQL with the real Redis.
@@ -75,8 +76,9 @@ async def every_row(url: str) -> dict[str, list[dict[str, Any]]]:
 
 async def fill_every_table(app: App, clock: ManualClock) -> None:
     """A closed round with winners and its announcements, an entry on hold, an account that
-    blocked the bot, an organiser's broadcast, a second phone, a collective prize and the
-    winners' certificate codes (one revoked): a row in every table."""
+    blocked the bot, an organiser's broadcast, a second phone, a collective prize, the
+    winners' certificate codes (one revoked) and a bank with pictures for the next round: a
+    row in every table."""
     svc = app.svc
     by_locality = CollectivePrize(name="Giải tập thể", among="localities", by="participants")
     svc.contest = svc.contest.model_copy(update={"collective_prizes": [by_locality]})
@@ -91,6 +93,7 @@ async def fill_every_table(app: App, clock: ManualClock) -> None:
         pid, held=True, now=clock.now(), actor="test", reason="Chờ xác minh"
     )
     await svc.broadcasts.mark_blocked("zalo", "z-77", clock.now())
+    await use_pictured_bank(app)
 
 
 @asynccontextmanager

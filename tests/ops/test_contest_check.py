@@ -115,3 +115,28 @@ def test_the_retention_date_is_counted_from_the_last_rounds_close(tmp_path: Path
     assert result.exit_code == 0, said
     assert "Dữ liệu cá nhân được ẩn danh từ ngày 28/09/2024 (90 ngày" in said
     assert retention_date(load_contest(next_year(tmp_path))) == date(2024, 12, 27)
+
+
+def test_the_practice_bank_and_the_rounds_own_banks_are_shown(tmp_path: Path) -> None:
+    practice = ROOT / "tests" / "data" / "banks" / "thi-thu.yaml"
+    rounds = [
+        {"code": "2024-Q1", "name": "Quý 1", "opens": "2024-03-01", "closes": "2024-03-31"},
+        {"code": "2024-Q2", "name": "Quý 2", "opens": "2024-04-15", "closes": "2024-06-30"},
+        {"code": "2024-Q3", "name": "Quý 3", "opens": "2024-07-01", "closes": "2024-09-30"},
+    ]
+    rounds[1]["bank"] = rounds[2]["bank"] = "nua-sau"
+    path = next_year(tmp_path, practice_bank=str(practice), rounds=rounds)
+
+    result, said = check(path, tmp_path)
+
+    assert result.exit_code == 0, said
+    assert "Thi thử: thi-thu.yaml (4 câu, hợp lệ)." in said
+    assert "Ngân hàng riêng nua-sau: Quý 2, Quý 3" in said
+
+
+def test_a_practice_bank_that_cannot_be_loaded_fails_the_check(tmp_path: Path) -> None:
+    result, said = check(next_year(tmp_path, practice_bank="thi-thu-2024.xlsx"), tmp_path)
+
+    assert result.exit_code != 0
+    assert "practice_bank" in said
+    assert "không tìm thấy tệp" in said

@@ -32,6 +32,8 @@ def test_template_has_the_vietnamese_headers_in_bold(template: Path) -> None:
         "Đáp án đúng",
         "Nguồn",
         "Chủ đề",
+        "Giải thích",
+        "Ảnh",
     ]
     assert all(cell.font.bold for cell in sheet[1])
 
@@ -50,6 +52,7 @@ def test_template_has_one_example_row_marked_as_such(template: Path) -> None:
     assert sheet.max_row == 2
     assert str(sheet["A2"].value).startswith("Ví dụ:")
     assert sheet["H2"].value == "A"
+    assert str(sheet["K2"].value).startswith("Ngày 03/6/2020, Thủ tướng Chính phủ ký")
 
 
 def test_untouched_template_fails_saying_there_are_no_questions(template: Path) -> None:

@@ -75,7 +75,10 @@ def test_yaml_misspelt_key_is_reported(make_text: MakeFile) -> None:
     text = "questions:\n  - {text: Một?, options: [Có, Không], anwser: A}\n"
 
     assert problems_of(make_text, text) == [
-        ("bank.yaml, câu 1", "khoá lạ 'anwser' (chỉ dùng: text, options, answer, source, topic)"),
+        (
+            "bank.yaml, câu 1",
+            "khoá lạ 'anwser' (chỉ dùng: text, options, answer, source, topic, explanation, image)",
+        ),
         ("bank.yaml, câu 1", "thiếu đáp án đúng"),
     ]
 

@@ -24,15 +24,17 @@ from aiogram.client.session.base import BaseSession
 from aiogram.enums import ParseMode
 from aiogram.methods import (
     AnswerCallbackQuery,
+    EditMessageCaption,
     EditMessageText,
     GetFile,
     GetMe,
     SendDocument,
     SendMessage,
+    SendPhoto,
     TelegramMethod,
 )
 from aiogram.methods.base import TelegramType
-from aiogram.types import Chat, Document, File, Message, User
+from aiogram.types import Chat, Document, File, Message, PhotoSize, User
 
 BOT_USER = User(id=42, is_bot=True, first_name="Cuộc thi", username="cuoc_thi_bot")
 # aiogram's method of each Bot API name the channel's small methods use.
@@ -96,6 +98,27 @@ class RecordingSession(BaseSession):
                 chat=Chat(id=chat_id, type="private"),
                 from_user=BOT_USER,
                 text=method.text,
+            )
+        if isinstance(method, SendPhoto | EditMessageCaption):
+            message_id = (
+                method.message_id if isinstance(method, EditMessageCaption) else next(self._ids)
+            )
+            self._message_ids[id(method)] = message_id or 0
+            file_id = method.photo if isinstance(method, SendPhoto) else "edited"
+            return Message(
+                message_id=message_id or 0,
+                date=now,
+                chat=Chat(id=int(method.chat_id or 0), type="private"),
+                from_user=BOT_USER,
+                caption=method.caption,
+                photo=[
+                    PhotoSize(
+                        file_id=file_id if isinstance(file_id, str) else f"photo{message_id}",
+                        file_unique_id=f"u{message_id}",
+                        width=640,
+                        height=480,
+                    )
+                ],
             )
         if isinstance(method, SendDocument):
             return Message(

@@ -105,6 +105,7 @@ async def test_two_participants_register_and_finish_interleaved_attempts(
         ("start", "Bắt đầu"),
         ("dangky", "Đăng ký dự thi"),
         ("thi", "Vào thi"),
+        ("thithu", "Thi thử, không tính điểm"),
         ("diem", "Xem kết quả của tôi"),
         ("lichthi", "Lịch thi"),
         ("thele", "Thể lệ cuộc thi"),

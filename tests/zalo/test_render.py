@@ -75,7 +75,8 @@ def test_commands_work_with_or_without_slash_and_diacritics(typed: str, name: st
 def test_a_slash_command_keeps_its_arguments_and_unknown_ones_reach_the_engine() -> None:
     assert command_of("/start qr-xa-ninh-hai") == ("start", "qr-xa-ninh-hai")
     assert command_of("/khongco") == ("khongco", "")
-    assert command_of("thi thử") is None  # free text, not a command
+    assert command_of("thi lại") is None  # free text, not a command
+    assert command_of("Thi thử") == ("thithu", "")  # practice, typed as the menu names it
 
 
 def test_numbers_and_labels_pick_buttons_of_other_menus() -> None:

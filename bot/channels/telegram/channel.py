@@ -47,6 +47,7 @@ from bot.channels.telegram.convert import (
     user_of,
 )
 from bot.channels.telegram.counting import TelegramApiMetrics
+from bot.channels.telegram.photos import Photos
 from bot.engine import Engine
 from handlers.events import Contact, Document, Message, Notice, Reply, Text, Upload
 from handlers.texts import Texts
@@ -59,6 +60,7 @@ COMMANDS = [
     ("start", "Bắt đầu"),
     ("dangky", "Đăng ký dự thi"),
     ("thi", "Vào thi"),
+    ("thithu", "Thi thử, không tính điểm"),
     ("diem", "Xem kết quả của tôi"),
     ("lichthi", "Lịch thi"),
     ("thele", "Thể lệ cuộc thi"),
@@ -71,7 +73,16 @@ COMMANDS = [
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 # The calls that reply in a chat: when Telegram refuses one (after the retries), an apology
 # to the same chat would be refused too (a 429 is per chat), so none is sent.
-REPLY_METHODS = frozenset({"sendMessage", "editMessageText", "sendDocument", "answerCallbackQuery"})
+REPLY_METHODS = frozenset(
+    {
+        "sendMessage",
+        "editMessageText",
+        "sendDocument",
+        "answerCallbackQuery",
+        "sendPhoto",
+        "editMessageCaption",
+    }
+)
 # What a bot may send as a document through the Bot API (Telegram refuses more with 413).
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
 
@@ -148,6 +159,7 @@ class TelegramChannel:
         self.texts = texts
         self.gate = Gate(engine, CHANNEL, flood_limit=flood_limit, flood_window=flood_window)
         self.dispatcher = self._dispatcher()
+        self.photos = Photos(bot, engine.svc.questions, self.send_text)
 
     # ------------------------------------------------------------------ incoming
 
@@ -277,6 +289,8 @@ class TelegramChannel:
     ) -> None:
         markup = reply_markup(m, contact_label=label, after_typing=after_typing)
         target = parse_ref(m.replace) if m.replace else None
+        if m.image and await self.photos.show(chat_id, m, markup, target):
+            return
         if target is not None and target[0] == chat_id and (markup is None or m.buttons):
             try:
                 await self.bot(

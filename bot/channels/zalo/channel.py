@@ -41,7 +41,7 @@ from bot.channels.text import (
     Hint,
     event_of_text,
     hint_text,
-    is_answer_set,
+    is_attempt_answer_set,
     listed_by,
     mapped_after,
 )
@@ -49,7 +49,7 @@ from bot.channels.zalo.client import TOO_MANY_REQUESTS, ZaloApiError, ZaloClient
 from bot.channels.zalo.render import render
 from bot.config import ConfigurationError
 from bot.engine import Engine
-from handlers.events import Choice, Document, Event, Reply, Unsupported, User
+from handlers.events import Choice, Document, Event, Message, Notice, Reply, Unsupported, User
 from handlers.texts import Texts, plain
 from storage.session import Admission, SessionStore
 
@@ -282,7 +282,8 @@ class ZaloChannel:
             replies,
             event=event,
             shown=shown,
-            skip_replacements=isinstance(event, Choice) and is_answer_set(shown),
+            # A practice answer's echo says whether it was right and why: it is always sent.
+            skip_replacements=isinstance(event, Choice) and is_attempt_answer_set(shown),
         )
 
     async def _refused(self, chat_id: str, admission: Admission) -> None:
@@ -310,19 +311,26 @@ class ZaloChannel:
         """
         before = await self.store.buttons(user_key) if shown is None else shown
         mapping = await mapped_after(self.engine.svc, event, before, listed_by(replies))
-        texts = render(
-            self.texts,
-            replies,
-            skip_replacements=skip_replacements,
-            waiting=mapping.shown if mapping.waiting else None,
-        )
+        waiting = mapping.shown if mapping.waiting else None
         if mapping.shown != before:
             await self.store.save_buttons(user_key, mapping.shown)
         for reply in replies:
             if isinstance(reply, Document):
                 log.warning("a document (%s) cannot be sent on Zalo: left out", reply.filename)
-        for text in texts:
-            await self.client.send_message(chat_id, text)
+        for picture, part in pictured(replies, skip_replacements=skip_replacements):
+            if picture:
+                await self._picture(chat_id, picture)
+            texts = render(self.texts, part, skip_replacements=skip_replacements, waiting=waiting)
+            for text in texts:
+                await self.client.send_message(chat_id, text)
+
+    async def _picture(self, chat_id: str, key: str) -> None:
+        """A question's picture, by URL: a Zalo bot sends images no other way."""
+        url = picture_url(self.engine.svc.public_url, key)
+        if url is None:
+            log.warning("no PUBLIC_BASE_URL: a question's picture cannot be sent on Zalo")
+            return
+        await self.client.send_photo(chat_id, url)
 
     async def send_to(self, user_id: str, replies: list[Reply]) -> None:
         """Deliver replies owed to a user outside an update (sweep, announcements).
@@ -338,3 +346,39 @@ class ZaloChannel:
             if exc.error_code == TOO_MANY_REQUESTS:
                 raise RetryLaterError(exc.retry_after or SLOW_DOWN_SECONDS) from exc
             raise
+
+
+def picture_url(public_url: str, key: str) -> str | None:
+    """Where Zalo fetches a question's picture (the web server's /anh/<key>), or None when the
+    server's public address is not set."""
+    if not public_url:
+        return None
+    return f"{public_url.rstrip('/')}/anh/{key}"
+
+
+def pictured(
+    replies: list[Reply], *, skip_replacements: bool = False
+) -> list[tuple[str, list[Reply]]]:
+    """The replies cut before each new message with a picture: (its picture, or "" for the
+    first part, and the replies to render after it). The notices just before such a message
+    go with it, as they lead its text (past edits left out, see render); an edit (an answer's
+    echo) does not send its picture again."""
+    parts: list[tuple[str, list[Reply]]] = [("", [])]
+    for reply in replies:
+        if isinstance(reply, Message) and reply.image and reply.replace is None:
+            current = parts[-1][1]
+            cut = len(current)
+            while cut and _leads(current[cut - 1], skip_replacements):
+                cut -= 1
+            parts[-1] = (parts[-1][0], current[:cut])
+            parts.append((reply.image, [*current[cut:], reply]))
+        else:
+            parts[-1][1].append(reply)
+    return [(picture, part) for picture, part in parts if picture or part]
+
+
+def _leads(reply: Reply, skip_replacements: bool) -> bool:
+    """Whether a reply goes with the message after it: a notice, or an edit left out."""
+    if isinstance(reply, Notice):
+        return True
+    return skip_replacements and isinstance(reply, Message) and reply.replace is not None

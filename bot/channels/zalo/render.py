@@ -16,7 +16,8 @@ phone (see handlers.texts).
 makes is the answer echo, which restates the question just answered with the chosen option;
 after a typed answer it would repeat what the participant's own "B" right above already says,
 so `skip_replacements` drops it (the "Đã ghi nhận" notice confirms the answer). Any other
-replacement is sent as a new message.
+replacement is sent as a new message, among them a practice answer's echo, which says whether
+the answer was right and why.
 """
 
 from __future__ import annotations

@@ -109,7 +109,7 @@ async def live_keys(
         code = key.startswith(f"{k.prefix}:link:") and str(await redis.get(key)).startswith(
             f"{pid}:"
         )
-        if names or code or key in (k.attempt(pid), k.link_of(pid)):
+        if names or code or key in (k.attempt(pid), k.practice(pid), k.link_of(pid)):
             found.append(key)
     for u in user_keys:
         if await redis.sismember(k.blocked, u):

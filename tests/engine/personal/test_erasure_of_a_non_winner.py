@@ -13,6 +13,7 @@ from bot.clock import ManualClock
 from handlers import identity
 from handlers.reports import results_workbook
 from handlers.rounds import round_results
+from storage.session import LiveAttempt
 from tests.conftest import vn
 from tests.engine.personal.support import (
     ERASE,
@@ -193,3 +194,25 @@ async def test_an_organisers_correction_stays_in_the_audit_log_without_the_value
         "reason": "(đã xoá)",
         "changes": {"full_name": ["(đã xoá)", "(đã xoá)"], "phone": ["(đã xoá)", "(đã xoá)"]},
     }
+
+
+async def test_a_practice_going_on_is_forgotten_with_the_entry(app: App) -> None:
+    lan = Person.on(app, "telegram", "78", "Lan")
+    await lan.register(name="Đỗ Thị Lan", phone="0977123457")
+    pid = await lan.participant_id()
+    going = LiveAttempt(
+        code="abcdefghij",
+        round_code="",
+        user_key="telegram:78",
+        question_ids=[1],
+        orders=[(0, 1)],
+        started_ms=0,
+        deadline_ms=10**13,
+    )
+    assert await app.svc.practice.start(pid, going)
+
+    await lan.send("/xoadulieu")
+    await lan.tap(ERASE)
+
+    assert await app.svc.practice.get(pid) is None
+    assert await live_keys(app, ["telegram:78"], pid) == []

@@ -1,0 +1,45 @@
+"""Without a practice bank, practice draws the questions asked in rounds already decided, and
+never one the live round's bank still holds."""
+
+from __future__ import annotations
+
+from bot.app import App
+from bot.clock import ManualClock
+from handlers.rounds import reconcile
+from tests.conftest import vn
+from tests.support.banks import use_own_bank
+from tests.support.client import Person
+
+NONE_YET = (
+    "Hiện chưa có câu hỏi thi thử: câu hỏi của các đợt thi đã có kết quả sẽ được dùng để thi "
+    "thử. Bạn quay lại sau nhé."
+)
+
+
+async def test_practice_waits_for_a_decided_round_then_draws_its_questions(
+    app: App, person: Person, clock: ManualClock
+) -> None:
+    await person.register()
+    await person.send("/thi")
+    live = await person.live()
+    assert live is not None
+    asked = await app.svc.pool.get_many(live.question_ids)
+    for i in range(10):
+        await person.answer(i < 6)
+    await person.send("500")
+
+    await person.send("/thithu")
+    assert person.said == NONE_YET  # Quý 1 is still running
+
+    clock.set(vn(2023, 4, 2, 8, 0))
+    await reconcile(app.svc)
+    await person.send("/thithu")
+    assert person.said == NONE_YET  # Quý 2 draws from the same bank: nothing of it is shown
+
+    await use_own_bank(app, "Ngân hàng Quý 2")
+    await person.send("/thithu")
+    practice = await app.svc.practice.get(await person.participant_id())
+    assert practice is not None
+    drawn = await app.svc.pool.get_many(practice.question_ids)
+    assert sorted(q.text for q in drawn.values()) == sorted(q.text for q in asked.values())
+    assert "🎯 Thi thử · Câu 1/10" in person.said

@@ -1,0 +1,30 @@
+"""A bank whose questions have pictures (three PNGs shared among twelve questions)."""
+
+from __future__ import annotations
+
+from bot.app import App
+from questions.model import Question
+
+# The PNG signature and a little content: the bot checks pictures by their first bytes.
+PICTURES = {f"images/anh-{n}.png": b"\x89PNG\r\n\x1a\n" + bytes([n]) * 60 for n in range(3)}
+
+
+def pictured_questions(count: int = 12) -> list[Question]:
+    """`count` questions, each showing one of the three pictures."""
+    return [
+        Question(
+            f"Ảnh {i % 3 + 1}, câu số {i + 1}: biểu tượng trong ảnh là của ứng dụng nào?",
+            (f"VNeID {i}", f"Zalo {i}", f"VssID {i}", f"Etax {i}"),
+            i % 4,
+            source="Kế hoạch chuyển đổi số của tỉnh",
+            image=f"images/anh-{i % 3}.png",
+        )
+        for i in range(count)
+    ]
+
+
+async def use_pictured_bank(app: App) -> None:
+    """Make the pictured bank the active one, its pictures stored with it."""
+    await app.svc.questions.replace_active(
+        "co-anh", pictured_questions(), app.svc.clock.now(), dict(PICTURES)
+    )

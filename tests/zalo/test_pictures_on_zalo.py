@@ -1,0 +1,48 @@
+"""A question with a picture on Zalo: the picture is sent by URL (the web server's /anh/...)
+just before the question's text; an answer's echo does not send it again."""
+
+from __future__ import annotations
+
+from bot.app import App
+from bot.channels.zalo.channel import ZaloChannel
+from tests.fake_zalo import FakeZalo
+from tests.support.pictures import use_pictured_bank
+from tests.zalo.participant import ZaloParticipant, correct_letter
+
+SITE = "https://thi.ninhbinh.example.vn"
+
+
+async def _picture_of_the_question_showing(app: App, user_id: str) -> str:
+    person = await app.svc.participants.by_account("zalo", user_id)
+    assert person is not None
+    assert person.id is not None
+    live = await app.svc.store.attempt(person.id)
+    assert live is not None
+    qid = live.question_ids[live.next_index]
+    return (await app.svc.pool.get_many([qid]))[qid].image
+
+
+async def test_the_picture_comes_by_url_before_each_question(
+    app: App, zl: FakeZalo, polling: ZaloChannel, an: ZaloParticipant
+) -> None:
+    app.svc.public_url = SITE
+    await use_pictured_bank(app)
+    await an.register()
+
+    seq = zl.last_seq()
+    await an.say("thi", "Câu 1/10")
+    sent = [m for m in zl.sent_to(an.id) if m.seq > seq]
+    key = await _picture_of_the_question_showing(app, an.id)
+    assert [(m.kind, m.photo) for m in sent[-2:]] == [
+        ("photo", f"{SITE}/anh/{key}"),
+        ("text", None),
+    ]
+    assert sent[-1].text.startswith("Câu 1/10")
+
+    seq = zl.last_seq()
+    await an.say(await correct_letter(app, an.id), "Câu 2/10")
+    key = await _picture_of_the_question_showing(app, an.id)
+    sent = [m for m in zl.sent_to(an.id) if m.seq > seq]
+    assert [(m.kind, m.photo) for m in sent] == [("photo", f"{SITE}/anh/{key}"), ("text", None)]
+    assert sent[1].text.startswith("Đã ghi nhận\n\nCâu 2/10")
+    zl.assert_no_violations()

@@ -1,0 +1,35 @@
+"""Where a question's picture goes among the texts of one reply on Zalo."""
+
+from __future__ import annotations
+
+from bot.channels.zalo.channel import pictured
+from handlers.events import Message, Notice
+
+
+def test_an_answer_left_out_lets_its_notice_lead_the_next_pictured_question() -> None:
+    notice, echo, question = (
+        Notice("Đã ghi nhận"),
+        Message("Câu 1", replace="m1"),
+        Message("Câu 2", image="k2.png"),
+    )
+
+    assert pictured([notice, echo, question], skip_replacements=True) == [
+        ("k2.png", [notice, echo, question])
+    ]
+
+
+def test_a_practice_verdict_stays_before_the_next_pictured_question() -> None:
+    notice = Notice("Đã ghi nhận")
+    verdict = Message("Câu 1 ✅ Đúng!", replace="m1", image="k1.png")
+    question = Message("Câu 2", image="k2.png")
+
+    assert pictured([notice, verdict, question]) == [
+        ("", [notice, verdict]),
+        ("k2.png", [question]),
+    ]
+
+
+def test_an_introduction_comes_before_the_picture_of_the_first_question() -> None:
+    intro, question = Message("Quý 1 — lượt thi của bạn bắt đầu"), Message("Câu 1", image="k.png")
+
+    assert pictured([intro, question]) == [("", [intro]), ("k.png", [question])]
