@@ -23,7 +23,7 @@ from storage.backup import BackupReader, backup, reflect
 from storage.db import create_engine
 from storage.restore import Restored, restore
 from tests.conftest import vn
-from tests.results_round import close_with_four
+from tests.results_round import DUNG, close_with_four
 from tests.support.client import Person
 from tests.support.servers import REDIS_URL, postgres_database, redis_prefix
 
@@ -73,13 +73,14 @@ async def every_row(url: str) -> dict[str, list[dict[str, Any]]]:
 
 
 async def fill_every_table(app: App, clock: ManualClock) -> None:
-    """A closed round with winners and its announcements, an entry on hold, an account that
+    """A closed round with winners (one entry set aside by the jury) and its announcements, an
+    entry on hold, an account that
     blocked the bot, an organiser's broadcast, a second phone and a collective prize: a row in
     every table."""
     svc = app.svc
     by_locality = CollectivePrize(name="Giải tập thể", among="localities", by="participants")
     svc.contest = svc.contest.model_copy(update={"collective_prizes": [by_locality]})
-    await close_with_four(app, clock)
+    await close_with_four(app, clock, set_aside=DUNG)
     late = Person.on(app, "zalo", "z-77", "Hoàng Văn Em")
     clock.set(vn(2023, 4, 3, 9, 0))
     await late.register(name="Hoàng Văn Em", phone="0977111222", typed_phone=True)
