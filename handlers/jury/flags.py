@@ -244,8 +244,14 @@ def seconds_vn(ms: int) -> str:
     return f"{ms / 1000:.1f}".replace(".", ",") + " giây"
 
 
+# A flag names at most this many other entries, then says how many more.
+SHOWN_OTHERS = 5
+
+
 def _entries(ids: Sequence[Any]) -> str:
-    return ", ".join(f"#{i}" for i in ids)
+    shown = ", ".join(f"#{i}" for i in ids[:SHOWN_OTHERS])
+    more = len(ids) - SHOWN_OTHERS
+    return f"{shown} (+{more})" if more > 0 else shown
 
 
 def reason(svc: Services, flag: Flag) -> Raw:
