@@ -75,6 +75,12 @@ async def approve(svc: Services, code: str, actor: str) -> bool:
     rnd = await svc.rounds.get(code)
     if rnd is None:
         raise JuryError("jury.unknown_round", code=code)
+    if rnd.status == CLOSED and rnd.approved_at is None:
+        # An entry set aside that still holds a prize: the process died before the prizes
+        # were allocated again. They are, before they freeze.
+        asides = set(await svc.review.set_aside(code))
+        if asides & {w.participant_id for w in await svc.winners.of_round(code)}:
+            await reallocate(svc, code)
     try:
         approved = await svc.review.approve(code, actor=actor, now=svc.clock.now())
     except FrozenError as exc:

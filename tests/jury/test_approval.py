@@ -137,3 +137,24 @@ async def test_auto_approval_announces_at_closing(
     assert "• Giải Nhất: Lý V. M. (Hoa Lư)" in post  # nobody reviewed it
     assert not any("tạm tính" in m for m in channel.to(ORGANISER))
     assert [m for m in channel.to(planted.uid("bot")) if "Chúc mừng" in m] != []
+
+
+async def test_a_set_aside_cut_short_before_the_prizes_moved_is_finished_by_the_approval(
+    app: App, clock: ManualClock, scheduler: Scheduler
+) -> None:
+    planted = await plant(app, clock)
+    await lead(scheduler)
+    await run_at(scheduler, clock, "close:2023-Q1")
+    # The process dies after the entry was set aside, before the prizes were allocated again.
+    await app.svc.review.put_aside(
+        "2023-Q1", planted.ids["bot"], reason="máy", actor="cli:thuky", now=clock.now()
+    )
+    assert planted.ids["bot"] in {
+        w.participant_id for w in await app.svc.winners.of_round("2023-Q1")
+    }
+
+    await actions.approve(app.svc, "2023-Q1", "cli:truongban")
+
+    tiers = {w.participant_id: w.tier for w in await app.svc.winners.of_round("2023-Q1")}
+    assert planted.ids["bot"] not in tiers
+    assert tiers[planted.ids["hung"]] == "first"
