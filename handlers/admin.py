@@ -60,6 +60,7 @@ async def panel(svc: Services, user: User) -> list[Reply]:
         localities=await admin_participation.registered_lines(svc),
         broadcasts=await broadcast_history(svc),
         deliveries=await announce.failed_line(svc),
+        review=await admin_jury.waiting_line(svc),
     )
     if public := await sample_bank.public_questions(svc):
         text = Raw(f"{text}\n\n{sample_bank.warning(svc, public)}")

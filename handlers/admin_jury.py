@@ -68,6 +68,14 @@ async def step(svc: Services, user: User, code: str, choice: str, ref: str | Non
         return [Message(t(exc.key, **exc.values), replace=ref)]
 
 
+async def waiting_line(svc: Services) -> Raw:
+    """For /admin: the closed rounds whose results wait for the jury, or ""."""
+    waiting = [r.name for r in await svc.rounds.all() if r.status == CLOSED and not r.approved_at]
+    if not waiting:
+        return Raw("")
+    return Raw("\n\n" + svc.texts("jury.waiting", names=", ".join(waiting)))
+
+
 async def page(
     svc: Services, user: User, code: str, number: int, ref: str | None = None
 ) -> Message:

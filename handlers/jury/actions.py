@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from handlers import announce, entries
+from handlers.contest import Approval
 from handlers.context import Services
 from handlers.ranking import allocate
 from handlers.rounds import round_results
@@ -38,7 +39,9 @@ async def decided(svc: Services, code: str) -> bool:
     """Whether a round's winners are final: approved by the jury (or at closing, when the
     contest approves automatically)."""
     rnd = await svc.rounds.get(code)
-    return rnd is not None and rnd.status == CLOSED and rnd.approved_at is not None
+    if rnd is None or rnd.status != CLOSED:
+        return False
+    return rnd.approved_at is not None or svc.contest.results.approval == Approval.AUTO
 
 
 async def set_aside(svc: Services, code: str, participant_id: int, reason: str, actor: str) -> bool:

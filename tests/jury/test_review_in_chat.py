@@ -103,6 +103,9 @@ async def test_setting_aside_asks_a_reason_then_moves_the_prizes(
 async def test_approval_asks_for_confirmation_and_freezes_the_review(
     app: App, planted: Planted
 ) -> None:
+    panel = Person.on(app, "telegram", ORGANISER, "Ban Tổ chức")
+    await panel.send("/admin")
+    assert "⚖️ Kết quả chờ Ban Giám khảo phê duyệt: Quý 1" in panel.said
     organiser = await reviewing(app)
     await organiser.tap("✅ Phê duyệt kết quả")
     assert "Phê duyệt kết quả Quý 1?" in organiser.said
@@ -127,5 +130,7 @@ async def test_approval_asks_for_confirmation_and_freezes_the_review(
     )
     assert not organiser.offered("⛔ Để riêng #1")
     assert not organiser.offered("✅ Phê duyệt kết quả")
+    await panel.send("/admin")
+    assert "chờ Ban Giám khảo phê duyệt" not in panel.said
     approvals = await app.svc.audit.recent(action="round.approve")
     assert [e.actor for e in approvals] == ["telegram:9000"]
