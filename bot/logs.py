@@ -179,5 +179,8 @@ def configure(level: str | int, *, secrets: Iterable[str] = (), fmt: LogFormat =
         root.removeHandler(old)
     root.addHandler(handler(sys.stderr, secrets, fmt=fmt))
     root.setLevel(level)
+    # fontTools tells at INFO every glyph it keeps of a certificate's typeface: hundreds of
+    # lines per certificate, nothing an operator needs.
+    logging.getLogger("fontTools").setLevel(max(logging.WARNING, root.level))
     # Python's warnings too go through the handler rather than straight to stderr.
     logging.captureWarnings(True)

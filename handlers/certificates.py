@@ -125,12 +125,14 @@ def certificates(
     codes: Mapping[int, str] | None = None,
     verify_url: Callable[[str], str] | None = None,
     issued: date | None = None,
+    issued_on: Mapping[int, date] | None = None,
 ) -> list[Certificate]:
     """One certificate per prize of a closed round, in prize order.
 
     `codes` gives each winner's verification code (by participant id) and `verify_url` the
     address that checks a code; without them the certificates carry no verification block.
-    `issued` is the day printed above the signature (default: the day the round closed).
+    `issued` is the day printed above the signature (default: the day the round closed);
+    `issued_on` gives a winner's own day instead (the day stored with their code).
     Raises RoundNotFinalError while the round is open (its prizes could still change), and
     CertificateError when a winner has no code.
     """
@@ -161,7 +163,7 @@ def certificates(
                 round_name=rnd.name,
                 round_opens=opens,
                 round_closes=closes,
-                issued=day,
+                issued=(issued_on or {}).get(award.participant_id, day),
                 code=code,
                 verify_url=verify_url(code) if code and verify_url else "",
             )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint, false, text
@@ -315,3 +315,40 @@ class CollectiveAward(SQLModel, table=True):
     attempts: int
     headcount: int | None = None
     created_at: datetime = _utc()
+
+
+class CertificateCode(SQLModel, table=True):
+    """The verification code of one winner's certificate, with what the certificate says.
+
+    A code stays the same however often the certificates are made again; one live (not
+    revoked) code per winner and round. Codes are stored as their 8 characters, no dash.
+    """
+
+    __tablename__ = "certificate_codes"
+    __table_args__ = (
+        Index(
+            "ux_certificate_codes_live",
+            "round_code",
+            "participant_id",
+            unique=True,
+            sqlite_where=text("revoked_at IS NULL"),
+            postgresql_where=text("revoked_at IS NULL"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=16, unique=True)
+    round_code: str = Field(foreign_key="rounds.code", max_length=20)
+    participant_id: int = Field(foreign_key="participants.id")
+    tier: str = Field(max_length=16)
+    # The certificate's texts as printed: the prize's name, the holder as stored at closing.
+    prize: str = Field(max_length=100)
+    full_name: str = Field(max_length=100)
+    locality: str = Field(max_length=100)
+    unit: str = Field(max_length=200)
+    # The day printed on the certificate (local to the contest).
+    issued_on: date
+    created_at: datetime = _utc()
+    revoked_at: datetime | None = _utc(nullable=True)
+    revoked_by: str = Field(default="", max_length=100)
+    revoked_reason: str = Field(default="", max_length=500)

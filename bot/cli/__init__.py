@@ -1,8 +1,9 @@
 """The quizbot command line: the bot, the demo, the console chat, and the organisers' tools.
 
 The organisers' commands live beside this module: questions.py (the question bank),
-rounds.py (rounds, results, certificates), participants.py (identities), backup.py (backup and
-restore) and contest.py (checking a contest file); common.py has what they share.
+rounds.py (rounds, results), certificates.py (making, verifying and revoking certificates),
+participants.py (identities), backup.py (backup and restore) and contest.py (checking a
+contest file); common.py has what they share.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from bot import logs
 from bot.app import App
 from bot.cli.backup import backup_command, restore_command
+from bot.cli.certificates import certificates_app
 from bot.cli.common import (
     bad_contest_file,
     console,
@@ -31,7 +33,7 @@ from bot.cli.contest import contest_app
 from bot.cli.data import audit_command, data_app
 from bot.cli.participants import participants_app
 from bot.cli.questions import questions_app
-from bot.cli.rounds import certificates_command, results, rounds_app
+from bot.cli.rounds import results, rounds_app
 from bot.clock import OffsetClock, SystemClock
 from bot.config import Settings
 from handlers.contest import ContestFileError, load_contest
@@ -163,7 +165,7 @@ app.add_typer(participants_app, name="participants")
 app.add_typer(data_app, name="data")
 app.command("audit")(audit_command)
 app.command("results")(results)
-app.command("certificates")(certificates_command)
+app.add_typer(certificates_app, name="certificates")
 # Running it for a year: backups, and checking next quarter's contest file.
 app.command("backup")(backup_command)
 app.command("restore")(restore_command)

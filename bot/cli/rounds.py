@@ -1,4 +1,4 @@
-"""quizbot rounds, results and certificates: the organisers' tools for a round."""
+"""quizbot rounds and results: the organisers' tools for a round (certificates: certificates.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from bot.app import App
@@ -178,45 +177,6 @@ def results(
         xlsx.parent.mkdir(parents=True, exist_ok=True)
         xlsx.write_bytes(data)
         console.print(f"Tệp kết quả: {xlsx.resolve()}")
-
-
-def certificates_command(
-    code: str,
-    out: Annotated[Path, typer.Option(help="Thư mục ghi các tệp PDF.")],
-) -> None:
-    """Giấy chứng nhận (PDF, A4 ngang) cho từng người đạt giải của một đợt đã kết thúc."""
-    from handlers.certificates import CertificateError, certificates
-
-    async def go(a: App) -> list[tuple[str, bytes]]:
-        await known_round(a, code)
-        res = await round_results(a.svc, code)
-        if not res.final:
-            err.print(
-                f"Đợt {escape(res.round.name)} ({code}) chưa kết thúc: giấy chứng nhận chỉ được "
-                f"in khi đợt thi đã đóng và giải thưởng đã chốt (quizbot rounds close {code})."
-            )
-            raise typer.Exit(1)
-        if not res.approved:
-            err.print(
-                f"Kết quả {escape(res.round.name)} ({code}) chưa được phê duyệt: giấy chứng "
-                f"nhận chỉ được in khi Ban Giám khảo đã phê duyệt (quizbot results {code} "
-                "--approve)."
-            )
-            raise typer.Exit(1)
-        try:
-            return [(c.filename, c.data) for c in certificates(a.svc.contest, res)]
-        except CertificateError as exc:
-            err.print(f"[red]Không tạo được giấy chứng nhận:[/red] {escape(str(exc))}")
-            raise typer.Exit(1) from exc
-
-    made = run_or_exit(with_app(go))
-    if not made:
-        console.print(f"Đợt {code} không có người đạt giải, không có giấy chứng nhận nào.")
-        return
-    out.mkdir(parents=True, exist_ok=True)
-    for filename, data in made:
-        (out / filename).write_bytes(data)
-    console.print(f"Đã ghi {len(made)} giấy chứng nhận vào {out.resolve()}")
 
 
 def jury_command(

@@ -7,7 +7,6 @@ the jury's sign-off; this page shows the ranking read-only until then.
 
 from __future__ import annotations
 
-import asyncio
 import io
 import zipfile
 
@@ -15,10 +14,10 @@ from aiohttp import web
 
 from bot.web.site import DASHBOARD, actor, refuse, render, site_of
 from handlers import downloads
-from handlers.certificates import certificates
 from handlers.phones import mask_phone
 from handlers.reports import results_workbook
 from handlers.rounds import RoundResults, round_results
+from handlers.verification import certificates_with_codes
 from storage.repos.rounds import SCHEDULED
 
 routes = web.RouteTableDef()
@@ -83,12 +82,15 @@ async def workbook(request: web.Request) -> web.StreamResponse:
 
 @routes.get(DASHBOARD + "/ket-qua/{code}/giay-chung-nhan.zip")
 async def certificates_zip(request: web.Request) -> web.StreamResponse:
-    """Every certificate of a round whose results the jury approved, in one ZIP. Audited."""
+    """Every certificate of a round whose results the jury approved, in one ZIP, each with its
+    winner's verification code (the same each time). Audited."""
     site = site_of(request)
     results = await _results(request)
     if results is None or not results.approved:
         return refuse(request, 409, "web.refused.not_final")
-    made = await asyncio.to_thread(certificates, site.svc.contest, results)
+    made = await certificates_with_codes(
+        site.svc, results, base_url=site.public_url, actor=actor(request)
+    )
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
         for cert in made:

@@ -42,7 +42,12 @@ ANONYMOUS = ""
 # What replaces personal values in the audit log (an organiser's correction, its reason).
 SCRUBBED = "(đã xoá)"
 # The audit entries that can hold what someone typed about an entry.
-_SCRUBBED_ACTIONS = ("participant.edit", "participant.hold", "participant.release")
+_SCRUBBED_ACTIONS = (
+    "participant.edit",
+    "participant.hold",
+    "participant.release",
+    "certificate.revoke",
+)
 # Entries erased per transaction when the retention time runs out.
 CHUNK = 500
 

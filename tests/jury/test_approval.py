@@ -13,8 +13,9 @@ from bot.app import App
 from bot.broadcast import Broadcaster
 from bot.clock import ManualClock
 from bot.scheduler import ContestJobs, Scheduler
-from handlers import announce
+from handlers import announce, verification
 from handlers.jury import actions
+from storage.repos.certificate_codes import CertificateCodes
 from tests.conftest import vn
 from tests.jury.planted import Planted, plant
 from tests.scheduler.conftest import ORGANISER, lead, run_at
@@ -72,6 +73,14 @@ async def test_approving_twice_announces_once(
     await broadcaster.run_once()
 
     assert_announced_once(planted, channel, chat)
+    # The certificates the organisers got carry a verification code per winner, none for
+    # the entry set aside.
+    codes = CertificateCodes(app.svc.db)
+    for who in ("hung", "edited", "hai", "hoa"):
+        live = await codes.live("2023-Q1", planted.ids[who])
+        assert live is not None
+        assert (await verification.verify(app.svc, live.code)).status == verification.Status.VALID
+    assert await codes.live("2023-Q1", planted.ids["bot"]) is None
     approvals = [
         (e.actor, e.detail["winners"]) for e in await app.svc.audit.recent(action="round.approve")
     ]

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection
 from bot.app import App, open_app
 from bot.clock import ManualClock
 from bot.config import Settings
+from handlers import verification
 from handlers.contest import CollectivePrize
 from handlers.rounds import reconcile
 from storage.backup import BackupReader, backup, reflect
@@ -73,14 +74,16 @@ async def every_row(url: str) -> dict[str, list[dict[str, Any]]]:
 
 
 async def fill_every_table(app: App, clock: ManualClock) -> None:
-    """A closed round with winners (one entry set aside by the jury) and its announcements, an
-    entry on hold, an account that
-    blocked the bot, an organiser's broadcast, a second phone and a collective prize: a row in
+    """A closed round with winners (one entry set aside by the jury) and its announcements,
+    an entry on hold, an account that blocked the bot, an organiser's broadcast, a second
+    phone, a collective prize and the winners' certificate codes (one revoked): a row in
     every table."""
     svc = app.svc
     by_locality = CollectivePrize(name="Giải tập thể", among="localities", by="participants")
     svc.contest = svc.contest.model_copy(update={"collective_prizes": [by_locality]})
-    await close_with_four(app, clock, set_aside=DUNG)
+    results = await close_with_four(app, clock, set_aside=DUNG)
+    codes = await verification.issue_codes(svc, "2023-Q1", verification.holders(svc, results))
+    await verification.revoke(svc, min(codes.values()), "Giấy in hỏng", actor="test")
     late = Person.on(app, "zalo", "z-77", "Hoàng Văn Em")
     clock.set(vn(2023, 4, 3, 9, 0))
     await late.register(name="Hoàng Văn Em", phone="0977111222", typed_phone=True)

@@ -2,7 +2,7 @@
 the entries the jury set aside
 
 Revision ID: 0008
-Revises: 0007
+Revises: 0009 (written beside 0009, which reached main first: the chain is 0007, 0009, 0008)
 Create Date: 2027-01-20
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 import storage.models
 
 revision: str = "0008"
-down_revision: str | None = "0007"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
