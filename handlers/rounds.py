@@ -98,7 +98,8 @@ async def close_round(svc: Services, code: str, *, actor: str) -> RoundResults:
     results = await close_and_rank(svc, code, actor=actor)
     if svc.contest.results.approval == Approval.AUTO:
         await svc.review.approve(code, actor="auto", now=svc.clock.now())
-    await announce.publish_results(svc, code, actor=actor)
+    if await announce.publish_results(svc, code, actor=actor):
+        results = replace(results, approved=True)
     return results
 
 

@@ -15,6 +15,7 @@ from bot.clock import ManualClock
 from bot.scheduler import ContestJobs, Scheduler
 from handlers import announce, verification
 from handlers.jury import actions
+from handlers.rounds import close_round
 from storage.repos.certificate_codes import CertificateCodes
 from tests.conftest import vn
 from tests.jury.planted import Planted, plant
@@ -139,6 +140,7 @@ async def test_auto_approval_announces_at_closing(
     clock.set(vn(2023, 3, 31, 9, 0))
     await broadcaster.run_once()
 
+    assert (await close_round(app.svc, "2023-Q1", actor="cli")).approved
     rnd = await app.svc.rounds.get("2023-Q1")
     assert rnd is not None
     assert rnd.approved_by == "auto"
