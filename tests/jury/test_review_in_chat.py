@@ -134,3 +134,13 @@ async def test_approval_asks_for_confirmation_and_freezes_the_review(
     assert "chờ Ban Giám khảo phê duyệt" not in panel.said
     approvals = await app.svc.audit.recent(action="round.approve")
     assert [e.actor for e in approvals] == ["telegram:9000"]
+
+
+async def test_giving_up_on_the_reason_sets_nothing_aside(app: App, planted: Planted) -> None:
+    organiser = await reviewing(app)
+    await organiser.tap("⛔ Để riêng #1")
+    await organiser.send("/huy")
+    await organiser.send("Máy")  # no longer a reason: an ordinary message
+
+    assert await app.svc.review.set_aside("2023-Q1") == {}
+    assert (await winners(app))[planted.ids["bot"]] == "first"
