@@ -29,7 +29,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from handlers.certificates import Certificate, certificates, closing_day, round_words
+from handlers.certificates import (
+    Certificate,
+    RoundNotFinalError,
+    certificates,
+    closing_day,
+    round_words,
+)
 from handlers.context import Services
 from handlers.rounds import RoundResults
 from storage.models import CertificateCode, Round
@@ -237,15 +243,18 @@ async def _issue(
 async def certificates_with_codes(
     svc: Services, results: RoundResults, *, base_url: str = "", actor: str = SYSTEM
 ) -> list[Certificate]:
-    """The certificates of a closed round, each with its winner's code and the QR code of
+    """The certificates of an approved round, each with its winner's code and the QR code of
     the address that verifies it (`base_url`, default PUBLIC_BASE_URL).
 
-    Raises handlers.certificates.RoundNotFinalError while the round is open (no code is
-    issued then) and CertificateError when a certificate cannot be made.
+    Raises handlers.certificates.RoundNotFinalError while the round is open or its prizes
+    wait for the jury's approval (no code is issued then), and CertificateError when a
+    certificate cannot be made.
     """
     if not results.final:
         # certificates() refuses too, but no code may be issued for prizes not final.
         return certificates(svc.contest, results)
+    if not results.approved:
+        raise RoundNotFinalError(results.round.code)
     issued = await _issue(svc, results.round.code, holders(svc, results), None, actor)
     base = base_url or svc.public_url
     return await asyncio.to_thread(

@@ -10,7 +10,8 @@ from pypdf import PdfReader
 
 from bot.app import App
 from bot.clock import ManualClock
-from handlers.rounds import RoundResults, close_round
+from handlers.jury import actions as jury
+from handlers.rounds import RoundResults, close_round, round_results
 from tests.conftest import vn
 from tests.support.client import Person
 
@@ -24,13 +25,16 @@ WINNERS = [
 
 
 async def close_with_winners(app: App, clock: ManualClock) -> RoundResults:
-    """Three people take part in 2023-Q1 (9, 8 and 7 right), and it closes on 31/03."""
+    """Three people take part in 2023-Q1 (9, 8 and 7 right), it closes on 31/03 and the jury
+    approves its results."""
     for uid, name, phone, locality, unit, right, _ in WINNERS:
         person = Person.on(app, "telegram", uid, name)
         await person.register(name=name, phone=phone, locality=locality, unit=unit)
         await person.take_attempt(correct=right)
     clock.set(vn(2023, 3, 31, 0, 0))
-    return await close_round(app.svc, "2023-Q1", actor="test")
+    await close_round(app.svc, "2023-Q1", actor="test")
+    await jury.approve(app.svc, "2023-Q1", "test")
+    return await round_results(app.svc, "2023-Q1")
 
 
 def printed_code(pdf: bytes) -> str:

@@ -57,7 +57,7 @@ def certificates_command(
     code: str,
     out: Annotated[Path, typer.Option(help="Thư mục ghi các tệp PDF.")],
 ) -> None:
-    """Giấy chứng nhận (PDF, A4 ngang) cho từng người đạt giải của một đợt đã kết thúc, mỗi
+    """Giấy chứng nhận (PDF, A4 ngang) cho từng người đạt giải của một đợt đã phê duyệt, mỗi
     giấy một mã xác minh và mã QR mở trang xác minh (PUBLIC_BASE_URL/xac-minh/<mã>)."""
     from handlers.certificates import CertificateError
 
@@ -68,6 +68,13 @@ def certificates_command(
             err.print(
                 f"Đợt {escape(res.round.name)} ({code}) chưa kết thúc: giấy chứng nhận chỉ được "
                 f"in khi đợt thi đã đóng và giải thưởng đã chốt (quizbot rounds close {code})."
+            )
+            raise typer.Exit(1)
+        if not res.approved:
+            err.print(
+                f"Kết quả {escape(res.round.name)} ({code}) chưa được phê duyệt: giấy chứng "
+                f"nhận chỉ được in khi Ban Giám khảo đã phê duyệt (quizbot results {code} "
+                "--approve)."
             )
             raise typer.Exit(1)
         if res.awards and not a.settings.public_base_url:

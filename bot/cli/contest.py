@@ -37,8 +37,9 @@ class CalendarLine:
     round_name: str
     what: str
     at: datetime
-    # When what it announces reaches participants (the civil hours may delay it).
-    reaches_people: datetime
+    # When what it announces reaches participants (the civil hours may delay it); None: the
+    # winners of a close, announced once the jury approves them.
+    reaches_people: datetime | None
 
 
 def calendar(contest: ContestConfig, reminders: list[int]) -> list[CalendarLine]:
@@ -53,7 +54,10 @@ def calendar(contest: ContestConfig, reminders: list[int]) -> list[CalendarLine]
         # A round closes at 23:59:59, as the organisers announced it; the job runs a second
         # later.
         at = job.at - CLOSE_DELAY if job.kind == "close" else job.at
-        lines.append(CalendarLine(name, what, at, hours.next_allowed(job.at, contest.tz)))
+        reaches: datetime | None = hours.next_allowed(job.at, contest.tz)
+        if job.kind == "close" and contest.results.approval != "auto":
+            reaches = None
+        lines.append(CalendarLine(name, what, at, reaches))
     return lines
 
 
@@ -104,6 +108,16 @@ def check(
         f"nhắc trước khi đóng {', '.join(str(d) for d in reminders)} ngày (REMINDER_DAYS).",
         highlight=False,
     )
+    if contest.results.approval == "auto":
+        approval = (
+            "kết quả được phê duyệt tự động khi đóng đợt và công bố ngay (results.approval: auto)"
+        )
+    else:
+        approval = (
+            "kết quả là tạm tính khi đóng đợt, chỉ công bố sau khi Ban Giám khảo phê duyệt "
+            "(results.approval: jury)"
+        )
+    console.print(f"Khi đóng đợt: {approval}.", highlight=False)
     _print_calendar(contest, calendar(contest, reminders), now)
     bank_ok = _print_bank(contest, path)
     _print_learning(contest)
@@ -126,12 +140,17 @@ def check(
 def _print_calendar(contest: ContestConfig, lines: list[CalendarLine], now: datetime) -> None:
     table = Table("Đợt", "Việc", "Lúc (giờ địa phương)", "Tin tới người dự thi", title="Lịch")
     for line in lines:
-        reaches = line.reaches_people.astimezone(contest.tz)
+        if line.reaches_people is None:
+            reaches = "sau khi phê duyệt"
+        elif line.reaches_people <= line.at + CLOSE_DELAY:
+            reaches = "ngay"
+        else:
+            reaches = f"{line.reaches_people.astimezone(contest.tz):%H:%M %d/%m/%Y}"
         table.add_row(
             line.round_name,
             line.what,
             when(line.at, contest),
-            "ngay" if line.reaches_people <= line.at + CLOSE_DELAY else f"{reaches:%H:%M %d/%m/%Y}",
+            reaches,
             style="dim" if line.at < now else None,
         )
     console.print(table)

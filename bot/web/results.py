@@ -82,11 +82,11 @@ async def workbook(request: web.Request) -> web.StreamResponse:
 
 @routes.get(DASHBOARD + "/ket-qua/{code}/giay-chung-nhan.zip")
 async def certificates_zip(request: web.Request) -> web.StreamResponse:
-    """Every certificate of a closed round, in one ZIP, each with its winner's verification
-    code (the same each time). Audited."""
+    """Every certificate of a round whose results the jury approved, in one ZIP, each with its
+    winner's verification code (the same each time). Audited."""
     site = site_of(request)
     results = await _results(request)
-    if results is None or not results.final:
+    if results is None or not results.approved:
         return refuse(request, 409, "web.refused.not_final")
     made = await certificates_with_codes(
         site.svc, results, base_url=site.public_url, actor=actor(request)

@@ -87,6 +87,7 @@ def not_eligible(texts: Texts, reason: str, *, internal: bool) -> str:
         "excluded": texts("results.reason_excluded"),
         "on_hold": texts("results.reason_on_hold"),
         "withdrawn": texts("results.reason_withdrawn"),
+        "set_aside": texts("results.reason_set_aside"),
     }
     why = reasons.get(reason)
     if not internal or why is None:
@@ -120,7 +121,12 @@ def _heading(ws: Worksheet, contest: ContestConfig, results: RoundResults, width
     rnd = results.round
     tz = contest.tz
     window = f"từ {datetime_vn(rnd.opens_at, tz)} đến {datetime_vn(rnd.closes_at, tz)}"
-    state = "" if results.final else " (kết quả tạm thời: đợt chưa kết thúc)"
+    if not results.final:
+        state = " (kết quả tạm thời: đợt chưa kết thúc)"
+    elif not results.approved:
+        state = " (kết quả tạm tính: chờ Ban Giám khảo phê duyệt)"
+    else:
+        state = ""
     lines = [
         (PRIZE_TITLE, Font(bold=True, size=14)),
         (contest.contest.title, Font(bold=True)),

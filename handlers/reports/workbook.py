@@ -172,7 +172,7 @@ def _info_sheet(
         ("Kết thúc theo kế hoạch", when(rnd.closes_at)),
         ("Đã mở lúc", when(rnd.opened_at)),
         ("Đã đóng lúc", when(rnd.closed_at)),
-        ("Trạng thái", "Chính thức" if results.final else "Tạm thời (đợt chưa kết thúc)"),
+        ("Trạng thái", _state(results)),
         ("Số người tham gia (con số thực tế của câu dự đoán)", results.actual),
         ("Số lượt thi", sum(d.attempts for d in data.days)),
         ("Bản", INTERNAL_COPY if internal else PUBLIC_COPY),
@@ -184,3 +184,12 @@ def _info_sheet(
             ws.cell(row=ws.max_row, column=2).alignment = Alignment(horizontal="left")
     ws.column_dimensions["A"].width = 48
     ws.column_dimensions["B"].width = 70
+
+
+def _state(results: RoundResults) -> str:
+    """Whether the results are final: the round closed and the jury approved them."""
+    if not results.final:
+        return "Tạm thời (đợt chưa kết thúc)"
+    if not results.approved:
+        return "Tạm tính (chờ Ban Giám khảo phê duyệt)"
+    return "Chính thức"

@@ -54,12 +54,24 @@ def test_the_calendar_of_next_years_file_in_local_time(tmp_path: Path) -> None:
     assert "│ Quý 1 │ mở │ 00:00:00 thứ Sáu 01/03/2024 │ 08:00 01/03/2024 │" in said
     assert "│ Quý 1 │ nhắc (còn 3 ngày) │ 23:59:59 thứ Năm 28/03/2024 │ 08:00 29/03/2024 │" in said
     assert "│ Quý 1 │ nhắc (còn 1 ngày) │ 23:59:59 thứ Bảy 30/03/2024 │ 08:00 31/03/2024 │" in said
-    assert "│ Quý 1 │ đóng │ 23:59:59 Chủ nhật 31/03/2024 │ 08:00 01/04/2024 │" in said
-    assert "│ Quý 2 │ đóng │ 23:59:59 Chủ nhật 30/06/2024 │ 08:00 01/07/2024 │" in said
+    # The winners are announced once the jury approves them.
+    assert "Khi đóng đợt: kết quả là tạm tính khi đóng đợt" in said
+    assert "│ Quý 1 │ đóng │ 23:59:59 Chủ nhật 31/03/2024 │ sau khi phê duyệt │" in said
+    assert "│ Quý 2 │ đóng │ 23:59:59 Chủ nhật 30/06/2024 │ sau khi phê duyệt │" in said
     assert said.count("│ Quý") == 8
     assert "chuyen-doi-so-2023.yaml (100 câu, hợp lệ)" in said
     # Nothing was opened: the database in DATABASE_URL is not there.
     assert not (tmp_path / "live.db").exists()
+
+
+def test_a_contest_approving_automatically_announces_winners_the_morning_after_closing(
+    tmp_path: Path,
+) -> None:
+    result, said = check(next_year(tmp_path, results={"approval": "auto"}), tmp_path)
+
+    assert result.exit_code == 0, result.output
+    assert "(results.approval: auto)" in said
+    assert "│ Quý 1 │ đóng │ 23:59:59 Chủ nhật 31/03/2024 │ 08:00 01/04/2024 │" in said
 
 
 def test_the_reminders_follow_reminder_days(tmp_path: Path) -> None:
