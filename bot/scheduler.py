@@ -41,7 +41,7 @@ JobKind = Literal["open", "remind", "close", "purge"]
 CLOSE_DELAY = timedelta(seconds=1)
 # How often the leader checks that nothing was missed (and retries a catch-up that failed).
 CATCH_UP_SECONDS = 60.0
-# A close cut short is finished (its results announced) by a catch-up within this time after
+# A close or an approval cut short is finished by a catch-up within this time after
 # it; a round closed longer ago without announcements (closed by hand before closing by hand
 # announced) is left as it is rather than announced weeks late.
 FINISH_CLOSE_WITHIN = timedelta(days=7)
@@ -183,6 +183,27 @@ class ContestJobs:
                 out.failed.append("purge")
         return out
 
+    async def _finish_close(self, r: Round, now: datetime) -> list[str]:
+        """A closed round: finish a close cut short (its provisional results stored and the
+        organisers asked to review them), or the announcements of an approval cut short. A
+        round waiting for the jury is left waiting: nothing is announced before approval."""
+        svc = self.svc
+        if r.approved_at is not None:
+            if now - r.approved_at <= FINISH_CLOSE_WITHIN and not await announce.results_announced(
+                svc, r.code
+            ):
+                await announce.publish_results(svc, r.code, actor="scheduler")
+                return [f"announce:{r.code}"]
+            return []
+        if (
+            r.closed_at is not None
+            and now - r.closed_at <= FINISH_CLOSE_WITHIN
+            and not await announce.review_asked(svc, r.code)
+        ):
+            await close_round(svc, r.code, actor="scheduler")  # a close cut short
+            return [f"close:{r.code}"]
+        return []
+
     async def _reconcile_round(self, r: Round) -> list[str]:
         svc, now = self.svc, self.svc.clock.now()
         if r.status == SCHEDULED and r.opens_at <= now <= r.closes_at:
@@ -191,14 +212,8 @@ class ContestJobs:
         if now > r.closes_at and r.status != CLOSED:
             await close_round(svc, r.code, actor="scheduler")
             return [f"close:{r.code}"]
-        if (
-            r.status == CLOSED
-            and r.closed_at is not None
-            and now - r.closed_at <= FINISH_CLOSE_WITHIN
-            and not await announce.results_announced(svc, r.code)
-        ):
-            await close_round(svc, r.code, actor="scheduler")  # a close cut short
-            return [f"announce:{r.code}"]
+        if r.status == CLOSED:
+            return await self._finish_close(r, now)
         if r.status == OPEN and now <= r.closes_at:
             done = []
             if await svc.broadcasts.by_key(announce.opening_key(r.code)) is None:

@@ -7,10 +7,19 @@ from __future__ import annotations
 
 import asyncio
 
-from handlers import admin_participation, announce, downloads, info, sample_bank, websignin
+from handlers import (
+    admin_jury,
+    admin_participation,
+    announce,
+    downloads,
+    info,
+    sample_bank,
+    websignin,
+)
 from handlers.admin_history import broadcast_history
 from handlers.admin_steps import CANCEL, Tap, confirm_row, one_time_buttons
 from handlers.admin_steps import PREFIX as PREFIX
+from handlers.contest import Approval
 from handlers.context import Services
 from handlers.events import Button, Document, Message, Notice, Reply, Upload, User
 from handlers.formatting import number_vn
@@ -70,6 +79,7 @@ async def panel(svc: Services, user: User) -> list[Reply]:
                     Button(t("admin.button_bank"), "adm:bank"),
                     Button(t("admin.button_stats"), admin_participation.TOKEN),
                 ),
+                (Button(t("jury.button"), f"{PREFIX}{admin_jury.ACTION}"),),
                 (Button(t("admin.button_web"), websignin.TOKEN),),
                 (Button(t("admin.button_downloads"), downloads.TOKEN),),
             ),
@@ -104,6 +114,8 @@ async def on_choice(svc: Services, user: User, token: str, ref: str | None = Non
         return await _round_step(svc, user, tap.action, tap.arg, tap.choice, ref)
     if tap.action == "res":
         return await _results_step(svc, user, tap.arg, tap.choice, ref)
+    if tap.action == admin_jury.ACTION:
+        return await admin_jury.step(svc, user, tap.arg, tap.choice, ref)
     if tap.action == admin_participation.ACTION:
         return await admin_participation.step(svc, tap.arg, ref)
     return await _bank_step(svc, user, tap.choice, ref)
@@ -147,8 +159,11 @@ async def _broadcast_step(svc: Services, user: User, choice: str, ref: str | Non
 
 
 async def on_text(svc: Services, user: User, conv: dict[str, str], text: str) -> list[Reply]:
-    """Text typed by an organiser in the middle of an admin flow (the broadcast message)."""
+    """Text typed by an organiser in the middle of an admin flow: the broadcast message, or
+    the reason for setting an entry aside."""
     t = svc.texts
+    if conv.get("step") == admin_jury.STEP_REASON:
+        return await admin_jury.on_reason(svc, user, conv, text)
     text = text.strip()
     if not text or len(text) > MAX_BROADCAST_CHARS:
         return [Message(t("admin.broadcast_length", max=MAX_BROADCAST_CHARS))]
@@ -209,19 +224,14 @@ async def _round_step(
             return again
         await open_round(svc, code, actor=user.key)
         return [Message(t("admin.opened", name=target.name), replace=ref)]
-    # The internal workbook goes to every organiser as the calendar's close sends it.
+    # Provisional results, the organisers asked to review, as the calendar's close does.
     results = await close_round(svc, code, actor=user.key)
-    return [
-        Message(
-            t(
-                "admin.closed",
-                name=target.name,
-                actual=number_vn(results.actual),
-                winners=len(results.awards),
-            ),
-            replace=ref,
-        ),
-    ]
+    actual, winners = number_vn(results.actual), len(results.awards)
+    if svc.contest.results.approval == Approval.AUTO:
+        said = t("admin.closed_auto", name=target.name, actual=actual, winners=winners)
+    else:
+        said = t("admin.closed", name=target.name, actual=actual, winners=winners)
+    return [Message(said, replace=ref)]
 
 
 # ------------------------------------------------------------------ results

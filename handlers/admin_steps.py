@@ -4,6 +4,8 @@ Tokens (each well under Telegram's 64 bytes):
     adm:<action>                    a menu entry: bc, res, open, close, bank
     adm:<action>:<round>            a round picked (res, open, close)
     adm:<step>:<choice>:<code>      a choice on a step that changes something
+    adm:jury:<round>:<choice>:<code> the jury's review: a page (p2), set aside or restore an
+                                    entry (a123, r123: its participant id), approve (ok, yes)
 
 A step that changes something (send an announcement, open or close a round, replace the
 question bank, hand out a results file, or cancel one of these) shows buttons carrying a
@@ -15,6 +17,7 @@ nothing else. Showing a step again issues a new code, so the buttons shown befor
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from handlers.context import Services
@@ -23,7 +26,7 @@ from handlers.events import Button, User
 PREFIX = "adm:"
 CANCEL = "no"
 # Actions whose steps name a round.
-WITH_ROUND = frozenset({"res", "open", "close", "stats"})
+WITH_ROUND = frozenset({"res", "open", "close", "stats", "jury"})
 # The choices each action's one-time buttons offer.
 CHOICES = {
     "bc": frozenset({"go", CANCEL}),
@@ -32,9 +35,19 @@ CHOICES = {
     "open": frozenset({"yes", "sample", CANCEL}),
     "close": frozenset({"yes", CANCEL}),
     "res": frozenset({"public", "full"}),
+    "jury": frozenset(),
     # Participation per unit and locality (handlers.admin_participation): nothing to choose.
     "stats": frozenset(),
 }
+# The jury's choices carry a page or a participant id (handlers.admin_jury).
+PATTERNS = {"jury": re.compile(r"p\d{1,6}|[ar]\d{1,12}|ok|yes|no")}
+
+
+def _allowed(action: str, choice: str) -> bool:
+    pattern = PATTERNS.get(action)
+    if pattern is not None:
+        return pattern.fullmatch(choice) is not None
+    return choice in CHOICES[action]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +73,7 @@ class Tap:
         arg = rest.pop(0) if action in WITH_ROUND and rest else ""
         if not rest:
             return cls(action, arg)
-        if len(rest) != 2 or rest[0] not in CHOICES[action] or not rest[1]:
+        if len(rest) != 2 or not _allowed(action, rest[0]) or not rest[1]:
             return None
         if action in WITH_ROUND and not arg:
             return None

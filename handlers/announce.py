@@ -5,8 +5,12 @@ twice finds the first, so a job that runs again, a restart or a catch-up announc
 broadcaster sends them, each recipient on its own: one that refuses the bot is tried again a
 few times, then given up on and shown in /admin, and never holds anything else up. Messages to
 people wait for the contest's civil hours (contest.yaml `announcements`); the organisers'
-workbook goes at once. Opening and closing by hand (/admin, `quizbot rounds`) announce through
+files go at once. Opening and closing by hand (/admin, `quizbot rounds`) announce through
 the same functions as the calendar.
+
+Closing a round asks the organisers to review it; its winners are announced only once the
+jury approves them (`publish_results`, handlers.jury.actions), or at closing when the contest
+approves automatically (`results.approval: auto`).
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ from storage.repos.rounds import CLOSED, OPEN
 
 # What a delivery's document reference starts with: the round's internal results workbook.
 RESULTS_FILE = "results:"
+# ... and the certificates of its winners, in one ZIP.
+CERTIFICATES_FILE = "certificates:"
 # How far back /admin lists the chats and organisers a delivery has not reached.
 FAILED_SHOWN = timedelta(days=7)
 
@@ -53,6 +59,15 @@ def _file_key(code: str) -> str:
 
 def _closing_key(code: str) -> str:
     return f"submitted-at-close:{code}"
+
+
+def review_key(code: str) -> str:
+    """The key of the organisers' call to review a closed round; made last when it closes."""
+    return f"review:{code}"
+
+
+def _certificates_key(code: str) -> str:
+    return f"certificates-file:{code}"
 
 
 async def announce_opening(svc: Services, code: str, *, actor: str = "scheduler") -> bool:
@@ -106,9 +121,10 @@ async def remind(svc: Services, code: str, days_left: int, *, actor: str = "sche
 
 
 async def results_to_organisers(svc: Services, code: str, *, actor: str = "scheduler") -> None:
-    """Send the organisers the round's internal results workbook, made when it is sent."""
+    """Send the organisers an approved round's internal results workbook, made when it is
+    sent."""
     rnd = await svc.rounds.get(code)
-    if rnd is None or rnd.status != CLOSED or not svc.admins:
+    if rnd is None or rnd.status != CLOSED or rnd.approved_at is None or not svc.admins:
         return
     await svc.broadcasts.create(
         svc.texts("admin.results_caption_full", name=rnd.name),
@@ -121,11 +137,77 @@ async def results_to_organisers(svc: Services, code: str, *, actor: str = "sched
     )
 
 
-async def announce_results(svc: Services, code: str, *, actor: str = "scheduler") -> None:
-    """Congratulate each winner of a closed round, and tell everyone who took part (and the
-    announcement chat) the winners, names masked."""
+async def review_to_organisers(svc: Services, code: str, *, actor: str = "scheduler") -> None:
+    """Tell the organisers a closed round waits for their review: its provisional prizes and
+    how many ranked entries are flagged. Made once, also with no organiser to send it to: it
+    marks the close as finished (see bot.scheduler)."""
     rnd = await svc.rounds.get(code)
-    if rnd is None or rnd.status != CLOSED or await results_announced(svc, code):
+    if rnd is None or rnd.status != CLOSED or rnd.approved_at is not None:
+        return
+    flagged = await svc.review.flags(code)
+    text = svc.texts(
+        "jury.review_asked",
+        name=rnd.name,
+        participants=number_vn(rnd.actual_figure or 0),
+        winners=len(await svc.winners.of_round(code)),
+        flagged=number_vn(len(flagged)),
+        code=code,
+    )
+    await svc.broadcasts.create(
+        text,
+        actor=actor,
+        now=svc.clock.now(),
+        key=review_key(code),
+        audience=DIRECT,
+        direct=sorted(svc.admins),
+    )
+
+
+async def review_asked(svc: Services, code: str) -> bool:
+    """Whether a closed round's organisers were asked to review it (its close finished)."""
+    return await svc.broadcasts.by_key(review_key(code)) is not None
+
+
+async def publish_results(svc: Services, code: str, *, actor: str = "scheduler") -> bool:
+    """Once a closed round is approved: the organisers' internal workbook and certificates,
+    each winner's congratulations, and the winners' list to everyone who took part and to the
+    announcement chat. Every part is a delivery with a key, so publishing again (approved
+    twice, or a restart halfway) makes each once. False when the round is not approved."""
+    rnd = await svc.rounds.get(code)
+    if rnd is None or rnd.status != CLOSED or rnd.approved_at is None:
+        return False
+    await results_to_organisers(svc, code, actor=actor)
+    await certificates_to_organisers(svc, code, actor=actor)
+    await announce_results(svc, code, actor=actor)
+    return True
+
+
+async def certificates_to_organisers(svc: Services, code: str, *, actor: str = "scheduler") -> None:
+    """Send the organisers the certificates of an approved round's winners, in one ZIP made
+    when it is sent."""
+    rnd = await svc.rounds.get(code)
+    if rnd is None or rnd.approved_at is None or not svc.admins:
+        return
+    if not await svc.winners.of_round(code):
+        return
+    await svc.broadcasts.create(
+        svc.texts("jury.certificates_caption", name=rnd.name),
+        actor=actor,
+        now=svc.clock.now(),
+        key=_certificates_key(code),
+        audience=DIRECT,
+        direct=sorted(svc.admins),
+        document=f"{CERTIFICATES_FILE}{code}",
+    )
+
+
+async def announce_results(svc: Services, code: str, *, actor: str = "scheduler") -> None:
+    """Congratulate each winner of an approved round, and tell everyone who took part (and
+    the announcement chat) the winners, names masked."""
+    rnd = await svc.rounds.get(code)
+    if rnd is None or rnd.status != CLOSED or rnd.approved_at is None:
+        return
+    if await results_announced(svc, code):
         return
     t = svc.texts
     now = svc.clock.now()
@@ -227,6 +309,8 @@ def _failed_item(svc: Services, row: FailedDelivery) -> Raw:
         "open": t("announce.what_opening", name=name),
         "winners": t("announce.what_results", name=name),
         "results-file": t("announce.what_file", name=name),
+        "certificates-file": t("announce.what_certificates", name=name),
+        "review": t("announce.what_review", name=name),
     }.get(kind) or t("announce.what_other", id=row.broadcast_id)
     user_key = f"{row.channel}:{row.channel_user_id}"
     if user_key in svc.announce_to:

@@ -283,6 +283,21 @@ class Announcements(_Strict):
         return datetime.combine(day, self.earliest, tzinfo=tz).astimezone(UTC)
 
 
+class Approval(StrEnum):
+    """Who makes a closed round's winners final (handlers.jury)."""
+
+    # Provisional at closing; announced once the jury approves them.
+    JURY = "jury"
+    # Approved at closing and announced at once (small internal contests).
+    AUTO = "auto"
+
+
+class ResultsSettings(_Strict):
+    """What happens to a round's results when it closes."""
+
+    approval: Approval = Approval.JURY
+
+
 def _name_list(max_label: int) -> BeforeValidator:
     """Reads a list written in contest.yaml (a list file is read by load_contest)."""
 
@@ -363,6 +378,7 @@ class ContestConfig(_Strict):
     excluded_phones: list[str] = Field(default_factory=list)
     question_bank: str = ""
     announcements: Announcements = Field(default_factory=Announcements)
+    results: ResultsSettings = Field(default_factory=ResultsSettings)
     consent: Consent = Field(default_factory=Consent)
     # Entries are anonymised this many days after the last round closes (handlers.retention).
     data_retention_days: int = Field(default=180, ge=1, le=3650)

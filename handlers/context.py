@@ -19,6 +19,7 @@ from storage.repos.collective import CollectiveAwards
 from storage.repos.erasure import Erasure
 from storage.repos.identities import Identities
 from storage.repos.personal import PersonalData
+from storage.repos.review import Review
 from storage.session import SessionStore
 
 
@@ -82,6 +83,7 @@ class Services:
         self.attempts = Attempts(self.db)
         self.winners = Winners(self.db)
         self.collective = CollectiveAwards(self.db)
+        self.review = Review(self.db)
         self.audit = Audit(self.db)
         self.broadcasts = Broadcasts(self.db)
         self.identities = Identities(self.db)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from handlers.announce import RESULTS_FILE
+import asyncio
+import io
+import zipfile
+
+from handlers.announce import CERTIFICATES_FILE, RESULTS_FILE
+from handlers.certificates import certificates
 from handlers.context import Services
 from handlers.events import Document
 from handlers.reports import results_workbook
@@ -10,10 +15,20 @@ from handlers.rounds import round_results
 
 
 async def document(svc: Services, ref: str, *, caption: str) -> Document:
-    """The document a reference names: "results:<code>" is a round's internal workbook."""
-    if not ref.startswith(RESULTS_FILE):
-        raise ValueError(f"unknown document reference {ref!r}")
-    code = ref.removeprefix(RESULTS_FILE)
-    results = await round_results(svc, code)
-    data = await results_workbook(svc, results, full_phones=True)
-    return Document(f"ket-qua-{code}-noi-bo.xlsx", data, caption=caption)
+    """The document a reference names: "results:<code>" is a round's internal workbook,
+    "certificates:<code>" the certificates of its winners in one ZIP."""
+    if ref.startswith(RESULTS_FILE):
+        code = ref.removeprefix(RESULTS_FILE)
+        results = await round_results(svc, code)
+        data = await results_workbook(svc, results, full_phones=True)
+        return Document(f"ket-qua-{code}-noi-bo.xlsx", data, caption=caption)
+    if ref.startswith(CERTIFICATES_FILE):
+        code = ref.removeprefix(CERTIFICATES_FILE)
+        results = await round_results(svc, code)
+        made = await asyncio.to_thread(certificates, svc.contest, results)
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+            for cert in made:
+                zf.writestr(cert.filename, cert.data)
+        return Document(f"giay-chung-nhan-{code}.zip", out.getvalue(), caption=caption)
+    raise ValueError(f"unknown document reference {ref!r}")

@@ -26,6 +26,8 @@ PHONES_PER_DAY = 3
 # Why a ranked entry cannot win (RoundResults.ineligible).
 EXCLUDED = "excluded"
 ON_HOLD = "on_hold"
+# Set aside by the jury in this round (handlers.jury.actions).
+SET_ASIDE = "set_aside"
 
 
 def local_day(svc: Services) -> str:

@@ -7,7 +7,9 @@ import logging
 from dataclasses import dataclass, field, replace
 
 from handlers import announce, anonymity, collective, entries, sample_bank
+from handlers.contest import Approval
 from handlers.context import Services
+from handlers.jury import flags
 from handlers.ranking import Award, Ranked, allocate, rank
 from handlers.submit import finalise
 from storage.models import Round
@@ -27,12 +29,15 @@ class RoundResults:
     ranking: list[Ranked]
     awards: list[Award]
     people: dict[int, Entrant]
-    # Ranked entries that cannot win, and why: "excluded", "withdrawn" or "on_hold"
-    # (handlers.entries).
+    # Ranked entries that cannot win, and why: "excluded", "withdrawn", "on_hold" or
+    # "set_aside" by the jury in this round (handlers.entries).
     ineligible: dict[int, str] = field(default_factory=dict)
     # Winners who withdrew consent, as stored at closing: `people` shows them nameless, the
     # organisers' internal copy and the certificates as they were (handlers.anonymity).
     withheld: dict[int, Entrant] = field(default_factory=dict)
+    # The jury approved the winners (or the contest approves at closing): they are frozen
+    # and announced. Until then a closed round's prizes are provisional.
+    approved: bool = False
 
     def internal(self) -> RoundResults:
         """The results as the organisers' internal copy shows them: withheld winners named."""
@@ -80,22 +85,27 @@ async def open_round(svc: Services, code: str, *, actor: str) -> bool:
 
 
 async def close_round(svc: Services, code: str, *, actor: str) -> RoundResults:
-    """Close a round, then announce its results. The calendar, /admin and the command line
-    all close through here, so they announce alike.
+    """Close a round. The calendar, /admin and the command line all close through here.
 
-    Two steps, each idempotent: closing (attempts in flight submitted and their results owed
-    to their takers, the actual figure fixed, the ranking and the prizes stored, the workbook
-    to the organisers), then announcing the winners. Closing twice, or resuming a close that
-    was interrupted, gives the same winners, stores them once and announces once.
+    Closing (attempts in flight submitted and their results owed to their takers, the actual
+    figure fixed, the ranking, the provisional prizes and the review flags stored) leaves the
+    results provisional: the organisers are told to review them, and nothing about winners is
+    announced until the jury approves (handlers.jury.actions). With `results.approval: auto`
+    the round is approved here, by "auto", and announced at once. Each step is idempotent:
+    closing twice, or resuming a close that was interrupted, gives the same winners, stores
+    them once and announces once.
     """
     results = await close_and_rank(svc, code, actor=actor)
-    await announce.announce_results(svc, code, actor=actor)
+    if svc.contest.results.approval == Approval.AUTO:
+        await svc.review.approve(code, actor="auto", now=svc.clock.now())
+    await announce.publish_results(svc, code, actor=actor)
     return results
 
 
 async def close_and_rank(svc: Services, code: str, *, actor: str) -> RoundResults:
-    """Close a round: submit attempts still in flight, fix the actual figure, rank, award,
-    and send the organisers the results workbook. Announces nothing to participants."""
+    """Close a round: submit attempts still in flight, fix the actual figure, rank, award
+    provisionally, find the review flags and, for the jury, ask the organisers to review.
+    Announces nothing to participants."""
     now = svc.clock.now()
     rnd = await svc.rounds.get(code)
     if rnd is None:
@@ -112,8 +122,12 @@ async def close_and_rank(svc: Services, code: str, *, actor: str) -> RoundResult
         await svc.audit.record(
             actor=actor, action="round.winners", at=now, round=code, winners=len(results.awards)
         )
+    await svc.review.store_flags(
+        code, await flags.find(svc, code, results.ranking, results.actual), now
+    )
     await collective.award(svc, code)
-    await announce.results_to_organisers(svc, code, actor=actor)
+    if svc.contest.results.approval == Approval.JURY:
+        await announce.review_to_organisers(svc, code, actor=actor)
     return results
 
 
@@ -146,6 +160,7 @@ async def round_results(svc: Services, code: str) -> RoundResults:
     tiers = [(p.tier.value, p.count) for p in svc.contest.prizes]
     stored = await svc.winners.of_round(code) if final else []
     ineligible = await entries.ineligible(svc)
+    ineligible.update(dict.fromkeys(await svc.review.set_aside(code), entries.SET_ASIDE))
     if stored:
         # Once prizes are stored they stand, even if the contest file changes afterwards,
         # and their winners are shown as they were at closing.
@@ -155,7 +170,8 @@ async def round_results(svc: Services, code: str) -> RoundResults:
         awards = allocate(ranking, tiers, excluded=set(ineligible))
     ranked = {pid: why for pid, why in ineligible.items() if pid in people}
     people, withheld = await anonymity.public_view(svc, people, [a.participant_id for a in awards])
-    return RoundResults(rnd, actual, final, ranking, awards, people, ranked, withheld)
+    approved = final and rnd.approved_at is not None
+    return RoundResults(rnd, actual, final, ranking, awards, people, ranked, withheld, approved)
 
 
 async def _ranked(svc: Services, code: str, actual: int) -> tuple[list[Ranked], dict[int, Entrant]]:

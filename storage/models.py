@@ -122,6 +122,12 @@ class Round(SQLModel, table=True):
     opened_at: datetime | None = _utc(nullable=True)
     closed_at: datetime | None = _utc(nullable=True)
     actual_figure: int | None = None
+    # Its winners were approved by the jury (or at closing, with `results.approval: auto`):
+    # from then on they are frozen and announced.
+    approved_at: datetime | None = _utc(nullable=True)
+    approved_by: str = Field(default="", max_length=100, sa_column_kwargs={"server_default": ""})
+    # When the review flags of its entries were found and stored (at closing).
+    flagged_at: datetime | None = _utc(nullable=True)
 
 
 class QuestionRow(SQLModel, table=True):
@@ -194,6 +200,37 @@ class Winner(SQLModel, table=True):
     birth_year: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     locality: str = Field(default="", max_length=100, sa_column_kwargs={"server_default": ""})
     unit: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
+
+
+class ReviewFlag(SQLModel, table=True):
+    """Something the jury should look at in a ranked entry, found when its round closed."""
+
+    __tablename__ = "review_flags"
+    __table_args__ = (UniqueConstraint("round_code", "participant_id", "kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_code: str = Field(foreign_key="rounds.code", max_length=20)
+    participant_id: int = Field(foreign_key="participants.id")
+    # handlers.jury.flags.Kind
+    kind: str = Field(max_length=24)
+    # The figures the flag's one-line reason shows.
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = _utc()
+
+
+class SetAside(SQLModel, table=True):
+    """An entry the jury set aside in a round: kept in the data, out of the prize allocation.
+    Restoring it deletes the row (the audit log keeps both actions)."""
+
+    __tablename__ = "set_asides"
+    __table_args__ = (UniqueConstraint("round_code", "participant_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_code: str = Field(foreign_key="rounds.code", max_length=20)
+    participant_id: int = Field(foreign_key="participants.id")
+    reason: str = Field(max_length=300)
+    actor: str = Field(max_length=100)
+    at: datetime = _utc()
 
 
 class AuditEntry(SQLModel, table=True):

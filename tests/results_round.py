@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from bot.app import App
 from bot.clock import ManualClock
-from handlers.rounds import RoundResults, close_round
+from handlers.jury import actions as jury
+from handlers.rounds import RoundResults, close_round, round_results
 from tests.conftest import vn
 from tests.support.client import Person
 
@@ -30,11 +31,14 @@ CUONG = Entrant("3", "Lê Văn Cường", "0355111222", "Hoa Lư", "Sở Y tế"
 DUNG = Entrant("4", "Phạm Thị Dung", "0944555666", "Yên Mô", None, 8, 10)
 
 
-async def close_with_four(app: App, clock: ManualClock) -> RoundResults:
+async def close_with_four(
+    app: App, clock: ManualClock, *, set_aside: Entrant | None = None
+) -> RoundResults:
     """Four people in 2023-Q1 on a ten-question bank: every attempt sees every question.
 
     On 20/02 An (9 right), Bình (7) and Cường (6); on 21/02 Cường again (8 right, the attempt
-    that counts) and Dung (8 right, but a worse prediction). Four took part.
+    that counts) and Dung (8 right, but a worse prediction). Four took part. The round is
+    closed on 31/03 and its results approved (the jury first setting aside `set_aside`).
     """
     bank = [q for _, q in await app.svc.questions.active()][:10]
     await app.svc.questions.replace_active("ten", bank, clock.now())
@@ -50,4 +54,9 @@ async def close_with_four(app: App, clock: ManualClock) -> RoundResults:
     clock.advance(minutes=30)
     await people[DUNG.uid].take_attempt(correct=DUNG.right, prediction=DUNG.prediction)
     clock.set(vn(2023, 3, 31, 0, 0))
-    return await close_round(app.svc, "2023-Q1", actor="test")
+    await close_round(app.svc, "2023-Q1", actor="test")
+    if set_aside is not None:
+        pid = await people[set_aside.uid].participant_id()
+        await jury.set_aside(app.svc, "2023-Q1", pid, "Ban Giám khảo xác minh", "test")
+    await jury.approve(app.svc, "2023-Q1", "test")
+    return await round_results(app.svc, "2023-Q1")

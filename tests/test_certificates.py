@@ -22,6 +22,7 @@ from handlers.certificates import (
     certificates,
     date_words,
 )
+from handlers.jury import actions as jury
 from handlers.rounds import RoundResults, close_round, round_results
 from tests.conftest import vn
 from tests.support.client import Person
@@ -48,10 +49,12 @@ async def _take_part(app: App) -> None:
 
 @pytest.fixture
 async def closed(app: App, clock: ManualClock) -> RoundResults:
-    """Round 2023-Q1 closed on its planned day with three prize winners."""
+    """Round 2023-Q1 closed on its planned day with three prize winners, approved."""
     await _take_part(app)
     clock.set(vn(2023, 3, 31, 0, 0))
-    return await close_round(app.svc, "2023-Q1", actor="test")
+    await close_round(app.svc, "2023-Q1", actor="test")
+    await jury.approve(app.svc, "2023-Q1", "test")
+    return await round_results(app.svc, "2023-Q1")
 
 
 def _page(data: bytes) -> tuple[str, tuple[int, int]]:

@@ -31,6 +31,20 @@ DYNAMIC_KEYS = {
     "schedule.status_scheduled",  # handlers/info.py: STATUS_KEYS by round status
     "schedule.status_open",
     "schedule.status_closed",
+    "results.reason_set_aside",  # handlers/reports/prizes.py: by RoundResults.ineligible
+    "jury.hold_phone_of_verified",  # handlers/jury/flags.py: f"jury.hold_{why}"
+    "jury.hold_phone_claimed",
+    "jury.field_full_name",  # handlers/jury/flags.py: f"jury.field_{field}"
+    "jury.field_phone",
+    "jury.field_birth_year",
+    # handlers/jury/actions.py: JuryError(key), said by whoever called the action
+    "jury.reason_needed",
+    "jury.frozen",
+    "jury.unknown_round",
+    "jury.not_closed",
+    "jury.not_ranked",
+    "jury.no_such_rank",
+    "jury.busy",
 }
 
 CATALOGUE = Texts("vi")

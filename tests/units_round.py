@@ -10,7 +10,8 @@ from typing import Any
 
 from bot.app import App
 from bot.clock import ManualClock
-from handlers.rounds import RoundResults, close_round
+from handlers.jury import actions as jury
+from handlers.rounds import RoundResults, close_round, round_results
 from tests.conftest import vn
 from tests.support.client import Person
 from tests.support.lists import contest_with
@@ -122,5 +123,8 @@ async def play(app: App, clock: ManualClock) -> dict[str, Person]:
 
 
 async def close(app: App, clock: ManualClock) -> RoundResults:
+    """Close 2023-Q1 on its day, and approve its results (which announces them)."""
     clock.set(vn(2023, 3, 31, 0, 0))
-    return await close_round(app.svc, "2023-Q1", actor="test")
+    await close_round(app.svc, "2023-Q1", actor="test")
+    await jury.approve(app.svc, "2023-Q1", "test")
+    return await round_results(app.svc, "2023-Q1")

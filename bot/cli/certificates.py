@@ -70,6 +70,13 @@ def certificates_command(
                 f"in khi đợt thi đã đóng và giải thưởng đã chốt (quizbot rounds close {code})."
             )
             raise typer.Exit(1)
+        if not res.approved:
+            err.print(
+                f"Kết quả {escape(res.round.name)} ({code}) chưa được phê duyệt: giấy chứng "
+                f"nhận chỉ được in khi Ban Giám khảo đã phê duyệt (quizbot results {code} "
+                "--approve)."
+            )
+            raise typer.Exit(1)
         if res.awards and not a.settings.public_base_url:
             err.print(
                 f"[yellow]Chưa đặt PUBLIC_BASE_URL:[/yellow] mã QR trên giấy chứng nhận trỏ tới "

@@ -92,7 +92,12 @@ async def known_round(a: App, code: str) -> None:
 
 def print_results(res: RoundResults, *, top: int) -> None:
     """The first `top` of the ranking and the winners, as tables."""
-    state = "chính thức" if res.final else "tạm thời, đợt chưa đóng"
+    if not res.final:
+        state = "tạm thời, đợt chưa đóng"
+    elif res.approved:
+        state = "chính thức, đã phê duyệt"
+    else:
+        state = "tạm tính, chờ Ban Giám khảo phê duyệt (quizbot results CODE --review)"
     console.print(
         f"[bold]{res.round.name}[/bold] ({state}): {number_vn(len(res.ranking))} người "
         f"được xếp hạng; con số thực tế của câu dự đoán: {number_vn(res.actual)}."

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from bot.app import App
+from bot.cli import jury
 from bot.cli.common import (
     console,
     default_actor,
@@ -20,6 +21,7 @@ from bot.cli.common import (
 )
 from handlers import downloads, sample_bank
 from handlers.formatting import datetime_vn, number_vn
+from handlers.jury import actions
 from handlers.reports import results_workbook
 from handlers.rounds import RoundResults, close_round, open_round, round_results
 from handlers.texts import plain
@@ -90,8 +92,8 @@ def rounds_open(
 
 @rounds_app.command("close")
 def rounds_close(code: str, actor: Annotated[str, typer.Option()] = "cli") -> None:
-    """Đóng một đợt thi: nộp các bài đang làm, chốt số người tham gia, xếp hạng, trao giải,
-    công bố như khi lịch tự đóng."""
+    """Đóng một đợt thi như khi lịch tự đóng: nộp các bài đang làm, chốt số người tham gia,
+    xếp hạng, xét giải tạm tính và báo Ban Tổ chức xét duyệt."""
 
     async def go(a: App) -> RoundResults:
         await known_round(a, code)
@@ -100,7 +102,13 @@ def rounds_close(code: str, actor: Annotated[str, typer.Option()] = "cli") -> No
     results = run_or_exit(with_app(go))
     console.print(f"Đã đóng đợt {code}.")
     print_results(results, top=20)
-    console.print(ANNOUNCED)
+    if results.approved:
+        console.print(ANNOUNCED)
+    else:
+        console.print(
+            f"Kết quả là tạm tính, chưa công bố: Ban Giám khảo xem xét bằng quizbot results "
+            f"{code} --review (hoặc trong /admin), rồi phê duyệt bằng --approve."
+        )
 
 
 def results(
@@ -110,8 +118,48 @@ def results(
     full_phones: Annotated[
         bool, typer.Option(help="Ghi số điện thoại đầy đủ (bản nội bộ của Ban Tổ chức).")
     ] = False,
+    review: Annotated[
+        bool,
+        typer.Option(
+            "--review",
+            help="Xét duyệt: người đạt giải tạm tính và các bài có cảnh báo, kèm lý do.",
+        ),
+    ] = False,
+    page: Annotated[int, typer.Option(help="Trang xét duyệt cần xem (với --review).")] = 1,
+    set_aside: Annotated[
+        str | None,
+        typer.Option(
+            "--set-aside",
+            metavar="N",
+            help="Để riêng một bài (không xét giải, giải được xét lại theo thứ hạng). N là "
+            "thứ hạng trong bảng xếp hạng (ví dụ 3), hoặc #mã bài (ví dụ #123) như --review "
+            "ghi. Cần --reason.",
+        ),
+    ] = None,
+    reason: Annotated[str | None, typer.Option(help="Lý do để riêng (ghi vào nhật ký).")] = None,
+    restore: Annotated[
+        str | None,
+        typer.Option(
+            "--restore",
+            metavar="N",
+            help="Khôi phục một bài đã để riêng. N như --set-aside: thứ hạng, hoặc #mã bài.",
+        ),
+    ] = None,
+    approve: Annotated[
+        bool,
+        typer.Option(
+            "--approve",
+            help="Phê duyệt kết quả: chốt người đạt giải rồi công bố (chúc mừng, danh sách, "
+            "kênh thông báo, tệp nội bộ và giấy chứng nhận tới Ban Tổ chức).",
+        ),
+    ] = False,
+    actor: Annotated[str | None, typer.Option(help="Người thực hiện, ghi vào nhật ký.")] = None,
 ) -> None:
-    """Xếp hạng và giải thưởng của một đợt, tính lại từ các câu trả lời đã lưu."""
+    """Xếp hạng và giải thưởng của một đợt, tính lại từ các câu trả lời đã lưu; xét duyệt,
+    để riêng, khôi phục và phê duyệt kết quả của đợt đã đóng."""
+    if set_aside is not None or restore is not None or approve or review:
+        jury_command(code, review, page, set_aside, reason, restore, approve, actor)
+        return
 
     async def go(a: App) -> tuple[RoundResults, bytes | None]:
         await known_round(a, code)
@@ -129,3 +177,50 @@ def results(
         xlsx.parent.mkdir(parents=True, exist_ok=True)
         xlsx.write_bytes(data)
         console.print(f"Tệp kết quả: {xlsx.resolve()}")
+
+
+def jury_command(
+    code: str,
+    review: bool,
+    page: int,
+    set_aside: str | None,
+    reason: str | None,
+    restore: str | None,
+    approve: bool,
+    actor: str | None,
+) -> None:
+    """quizbot results CODE with --review, --set-aside, --restore or --approve."""
+    if set_aside is not None and not (reason or "").strip():
+        err.print('Cần ghi lý do để riêng: --reason "…".')
+        raise typer.Exit(2)
+    who = actor or default_actor()
+
+    async def go(a: App) -> None:
+        await known_round(a, code)
+        try:
+            if set_aside is not None:
+                pid = await jury.participant(a, code, set_aside)
+                done = await actions.set_aside(a.svc, code, pid, reason or "", who)
+                said = "Đã để riêng" if done else "Đã để riêng từ trước:"
+                console.print(f"{said} bài #{pid}. Giải được xét lại theo thứ hạng.")
+            if restore is not None:
+                pid = await jury.participant(a, code, restore)
+                done = await actions.restore(a.svc, code, pid, who)
+                said = "Đã khôi phục" if done else "Không bị để riêng:"
+                console.print(f"{said} bài #{pid}. Giải được xét lại theo thứ hạng.")
+            if approve:
+                if await actions.approve(a.svc, code, who):
+                    console.print(f"Đã phê duyệt kết quả đợt {code}.")
+                else:
+                    console.print(
+                        f"Kết quả đợt {code} đã được phê duyệt từ trước; thông báo nào còn dở "
+                        "được gửi tiếp."
+                    )
+                console.print(ANNOUNCED)
+                return
+            await jury.show(a, code, page)
+        except actions.JuryError as exc:
+            err.print(plain(a.svc.texts(exc.key, **exc.values)))
+            raise typer.Exit(1) from exc
+
+    run_or_exit(with_app(go))

@@ -87,6 +87,7 @@ def not_eligible(texts: Texts, reason: str, *, internal: bool) -> str:
         "excluded": texts("results.reason_excluded"),
         "on_hold": texts("results.reason_on_hold"),
         "withdrawn": texts("results.reason_withdrawn"),
+        "set_aside": texts("results.reason_set_aside"),
     }
     why = reasons.get(reason)
     if not internal or why is None:

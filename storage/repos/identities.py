@@ -345,6 +345,9 @@ class Identities:
             )
             if (await s.exec(taken.limit(1))).first() is not None:
                 return LinkResult.CHANNEL_TAKEN
+            # The entry the account reached before, in the audit log: the jury's review
+            # flags entries that one account's history joins (handlers.jury.flags).
+            previous: int | None = None
             if account is None:
                 s.add(
                     Account(
@@ -356,7 +359,7 @@ class Identities:
                     )
                 )
             else:
-                old = account.participant_id
+                old = previous = account.participant_id
                 if await has_attempts(s, old):
                     return LinkResult.HAS_ATTEMPTS
                 account.participant_id = participant_id
@@ -370,6 +373,7 @@ class Identities:
                 at=now,
                 participant=participant_id,
                 channel=channel,
+                **({"previous": previous} if previous is not None else {}),
             )
             return LinkResult.LINKED
 

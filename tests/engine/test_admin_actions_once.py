@@ -160,16 +160,38 @@ async def test_a_double_tap_on_closing_closes_once_without_an_apology(
 
     acted = await tap_twice_at_once(bots, organiser, "✅ Đồng ý")
 
-    assert "Đã đóng Quý 1. Số người tham gia: 1. Số giải đã xét: 1." in said(acted)
-    # The workbook goes to every organiser as one delivery, whatever the taps.
+    assert "Đã đóng Quý 1. Số người tham gia: 1. Số giải tạm tính: 1." in said(acted)
+    # The organisers are asked to review in one delivery, whatever the taps.
     assert [r for r in acted if isinstance(r, Document)] == []
-    assert [b.key for b in await bots.two.svc.broadcasts.recent(10)].count(
-        "results-file:2023-Q1"
-    ) == 1
+    assert [b.key for b in await bots.two.svc.broadcasts.recent(10)].count("review:2023-Q1") == 1
     assert "sự cố" not in said(acted)
     assert await actions(bots.one, "round.close") == 1
     assert await actions(bots.one, "round.winners") == 1
     assert len(await bots.two.svc.winners.of_round("2023-Q1")) == 1
+
+
+async def test_a_double_tap_on_approving_approves_and_announces_once(
+    bots: Bots, organiser: Person
+) -> None:
+    an = Person.on(bots.one, "telegram", "1001", "An")
+    await an.register()
+    await an.take_attempt(correct=8)
+    await organiser.send("/admin")
+    await organiser.tap("🔒 Đóng đợt thi")
+    await organiser.tap("Quý 1")
+    await organiser.tap("✅ Đồng ý")
+    await organiser.send("/admin")
+    await organiser.tap("⚖️ Xét duyệt kết quả")
+    await organiser.tap("Quý 1")
+    await organiser.tap("✅ Phê duyệt kết quả")
+
+    acted = await tap_twice_at_once(bots, organiser, "✅ Phê duyệt và công bố")
+
+    assert "Đã phê duyệt kết quả Quý 1." in said(acted)
+    assert await actions(bots.one, "round.approve") == 1
+    keys = [b.key for b in await bots.two.svc.broadcasts.recent(20)]
+    for key in ("winners-personal:2023-Q1", "winners:2023-Q1", "results-file:2023-Q1"):
+        assert keys.count(key) == 1, key
 
 
 async def test_a_double_tap_on_opening_opens_once(bots: Bots, organiser: Person) -> None:

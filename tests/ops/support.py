@@ -24,7 +24,7 @@ from storage.backup import BackupReader, backup, reflect
 from storage.db import create_engine
 from storage.restore import Restored, restore
 from tests.conftest import vn
-from tests.results_round import close_with_four
+from tests.results_round import DUNG, close_with_four
 from tests.support.client import Person
 from tests.support.servers import REDIS_URL, postgres_database, redis_prefix
 
@@ -74,13 +74,14 @@ async def every_row(url: str) -> dict[str, list[dict[str, Any]]]:
 
 
 async def fill_every_table(app: App, clock: ManualClock) -> None:
-    """A closed round with winners and its announcements, an entry on hold, an account that
-    blocked the bot, an organiser's broadcast, a second phone, a collective prize and the
-    winners' certificate codes (one revoked): a row in every table."""
+    """A closed round with winners (one entry set aside by the jury) and its announcements,
+    an entry on hold, an account that blocked the bot, an organiser's broadcast, a second
+    phone, a collective prize and the winners' certificate codes (one revoked): a row in
+    every table."""
     svc = app.svc
     by_locality = CollectivePrize(name="Giải tập thể", among="localities", by="participants")
     svc.contest = svc.contest.model_copy(update={"collective_prizes": [by_locality]})
-    results = await close_with_four(app, clock)
+    results = await close_with_four(app, clock, set_aside=DUNG)
     codes = await verification.issue_codes(svc, "2023-Q1", verification.holders(svc, results))
     await verification.revoke(svc, min(codes.values()), "Giấy in hỏng", actor="test")
     late = Person.on(app, "zalo", "z-77", "Hoàng Văn Em")

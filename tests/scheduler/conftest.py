@@ -35,6 +35,15 @@ async def jobs(app: App) -> ContestJobs:
 
 
 @pytest.fixture
+def auto_approval(app: App) -> None:
+    """The contest approves results at closing (`results.approval: auto`): the winners are
+    announced by the close itself, as these tests of the deliveries expect (the jury's sign-off
+    is tests/jury)."""
+    results = app.svc.contest.results.model_copy(update={"approval": "auto"})
+    app.svc.contest = app.svc.contest.model_copy(update={"results": results})
+
+
+@pytest.fixture
 def chat(app: App) -> str:
     """The announcement chat (TELEGRAM_ANNOUNCE_CHAT), reached through the recording channel."""
     app.svc.announce_to = frozenset({f"telegram:{CHAT}"})

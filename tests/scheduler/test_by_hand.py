@@ -1,5 +1,7 @@
-"""Opening or closing a round by hand (/admin, `quizbot rounds open|close`) announces exactly
-as the calendar does, through the same deliveries; the calendar then announces nothing again."""
+"""Opening or closing a round by hand (/admin, `quizbot rounds open|close`) does exactly what
+the calendar does, through the same deliveries: opening announces, closing asks the organisers
+to review and the jury's approval (in /admin, or `quizbot results CODE --approve`) announces;
+the calendar then announces nothing again."""
 
 from __future__ import annotations
 
@@ -74,10 +76,27 @@ async def test_closing_by_hand_in_admin_announces_as_the_calendars_close(
     await other.take_attempt(correct=4)
     clock.set(vn(2023, 3, 20, 14, 0))
 
-    await _by_hand(Person.on(app, "telegram", ORGANISER), "🔒 Đóng đợt thi", "Quý 1")
+    organiser = Person.on(app, "telegram", ORGANISER)
+    await _by_hand(organiser, "🔒 Đóng đợt thi", "Quý 1")
+    assert "Số giải tạm tính: 2" in organiser.said
+    await broadcaster.run_once()
+    # As the calendar's close: provisional, the organisers asked to review, nobody told.
+    [asked] = channel.to(ORGANISER)
+    assert "Quý 1 đã đóng: kết quả đang là tạm tính." in asked
+    assert channel.to("1") == channel.to("2") == channel.to(chat) == []
+
+    await organiser.send("/admin")
+    await organiser.tap("⚖️ Xét duyệt kết quả")
+    await organiser.tap("Quý 1")
+    await organiser.tap("✅ Phê duyệt kết quả")
+    await organiser.tap("✅ Phê duyệt và công bố")
+    assert "Đã phê duyệt kết quả Quý 1." in organiser.said
     await broadcaster.run_once()
 
-    assert channel.documents == [(ORGANISER, "ket-qua-2023-Q1-noi-bo.xlsx")]
+    assert channel.documents == [
+        (ORGANISER, "ket-qua-2023-Q1-noi-bo.xlsx"),
+        (ORGANISER, "giay-chung-nhan-2023-Q1.zip"),
+    ]
     assert any("Chúc mừng" in t and "Giải Nhất" in t for t in channel.to("1"))
     for who in (chat, "1", "2"):
         assert "Kết quả Quý 1" in channel.to(who)[-1]
@@ -90,7 +109,7 @@ async def test_closing_by_hand_in_admin_announces_as_the_calendars_close(
     clock.set(vn(2023, 3, 31, 7, 30))
     await broadcaster.run_once()
     assert channel.per_user() == sent
-    assert len(channel.documents) == 1
+    assert len(channel.documents) == 2
 
 
 def test_opening_and_closing_on_the_command_line_announce_through_the_running_bot(
@@ -145,8 +164,17 @@ def test_opening_and_closing_on_the_command_line_announce_through_the_running_bo
     assert "Đợt thi kết thúc lúc 23:59 ngày 31/03/2099" in opening
     assert channel.to(CHAT) == [opening]
 
-    assert "Đã đóng đợt 2099-Q1" in quizbot("rounds", "close", "2099-Q1")
+    closed = quizbot("rounds", "close", "2099-Q1")
+    assert "Đã đóng đợt 2099-Q1" in closed
+    assert "Kết quả là tạm tính, chưa công bố" in closed
     asyncio.run(in_the_bot("send"))
-    assert channel.documents == [(ORGANISER, "ket-qua-2099-Q1-noi-bo.xlsx")]
+    assert channel.documents == []
+    assert channel.to(CHAT) == [opening]
+    assert "Đã phê duyệt kết quả đợt 2099-Q1." in quizbot("results", "2099-Q1", "--approve")
+    asyncio.run(in_the_bot("send"))
+    assert channel.documents == [
+        (ORGANISER, "ket-qua-2099-Q1-noi-bo.xlsx"),
+        (ORGANISER, "giay-chung-nhan-2099-Q1.zip"),
+    ]
     assert sum("Chúc mừng" in t for t in channel.to("1")) == 1
     assert "Kết quả Quý 1" in channel.to(CHAT)[-1]

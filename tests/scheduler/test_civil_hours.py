@@ -17,6 +17,9 @@ from tests.conftest import CONTEST_FILE, VN, vn
 from tests.scheduler.conftest import ORGANISER, lead, people, run_at
 from tests.scheduler.recording import RecordingChannel
 
+# Closing announces the winners at once here (contest.yaml results.approval: auto).
+pytestmark = pytest.mark.usefixtures("auto_approval")
+
 
 async def test_an_opening_at_midnight_reaches_people_at_the_earliest_hour(
     app: App,
@@ -46,7 +49,7 @@ async def test_an_opening_at_midnight_reaches_people_at_the_earliest_hour(
     assert all("Quý 2 của Cuộc thi" in channel.to(p)[-1] for p in (chat, "1", "2"))
 
 
-async def test_the_organisers_workbook_goes_at_once_and_the_winners_in_the_morning(
+async def test_the_organisers_files_go_at_once_and_the_winners_in_the_morning(
     app: App,
     clock: ManualClock,
     scheduler: Scheduler,
@@ -59,7 +62,10 @@ async def test_the_organisers_workbook_goes_at_once_and_the_winners_in_the_morni
     await run_at(scheduler, clock, "close:2023-Q1")
 
     await broadcaster.run_once()
-    assert channel.documents == [(ORGANISER, "ket-qua-2023-Q1-noi-bo.xlsx")]
+    assert channel.documents == [
+        (ORGANISER, "ket-qua-2023-Q1-noi-bo.xlsx"),
+        (ORGANISER, "giay-chung-nhan-2023-Q1.zip"),
+    ]
     assert channel.sent == []
     clock.set(vn(2023, 3, 31, 7, 30))
     await broadcaster.run_once()

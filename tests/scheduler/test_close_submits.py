@@ -3,6 +3,8 @@ their result as a time-out would give it, at once, before anything else the clos
 
 from __future__ import annotations
 
+import pytest
+
 from bot.app import App
 from bot.broadcast import Broadcaster
 from bot.clock import ManualClock
@@ -10,6 +12,9 @@ from bot.scheduler import Scheduler
 from tests.conftest import vn
 from tests.scheduler.conftest import lead, people, run_at
 from tests.scheduler.recording import RecordingChannel
+
+# Closing announces the winners at once here (contest.yaml results.approval: auto).
+pytestmark = pytest.mark.usefixtures("auto_approval")
 
 
 async def test_an_attempt_submitted_by_the_close_gets_its_result_message(

@@ -3,12 +3,17 @@ phone numbers: each copy that reaches an organiser is in the audit log, as a dow
 
 from __future__ import annotations
 
+import pytest
+
 from bot.app import App
 from bot.broadcast import Broadcaster
 from bot.clock import ManualClock
 from bot.scheduler import Scheduler
 from tests.scheduler.conftest import ORGANISER, lead, people, run_at
 from tests.scheduler.recording import RecordingChannel
+
+# Closing announces the winners at once here (contest.yaml results.approval: auto).
+pytestmark = pytest.mark.usefixtures("auto_approval")
 
 
 async def test_each_organiser_who_receives_the_internal_workbook_is_recorded_once(
@@ -27,7 +32,10 @@ async def test_each_organiser_who_receives_the_internal_workbook_is_recorded_onc
     await broadcaster.run_once()
     await broadcaster.run_once()
 
-    assert channel.documents == [(ORGANISER, "ket-qua-2023-Q1-noi-bo.xlsx")]
+    assert channel.documents == [
+        (ORGANISER, "ket-qua-2023-Q1-noi-bo.xlsx"),
+        (ORGANISER, "giay-chung-nhan-2023-Q1.zip"),
+    ]
     downloads = [e for e in await app.svc.audit.recent(50) if e.action == "results.download"]
     assert [(e.actor, e.detail) for e in downloads] == [
         (

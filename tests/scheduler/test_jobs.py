@@ -8,6 +8,7 @@ from bot.app import App
 from bot.broadcast import Broadcaster
 from bot.clock import ManualClock
 from bot.scheduler import ContestJobs
+from handlers.jury import actions
 from handlers.rounds import close_round
 from tests.conftest import vn
 from tests.scheduler.conftest import ORGANISER, people
@@ -34,7 +35,12 @@ async def test_opening_announces_to_everyone_registered_once(
     rnd = await app.svc.rounds.get("2023-Q2")
     assert rnd is not None
     assert rnd.status == "open"
-    assert channel.per_user() == {"1": 1, "2": 1, "3": 1}
+    # (The organiser was asked to review Q1 when it closed.)
+    assert {k: n for k, n in channel.per_user().items() if k != ORGANISER} == {
+        "1": 1,
+        "2": 1,
+        "3": 1,
+    }
     assert "Quý 2 của Cuộc thi" in channel.to("1")[0]
     assert "23:59 ngày 30/06/2023" in channel.to("1")[0]
 
@@ -57,7 +63,7 @@ async def test_reminders_go_only_to_those_who_have_not_taken_part(
     assert "Quý 1 kết thúc lúc 23:59 ngày 30/03/2023" in channel.to("2")[0]
 
 
-async def test_closing_tells_each_winner_and_everyone_the_masked_list_once(
+async def test_approving_tells_each_winner_and_everyone_the_masked_list_once(
     app: App,
     clock: ManualClock,
     jobs: ContestJobs,
@@ -75,7 +81,11 @@ async def test_closing_tells_each_winner_and_everyone_the_masked_list_once(
     await jobs.close("2023-Q1")
     clock.set(vn(2023, 3, 31, 7, 30))
     await broadcaster.run_once()
+    assert channel.to("1") == []  # provisional until the jury approves
+    assert await actions.approve(app.svc, "2023-Q1", "telegram:9000")
+    await broadcaster.run_once()
     await jobs.close("2023-Q1")
+    assert not await actions.approve(app.svc, "2023-Q1", "telegram:9000")
     await broadcaster.run_once()
 
     to_first = channel.to("1")
@@ -85,8 +95,12 @@ async def test_closing_tells_each_winner_and_everyone_the_masked_list_once(
     assert "Giải Nhất: Nguyễn V. N. T. H. (Hoa Lư)" in results
     assert "Số người tham gia: 3" in results
     assert "Cảm ơn bạn đã tham gia!" in results
-    assert channel.per_user() == {"1": 2, "2": 2, "3": 2}  # the outsider took no part
-    assert channel.documents == [(ORGANISER, "ket-qua-2023-Q1-noi-bo.xlsx")]
+    # The outsider took no part; the organiser was asked to review, then given the files.
+    assert channel.per_user() == {"1": 2, "2": 2, "3": 2, ORGANISER: 1}
+    assert channel.documents == [
+        (ORGANISER, "ket-qua-2023-Q1-noi-bo.xlsx"),
+        (ORGANISER, "giay-chung-nhan-2023-Q1.zip"),
+    ]
     winners = await app.svc.winners.of_round("2023-Q1")
     assert [w.tier for w in winners] == ["first", "second", "second"]
 
@@ -104,8 +118,11 @@ async def test_after_downtime_missed_openings_and_closings_run_once(
     assert (await jobs.reconcile()).done == ["close:2023-Q1", "open:2023-Q2"]
     assert (await jobs.reconcile()).done == []
     await broadcaster.run_once()
+    assert len(channel.to("1")) == 1  # Q2's opening; Q1's results wait for the jury
+    await actions.approve(app.svc, "2023-Q1", "telegram:9000")
+    await broadcaster.run_once()
     texts = channel.to("1")
-    assert len(texts) == 3  # the winner's message, Q1's results, Q2's opening
+    assert len(texts) == 3  # Q2's opening, the winner's message, Q1's results
     assert sum("Quý 2" in t for t in texts) == 1
     q1 = await app.svc.rounds.get("2023-Q1")
     q2 = await app.svc.rounds.get("2023-Q2")
@@ -133,12 +150,13 @@ async def test_openings_and_winners_are_posted_to_the_announcement_chat_once(
         await jobs.reconcile()
         await jobs.close("2023-Q1")
         await jobs.open("2023-Q2")
+        await actions.approve(app.svc, "2023-Q1", "telegram:9000")
         await broadcaster.run_once()
     posts = channel.to(chat)
     assert len(posts) == 2
-    assert "Kết quả Quý 1" in posts[0]
-    assert "Nguyễn V. N. T. H." in posts[0]
-    assert "Quý 2 của Cuộc thi" in posts[1]
+    assert "Quý 2 của Cuộc thi" in posts[0]
+    assert "Kết quả Quý 1" in posts[1]
+    assert "Nguyễn V. N. T. H." in posts[1]
 
 
 async def test_a_round_closed_weeks_ago_without_announcements_is_not_announced_late(

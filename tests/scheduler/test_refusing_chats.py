@@ -27,6 +27,9 @@ from tests.support.client import Person
 ANNOUNCE_CHAT = "-1001234567890"  # a channel the bot was never added to
 WRONG_ORGANISER = "424242"  # a mistyped id in TELEGRAM_ADMIN_IDS
 
+# Closing announces the winners at once here (contest.yaml results.approval: auto).
+pytestmark = pytest.mark.usefixtures("auto_approval")
+
 
 @pytest.fixture
 async def telegram(app: App) -> AsyncIterator[tuple[FakeTelegram, TelegramChannel]]:
@@ -68,7 +71,10 @@ async def test_an_announcement_chat_that_refuses_the_bot_stops_nothing(
     assert q2 is not None
     assert (q1.status, q2.status) == ("closed", "open")
     assert scheduler.caught_up
-    assert _documents(tg, int(ORGANISER)) == ["ket-qua-2023-Q1-noi-bo.xlsx"]
+    assert _documents(tg, int(ORGANISER)) == [
+        "ket-qua-2023-Q1-noi-bo.xlsx",
+        "giay-chung-nhan-2023-Q1.zip",
+    ]
     to_taker = [m.text or "" for m in tg.sent_to(1)]
     assert sum("Chúc mừng" in t for t in to_taker) == 1
     assert sum("Kết quả Quý 1" in t for t in to_taker) == 1
@@ -107,9 +113,12 @@ async def test_a_wrong_organiser_id_neither_stops_the_opening_nor_repeats_the_wo
     q2 = await app.svc.rounds.get("2023-Q2")
     assert q2 is not None
     assert q2.status == "open"
-    assert _documents(tg, int(ORGANISER)) == ["ket-qua-2023-Q1-noi-bo.xlsx"]
+    assert _documents(tg, int(ORGANISER)) == [
+        "ket-qua-2023-Q1-noi-bo.xlsx",
+        "giay-chung-nhan-2023-Q1.zip",
+    ]
     uploads = [r for r in tg.calls("sendDocument") if r.params.get("chat_id") == WRONG_ORGANISER]
-    assert len(uploads) == MAX_TRIES
+    assert len(uploads) == 2 * MAX_TRIES  # the workbook and the certificates
     organiser = Person.on(app, "telegram", ORGANISER)
     await organiser.send("/admin")
     assert f"tệp kết quả Quý 1 tới thành viên Ban Tổ chức {WRONG_ORGANISER}" in organiser.said
@@ -134,7 +143,7 @@ async def test_a_refused_upload_stops_neither_the_close_nor_the_opening_after_it
     q2 = await app.svc.rounds.get("2023-Q2")
     assert q2 is not None
     assert q2.status == "open"
-    assert channel.refused.count(ORGANISER) == MAX_TRIES
+    assert channel.refused.count(ORGANISER) == 2 * MAX_TRIES  # workbook, certificates
     await p.send("/thi")
     assert "Hiện chưa có đợt thi nào đang mở" not in p.said
     assert "Quý 2" in p.said

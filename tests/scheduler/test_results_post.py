@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.app import App
 from bot.broadcast import Broadcaster
 from bot.clock import ManualClock
@@ -9,6 +11,9 @@ from bot.scheduler import Scheduler
 from tests.conftest import vn
 from tests.scheduler.conftest import lead, people, run_at
 from tests.scheduler.recording import RecordingChannel
+
+# Closing announces the winners at once here (contest.yaml results.approval: auto).
+pytestmark = pytest.mark.usefixtures("auto_approval")
 
 
 async def test_an_empty_rounds_post_thanks_no_one(

@@ -150,12 +150,12 @@ async def test_tapping_agree_twice_closes_the_round_once_with_no_apology(
 
     assert sorted(acknowledgements(tg, *taps), key=str) == [None, ALREADY]
     closed = tg.message(ADMIN, confirm.message_id)
-    assert closed.shown.startswith("Đã đóng Quý 1. Số người tham gia: 1. Số giải đã xét: 1.")
+    assert closed.shown.startswith("Đã đóng Quý 1. Số người tham gia: 1. Số giải tạm tính: 1.")
     assert closed.buttons == []
-    # The workbook goes to every organiser as one delivery (the broadcaster sends it).
+    # The organisers are asked to review in one delivery (the broadcaster sends it).
     assert [m for m in tg.sent_to(ADMIN) if m.message_id > confirm.message_id] == []
     keys = [b.key for b in await app.svc.broadcasts.recent(10)]
-    assert keys.count("results-file:2023-Q1") == 1
+    assert keys.count("review:2023-Q1") == 1
     audited = [e.action for e in await app.svc.audit.recent(100)]
     assert (audited.count("round.close"), audited.count("round.winners")) == (1, 1)
 
