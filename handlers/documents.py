@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-import asyncio
 import io
 import zipfile
 
 from handlers.announce import CERTIFICATES_FILE, RESULTS_FILE
-from handlers.certificates import certificates
 from handlers.context import Services
 from handlers.events import Document
 from handlers.reports import results_workbook
 from handlers.rounds import round_results
+from handlers.verification import certificates_with_codes
 
 
 async def document(svc: Services, ref: str, *, caption: str) -> Document:
     """The document a reference names: "results:<code>" is a round's internal workbook,
-    "certificates:<code>" the certificates of its winners in one ZIP."""
+    "certificates:<code>" the certificates of its winners in one ZIP, each with its winner's
+    verification code and the QR code of the address that checks it (the same codes as the
+    command line and the dashboard print)."""
     if ref.startswith(RESULTS_FILE):
         code = ref.removeprefix(RESULTS_FILE)
         results = await round_results(svc, code)
@@ -25,7 +26,7 @@ async def document(svc: Services, ref: str, *, caption: str) -> Document:
     if ref.startswith(CERTIFICATES_FILE):
         code = ref.removeprefix(CERTIFICATES_FILE)
         results = await round_results(svc, code)
-        made = await asyncio.to_thread(certificates, svc.contest, results)
+        made = await certificates_with_codes(svc, results)
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
             for cert in made:
