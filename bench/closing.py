@@ -31,6 +31,7 @@ from bench.setup import (
 )
 from bot.app import App, open_app
 from bot.clock import ManualClock
+from handlers.jury import flags
 from handlers.ranking import allocate, rank
 from handlers.reports.data import load_report
 from handlers.reports.workbook import build_workbook
@@ -126,8 +127,14 @@ async def _close(app: App, steps: Steps, keep_xlsx: Path | None) -> dict[str, An
         (svc.winners, "store", "store"),
     ):
         setattr(repo, method, _timing(steps, name, getattr(repo, method)))
-    with steps.step("close_round"):
-        results = await close_round(svc, ROUND, actor="bench")
+    # The jury's review flags of the head of the ranking, found once at closing.
+    find = flags.find
+    setattr(flags, "find", _timing(steps, "review_flags", find))  # noqa: B010
+    try:
+        with steps.step("close_round"):
+            results = await close_round(svc, ROUND, actor="bench")
+    finally:
+        setattr(flags, "find", find)  # noqa: B010
     # rank and allocate are pure: timed again on the same attempts, apart from the SQL.
     scored = await scored_untimed(ROUND)
     excluded = await excluded_participants(svc)

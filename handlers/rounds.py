@@ -122,9 +122,9 @@ async def close_and_rank(svc: Services, code: str, *, actor: str) -> RoundResult
         await svc.audit.record(
             actor=actor, action="round.winners", at=now, round=code, winners=len(results.awards)
         )
-    await svc.review.store_flags(
-        code, await flags.find(svc, code, results.ranking, results.actual), now
-    )
+    if rnd.flagged_at is None:  # as read before closing: found once, not at every re-close
+        found = await flags.find(svc, code, results.ranking, results.actual)
+        await svc.review.store_flags(code, found, now)  # once, even if two closes race
     await collective.award(svc, code)
     if svc.contest.results.approval == Approval.JURY:
         await announce.review_to_organisers(svc, code, actor=actor)

@@ -157,18 +157,19 @@ async def _accounts(svc: Services, ids: Sequence[int]) -> list[Flag]:
     if not links or not ids:
         return []
     reached: dict[str, set[int]] = defaultdict(set)
-    moved_in: dict[int, set[int]] = defaultdict(set)
+    moved: dict[int, set[int]] = defaultdict(set)
     for entry in links:
         target, previous = entry.detail.get("participant"), entry.detail.get("previous")
         for pid in (target, previous):
             if isinstance(pid, int):
                 reached[entry.actor].add(pid)
         if isinstance(target, int) and isinstance(previous, int):
-            moved_in[target].add(previous)
+            moved[target].add(previous)
+            moved[previous].add(target)
     accounts = await svc.review.accounts_of(ids)
     others: dict[int, set[int]] = {}
     for pid in ids:
-        joined = set(moved_in.get(pid, set()))
+        joined = set(moved.get(pid, set()))
         for key in accounts.get(pid, []):
             joined |= reached.get(key, set())
         joined.discard(pid)
@@ -243,8 +244,14 @@ def seconds_vn(ms: int) -> str:
     return f"{ms / 1000:.1f}".replace(".", ",") + " giây"
 
 
+# A flag names at most this many other entries, then says how many more.
+SHOWN_OTHERS = 5
+
+
 def _entries(ids: Sequence[Any]) -> str:
-    return ", ".join(f"#{i}" for i in ids)
+    shown = ", ".join(f"#{i}" for i in ids[:SHOWN_OTHERS])
+    more = len(ids) - SHOWN_OTHERS
+    return f"{shown} (+{more})" if more > 0 else shown
 
 
 def reason(svc: Services, flag: Flag) -> Raw:

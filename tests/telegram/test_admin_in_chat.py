@@ -81,7 +81,7 @@ async def test_an_uploaded_bank_replaces_the_active_one_after_confirmation(
     assert entries[0].actor == "telegram:9000"
 
 
-async def test_closing_a_round_in_chat_sends_the_full_results_file(
+async def test_closing_then_approving_in_chat_sends_the_full_results_file(
     tg_user: TgUser,
     tg_admin: TgUser,
     session: RecordingSession,
@@ -98,10 +98,17 @@ async def test_closing_a_round_in_chat_sends_the_full_results_file(
     await tg_admin.tap("Quý 1")
     assert "Đóng <b>Quý 1</b> ngay bây giờ?" in tg_admin.last_text()
     await tg_admin.tap("✅ Đồng ý")
-    assert "Tệp kết quả nội bộ được gửi tới Ban Tổ chức" in tg_admin.last_text()
-    # The workbook goes to the organisers as a delivery, as the calendar's close sends it.
+    assert "Kết quả chưa công bố" in tg_admin.last_text()
+    await tg_admin.send("/admin")
+    await tg_admin.tap("⚖️ Xét duyệt kết quả")
+    await tg_admin.tap("Quý 1")
+    await tg_admin.tap("✅ Phê duyệt kết quả")
+    await tg_admin.tap("✅ Phê duyệt và công bố")
+    assert "Đã phê duyệt kết quả Quý 1." in tg_admin.last_text()
+    # The workbook goes to the organisers as a delivery, as the calendar's approval sends it.
     await Broadcaster(app.svc, {"telegram": channel}, rates={"telegram": 25}).run_once()
-    (doc,) = session.of(SendDocument)
+    doc, certificates = session.of(SendDocument)
+    assert certificates.document.filename == "giay-chung-nhan-2023-Q1.zip"  # type: ignore[union-attr]
     assert doc.chat_id == 9000
     data = doc.document.data  # type: ignore[union-attr]
     sheet = load_workbook(io.BytesIO(data))["Xếp hạng"]
