@@ -108,3 +108,12 @@ async def test_approved_certificates_carry_codes_that_verify(
     in_chat = zipfile.ZipFile(io.BytesIO(sent.data))
     [(chat_address, _)] = read_page(in_chat.read(names[0]), "chat-approved-first-prize").qr
     assert chat_address.rsplit("/", 1)[1] == address.rsplit("/", 1)[1]
+
+    # Certificates exist only once the winners are frozen: a winner cannot be set aside now,
+    # so no certificate made can lose its prize.
+    await browser.get("/quan-tri/ket-qua/2023-Q1")
+    await browser.post(
+        f"/quan-tri/ket-qua/2023-Q1/de-rieng/{planted.ids['hung']}", {"reason": "Xem lại"}
+    )
+    assert browser.status == 409
+    assert (await verify(app.svc, address.rsplit("/", 1)[1])).status == Status.VALID
