@@ -15,8 +15,9 @@ from handlers.verification import certificates_with_codes
 
 async def document(svc: Services, ref: str, *, caption: str) -> Document:
     """The document a reference names: "results:<code>" is a round's internal workbook,
-    "certificates:<code>" the certificates of its winners in one ZIP, each with its
-    verification code (handlers.verification)."""
+    "certificates:<code>" the certificates of its winners in one ZIP, each with its winner's
+    verification code and the QR code of the address that checks it (the same codes as the
+    command line and the dashboard print)."""
     if ref.startswith(RESULTS_FILE):
         code = ref.removeprefix(RESULTS_FILE)
         results = await round_results(svc, code)

@@ -13,6 +13,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
 from bot import metrics
+from bot.web import winners
 from bot.web.qr import BANNER_HEIGHT, BANNER_WIDTH, banner_svg, qr_svg
 from bot.web.site import Site, render, site_of
 from handlers import figures, info
@@ -41,11 +42,14 @@ async def home(request: web.Request) -> web.Response:
     site = site_of(request)
     svc = site.svc
     schedule = await _cached(site, "schedule", lambda: figures.schedule(svc))
+    # Read each time (a few rounds): a round's results link appears as soon as it is approved.
+    approved = {r.code for r in await svc.rounds.all() if winners.approved(r)}
     return render(
         request,
         "home.html",
         rules=info.rules_text(svc),
         schedule=schedule,
+        approved=approved,
         telegram=site.links.telegram(),
         zalo=site.links.zalo,
         public_url=site.public_url,

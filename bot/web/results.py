@@ -1,8 +1,6 @@
-"""Results per round: the ranking as the workbook has it, and its files (public and internal
-workbooks, the certificates of a closed round).
-
-The jury's review (flags, set aside, restore, approve) and the public winners' page come with
-the jury's sign-off; this page shows the ranking read-only until then.
+"""Results per round: the ranking as the workbook has it, with the jury's review (flags, set
+aside, restore, approve: bot/web/review.py), and its files (public and internal workbooks,
+and the certificates once the jury has approved the results).
 """
 
 from __future__ import annotations
@@ -12,13 +10,14 @@ import zipfile
 
 from aiohttp import web
 
+from bot.web.review import notice, rows
 from bot.web.site import DASHBOARD, actor, refuse, render, site_of
 from handlers import downloads
 from handlers.phones import mask_phone
 from handlers.reports import results_workbook
 from handlers.rounds import RoundResults, round_results
 from handlers.verification import certificates_with_codes
-from storage.repos.rounds import SCHEDULED
+from storage.repos.rounds import CLOSED, SCHEDULED
 
 routes = web.RouteTableDef()
 # The ranking page lists this many places; the workbook has them all.
@@ -44,21 +43,27 @@ async def _results(request: web.Request) -> RoundResults | None:
 
 @routes.get(DASHBOARD + "/ket-qua/{code}")
 async def ranking(request: web.Request) -> web.Response:
-    """A round's ranking and prizes, re-derived from the stored answers."""
+    """A round's ranking and prizes, re-derived from the stored answers; once it has closed,
+    each entry's review flags and the jury's controls until the results are approved.
+    ?co=1 lists only the entries flagged or set aside."""
     svc = site_of(request).svc
     results = await _results(request)
     if results is None:
         return refuse(request, 404, "web.refused.not_found")
-    prizes = {a.participant_id: svc.contest.prize_name(a.tier) for a in results.awards}
-    rows = [
-        (r, results.people.get(r.participant_id), prizes.get(r.participant_id, ""))
-        for r in results.ranking[:SHOWN]
-    ]
+    everything = await rows(svc, results, limit=SHOWN)
+    flagged = [r for r in everything if r.flagged]
+    only_flagged = request.query.get("co") == "1"
     return render(
         request,
         "ranking.html",
         results=results,
-        rows=rows,
+        closed=results.round.status == CLOSED,
+        rows=flagged if only_flagged else everything[:SHOWN],
+        flagged=len([r for r in flagged if r.reasons]),
+        asides=len([r for r in flagged if r.aside is not None]),
+        only_flagged=only_flagged,
+        listed_flagged=len(flagged),
+        notice=notice(request, results),
         shown=SHOWN,
         mask_phone=mask_phone,
     )
@@ -86,7 +91,7 @@ async def certificates_zip(request: web.Request) -> web.StreamResponse:
     winner's verification code (the same each time). Audited."""
     site = site_of(request)
     results = await _results(request)
-    if results is None or not results.approved:
+    if results is None or not results.final or not results.approved:
         return refuse(request, 409, "web.refused.not_final")
     made = await certificates_with_codes(
         site.svc, results, base_url=site.public_url, actor=actor(request)

@@ -82,7 +82,17 @@ class Site:
 
     def application(self) -> web.Application:
         """The aiohttp application serving every page (webhook routes are added after)."""
-        from bot.web import dashboard, manage, public, records, results, signin, verify
+        from bot.web import (
+            dashboard,
+            manage,
+            public,
+            records,
+            results,
+            review,
+            signin,
+            verify,
+            winners,
+        )
 
         # A question bank file may be up to MAX_FILE_BYTES; the form around it adds little.
         app = web.Application(
@@ -105,7 +115,17 @@ class Site:
             excerpt=lambda text: clip(plain(text), 120),
             percent=percent,
         )
-        for module in (public, verify, signin, dashboard, results, manage, records):
+        for module in (
+            public,
+            winners,
+            verify,
+            signin,
+            dashboard,
+            results,
+            review,
+            manage,
+            records,
+        ):
             app.add_routes(module.routes)
         app.router.add_static("/static/", STATIC, append_version=True, name="static")
         return app

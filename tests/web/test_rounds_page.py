@@ -39,7 +39,8 @@ async def test_closing_a_round_ranks_and_awards_like_the_chat_does(
     assert "Các bài đang làm sẽ được nộp" in browser.text
     await browser.post("/quan-tri/dot-thi/2023-Q1/dong", {})
     assert "Đã đóng Quý 1" in browser.text
-    assert "Số người tham gia: 1. Số giải đã xét: 1 (tạm tính, chờ Ban Giám khảo" in browser.text
+    assert "Số người tham gia: 1. Số giải đã xét: 1." in browser.text
+    assert "Kết quả đang là tạm thời và chưa được công bố" in browser.text
     assert [w.participant_id for w in await app.svc.winners.of_round("2023-Q1")] == [
         await person.participant_id()
     ]
