@@ -19,7 +19,9 @@ from bot.config import ConfigurationError, Settings
 from handlers.contest import ContestFileError, load_contest
 from handlers.formatting import duration_vn, number_vn
 from handlers.phones import mask_phone
+from handlers.reports.prizes import prize_labels
 from handlers.rounds import RoundResults
+from handlers.texts import Texts
 
 T = TypeVar("T")
 console = Console()
@@ -102,8 +104,11 @@ def print_results(res: RoundResults, *, top: int) -> None:
         f"[bold]{res.round.name}[/bold] ({state}): {number_vn(len(res.ranking))} người "
         f"được xếp hạng; con số thực tế của câu dự đoán: {number_vn(res.actual)}."
     )
-    prize_name = load_contest(Settings().contest_file).prize_name
-    prize = {a.participant_id: prize_name(a.tier) for a in res.awards}
+    contest = load_contest(Settings().contest_file)
+    prize_name = contest.prize_name
+    # An entry that cannot win says why (excluded, on hold, set aside…), as the internal
+    # workbook does: the command line is the organisers' own tool.
+    prize = prize_labels(contest, res, Texts(), internal=True)
     table = Table(
         "Hạng", "Họ và tên", "Điện thoại", "Địa bàn", "Đúng", "Dự đoán", "Thời gian", "Giải"
     )
@@ -111,13 +116,13 @@ def print_results(res: RoundResults, *, top: int) -> None:
         p = res.people[r.participant_id]
         table.add_row(
             str(r.rank),
-            p.full_name,
+            escape(p.full_name),
             mask_phone(p.phone),
-            p.locality,
+            escape(p.locality),
             str(r.correct),
             "-" if r.prediction is None else number_vn(r.prediction),
             duration_vn(r.duration_ms),
-            prize.get(r.participant_id, ""),
+            escape(prize.get(r.participant_id, "")),
         )
     console.print(table)
     winners = Table(
@@ -129,9 +134,9 @@ def print_results(res: RoundResults, *, top: int) -> None:
         winners.add_row(
             prize_name(a.tier),
             str(a.rank),
-            p.full_name,
+            escape(p.full_name),
             mask_phone(p.phone),
-            p.locality,
+            escape(p.locality),
             str(entry.correct),
         )
     console.print(winners)

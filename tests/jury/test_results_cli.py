@@ -86,3 +86,16 @@ def test_certificates_wait_for_the_approval(planted: Planted, settings: Settings
     early = quizbot(settings, "certificates", "2023-Q1", "--out", "/nonexistent/never")
     assert early.exit_code == 1
     assert "chưa được phê duyệt" in said(early)
+
+
+def test_the_ranking_on_the_command_line_says_why_an_entry_set_aside_has_no_prize(
+    planted: Planted, settings: Settings
+) -> None:
+    quizbot(settings, "results", "2023-Q1", "--set-aside", "1", "--reason", "Máy")
+
+    output = quizbot(settings, "results", "2023-Q1").output
+    row = next(line for line in output.splitlines() if "Lý Văn Máy" in line)
+
+    assert row.split("│")[1].strip() == "1"
+    assert row.split("│")[-2].strip() == "không xét giải: Ban Giám khảo để riêng khi xét duyệt"
+    assert "tạm tính, chờ Ban Giám khảo phê duyệt" in " ".join(output.split())
