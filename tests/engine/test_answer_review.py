@@ -11,7 +11,7 @@ from handlers.rounds import reconcile
 from storage.models import Attempt
 from tests.conftest import vn
 from tests.support.client import Person
-from tests.support.review import expected_review, use_explained_bank
+from tests.support.review import decide, expected_review, use_explained_bank
 from tests.test_console import REGISTER, chat
 
 NOT_YET = "Đáp án của Quý 1 chỉ được công bố sau khi đợt thi có kết quả."
@@ -56,6 +56,12 @@ async def test_once_the_round_is_closed_the_counted_attempt_is_reviewed(
 
     clock.set(vn(2023, 4, 2, 8, 0))
     await reconcile(app.svc)
+    await person.send("/diem")  # closed, but the jury has not approved its results yet
+    assert not person.offered("📖 Xem đáp án Quý 1")
+    await person.tap_token("rv:2023-Q1")
+    assert person.said == NOT_YET
+
+    await decide(app)
     await person.send("/diem")
     await person.tap("📖 Xem đáp án Quý 1")
 
@@ -74,7 +80,7 @@ async def test_typed_xem_dap_an_on_the_console_reviews_the_latest_decided_round(
     await chat(app, *REGISTER, "1", "1", "1", "thi", *"ABCDABCDAB", "100")
     ((code, correct),) = await _codes(app)
     clock.set(vn(2023, 4, 2, 8, 0))
-    await reconcile(app.svc)
+    await decide(app)
 
     said = await chat(app, "xem đáp án")
 
@@ -88,6 +94,6 @@ async def test_a_round_without_an_attempt_of_theirs_has_nothing_to_review(
 ) -> None:
     await person.register()
     clock.set(vn(2023, 4, 2, 8, 0))
-    await reconcile(app.svc)
+    await decide(app)
     await person.tap_token("rv:2023-Q1")
     assert person.said == "Bạn không có bài thi nào trong Quý 1."

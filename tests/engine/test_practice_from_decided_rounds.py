@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from bot.app import App
 from bot.clock import ManualClock
-from handlers.rounds import reconcile
 from tests.conftest import vn
 from tests.support.banks import use_own_bank
 from tests.support.client import Person
+from tests.support.review import decide
 
 NONE_YET = (
     "Hiện chưa có câu hỏi thi thử: câu hỏi của các đợt thi đã có kết quả sẽ được dùng để thi "
@@ -32,7 +32,7 @@ async def test_practice_waits_for_a_decided_round_then_draws_its_questions(
     assert person.said == NONE_YET  # Quý 1 is still running
 
     clock.set(vn(2023, 4, 2, 8, 0))
-    await reconcile(app.svc)
+    await decide(app)
     await person.send("/thithu")
     assert person.said == NONE_YET  # Quý 2 draws from the same bank: nothing of it is shown
 

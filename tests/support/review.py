@@ -6,6 +6,8 @@ from __future__ import annotations
 from sqlmodel import col, select
 
 from bot.app import App
+from handlers.jury import actions
+from handlers.rounds import reconcile
 from questions.model import Question
 from storage.models import Attempt, AttemptAnswer
 
@@ -61,3 +63,10 @@ async def expected_review(app: App, attempt_code: str) -> list[str]:
         lines.append(f"📖 Nguồn: {q.source}")
         blocks.append("\n".join(lines))
     return blocks
+
+
+async def decide(app: App, code: str = "2023-Q1") -> None:
+    """The calendar closes the rounds that are due, then the jury approves `code`: only then is
+    the round decided and its answers shown."""
+    await reconcile(app.svc)
+    await actions.approve(app.svc, code, "test")

@@ -8,9 +8,8 @@ from aiogram.types import InlineKeyboardMarkup
 
 from bot.app import App
 from bot.clock import ManualClock
-from handlers.rounds import reconcile
 from tests.conftest import vn
-from tests.support.review import use_explained_bank
+from tests.support.review import decide, use_explained_bank
 from tests.telegram.client import TgUser
 from tests.telegram.recording import RecordingSession
 from tests.telegram.test_quiz_in_telegram import register
@@ -30,7 +29,7 @@ async def test_xem_dap_an_appears_under_diem_once_the_round_is_closed(
     assert during.reply_markup is None
 
     clock.set(vn(2023, 4, 2, 8, 0))
-    await reconcile(app.svc)
+    await decide(app)
     await tg_user.send("/diem")
     scores = tg_user.bot_messages()[-1]
     assert isinstance(scores.reply_markup, InlineKeyboardMarkup)

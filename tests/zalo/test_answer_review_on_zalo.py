@@ -8,11 +8,10 @@ from sqlmodel import select
 from bot.app import App
 from bot.channels.zalo.channel import ZaloChannel
 from bot.clock import ManualClock
-from handlers.rounds import reconcile
 from storage.models import Attempt
 from tests.conftest import vn
 from tests.fake_zalo import FakeZalo
-from tests.support.review import expected_review, use_explained_bank
+from tests.support.review import decide, expected_review, use_explained_bank
 from tests.zalo.participant import ZaloParticipant, correct_letter
 
 
@@ -32,7 +31,7 @@ async def test_review_is_a_numbered_option_of_diem_once_the_round_is_decided(
     assert "Xem đáp án" not in during.shown
 
     clock.set(vn(2023, 4, 2, 8, 0))
-    await reconcile(app.svc)
+    await decide(app)
     scores = await an.say("điểm", "Kết quả của bạn")
     assert scores.shown.endswith("1. 📖 Xem đáp án Quý 1\nGõ số để chọn.")
 

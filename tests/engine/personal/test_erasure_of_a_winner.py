@@ -91,6 +91,6 @@ async def test_the_dashboards_ranking_shows_the_withdrawn_winner_nameless(
         browser = Browser(client, site)
         await browser.sign_in(await link_from_chat(Person.on(app, "telegram", ORGANISER_ID)))
         await browser.get("/quan-tri/ket-qua/2023-Q1")
-        assert "1 (ẩn danh)" in browser.text
+        assert "1 ⚠ Bị gắn cờ: (ẩn danh)" in browser.text
         assert AN.name not in browser.last
         assert CUONG.name in browser.text
