@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
@@ -15,7 +17,10 @@ ROOT = Path(__file__).resolve().parents[1]
 CONTEST_FILE = ROOT / "contest.yaml"
 
 
-def test_demo_command_prints_winners_and_writes_the_workbook(tmp_path: Path) -> None:
+def test_demo_command_prints_winners_and_writes_the_workbook(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
     out = tmp_path / "demo"
     env = {"CONTEST_FILE": str(CONTEST_FILE), "REDIS_URL": "", "COLUMNS": "200"}
 
@@ -26,8 +31,12 @@ def test_demo_command_prints_winners_and_writes_the_workbook(tmp_path: Path) -> 
     assert "Người đạt giải" in said
     assert "Giải Nhất" in said
     assert "12 người được xếp hạng" in said
+    assert "chờ Ban Giám khảo phê duyệt: quizbot results 2023-Q1 --review" in " ".join(said.split())
     xlsx = out / "results-2023-Q1.xlsx"
     assert f"Tệp kết quả: {xlsx.resolve()}" in " ".join(said.split())
+    # The progress bar tells the run; no log line per simulated update, and the level is back.
+    assert [r for r in caplog.records if r.name == "bot.updates"] == []
+    assert logging.getLogger("bot.updates").isEnabledFor(logging.INFO)
     rows = list(load_workbook(xlsx)["Xếp hạng"].iter_rows(values_only=True))
     assert list(rows[0]) == RANKING_HEADERS
     assert [r[0] for r in rows[1:]] == list(range(1, 13))

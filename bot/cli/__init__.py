@@ -91,33 +91,40 @@ def demo(
     from bot.demo import run_demo
 
     settings = load_settings()
-    console.print(
-        f"[bold]Demo[/bold]: {participants} người thi mô phỏng, đợt {round_code} "
-        f"(SQLite mới trong {out}, kho phiên trong bộ nhớ)."
-    )
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=False,
-    ) as bar:
-        task = bar.add_task("Lượt thi", total=None)
-
-        def progress(_step: str, done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        report = run_or_exit(
-            run_demo(
-                participants=participants,
-                round_code=round_code,
-                out_dir=out,
-                contest_file=settings.contest_file,
-                seed=seed,
-                progress=progress,
-            )
+    # Each simulated update would log a line (thousands); the progress bar below says it all.
+    updates = logging.getLogger("bot.updates")
+    level = updates.level
+    updates.setLevel(max(logging.WARNING, updates.getEffectiveLevel()))
+    try:
+        console.print(
+            f"[bold]Demo[/bold]: {participants} người thi mô phỏng, đợt {round_code} "
+            f"(SQLite mới trong {out}, kho phiên trong bộ nhớ)."
         )
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=False,
+        ) as bar:
+            task = bar.add_task("Lượt thi", total=None)
+
+            def progress(_step: str, done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            report = run_or_exit(
+                run_demo(
+                    participants=participants,
+                    round_code=round_code,
+                    out_dir=out,
+                    contest_file=settings.contest_file,
+                    seed=seed,
+                    progress=progress,
+                )
+            )
+    finally:
+        updates.setLevel(level)
     console.print(
         f"Lượt thi: {report.attempts} ({report.auto_submitted} nộp tự động khi hết giờ "
         f"hoặc bỏ dở), bị từ chối do giới hạn lượt: {report.refused}. "

@@ -99,7 +99,7 @@ def print_results(res: RoundResults, *, top: int) -> None:
     elif res.approved:
         state = "chính thức, đã phê duyệt"
     else:
-        state = "tạm tính, chờ Ban Giám khảo phê duyệt (quizbot results CODE --review)"
+        state = f"tạm tính, chờ Ban Giám khảo phê duyệt: quizbot results {res.round.code} --review"
     console.print(
         f"[bold]{res.round.name}[/bold] ({state}): {number_vn(len(res.ranking))} người "
         f"được xếp hạng; con số thực tế của câu dự đoán: {number_vn(res.actual)}."
