@@ -1,4 +1,5 @@
-"""Organisers' buttons: what each one stands for, and the one-time code of steps that act.
+"""Organisers' buttons: what each one stands for, and the one-time code of steps that act;
+who is an organiser, and what a step whose state is gone says.
 
 Tokens (each well under Telegram's 64 bytes):
     adm:<action>                    a menu entry: bc, res, open, close, bank
@@ -21,7 +22,7 @@ import re
 from dataclasses import dataclass
 
 from handlers.context import Services
-from handlers.events import Button, User
+from handlers.events import Button, Message, Notice, Reply, User
 
 PREFIX = "adm:"
 CANCEL = "no"
@@ -44,6 +45,17 @@ CHOICES = {
 }
 # The jury's choices carry a page or a participant id (handlers.admin_jury).
 PATTERNS = {"jury": re.compile(r"p\d{1,6}|[ar]\d{1,12}|ok|yes|no")}
+
+
+def is_admin(svc: Services, user: User) -> bool:
+    """Whether this account is one of the organisers listed in the settings."""
+    return user.key in svc.admins
+
+
+def stale(svc: Services, ref: str | None) -> list[Reply]:
+    """A step whose state is gone (expired, or done elsewhere): say so where its buttons were."""
+    t = svc.texts
+    return [Notice(t("common.expired_button")), Message(t("admin.stale"), replace=ref)]
 
 
 def _allowed(action: str, choice: str) -> bool:
