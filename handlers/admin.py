@@ -19,7 +19,7 @@ from handlers import (
 )
 from handlers.admin_bank import on_upload as on_upload
 from handlers.admin_history import broadcast_history
-from handlers.admin_steps import CANCEL, Tap, confirm_row, one_time_buttons, stale
+from handlers.admin_steps import CANCEL, Tap, confirm_row, one_time_buttons, pick_round, stale
 from handlers.admin_steps import PREFIX as PREFIX
 from handlers.admin_steps import is_admin as is_admin
 from handlers.contest import Approval
@@ -182,15 +182,8 @@ async def _round_step(
     wanted = SCHEDULED if action == "open" else OPEN
     rounds = [r for r in await svc.rounds.all() if r.status == wanted]
     if not code:
-        if not rounds:
-            return [Message(t(f"admin.{action}_none"), replace=ref)]
-        return [
-            Message(
-                t(f"admin.{action}_pick"),
-                buttons=tuple((Button(r.name, f"{PREFIX}{action}:{r.code}"),) for r in rounds),
-                replace=ref,
-            )
-        ]
+        ask, none = t(f"admin.{action}_pick"), t(f"admin.{action}_none")
+        return pick_round(action, rounds, ask=ask, none=none, ref=ref)
     target = next((r for r in rounds if r.code == code), None)
     if target is None:
         return stale(svc, ref)
@@ -231,15 +224,8 @@ async def _results_step(
     t = svc.texts
     rounds = [r for r in await svc.rounds.all() if r.status != SCHEDULED]
     if not code:
-        if not rounds:
-            return [Message(t("admin.results_none"), replace=ref)]
-        return [
-            Message(
-                t("admin.results_pick"),
-                buttons=tuple((Button(r.name, f"{PREFIX}res:{r.code}"),) for r in rounds),
-                replace=ref,
-            )
-        ]
+        ask, none = t("admin.results_pick"), t("admin.results_none")
+        return pick_round("res", rounds, ask=ask, none=none, ref=ref)
     target = next((r for r in rounds if r.code == code), None)
     if target is None:
         return stale(svc, ref)

@@ -19,10 +19,12 @@ nothing else. Showing a step again issues a new code, so the buttons shown befor
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from handlers.context import Services
 from handlers.events import Button, Message, Notice, Reply, User
+from storage.models import Round
 
 PREFIX = "adm:"
 CANCEL = "no"
@@ -56,6 +58,17 @@ def stale(svc: Services, ref: str | None) -> list[Reply]:
     """A step whose state is gone (expired, or done elsewhere): say so where its buttons were."""
     t = svc.texts
     return [Notice(t("common.expired_button")), Message(t("admin.stale"), replace=ref)]
+
+
+def pick_round(
+    action: str, rounds: Sequence[Round], *, ask: str, none: str, ref: str | None
+) -> list[Reply]:
+    """The first step of an action on a round: `ask`, with a button for each of `rounds`, or
+    `none` when there is no round to act on; shown where the menu's button was (`ref`)."""
+    if not rounds:
+        return [Message(none, replace=ref)]
+    buttons = tuple((Button(r.name, f"{PREFIX}{action}:{r.code}"),) for r in rounds)
+    return [Message(ask, buttons=buttons, replace=ref)]
 
 
 def _allowed(action: str, choice: str) -> bool:
