@@ -11,14 +11,17 @@ from __future__ import annotations
 import asyncio
 import random
 import tempfile
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+import asyncpg
+
 from bench import generate
-from bench.measure import Steps, peak_rss_mb, timed
+from bench.measure import Steps, peak_rss_mb, reset_peak_rss, timed
 from bench.profiling import Profiler
 from bench.setup import (
     IN_ROUND,
@@ -33,12 +36,17 @@ from bot.app import App, open_app
 from bot.clock import ManualClock
 from handlers.ranking import allocate, rank
 from handlers.reports.data import load_report
+from handlers.reports.detail_csv import write_detail
 from handlers.reports.workbook import build_workbook
 from handlers.rounds import close_round, excluded_participants, reconcile
 
 AFTER_CLOSE = datetime(2023, 3, 31, 8, 0, tzinfo=VN)
+# Hà Nội's 2024 contest: 1,309,374 participants in twelve weeks. Generated once into a
+# database kept under this name, and copied (CREATE DATABASE … TEMPLATE) for each run.
+HANOI = {"participants": 1_300_000, "attempts": 4_000_000}
+HANOI_DATABASE = "quizbot_bench_hanoi"
 # What the organiser waits for: the close (rank, award, store) and the workbook.
-TOTAL = ("close_round", "workbook_read", "workbook_build")
+TOTAL = ("close_round", "workbook_read", "workbook_build", "detail_csv")
 T = TypeVar("T")
 
 
@@ -74,10 +82,28 @@ async def run(
     postgres_url: str = POSTGRES_URL,
     profiler: Profiler | None = None,
     keep_xlsx: Path | None = None,
+    keep_database: str | None = None,
+    generate_only: bool = False,
 ) -> dict[str, Any]:
-    """Generate a round in a fresh database of `kind` (sqlite or postgres), close it, report."""
+    """Generate a round in a fresh database of `kind` (sqlite or postgres), close it, report.
+
+    With `keep_database` (PostgreSQL only) the round is generated once into the database of
+    that name, kept for the next runs, and each run closes a copy of it.
+    """
     profiler = profiler or Profiler(None)
     clock = ManualClock(IN_ROUND)
+    if keep_database is not None:
+        if kind != "postgres":
+            raise SystemExit("a kept database is a PostgreSQL one")
+        async with _kept_round(
+            postgres_url, keep_database, participants, attempts, seed, copy=not generate_only
+        ) as (url, generation_s):
+            if generate_only:
+                return {"database": kind, "generated": keep_database, "generation_s": generation_s}
+            clock.set(AFTER_CLOSE)
+            async with open_app(bench_settings(url), clock=clock, rng=random.Random(seed)) as app:
+                figures = await _measured(app, profiler, kind, keep_xlsx)
+        return _figures(kind, participants, attempts, generation_s, figures)
     async with _database(kind, postgres_url) as url:
         settings = bench_settings(url)
         async with open_app(settings, clock=clock, rng=random.Random(seed)) as app:
@@ -85,20 +111,93 @@ async def run(
             with timed() as generation:
                 await _generate(app, url, kind, participants, attempts, seed)
             clock.set(AFTER_CLOSE)
-            steps = Steps()
-            with like_a_bot_process(), profiler.profile(f"closing-{kind}"):
-                figures = await _close(app, steps, keep_xlsx)
+            figures = await _measured(app, profiler, kind, keep_xlsx)
+    return _figures(kind, participants, attempts, round(generation.wall, 1), figures)
+
+
+async def _measured(
+    app: App, profiler: Profiler, kind: str, keep_xlsx: Path | None
+) -> dict[str, Any]:
+    """Close the round as a bot process would, its peak memory counted from here."""
+    steps = Steps()
+    reset_peak_rss()
+    with like_a_bot_process(), profiler.profile(f"closing-{kind}"):
+        figures = await _close(app, steps, keep_xlsx)
     return {
-        "database": kind,
-        "participants": participants,
-        "attempts": attempts,
-        "answers": attempts * generate.QUESTIONS_PER_ATTEMPT,
-        "generation_s": round(generation.wall, 1),
         "steps": steps.as_dict(),
         "total_s": round(steps.total(TOTAL), 3),
         **figures,
         "peak_rss_mb": peak_rss_mb(),
     }
+
+
+def _figures(
+    kind: str, participants: int, attempts: int, generation_s: float, figures: dict[str, Any]
+) -> dict[str, Any]:
+    return {
+        "database": kind,
+        "participants": participants,
+        "attempts": attempts,
+        "answers": attempts * generate.QUESTIONS_PER_ATTEMPT,
+        "generation_s": generation_s,
+        **figures,
+    }
+
+
+@asynccontextmanager
+async def _kept_round(
+    postgres_url: str, name: str, participants: int, attempts: int, seed: int, *, copy: bool
+) -> AsyncIterator[tuple[str, float]]:
+    """(URL of a copy of the kept round, seconds its generation took now or 0).
+
+    The kept database is generated when it is missing or holds other figures (a generation
+    cut short, another size); the copy is dropped afterwards.
+    """
+    base = postgres_url.rsplit("/", 1)[0]
+    async_base = base.replace("postgresql://", "postgresql+asyncpg://", 1)
+    admin = await asyncpg.connect(postgres_url)
+    try:
+        generation_s = 0.0
+        if not await _holds(admin, base, name, participants, attempts):
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            await admin.execute(f'CREATE DATABASE "{name}"')
+            url = f"{async_base}/{name}"
+            with timed() as generation:
+                app_clock = ManualClock(IN_ROUND)
+                async with open_app(bench_settings(url), clock=app_clock) as app:
+                    await reconcile(app.svc)
+                    await _generate(app, url, "postgres", participants, attempts, seed)
+            generation_s = round(generation.wall, 1)
+        if not copy:
+            yield f"{async_base}/{name}", generation_s
+            return
+        copied = f"{name}_run_{uuid.uuid4().hex[:8]}"
+        await admin.execute(f'CREATE DATABASE "{copied}" TEMPLATE "{name}"')
+        try:
+            yield f"{async_base}/{copied}", generation_s
+        finally:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{copied}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+async def _holds(
+    admin: asyncpg.Connection, base: str, name: str, participants: int, attempts: int
+) -> bool:
+    """Whether the database `name` exists and holds a whole generated round of that size."""
+    if not await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
+        return False
+    con = await asyncpg.connect(f"{base}/{name}")
+    try:
+        held = await con.fetchrow(
+            "SELECT (SELECT count(*) FROM participants), (SELECT count(*) FROM attempts), "
+            "(SELECT count(*) FROM attempt_answers)"
+        )
+    except asyncpg.PostgresError:
+        return False
+    finally:
+        await con.close()
+    return tuple(held) == (participants, attempts, attempts * generate.QUESTIONS_PER_ATTEMPT)
 
 
 async def _generate(
@@ -143,8 +242,18 @@ async def _close(app: App, steps: Steps, keep_xlsx: Path | None) -> dict[str, An
         xlsx = build_workbook(svc.contest, results, data, texts=svc.texts, full_phones=False)
     if keep_xlsx is not None:
         await asyncio.to_thread(keep_xlsx.write_bytes, xlsx)
+    xlsx_mb = round(len(xlsx) / 1e6, 1)
+    del xlsx, data
+    # The per-answer detail, streamed from the database into a gzip file.
+    with tempfile.TemporaryDirectory(prefix="quizbot-bench-") as tmp:
+        path = Path(tmp) / "chi-tiet.csv.gz"
+        with steps.step("detail_csv"):
+            lines = await write_detail(svc, results, path)
+        detail_mb = round(path.stat().st_size / 1e6, 1)
     return {
         "ranked": len(results.ranking),
         "winners": len(results.awards),
-        "xlsx_mb": round(len(xlsx) / 1e6, 1),
+        "xlsx_mb": xlsx_mb,
+        "detail_lines": lines,
+        "detail_mb": detail_mb,
     }

@@ -14,7 +14,7 @@ from handlers.admin_steps import PREFIX as PREFIX
 from handlers.context import Services
 from handlers.events import Button, Document, Message, Notice, Reply, Upload, User
 from handlers.formatting import number_vn
-from handlers.reports import results_workbook
+from handlers.reports.files import organiser_files
 from handlers.rounds import close_round, open_round, round_results
 from handlers.texts import Raw
 from questions import BankError, template_bytes
@@ -262,12 +262,10 @@ async def _results_step(
         if full
         else t("admin.results_caption", name=target.name)
     )
-    filename = f"ket-qua-{code}-{'noi-bo' if full else 'cong-bo'}.xlsx"
+    made, _ = await organiser_files(svc, results, full_phones=full, caption=str(caption))
     return [
-        Message(t("admin.results_sent", name=target.name, file=filename), replace=ref),
-        Document(
-            filename, await results_workbook(svc, results, full_phones=full), caption=str(caption)
-        ),
+        Message(t("admin.results_sent", name=target.name, file=made.filename), replace=ref),
+        made,
     ]
 
 

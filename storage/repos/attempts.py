@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Awaitable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -78,6 +78,23 @@ class AttemptFacts(NamedTuple):
 # ids asked for, position, question id, choice or None, answered_at in ms since the epoch
 # or None). Plain rows from the driver: a round of 100,000 people has a million.
 AnswerLine = Sequence[Any]
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerSlice:
+    """The answers of a slice of the attempts asked for, and what the detail shows of each.
+
+    `lines` are `AnswerLine`s whose first value is the attempt's index within the slice;
+    `start` is the slice's index in the whole list.
+    """
+
+    start: int
+    lines: Sequence[AnswerLine]
+    facts: dict[int, AttemptFacts]
+
+
+# Attempts whose answers are read at a time by `answer_slices`: 20,000 are 200,000 answers.
+PER_READ = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -378,6 +395,31 @@ class Attempts:
         Each is an `AnswerLine`. The ids must be distinct.
         """
         return await self.db.rows(_LINES, self.db.ids(attempt_ids))
+
+    async def answer_slices(
+        self, attempt_ids: Sequence[int], *, per_read: int = PER_READ
+    ) -> AsyncIterator[AnswerSlice]:
+        """Every stored answer of the attempts, in the order of `attempt_ids`, then position,
+        `per_read` attempts at a time: a round of 1,300,000 people has 13,000,000 answers, so
+        they are never all in memory. The next slice is read while the caller works on one.
+        """
+        ahead: asyncio.Future[tuple[Sequence[AnswerLine], dict[int, AttemptFacts]]] | None = None
+
+        def read(start: int) -> Awaitable[tuple[Sequence[AnswerLine], dict[int, AttemptFacts]]]:
+            part = attempt_ids[start : start + per_read]
+            return asyncio.gather(self.answer_lines(part), self.facts(part))
+
+        try:
+            for start in range(0, len(attempt_ids), per_read):
+                current = ahead if ahead is not None else asyncio.ensure_future(read(start))
+                lines, facts = await current
+                ahead = None
+                if start + per_read < len(attempt_ids):
+                    ahead = asyncio.ensure_future(read(start + per_read))
+                yield AnswerSlice(start, lines, facts)
+        finally:
+            if ahead is not None:
+                ahead.cancel()
 
     async def question_tallies_of(self, attempt_ids: Sequence[int]) -> list[QuestionTally]:
         """Each question asked in the given attempts: times asked and times answered right."""

@@ -1,0 +1,194 @@
+"""The per-answer detail of a round: a compressed CSV streamed from the database.
+
+Every answer of each person's counted attempt, a line each, in ranking order: 13,000,000
+lines for a round the size of Hà Nội's (1,300,000 people), more than a workbook holds or
+a computer opens comfortably as one, so it is its own file beside the results workbook. The
+answers are read a slice of the ranking at a time (storage.repos.attempts.answer_slices) and
+each slice is written and compressed before the next is read: the file is never in memory.
+
+UTF-8 with a byte order mark, so that Excel (after unzipping) shows the Vietnamese as it
+is; a text a spreadsheet would take for a formula gets a leading "'" (questions.formats.
+formulas.csv_escape), as in every CSV the bot writes. Times are local to the contest, as
+"2023-02-20 08:15:30.123". The question's text is not repeated on each of its
+lines: its code ("Mã câu hỏi") leads to it in the workbook's "Thống kê" sheet.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from handlers.context import Services
+from handlers.phones import local_form, mask_phone
+from handlers.reports.longsheets import LocalTime
+from handlers.rounds import RoundResults
+from questions.formats.formulas import csv_escape
+from questions.model import LETTERS
+from storage.repos.attempts import PER_READ, AnswerSlice
+
+DETAIL_HEADERS = [
+    "Hạng",
+    "Họ và tên",
+    "Số điện thoại",
+    "Mã lượt thi",
+    "Câu số",
+    "Mã câu hỏi",
+    "Phương án chọn (theo ngân hàng)",
+    "Đáp án đúng (theo ngân hàng)",
+    "Kết quả",
+    "Trả lời lúc",
+    "Giây kể từ lúc bắt đầu",
+    "Bắt đầu lúc",
+    "Nộp bài lúc",
+    "Nộp tự động",
+    "Kênh",
+]
+RIGHT, WRONG = "đúng", "sai"
+BOM = "\ufeff"
+_MINUTE_MS = 60_000
+_EPOCH = datetime(1970, 1, 1)
+
+
+def detail_filename(code: str, *, full_phones: bool) -> str:
+    """The file's name: the organisers' internal copy (whole phones) says so."""
+    return f"chi-tiet-{code}{'-noi-bo' if full_phones else ''}.csv.gz"
+
+
+def cell(text: str) -> str:
+    """A text as a CSV cell: never a formula, quoted when it holds a separator or a quote."""
+    text = csv_escape(text)
+    if any(c in text for c in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+async def write_detail(
+    svc: Services,
+    results: RoundResults,
+    path: Path,
+    *,
+    full_phones: bool = False,
+    per_read: int = PER_READ,
+) -> int:
+    """Write the round's per-answer detail to `path` (gzip); the number of answer lines.
+
+    The public copy shows only the last three digits of each phone; `full_phones` makes the
+    organisers' internal copy. Reading the next slice, writing this one and compressing
+    the one before overlap (zlib works outside the GIL).
+    """
+    if full_phones:
+        results = results.internal()
+    lines = _Lines(svc, results, local_form if full_phones else mask_phone)
+    counted = [r.attempt_id for r in results.ranking]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    written = 0
+    with gzip.open(path.with_name(path.name + ".part"), "wb", compresslevel=1) as out:
+        header = BOM + ",".join(DETAIL_HEADERS) + "\r\n"
+        compressing = asyncio.ensure_future(asyncio.to_thread(out.write, header.encode("utf-8")))
+        try:
+            async for part in svc.attempts.answer_slices(counted, per_read=per_read):
+                await lines.learn_questions(part)
+                text = lines.text(part)
+                written += len(part.lines)
+                await compressing
+                compressing = asyncio.ensure_future(
+                    asyncio.to_thread(out.write, text.encode("utf-8"))
+                )
+        finally:
+            await compressing
+    # Whole or not at all: a file cut short by an error is never taken for the detail.
+    path.with_name(path.name + ".part").replace(path)
+    return written
+
+
+class _Lines:
+    """The CSV lines of the answers, built from pieces made once per attempt and per
+    (position, question, choice)."""
+
+    def __init__(self, svc: Services, results: RoundResults, phone: Callable[[str], str]) -> None:
+        self.svc = svc
+        self.results = results
+        self.phone = phone
+        self.time = LocalTime(svc.contest.tz)
+        self.correct: dict[int, int | None] = {}
+        self.minutes: dict[int, str] = {}
+        self.middles: dict[tuple[int, int, int | None], str] = {}
+
+    async def learn_questions(self, part: AnswerSlice) -> None:
+        """Read the right option of questions this slice asks that are not known yet."""
+        new = {line[2] for line in part.lines} - self.correct.keys()
+        if new:
+            found = await self.svc.questions.by_ids(sorted(new))
+            for qid in new:
+                q = found.get(qid)
+                self.correct[qid] = q.correct if q is not None else None
+
+    def text(self, part: AnswerSlice) -> str:
+        """The lines of a slice's answers."""
+        ranking = self.results.ranking
+        people = self.results.people
+        time = self.time
+        out: list[str] = []
+        last = -1
+        person = tail = ""
+        started = shift = 0
+        exact = False
+        for k, position, question_id, choice, answered in part.lines:
+            if k != last:
+                last = k
+                r = ranking[part.start + k]
+                facts = part.facts.get(r.attempt_id)
+                p = people[r.participant_id]
+                if facts is None:  # an attempt removed since the ranking was read
+                    person = f"{r.rank},{cell(p.full_name)},{cell(self.phone(p.phone))},,"
+                    tail = ",,,\r\n"
+                    started = 0
+                    exact = True
+                else:
+                    person = (
+                        f"{r.rank},{cell(p.full_name)},{cell(self.phone(p.phone))},"
+                        f"{cell(facts.code)},"
+                    )
+                    started = facts.started_ms
+                    shift = time.offset(started)
+                    # An attempt during which the clocks change is written instant by instant.
+                    exact = time.offset(facts.submitted_ms) != shift
+                    tail = (
+                        f",{self._local(facts.started_ms, time.offset(facts.started_ms))}"
+                        f",{self._local(facts.submitted_ms, time.offset(facts.submitted_ms))}"
+                        f",{'có' if facts.auto_submitted else 'không'}"
+                        f",{cell(facts.channel.capitalize())}\r\n"
+                    )
+            key = (position, question_id, choice)
+            middle = self.middles.get(key)
+            if middle is None:
+                middle = self.middles[key] = self._middle(position, question_id, choice)
+            if answered is None:
+                out.append(f"{person}{middle},{tail}")
+                continue
+            at = self._local(answered, time.offset(answered) if exact else shift)
+            since = answered - started
+            seconds = f"{since // 1000}.{since % 1000:03d}" if started else ""
+            out.append(f"{person}{middle}{at},{seconds}{tail}")
+        return "".join(out)
+
+    def _middle(self, position: int, question_id: int, choice: int | None) -> str:
+        """The cells from "Câu số" to "Kết quả", and the comma before "Trả lời lúc"."""
+        right = self.correct.get(question_id)
+        chosen = LETTERS[choice] if choice is not None else ""
+        letter = LETTERS[right] if right is not None else ""
+        verdict = RIGHT if right is not None and choice == right else WRONG
+        return f"{position + 1},{question_id},{chosen},{letter},{verdict},"
+
+    def _local(self, ms: int, offset: int) -> str:
+        """An instant as local "YYYY-MM-DD HH:MM:SS.mmm" (the minute's text made once)."""
+        local = ms + offset
+        minute, rest = divmod(local, _MINUTE_MS)
+        text = self.minutes.get(minute)
+        if text is None:
+            at = _EPOCH + timedelta(minutes=minute)
+            text = self.minutes[minute] = at.strftime("%Y-%m-%d %H:%M")
+        return f"{text}:{rest // 1000:02d}.{rest % 1000:03d}"
