@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 import asyncpg
 
 from bench import generate
-from bench.measure import Steps, peak_rss_mb, reset_peak_rss, timed
+from bench.measure import Span, Steps, peak_rss_mb, reset_peak_rss, timed
 from bench.profiling import Profiler
 from bench.setup import (
     IN_ROUND,
@@ -34,7 +34,7 @@ from bench.setup import (
 )
 from bot.app import App, open_app
 from bot.clock import ManualClock
-from handlers.ranking import allocate, rank
+from handlers.ranking import BestAttempts, allocate
 from handlers.reports.data import load_report
 from handlers.reports.detail_csv import write_detail
 from handlers.reports.workbook import build_workbook
@@ -215,11 +215,9 @@ async def _generate(
 
 async def _close(app: App, steps: Steps, keep_xlsx: Path | None) -> dict[str, Any]:
     svc = app.svc
-    scored_untimed = svc.attempts.scored
     # Time the reads and writes close_round makes, where it makes them. The recount runs in
-    # the database while the submitted attempts are ranked and the people read.
+    # the database while the submitted attempts are read and ranked and the people read.
     for repo, method, name in (
-        (svc.attempts, "submitted", "submitted"),
         (svc.attempts, "recounts_that_differ", "recount"),
         (svc.participants, "entrants", "entrants"),
         (svc.winners, "store", "store"),
@@ -227,14 +225,30 @@ async def _close(app: App, steps: Steps, keep_xlsx: Path | None) -> dict[str, An
         setattr(repo, method, _timing(steps, name, getattr(repo, method)))
     with steps.step("close_round"):
         results = await close_round(svc, ROUND, actor="bench")
-    # rank and allocate are pure: timed again on the same attempts, apart from the SQL.
-    scored = await scored_untimed(ROUND)
+    # The ranking again apart from the rest of the close: the attempts read a slice at a
+    # time ("submitted", database cursor) and ranked as they come ("rank"); then allocate.
     excluded = await excluded_participants(svc)
     tiers = [(p.tier.value, p.count) for p in svc.contest.prizes]
-    with steps.step("rank"):
-        ranking = rank(scored, results.actual)
+    best = BestAttempts(results.actual)
+    reading = steps.spans.setdefault("submitted", Span())
+    ranking_span = steps.spans.setdefault("rank", Span())
+    slices = svc.attempts.submitted_slices(ROUND)
+    while True:
+        with timed() as span:
+            part = await anext(slices, None)
+        reading.add(span)
+        if part is None:
+            break
+        with timed() as span:
+            best.add(part)
+        ranking_span.add(span)
+    with timed() as span:
+        ranking = best.ranking()
+    ranking_span.add(span)
+    del best
     with steps.step("allocate"):
         allocate(ranking, tiers, excluded=excluded)
+    del ranking
     # What results_workbook does, in its two halves.
     with steps.step("workbook_read"):
         data = await load_report(svc, results)

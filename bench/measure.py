@@ -19,6 +19,11 @@ class Span:
     wall: float = 0.0
     cpu: float = 0.0
 
+    def add(self, other: Span) -> None:
+        """Count another block's time in this one (a step done in pieces)."""
+        self.wall += other.wall
+        self.cpu += other.cpu
+
 
 @contextmanager
 def timed() -> Iterator[Span]:

@@ -182,6 +182,25 @@ class Database:
             rows: Sequence[Sequence[Any]] = await driver.fetch(sql.postgresql, *params)
             return rows
 
+    async def stream(
+        self, sql: Sql, *params: object, per_fetch: int = 50_000
+    ) -> AsyncIterator[Sequence[Sequence[Any]]]:
+        """The rows of a read `per_fetch` at a time, as `rows` gives them, from a cursor the
+        database keeps (PostgreSQL: a server-side cursor in a read-only transaction): for
+        reads of millions of rows, never all in memory at once."""
+        async with self.engine.connect() as conn:
+            raw = await conn.get_raw_connection()
+            driver: Any = raw.driver_connection
+            if self.dialect == "sqlite":
+                async with driver.execute(sql.sqlite, params) as cursor:
+                    while rows := await cursor.fetchmany(per_fetch):
+                        yield rows
+                return
+            async with driver.transaction(readonly=True):
+                cursor = await driver.cursor(sql.postgresql, *params)
+                while rows := await cursor.fetch(per_fetch):
+                    yield rows
+
     async def close(self) -> None:
         """Release the connections."""
         await self.engine.dispose()

@@ -279,11 +279,26 @@ class Attempts:
         return self.corrected(round_code, stored, recounted)
 
     def corrected(
-        self, round_code: str, stored: list[ScoredAttempt], recounted: dict[int, int]
+        self,
+        round_code: str,
+        stored: list[ScoredAttempt],
+        recounted: dict[int, int],
+        *,
+        logged: bool = True,
     ) -> list[ScoredAttempt]:
-        """The attempts with the recounts of `recounts_that_differ` in place (logged)."""
+        """The attempts with the recounts of `recounts_that_differ` in place (logged, unless
+        `logged` is False: one slice of many)."""
         if not recounted:
             return stored
+        if logged:
+            self.log_recounts(round_code, recounted)
+        return [
+            a._replace(correct=recounted[a.attempt_id]) if a.attempt_id in recounted else a
+            for a in stored
+        ]
+
+    def log_recounts(self, round_code: str, recounted: dict[int, int]) -> None:
+        """Say that stored right answers were contradicted by the answers, and which."""
         log.warning(
             "round %s: %d attempts' stored right answers differ from their answers "
             "(ranked by the answers), e.g. attempt ids %s",
@@ -291,10 +306,6 @@ class Attempts:
             len(recounted),
             sorted(recounted)[:10],
         )
-        return [
-            a._replace(correct=recounted[a.attempt_id]) if a.attempt_id in recounted else a
-            for a in stored
-        ]
 
     async def submitted(
         self, round_code: str, participant_id: int | None = None
@@ -308,6 +319,20 @@ class Attempts:
             return list(map(ScoredAttempt._make, rows))
         parse = datetime.fromisoformat
         return [ScoredAttempt(i, p, c, pr, d, parse(at)) for i, p, c, pr, d, at in rows]
+
+    async def submitted_slices(
+        self, round_code: str, *, per_fetch: int = 100_000
+    ) -> AsyncIterator[list[ScoredAttempt]]:
+        """Every attempt of a round with `correct` as stored, `per_fetch` at a time from a
+        database cursor: a round of 4,000,000 attempts is ranked as it is read, never held
+        whole (handlers.ranking.BestAttempts)."""
+        sqlite = self.db.dialect == "sqlite"
+        parse = datetime.fromisoformat
+        async for rows in self.db.stream(_SUBMITTED_IN_ROUND, round_code, per_fetch=per_fetch):
+            if sqlite:
+                yield [ScoredAttempt(i, p, c, pr, d, parse(at)) for i, p, c, pr, d, at in rows]
+            else:
+                yield list(map(ScoredAttempt._make, rows))
 
     async def recounts_that_differ(
         self, round_code: str, participant_id: int | None = None
