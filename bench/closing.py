@@ -12,8 +12,8 @@ import asyncio
 import random
 import tempfile
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -34,11 +34,12 @@ from bench.setup import (
 )
 from bot.app import App, open_app
 from bot.clock import ManualClock
-from handlers.ranking import BestAttempts, allocate
+from handlers import rounds
+from handlers.ranking import BestAttempts
 from handlers.reports.data import load_report
 from handlers.reports.detail_csv import write_detail
 from handlers.reports.workbook import build_workbook
-from handlers.rounds import close_round, excluded_participants, reconcile
+from handlers.rounds import close_round, reconcile
 
 AFTER_CLOSE = datetime(2023, 3, 31, 8, 0, tzinfo=VN)
 # Hà Nội's 2024 contest: 1,309,374 participants in twelve weeks. Generated once into a
@@ -46,7 +47,7 @@ AFTER_CLOSE = datetime(2023, 3, 31, 8, 0, tzinfo=VN)
 HANOI = {"participants": 1_300_000, "attempts": 4_000_000}
 HANOI_DATABASE = "quizbot_bench_hanoi"
 # What the organiser waits for: the close (rank, award, store) and the workbook.
-TOTAL = ("close_round", "workbook_read", "workbook_build", "detail_csv")
+TOTAL = ("close_round", "results_files")
 T = TypeVar("T")
 
 
@@ -64,11 +65,13 @@ async def _database(kind: str, postgres_url: str) -> AsyncIterator[str]:
 def _timing(
     steps: Steps, name: str, fn: Callable[..., Awaitable[T]]
 ) -> Callable[..., Awaitable[T]]:
-    """`fn`, timed under `name` each time it is called (the last call's time is kept)."""
+    """`fn`, timed under `name` each time it is called (the calls' times added up)."""
 
     async def wrapper(*args: Any, **kwargs: Any) -> T:
-        with steps.step(name):
-            return await fn(*args, **kwargs)
+        with timed() as took:
+            out = await fn(*args, **kwargs)
+        steps.spans.setdefault(name, Span()).add(took)
+        return out
 
     return wrapper
 
@@ -213,6 +216,42 @@ async def _generate(
         generate.fill_sqlite(path, participants, attempts, rnd, seed)
 
 
+def _timed_slices(
+    span: Span, slices: Callable[..., AsyncIterator[T]]
+) -> Callable[..., AsyncIterator[T]]:
+    """`slices`, the wait for each slice added to `span`."""
+
+    async def wrapper(*args: Any, **kwargs: Any) -> AsyncIterator[T]:
+        parts = slices(*args, **kwargs)
+        while True:
+            with timed() as waited:
+                part = await anext(parts, None)
+            span.add(waited)
+            if part is None:
+                return
+            yield part
+
+    return wrapper
+
+
+@contextmanager
+def _timed_method(owner: Any, name: str, span: Span) -> Iterator[None]:
+    """While the block runs, each call of `owner.name` adds its time to `span`."""
+    original = getattr(owner, name)
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with timed() as took:
+            out = original(*args, **kwargs)
+        span.add(took)
+        return out
+
+    setattr(owner, name, wrapper)
+    try:
+        yield
+    finally:
+        setattr(owner, name, original)
+
+
 async def _close(app: App, steps: Steps, keep_xlsx: Path | None) -> dict[str, Any]:
     svc = app.svc
     # Time the reads and writes close_round makes, where it makes them. The recount runs in
@@ -223,47 +262,43 @@ async def _close(app: App, steps: Steps, keep_xlsx: Path | None) -> dict[str, An
         (svc.winners, "store", "store"),
     ):
         setattr(repo, method, _timing(steps, name, getattr(repo, method)))
-    with steps.step("close_round"):
+    # And the ranking inside the close: the attempts read a slice at a time from a database
+    # cursor ("submitted"), ranked as they come ("rank", BestAttempts), then "allocate".
+    svc.attempts.submitted_slices = _timed_slices(  # type: ignore[method-assign]
+        steps.spans.setdefault("submitted", Span()), svc.attempts.submitted_slices
+    )
+    ranking = steps.spans.setdefault("rank", Span())
+    with (
+        _timed_method(BestAttempts, "add", ranking),
+        _timed_method(BestAttempts, "ranking", ranking),
+        _timed_method(rounds, "allocate", steps.spans.setdefault("allocate", Span())),
+        steps.step("close_round"),
+    ):
         results = await close_round(svc, ROUND, actor="bench")
-    # The ranking again apart from the rest of the close: the attempts read a slice at a
-    # time ("submitted", database cursor) and ranked as they come ("rank"); then allocate.
-    excluded = await excluded_participants(svc)
-    tiers = [(p.tier.value, p.count) for p in svc.contest.prizes]
-    best = BestAttempts(results.actual)
-    reading = steps.spans.setdefault("submitted", Span())
-    ranking_span = steps.spans.setdefault("rank", Span())
-    slices = svc.attempts.submitted_slices(ROUND)
-    while True:
-        with timed() as span:
-            part = await anext(slices, None)
-        reading.add(span)
-        if part is None:
-            break
-        with timed() as span:
-            best.add(part)
-        ranking_span.add(span)
-    with timed() as span:
-        ranking = best.ranking()
-    ranking_span.add(span)
-    del best
-    with steps.step("allocate"):
-        allocate(ranking, tiers, excluded=excluded)
-    del ranking
-    # What results_workbook does, in its two halves.
-    with steps.step("workbook_read"):
-        data = await load_report(svc, results)
-    with steps.step("workbook_build"):
-        xlsx = build_workbook(svc.contest, results, data, texts=svc.texts, full_phones=False)
+    # The files organisers get, side by side as handlers.reports.files makes them: the
+    # workbook (results_workbook's two halves) and the per-answer detail, streamed from the
+    # database into a gzip file. Their steps overlap; "results_files" is the wall time.
+
+    async def workbook() -> bytes:
+        with steps.step("workbook_read"):
+            data = await load_report(svc, results)
+        with steps.step("workbook_build"):
+            return await asyncio.to_thread(
+                build_workbook, svc.contest, results, data, texts=svc.texts, full_phones=False
+            )
+
+    async def detail(path: Path) -> int:
+        with steps.step("detail_csv"):
+            return await write_detail(svc, results, path)
+
+    with tempfile.TemporaryDirectory(prefix="quizbot-bench-") as tmp:
+        path = Path(tmp) / "chi-tiet.csv.gz"
+        with steps.step("results_files"):
+            xlsx, lines = await asyncio.gather(workbook(), detail(path))
+        detail_mb = round(path.stat().st_size / 1e6, 1)
     if keep_xlsx is not None:
         await asyncio.to_thread(keep_xlsx.write_bytes, xlsx)
     xlsx_mb = round(len(xlsx) / 1e6, 1)
-    del xlsx, data
-    # The per-answer detail, streamed from the database into a gzip file.
-    with tempfile.TemporaryDirectory(prefix="quizbot-bench-") as tmp:
-        path = Path(tmp) / "chi-tiet.csv.gz"
-        with steps.step("detail_csv"):
-            lines = await write_detail(svc, results, path)
-        detail_mb = round(path.stat().st_size / 1e6, 1)
     return {
         "ranked": len(results.ranking),
         "winners": len(results.awards),

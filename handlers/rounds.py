@@ -169,7 +169,7 @@ async def _ranked(svc: Services, code: str, actual: int) -> tuple[list[Ranked], 
     """
     recount = asyncio.create_task(svc.attempts.recounts_that_differ(code))
     try:
-        ranking = await _rank_as_read(svc, code, actual, {})
+        ranking = await _rank_as_read(svc, code, actual, None)
         people = await svc.participants.entrants([r.participant_id for r in ranking])
         recounted = await recount
     finally:
@@ -181,9 +181,12 @@ async def _ranked(svc: Services, code: str, actual: int) -> tuple[list[Ranked], 
 
 
 async def _rank_as_read(
-    svc: Services, code: str, actual: int, recounted: dict[int, int]
+    svc: Services, code: str, actual: int, recounted: dict[int, int] | None
 ) -> list[Ranked]:
+    """Rank the attempts as they are read: only each one's best by the stored figures (the
+    database picks them), or, with recounts, every attempt with the recounts in place."""
     best = BestAttempts(actual)
-    async for part in svc.attempts.submitted_slices(code):
-        best.add(svc.attempts.corrected(code, part, recounted, logged=False))
+    best_for = actual if recounted is None else None
+    async for part in svc.attempts.submitted_slices(code, best_for=best_for):
+        best.add(svc.attempts.corrected(code, part, recounted or {}, logged=False))
     return best.ranking()

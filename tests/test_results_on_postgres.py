@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,9 +16,12 @@ from bot.clock import ManualClock
 from bot.config import Settings
 from handlers.ranking import rank
 from handlers.reports.detail_csv import write_detail
-from handlers.rounds import reconcile, round_results
+from handlers.rounds import close_round, reconcile, round_results
+from storage.repos import AnswerRow, FinishedAttempt
 from storage.repos.attempts import _SUBMITTED_IN_ROUND
+from tests.conftest import vn
 from tests.results_round import close_with_four
+from tests.support.client import Person
 from tests.support.servers import postgres_database
 from tests.support.spreadsheets import detail_csv
 from tests.support.stored import stored_answers, stored_attempts
@@ -70,3 +74,48 @@ async def test_the_detail_file_holds_every_stored_answer_of_the_counted_attempts
     assert [
         (line["Hạng"], line["Mã lượt thi"], line["Câu số"], line["Mã câu hỏi"]) for line in lines
     ] == expected
+
+
+async def test_the_best_attempts_picked_by_the_database_rank_as_every_attempt_does(
+    pg_app: App, clock: ManualClock
+) -> None:
+    """Many attempts each, ties on every figure, predictions missing: PostgreSQL's pick of
+    each person's best leaves the ranking exactly as ranking all their attempts."""
+    rng = random.Random(3)
+    bank = (await pg_app.svc.questions.active())[:10]
+    people = []
+    given = ["An", "Bình", "Cường", "Dung", "Em", "Giang", "Hùng", "Lan", "Minh", "Nga"]
+    for n, name in enumerate(given):
+        person = Person.on(pg_app, "telegram", str(700 + n), name)
+        await person.register(name=f"Nguyễn Văn {name}", phone=f"09130000{n:02d}")
+        people.append(await person.participant_id())
+    start = clock.now()
+    for n in range(60):
+        right = rng.choice([6, 7, 7, 8])
+        at = start + timedelta(minutes=rng.choice([0, 0, 5]))
+        await pg_app.svc.attempts.save(
+            FinishedAttempt(
+                code=f"T{n:03d}",
+                participant_id=rng.choice(people),
+                round_code="2023-Q1",
+                channel="telegram",
+                started_at=at,
+                submitted_at=at + timedelta(seconds=90),
+                local_day="2023-02-20",
+                duration_ms=rng.choice([90_000, 90_000, 80_000]),
+                correct=right,
+                total=10,
+                prediction=rng.choice([None, 3, 9, 15]),
+                auto_submitted=False,
+                answers=tuple(
+                    AnswerRow(p, qid, q.correct if p < right else (q.correct + 1) % 4, at)
+                    for p, (qid, q) in enumerate(bank)
+                ),
+            )
+        )
+    clock.set(vn(2023, 3, 31, 0, 0))
+
+    closed = await close_round(pg_app.svc, "2023-Q1", actor="test")
+
+    assert closed.ranking == rank(await pg_app.svc.attempts.scored("2023-Q1"), closed.actual)
+    assert len(closed.ranking) == len(set(people) & {r.participant_id for r in closed.ranking})

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -49,6 +50,10 @@ DETAIL_HEADERS = [
 RIGHT, WRONG = "đúng", "sai"
 BOM = "\ufeff"
 _MINUTE_MS = 60_000
+_QUOTED = re.compile('[,"\r\n]')
+# ":SS.mmm" for each millisecond of a minute, ".mmm" for each of a second: made once.
+_SECONDS = [f":{ms // 1000:02d}.{ms % 1000:03d}" for ms in range(_MINUTE_MS)]
+_MILLIS = [f".{ms:03d}" for ms in range(1000)]
 _EPOCH = datetime(1970, 1, 1)
 
 
@@ -60,9 +65,9 @@ def detail_filename(code: str, *, full_phones: bool) -> str:
 def cell(text: str) -> str:
     """A text as a CSV cell: never a formula, quoted when it holds a separator or a quote."""
     text = csv_escape(text)
-    if any(c in text for c in ',"\r\n'):
-        return '"' + text.replace('"', '""') + '"'
-    return text
+    if _QUOTED.search(text) is None:
+        return text
+    return '"' + text.replace('"', '""') + '"'
 
 
 async def write_detail(
@@ -92,7 +97,7 @@ async def write_detail(
             async for part in svc.attempts.answer_slices(counted, per_read=per_read):
                 await lines.learn_questions(part)
                 text = lines.text(part)
-                written += len(part.lines)
+                written += sum(len(a.positions) for a in part.attempts)
                 await compressing
                 compressing = asyncio.ensure_future(
                     asyncio.to_thread(out.write, text.encode("utf-8"))
@@ -119,7 +124,7 @@ class _Lines:
 
     async def learn_questions(self, part: AnswerSlice) -> None:
         """Read the right option of questions this slice asks that are not known yet."""
-        new = {line[2] for line in part.lines} - self.correct.keys()
+        new = {q for a in part.attempts for q in a.question_ids} - self.correct.keys()
         if new:
             found = await self.svc.questions.by_ids(sorted(new))
             for qid in new:
@@ -127,52 +132,50 @@ class _Lines:
                 self.correct[qid] = q.correct if q is not None else None
 
     def text(self, part: AnswerSlice) -> str:
-        """The lines of a slice's answers."""
+        """The lines of a slice's answers.
+
+        Each is one f-string of pieces made once: the person's cells, the question's, the
+        minute's text, the seconds-and-milliseconds' (13,000,000 lines for Hà Nội).
+        """
         ranking = self.results.ranking
         people = self.results.people
-        time = self.time
+        offset = self.time.offset
+        middles = self.middles
+        minutes = self.minutes
         out: list[str] = []
-        last = -1
-        person = tail = ""
-        started = shift = 0
-        exact = False
-        for k, position, question_id, choice, answered in part.lines:
-            if k != last:
-                last = k
-                r = ranking[part.start + k]
-                facts = part.facts.get(r.attempt_id)
-                p = people[r.participant_id]
-                if facts is None:  # an attempt removed since the ranking was read
-                    person = f"{r.rank},{cell(p.full_name)},{cell(self.phone(p.phone))},,"
-                    tail = ",,,\r\n"
-                    started = 0
-                    exact = True
-                else:
-                    person = (
-                        f"{r.rank},{cell(p.full_name)},{cell(self.phone(p.phone))},"
-                        f"{cell(facts.code)},"
-                    )
-                    started = facts.started_ms
-                    shift = time.offset(started)
-                    # An attempt during which the clocks change is written instant by instant.
-                    exact = time.offset(facts.submitted_ms) != shift
-                    tail = (
-                        f",{self._local(facts.started_ms, time.offset(facts.started_ms))}"
-                        f",{self._local(facts.submitted_ms, time.offset(facts.submitted_ms))}"
-                        f",{'có' if facts.auto_submitted else 'không'}"
-                        f",{cell(facts.channel.capitalize())}\r\n"
-                    )
-            key = (position, question_id, choice)
-            middle = self.middles.get(key)
-            if middle is None:
-                middle = self.middles[key] = self._middle(position, question_id, choice)
-            if answered is None:
-                out.append(f"{person}{middle},{tail}")
-                continue
-            at = self._local(answered, time.offset(answered) if exact else shift)
-            since = answered - started
-            seconds = f"{since // 1000}.{since % 1000:03d}" if started else ""
-            out.append(f"{person}{middle}{at},{seconds}{tail}")
+        append = out.append
+        for a in part.attempts:
+            r = ranking[part.start + a.place]
+            p = people[r.participant_id]
+            person = f"{r.rank},{cell(p.full_name)},{cell(self.phone(p.phone))},{cell(a.code)},"
+            started = a.started_ms
+            shift = offset(started)
+            # An attempt during which the clocks change is written instant by instant.
+            exact = offset(a.submitted_ms) != shift
+            tail = (
+                f",{self._local(started, shift)}"
+                f",{self._local(a.submitted_ms, offset(a.submitted_ms))}"
+                f",{'có' if a.auto_submitted else 'không'},{cell(a.channel.capitalize())}\r\n"
+            )
+            for position, question_id, choice, answered in zip(
+                a.positions, a.question_ids, a.choices, a.answered_ms, strict=True
+            ):
+                key = (position, question_id, choice)
+                middle = middles.get(key)
+                if middle is None:
+                    middle = middles[key] = self._middle(position, question_id, choice)
+                if answered is None:
+                    append(f"{person}{middle},{tail}")
+                    continue
+                minute, rest = divmod(answered + (offset(answered) if exact else shift), 60_000)
+                at = minutes.get(minute)
+                if at is None:
+                    at = self._minute(minute)
+                since = answered - started
+                append(
+                    f"{person}{middle}{at}{_SECONDS[rest]},"
+                    f"{since // 1000}{_MILLIS[since % 1000]}{tail}"
+                )
         return "".join(out)
 
     def _middle(self, position: int, question_id: int, choice: int | None) -> str:
@@ -184,11 +187,13 @@ class _Lines:
         return f"{position + 1},{question_id},{chosen},{letter},{verdict},"
 
     def _local(self, ms: int, offset: int) -> str:
-        """An instant as local "YYYY-MM-DD HH:MM:SS.mmm" (the minute's text made once)."""
-        local = ms + offset
-        minute, rest = divmod(local, _MINUTE_MS)
-        text = self.minutes.get(minute)
-        if text is None:
-            at = _EPOCH + timedelta(minutes=minute)
-            text = self.minutes[minute] = at.strftime("%Y-%m-%d %H:%M")
-        return f"{text}:{rest // 1000:02d}.{rest % 1000:03d}"
+        """An instant as local "YYYY-MM-DD HH:MM:SS.mmm"."""
+        minute, rest = divmod(ms + offset, _MINUTE_MS)
+        at = self.minutes.get(minute)
+        return (at if at is not None else self._minute(minute)) + _SECONDS[rest]
+
+    def _minute(self, minute: int) -> str:
+        """A local minute's text, "YYYY-MM-DD HH:MM", made once."""
+        at = _EPOCH + timedelta(minutes=minute)
+        text = self.minutes[minute] = at.strftime("%Y-%m-%d %H:%M")
+        return text

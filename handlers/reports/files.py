@@ -47,11 +47,15 @@ async def organiser_files(
     """The workbook as a document to send (also kept on the server, its `kept_at` saying
     where), and the detail written beside it; the caption says where the detail is."""
     code = results.round.code
-    data = await results_workbook(svc, results, full_phones=full_phones)
+    # Side by side: the workbook's round-wide counts keep the database busy while the
+    # detail's lines are written here.
+    data, detail = await asyncio.gather(
+        results_workbook(svc, results, full_phones=full_phones),
+        keep_detail(svc, results, full_phones=full_phones),
+    )
     filename = workbook_filename(code, full_phones=full_phones)
     kept = svc.results_dir.resolve() / filename
     await asyncio.to_thread(_write, kept, data)
-    detail = await keep_detail(svc, results, full_phones=full_phones)
     where = svc.texts("admin.detail_kept", path=str(detail.path), lines=number_vn(detail.lines))
     text = f"{caption}\n{where}" if caption else str(where)
     return Document(filename, data, caption=text, kept_at=str(kept)), detail

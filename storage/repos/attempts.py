@@ -7,6 +7,8 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import groupby
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from sqlalchemy import Integer, and_, case, func, or_
@@ -80,17 +82,30 @@ class AttemptFacts(NamedTuple):
 AnswerLine = Sequence[Any]
 
 
+class AttemptAnswers(NamedTuple):
+    """A counted attempt as the detail file shows it: its place in the ids asked for, what
+    it is (instants in ms since the epoch) and its answers in question order, as lists of
+    the same length (an unanswered question has choice and answered_ms None)."""
+
+    place: int
+    code: str
+    started_ms: int
+    submitted_ms: int
+    auto_submitted: bool
+    channel: str
+    positions: Sequence[int]
+    question_ids: Sequence[int]
+    choices: Sequence[int | None]
+    answered_ms: Sequence[int | None]
+
+
 @dataclass(frozen=True, slots=True)
 class AnswerSlice:
-    """The answers of a slice of the attempts asked for, and what the detail shows of each.
-
-    `lines` are `AnswerLine`s whose first value is the attempt's index within the slice;
-    `start` is the slice's index in the whole list.
-    """
+    """The counted attempts of a slice of the ids asked for, with their answers, in order
+    (an id no longer stored is left out); `start` is the slice's index in the whole list."""
 
     start: int
-    lines: Sequence[AnswerLine]
-    facts: dict[int, AttemptFacts]
+    attempts: Sequence[AttemptAnswers]
 
 
 # Attempts whose answers are read at a time by `answer_slices`: 20,000 are 200,000 answers.
@@ -151,6 +166,15 @@ _SUBMITTED_BY = Sql(
     sqlite=_SUBMITTED.format(_SQLITE_UTC, "? AND participant_id = ?"),
     postgresql=_SUBMITTED.format(_PG_UTC, "$1 AND participant_id = $2"),
 )
+# Each participant's best attempt by the ranking's order (handlers.ranking: more right, then
+# the closer prediction, none after any, then the shorter time, the earlier submission, the
+# smaller id), picked by PostgreSQL: a third of a round's attempts reach Python.
+_BEST_OF_EACH = (
+    "SELECT DISTINCT ON (participant_id) id, participant_id, correct, prediction, duration_ms, "
+    f"{_PG_UTC} FROM attempts WHERE round_code = $1 ORDER BY participant_id, correct DESC, "
+    "CASE WHEN prediction IS NULL THEN 4611686018427387904 "
+    "ELSE abs(prediction::bigint - $2::bigint) END, duration_ms, submitted_at, id"
+)
 _FACTS = Sql(
     sqlite=(
         f"SELECT id, code, {_sqlite_ms('started_at')}, {_sqlite_ms('submitted_at')}, "
@@ -173,6 +197,21 @@ _LINES = Sql(
         "FROM unnest($1::bigint[]) WITH ORDINALITY AS r(id, k) "
         "JOIN attempt_answers AS a ON a.attempt_id = r.id ORDER BY r.k, a.position"
     ),
+)
+# One row per attempt, its answers as arrays: a tenth of the rows of _LINES, which asyncpg
+# turns into Python a row at a time.
+_GROUPS_PG = Sql(
+    sqlite="",  # SQLite has no arrays: Attempts._groups groups its rows itself
+    postgresql=f"SELECT r.k - 1, t.code, {_pg_ms('t.started_at')}, {_pg_ms('t.submitted_at')}, "
+    "t.auto_submitted, t.channel, x.positions, x.questions, x.choices, x.answered "
+    "FROM unnest($1::bigint[]) WITH ORDINALITY AS r(id, k) "
+    "JOIN attempts AS t ON t.id = r.id "
+    "CROSS JOIN LATERAL (SELECT array_agg(a.position ORDER BY a.position) AS positions, "
+    "array_agg(a.question_id ORDER BY a.position) AS questions, "
+    "array_agg(a.choice ORDER BY a.position) AS choices, "
+    f"array_agg({_pg_ms('a.answered_at')} ORDER BY a.position) AS answered "
+    "FROM attempt_answers AS a WHERE a.attempt_id = r.id) AS x "
+    "ORDER BY r.k",
 )
 _TALLIES_OF = (
     "SELECT a.question_id, count(*), "
@@ -321,14 +360,23 @@ class Attempts:
         return [ScoredAttempt(i, p, c, pr, d, parse(at)) for i, p, c, pr, d, at in rows]
 
     async def submitted_slices(
-        self, round_code: str, *, per_fetch: int = 100_000
+        self, round_code: str, *, best_for: int | None = None, per_fetch: int = 100_000
     ) -> AsyncIterator[list[ScoredAttempt]]:
         """Every attempt of a round with `correct` as stored, `per_fetch` at a time from a
         database cursor: a round of 4,000,000 attempts is ranked as it is read, never held
-        whole (handlers.ranking.BestAttempts)."""
+        whole (handlers.ranking.BestAttempts).
+
+        With `best_for` (the actual figure), PostgreSQL leaves out every attempt that is not
+        its participant's best by the ranking's order (by the stored `correct`); SQLite
+        gives them all, which ranks the same.
+        """
         sqlite = self.db.dialect == "sqlite"
         parse = datetime.fromisoformat
-        async for rows in self.db.stream(_SUBMITTED_IN_ROUND, round_code, per_fetch=per_fetch):
+        params: tuple[object, ...] = (round_code,)
+        sql = _SUBMITTED_IN_ROUND
+        if best_for is not None and not sqlite:
+            sql, params = Sql(sqlite="", postgresql=_BEST_OF_EACH), (round_code, best_for)
+        async for rows in self.db.stream(sql, *params, per_fetch=per_fetch):
             if sqlite:
                 yield [ScoredAttempt(i, p, c, pr, d, parse(at)) for i, p, c, pr, d, at in rows]
             else:
@@ -428,23 +476,38 @@ class Attempts:
         `per_read` attempts at a time: a round of 1,300,000 people has 13,000,000 answers, so
         they are never all in memory. The next slice is read while the caller works on one.
         """
-        ahead: asyncio.Future[tuple[Sequence[AnswerLine], dict[int, AttemptFacts]]] | None = None
+        ahead: asyncio.Future[list[AttemptAnswers]] | None = None
 
-        def read(start: int) -> Awaitable[tuple[Sequence[AnswerLine], dict[int, AttemptFacts]]]:
-            part = attempt_ids[start : start + per_read]
-            return asyncio.gather(self.answer_lines(part), self.facts(part))
+        def read(start: int) -> Awaitable[list[AttemptAnswers]]:
+            return asyncio.ensure_future(self._groups(attempt_ids[start : start + per_read]))
 
         try:
             for start in range(0, len(attempt_ids), per_read):
-                current = ahead if ahead is not None else asyncio.ensure_future(read(start))
-                lines, facts = await current
+                current = ahead if ahead is not None else read(start)
+                attempts = await current
                 ahead = None
                 if start + per_read < len(attempt_ids):
                     ahead = asyncio.ensure_future(read(start + per_read))
-                yield AnswerSlice(start, lines, facts)
+                yield AnswerSlice(start, attempts)
         finally:
             if ahead is not None:
                 ahead.cancel()
+
+    async def _groups(self, attempt_ids: Sequence[int]) -> list[AttemptAnswers]:
+        """The attempts with their answers, in the order of `attempt_ids`."""
+        if self.db.dialect != "sqlite":
+            rows = await self.db.rows(_GROUPS_PG, list(attempt_ids))
+            return [AttemptAnswers(*row) for row in rows]
+        # SQLite (a contest small enough for it): the answers a row each, grouped here.
+        lines, facts = await asyncio.gather(self.answer_lines(attempt_ids), self.facts(attempt_ids))
+        out = []
+        for k, answers in groupby(lines, key=itemgetter(0)):
+            f = facts.get(attempt_ids[k])
+            if f is None:
+                continue
+            _, positions, questions, choices, answered = zip(*answers, strict=True)
+            out.append(AttemptAnswers(k, *f, positions, questions, choices, answered))
+        return out
 
     async def question_tallies_of(self, attempt_ids: Sequence[int]) -> list[QuestionTally]:
         """Each question asked in the given attempts: times asked and times answered right."""
