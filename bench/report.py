@@ -147,10 +147,15 @@ def table(results: dict[str, Any]) -> str:
         large = closing["participants"] > 1_000_000
         ok = closing["total_s"] <= (60 if large else 10)
         memory = f" (target ≤ 2,048 MB: {_mark(closing['peak_rss_mb'] <= 2048)})" if large else ""
+        generated = (
+            f"generated in {closing['generation_s']} s"
+            if closing["generation_s"]
+            else "a copy of the kept database"
+        )
         lines.append(
             f"Closing a round on {closing['database']} — {closing['participants']:,} people, "
             f"{closing['attempts']:,} attempts, {closing['answers']:,} answers "
-            f"(generated in {closing['generation_s']} s, not counted)"
+            f"({generated}, not counted)"
         )
         lines.append(f"  steps (s): {shown}")
         lines.append(
