@@ -496,7 +496,7 @@ class Attempts:
     async def _groups(self, attempt_ids: Sequence[int]) -> list[AttemptAnswers]:
         """The attempts with their answers, in the order of `attempt_ids`."""
         if self.db.dialect != "sqlite":
-            rows = await self.db.rows(_GROUPS_PG, list(attempt_ids))
+            rows = await self.db.rows(_GROUPS_PG, list(attempt_ids), compiled=False)
             return [AttemptAnswers(*row) for row in rows]
         # SQLite (a contest small enough for it): the answers a row each, grouped here.
         lines, facts = await asyncio.gather(self.answer_lines(attempt_ids), self.facts(attempt_ids))
