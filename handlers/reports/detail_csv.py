@@ -54,6 +54,7 @@ _QUOTED = re.compile('[,"\r\n]')
 # ":SS.mmm" for each millisecond of a minute, ".mmm" for each of a second: made once.
 _SECONDS = [f":{ms // 1000:02d}.{ms % 1000:03d}" for ms in range(_MINUTE_MS)]
 _MILLIS = [f".{ms:03d}" for ms in range(1000)]
+_HOURS_MINUTES = [f"{m // 60:02d}:{m % 60:02d}" for m in range(1440)]
 _EPOCH = datetime(1970, 1, 1)
 
 
@@ -120,6 +121,7 @@ class _Lines:
         self.time = LocalTime(svc.contest.tz)
         self.correct: dict[int, int | None] = {}
         self.minutes: dict[int, str] = {}
+        self.days: dict[int, str] = {}
         self.middles: dict[tuple[int, int, int | None], str] = {}
 
     async def learn_questions(self, part: AnswerSlice) -> None:
@@ -193,7 +195,10 @@ class _Lines:
         return (at if at is not None else self._minute(minute)) + _SECONDS[rest]
 
     def _minute(self, minute: int) -> str:
-        """A local minute's text, "YYYY-MM-DD HH:MM", made once."""
-        at = _EPOCH + timedelta(minutes=minute)
-        text = self.minutes[minute] = at.strftime("%Y-%m-%d %H:%M")
+        """A local minute's text, "YYYY-MM-DD HH:MM", made once (its day's text once a day)."""
+        day, in_day = divmod(minute, 1440)
+        date = self.days.get(day)
+        if date is None:
+            date = self.days[day] = (_EPOCH + timedelta(days=day)).strftime("%Y-%m-%d ")
+        text = self.minutes[minute] = date + _HOURS_MINUTES[in_day]
         return text
