@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import re
+import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -91,22 +92,30 @@ async def write_detail(
     counted = [r.attempt_id for r in results.ranking]
     path.parent.mkdir(parents=True, exist_ok=True)
     written = 0
-    with gzip.open(path.with_name(path.name + ".part"), "wb", compresslevel=1) as out:
-        header = BOM + ",".join(DETAIL_HEADERS) + "\r\n"
-        compressing = asyncio.ensure_future(asyncio.to_thread(out.write, header.encode("utf-8")))
-        try:
-            async for part in svc.attempts.answer_slices(counted, per_read=per_read):
-                await lines.learn_questions(part)
-                text = lines.text(part)
-                written += sum(len(a.positions) for a in part.attempts)
+    # Written under a name of its own (two organisers may ask at once), then put in place.
+    unfinished = path.with_name(f"{path.name}.{uuid.uuid4().hex[:8]}.part")
+    try:
+        with gzip.open(unfinished, "wb", compresslevel=1) as out:
+            header = BOM + ",".join(DETAIL_HEADERS) + "\r\n"
+            compressing = asyncio.ensure_future(
+                asyncio.to_thread(out.write, header.encode("utf-8"))
+            )
+            try:
+                async for part in svc.attempts.answer_slices(counted, per_read=per_read):
+                    await lines.learn_questions(part)
+                    text = lines.text(part)
+                    written += sum(len(a.positions) for a in part.attempts)
+                    await compressing
+                    compressing = asyncio.ensure_future(
+                        asyncio.to_thread(out.write, text.encode("utf-8"))
+                    )
+            finally:
                 await compressing
-                compressing = asyncio.ensure_future(
-                    asyncio.to_thread(out.write, text.encode("utf-8"))
-                )
-        finally:
-            await compressing
-    # Whole or not at all: a file cut short by an error is never taken for the detail.
-    path.with_name(path.name + ".part").replace(path)
+    except BaseException:
+        # Whole or not at all: a file cut short by an error is never taken for the detail.
+        unfinished.unlink(missing_ok=True)
+        raise
+    unfinished.replace(path)
     return written
 
 
