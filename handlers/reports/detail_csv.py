@@ -9,8 +9,10 @@ each slice is written and compressed before the next is read: the file is never 
 UTF-8 with a byte order mark, so that Excel (after unzipping) shows the Vietnamese as it
 is; a text a spreadsheet would take for a formula gets a leading "'" (questions.formats.
 formulas.csv_escape), as in every CSV the bot writes. Times are local to the contest, as
-"2023-02-20 08:15:30.123". The question's text is not repeated on each of its
-lines: its code ("Mã câu hỏi") leads to it in the workbook's "Thống kê" sheet.
+"2023-02-20 08:15:30.123". Commas separate the cells and a point the decimals (RFC 4180):
+Excel set to Vietnamese formats opens it through Data → From Text/CSV, as organisers are
+told. The question's text is not repeated on each of its lines: its code ("Mã câu hỏi")
+leads to it in the workbook's "Thống kê" sheet.
 """
 
 from __future__ import annotations
