@@ -26,7 +26,7 @@ from handlers.reports.workbook import RANKING_HEADERS
 from handlers.rounds import close_round
 from questions.model import LETTERS
 from storage.repos import AnswerRow, FinishedAttempt
-from storage.repos.attempts import AnswerSlice
+from storage.repos.attempt_reads import AnswerSlice
 from tests.conftest import vn
 from tests.results_round import SHEETS, close_with_four
 from tests.support.client import Person

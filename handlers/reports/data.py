@@ -12,7 +12,7 @@ from handlers.participation import Tables
 from handlers.reports.stats import group_size
 from handlers.rounds import RoundResults
 from questions.model import Question
-from storage.repos.attempts import DayCount, QuestionTally
+from storage.repos.attempt_reads import DayCount, QuestionTally
 from storage.repos.collective import Awarded
 
 

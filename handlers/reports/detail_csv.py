@@ -31,7 +31,7 @@ from handlers.reports.longsheets import LocalTime
 from handlers.rounds import RoundResults
 from questions.formats.formulas import csv_escape
 from questions.model import LETTERS
-from storage.repos.attempts import PER_READ, AnswerSlice
+from storage.repos.attempt_reads import PER_READ, AnswerSlice
 
 DETAIL_HEADERS = [
     "Hạng",
