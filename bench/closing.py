@@ -1,9 +1,11 @@
-"""Closing a round at province scale: rank, award, and write the results workbook.
+"""Closing a round at province scale: rank, award, and write the results files.
 
 A round of 100,000 people and 300,000 attempts (3,000,000 answers) is generated straight
 into SQL (bench.generate; its time is reported apart), then the round is closed as the
-scheduler or `quizbot rounds close` does it, and the results workbook is written as
-`quizbot results --xlsx` does. Each step is timed; the total is what an organiser waits for.
+scheduler or `quizbot rounds close` does it, and the results workbook and the per-answer
+detail file are written side by side as they are for the organisers. Each step is timed; the
+total is what an organiser waits for. `--scale hanoi` (1,300,000 people, 4,000,000 attempts,
+40,000,000 answers, PostgreSQL) generates once into a kept database and closes a copy of it.
 """
 
 from __future__ import annotations
