@@ -43,7 +43,25 @@ def parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--out", type=Path, default=None, help="the JSON file (bench/results/…)")
     p.add_argument("--baseline", action="store_true", help=f"also write {BASELINE.name}")
     p.add_argument("--xlsx", type=Path, default=None, help="closing: keep the workbook here")
+    p.add_argument(
+        "--scale",
+        choices=("province", "hanoi"),
+        default="province",
+        help="closing: hanoi = 1,300,000 people, 4,000,000 attempts on PostgreSQL, generated "
+        f"once into the kept database {closing.HANOI_DATABASE} (drop it when done)",
+    )
+    p.add_argument(
+        "--keep-database", default=None, help="closing: generate once into this PostgreSQL db"
+    )
+    p.add_argument(
+        "--generate-only", action="store_true", help="closing: fill the kept database, stop"
+    )
     args = p.parse_args(argv)
+    if args.scale == "hanoi":
+        args.round_people = closing.HANOI["participants"]
+        args.round_attempts = closing.HANOI["attempts"]
+        args.databases = "postgres"
+        args.keep_database = args.keep_database or closing.HANOI_DATABASE
     unknown = set(args.scenarios) - set(SCENARIOS)
     if unknown:
         p.error(
@@ -78,6 +96,8 @@ async def run(args: argparse.Namespace, stamp: str) -> dict[str, Any]:
                 postgres_url=args.postgres_url,
                 profiler=profiler,
                 keep_xlsx=args.xlsx,
+                keep_database=args.keep_database,
+                generate_only=args.generate_only,
             )
             results["closing"].append(figures)
             _progress(report.table({"closing": [figures]}))

@@ -7,8 +7,9 @@ import resource
 import sys
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from pathlib import Path
 
 
 @dataclass
@@ -17,6 +18,11 @@ class Span:
 
     wall: float = 0.0
     cpu: float = 0.0
+
+    def add(self, other: Span) -> None:
+        """Count another block's time in this one (a step done in pieces)."""
+        self.wall += other.wall
+        self.cpu += other.cpu
 
 
 @contextmanager
@@ -47,8 +53,26 @@ def latency_ms(seconds: list[float]) -> dict[str, float]:
     }
 
 
+_STATUS = Path("/proc/self/status")
+
+
+def reset_peak_rss() -> None:
+    """Start counting the peak resident memory from now (Linux: /proc/self/clear_refs).
+
+    Where the peak cannot be reset, `peak_rss_mb` keeps counting from the process's start.
+    """
+    with suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
 def peak_rss_mb() -> float:
-    """The process's peak resident memory so far, in MB."""
+    """The process's peak resident memory since it started or `reset_peak_rss`, in MB."""
+    try:
+        for line in _STATUS.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     # Linux reports kilobytes, macOS bytes.
     return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)

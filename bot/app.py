@@ -75,6 +75,7 @@ async def open_app(
             admins=settings.admin_keys(),
             public_url=settings.public_url(),
             announce_to=settings.announce_keys(),
+            results_dir=settings.results_dir,
         )
         await sync_rounds(svc)
         await ensure_bank(svc, settings.contest_file)

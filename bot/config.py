@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     redis_prefix: str = "quizbot"
     contest_file: Path = Path("contest.yaml")
+    # Where the results files organisers are told of are kept on the server (the per-answer
+    # detail of a round, a workbook too large to send by chat).
+    results_dir: Path = Path("data/results")
     log_level: str = "INFO"
     # "json": one JSON object per line (time, level, logger, message, an update's channel,
     # kind and outcome) for a log collector; "text" for people reading a terminal or journal.

@@ -24,9 +24,9 @@ from handlers.admin_steps import PREFIX as PREFIX
 from handlers.admin_steps import is_admin as is_admin
 from handlers.contest import Approval
 from handlers.context import Services
-from handlers.events import Button, Document, Message, Notice, Reply, User
+from handlers.events import Button, Message, Notice, Reply, User
 from handlers.formatting import number_vn
-from handlers.reports import results_workbook
+from handlers.reports.files import organiser_files
 from handlers.rounds import close_round, open_round, round_results
 from handlers.texts import Raw
 from storage.repos.rounds import OPEN, SCHEDULED
@@ -246,10 +246,8 @@ async def _results_step(
         if full
         else t("admin.results_caption", name=target.name)
     )
-    filename = f"ket-qua-{code}-{'noi-bo' if full else 'cong-bo'}.xlsx"
+    made, _ = await organiser_files(svc, results, full_phones=full, caption=str(caption))
     return [
-        Message(t("admin.results_sent", name=target.name, file=filename), replace=ref),
-        Document(
-            filename, await results_workbook(svc, results, full_phones=full), caption=str(caption)
-        ),
+        Message(t("admin.results_sent", name=target.name, file=made.filename), replace=ref),
+        made,
     ]

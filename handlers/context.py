@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Protocol
 
 from handlers.contest import ContestConfig
@@ -97,6 +98,8 @@ class Services:
     public_url: str = ""
     # Chats where openings and results are also posted, as user keys ("telegram:-100123").
     announce_to: frozenset[str] = frozenset()
+    # Where results files too large for a chat are kept on the server (RESULTS_DIR).
+    results_dir: Path = Path("data/results")
 
     def __post_init__(self) -> None:
         self.participants = Participants(self.db)

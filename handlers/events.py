@@ -120,6 +120,9 @@ class Document:
     filename: str
     data: bytes = field(repr=False)
     caption: str = ""
+    # Where the server keeps the same file, if it does: a file too large for the platform
+    # is not sent, and the recipient is told this instead.
+    kept_at: str = ""
 
 
 Reply = Message | Notice | Document

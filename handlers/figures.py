@@ -16,7 +16,7 @@ from handlers.context import Services
 from handlers.participation import Line
 from handlers.reports.stats import day_span
 from storage.models import Round
-from storage.repos.attempts import DayCount
+from storage.repos.attempt_reads import DayCount
 from storage.repos.rounds import CLOSED, OPEN, SCHEDULED
 
 

@@ -15,7 +15,7 @@ from fractions import Fraction
 
 from handlers.context import Services
 from handlers.lists import NameList
-from storage.repos.attempts import Participation
+from storage.repos.attempt_reads import Participation
 
 LOCALITY, UNIT = "locality", "unit"
 

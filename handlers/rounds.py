@@ -10,7 +10,7 @@ from handlers import announce, anonymity, collective, entries, sample_bank
 from handlers.contest import Approval
 from handlers.context import Services
 from handlers.jury import flags
-from handlers.ranking import Award, Ranked, allocate, rank
+from handlers.ranking import Award, BestAttempts, Ranked, allocate
 from handlers.submit import finalise
 from storage.models import Round
 from storage.repos.participants import Entrant
@@ -180,17 +180,30 @@ async def _ranked(svc: Services, code: str, actual: int) -> tuple[list[Ranked], 
 
     The recount of every attempt's right answers (a grouped join over all the round's
     answers, about a second for 300,000 attempts) runs in the database while the attempts
-    as submitted are ranked here and the people read; in the rare case it contradicts a
-    stored figure, the corrected attempts are ranked again.
+    as submitted are ranked here, a slice at a time as they are read (a round can have
+    millions), and the people read; in the rare case it contradicts a stored figure, the
+    attempts are read again and ranked with the recounts in place.
     """
     recount = asyncio.create_task(svc.attempts.recounts_that_differ(code))
     try:
-        submitted = await svc.attempts.submitted(code)
-        ranking = rank(submitted, actual)
+        ranking = await _rank_as_read(svc, code, actual, None)
         people = await svc.participants.entrants([r.participant_id for r in ranking])
         recounted = await recount
     finally:
         recount.cancel()
     if recounted:
-        ranking = rank(svc.attempts.corrected(code, submitted, recounted), actual)
+        svc.attempts.log_recounts(code, recounted)
+        ranking = await _rank_as_read(svc, code, actual, recounted)
     return ranking, people
+
+
+async def _rank_as_read(
+    svc: Services, code: str, actual: int, recounted: dict[int, int] | None
+) -> list[Ranked]:
+    """Rank the attempts as they are read: only each one's best by the stored figures (the
+    database picks them), or, with recounts, every attempt with the recounts in place."""
+    best = BestAttempts(actual)
+    best_for = actual if recounted is None else None
+    async for part in svc.attempts.submitted_slices(code, best_for=best_for):
+        best.add(svc.attempts.corrected(code, part, recounted or {}, logged=False))
+    return best.ranking()

@@ -166,21 +166,49 @@ class Database:
         """A list of ids as one statement parameter (see `Sql`)."""
         return json.dumps(list(ids)) if self.dialect == "sqlite" else list(ids)
 
-    async def rows(self, sql: Sql, *params: object) -> Sequence[Sequence[Any]]:
+    async def rows(
+        self, sql: Sql, *params: object, compiled: bool = True
+    ) -> Sequence[Sequence[Any]]:
         """Every row of a read, run on the driver itself (aiosqlite or asyncpg).
 
         For reads of hundreds of thousands of rows: SQLAlchemy's own work per row (result
         processing, a type's conversion of each value) cost more than the database's, so
         these reads skip it and the statement hands back plain values (numbers, text, epoch
-        milliseconds for instants).
+        milliseconds for instants). `compiled=False` keeps PostgreSQL from compiling the
+        query to machine code (JIT) first: for a read made many times over slices, whose
+        estimated cost sets it off, that took half the time of each (150 of 300 ms).
         """
         async with self.engine.connect() as conn:
             raw = await conn.get_raw_connection()
             driver: Any = raw.driver_connection
             if self.dialect == "sqlite":
                 return list(await driver.execute_fetchall(sql.sqlite, params))
-            rows: Sequence[Sequence[Any]] = await driver.fetch(sql.postgresql, *params)
-            return rows
+            if compiled:
+                rows: Sequence[Sequence[Any]] = await driver.fetch(sql.postgresql, *params)
+                return rows
+            async with driver.transaction(readonly=True):
+                await driver.execute("SET LOCAL jit = off")
+                rows = await driver.fetch(sql.postgresql, *params)
+                return rows
+
+    async def stream(
+        self, sql: Sql, *params: object, per_fetch: int = 50_000
+    ) -> AsyncIterator[Sequence[Sequence[Any]]]:
+        """The rows of a read `per_fetch` at a time, as `rows` gives them, from a cursor the
+        database keeps (PostgreSQL: a server-side cursor in a read-only transaction): for
+        reads of millions of rows, never all in memory at once."""
+        async with self.engine.connect() as conn:
+            raw = await conn.get_raw_connection()
+            driver: Any = raw.driver_connection
+            if self.dialect == "sqlite":
+                async with driver.execute(sql.sqlite, params) as cursor:
+                    while rows := await cursor.fetchmany(per_fetch):
+                        yield rows
+                return
+            async with driver.transaction(readonly=True):
+                cursor = await driver.cursor(sql.postgresql, *params)
+                while rows := await cursor.fetch(per_fetch):
+                    yield rows
 
     async def close(self) -> None:
         """Release the connections."""

@@ -39,6 +39,7 @@ def settings(tmp_path: Path) -> Settings:
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'quizbot.db'}",
         redis_url=None,
         contest_file=CONTEST_FILE,
+        results_dir=tmp_path / "results",
         _env_file=None,
     )
 

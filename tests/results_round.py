@@ -11,7 +11,7 @@ from handlers.rounds import RoundResults, close_round, round_results
 from tests.conftest import vn
 from tests.support.client import Person
 
-SHEETS = ["Xếp hạng", "Giải thưởng", "Thông tin", "Chi tiết", "Thống kê", "Theo ngày"]
+SHEETS = ["Xếp hạng", "Giải thưởng", "Thông tin", "Thống kê", "Theo ngày"]
 
 
 @dataclass(frozen=True)

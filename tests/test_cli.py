@@ -23,6 +23,7 @@ from storage.repos import (
     Participants,
     Questions,
 )
+from tests.support.spreadsheets import detail_csv
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "questions" / "banks" / "chuyen-doi-so-2023.yaml"
@@ -262,6 +263,13 @@ def test_results_workbook_has_the_ranking_with_masked_phones(cli: Cli) -> None:
         (3, "*******321", 7),
     ]
     assert not any("0912345678" in str(cell) for row in rows for cell in row)
+    # Every counted answer is in the detail file beside it, which the output names.
+    detail = cli.tmp / "kq" / "chi-tiet-2023-Q1.csv.gz"
+    assert "chi-tiet-2023-Q1.csv.gz" in said
+    assert "30 dòng" in said
+    lines = detail_csv(detail)
+    assert len(lines) == 30
+    assert {line["Số điện thoại"] for line in lines} == {"*******678", "*******222", "*******321"}
 
 
 def test_export_to_an_unknown_format_fails_clearly(cli: Cli) -> None:

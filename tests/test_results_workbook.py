@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -12,7 +13,7 @@ from openpyxl.workbook.workbook import Workbook
 from bot.app import App
 from bot.clock import ManualClock
 from handlers.reports import PRIZE_HEADERS, RANKING_HEADERS, results_workbook
-from handlers.reports.detail import DETAIL_HEADERS
+from handlers.reports.detail_csv import DETAIL_HEADERS, write_detail
 from handlers.reports.sheets import (
     DAILY_HEADERS,
     LOCALITY_HEADERS,
@@ -25,6 +26,7 @@ from handlers.reports.sheets import (
 from handlers.rounds import RoundResults
 from questions.model import LETTERS
 from tests.results_round import AN, BINH, CUONG, DUNG, SHEETS, close_with_four
+from tests.support.spreadsheets import detail_csv
 from tests.support.stored import stored_answers, stored_attempts
 
 
@@ -93,42 +95,41 @@ async def test_information_sheet_gives_the_rounds_local_dates_and_its_figures(
     assert str(internal["Bản"]).startswith("Nội bộ")
 
 
-async def test_detail_sheet_has_every_answer_of_the_counted_attempts(
-    app: App, results: RoundResults
+async def test_detail_file_has_every_answer_of_the_counted_attempts(
+    app: App, results: RoundResults, tmp_path: Path
 ) -> None:
-    wb = await _workbook(app, results)
+    path = tmp_path / "chi-tiet.csv.gz"
 
-    rows = _rows(wb, "Chi tiết")
-    assert rows[0] == DETAIL_HEADERS
-    body = rows[1:]
-    assert len(body) == len(results.ranking) * 10 == 40
-    col = {h: i for i, h in enumerate(DETAIL_HEADERS)}
+    written = await write_detail(app.svc, results, path)
+
+    body = detail_csv(path)
+    assert list(body[0]) == DETAIL_HEADERS
+    assert written == len(body) == len(results.ranking) * 10 == 40
     counted = {r.attempt_id for r in results.ranking}
     codes = {a.code for a in (await stored_attempts(app.svc.db, list(counted))).values()}
-    assert {r[col["Mã lượt thi"]] for r in body} == codes
-    an = [r for r in body if r[col["Họ và tên"]] == AN.name]
-    assert [r[col["Câu số"]] for r in an] == list(range(1, 11))
-    assert {r[col["Hạng"]] for r in an} == {1}
-    assert {r[col["Số điện thoại"]] for r in an} == {"*******678"}
+    assert {r["Mã lượt thi"] for r in body} == codes
+    an = [r for r in body if r["Họ và tên"] == AN.name]
+    assert [r["Câu số"] for r in an] == [str(n) for n in range(1, 11)]
+    assert {r["Hạng"] for r in an} == {"1"}
+    assert {r["Số điện thoại"] for r in an} == {"*******678"}
     # An answered the first nine right and the tenth wrong: letters as the bank stores them.
-    bank = await app.svc.questions.by_ids([r[col["Mã câu hỏi"]] for r in an])
+    bank = await app.svc.questions.by_ids([int(r["Mã câu hỏi"]) for r in an])
     first, last = an[0], an[-1]
-    right_letter = LETTERS[bank[first[col["Mã câu hỏi"]]].correct]
-    assert first[col["Phương án chọn (theo ngân hàng)"]] == right_letter
-    assert first[col["Đáp án đúng (theo ngân hàng)"]] == right_letter
-    assert first[col["Kết quả"]] == "đúng"
-    wrong_letter = LETTERS[bank[last[col["Mã câu hỏi"]]].correct]
-    assert last[col["Đáp án đúng (theo ngân hàng)"]] == wrong_letter
-    assert last[col["Phương án chọn (theo ngân hàng)"]] not in (wrong_letter, "", None)
-    assert last[col["Kết quả"]] == "sai"
-    assert [r[col["Kết quả"]] for r in an].count("đúng") == 9
-    cuong = [r for r in body if r[col["Họ và tên"]] == CUONG.name]
-    assert [r[col["Kết quả"]] for r in cuong].count("đúng") == 8  # the second attempt counts
-    answered = first[col["Trả lời lúc"]]
-    assert isinstance(answered, datetime)
+    right_letter = LETTERS[bank[int(first["Mã câu hỏi"])].correct]
+    assert first["Phương án chọn (theo ngân hàng)"] == right_letter
+    assert first["Đáp án đúng (theo ngân hàng)"] == right_letter
+    assert first["Kết quả"] == "đúng"
+    wrong_letter = LETTERS[bank[int(last["Mã câu hỏi"])].correct]
+    assert last["Đáp án đúng (theo ngân hàng)"] == wrong_letter
+    assert last["Phương án chọn (theo ngân hàng)"] not in (wrong_letter, "")
+    assert last["Kết quả"] == "sai"
+    assert [r["Kết quả"] for r in an].count("đúng") == 9
+    cuong = [r for r in body if r["Họ và tên"] == CUONG.name]
+    assert [r["Kết quả"] for r in cuong].count("đúng") == 8  # the second attempt counts
+    answered = datetime.strptime(first["Trả lời lúc"], "%Y-%m-%d %H:%M:%S.%f")
     assert answered.date() == date(2023, 2, 20)
-    assert {r[col["Nộp tự động"]] for r in body} == {"không"}
-    assert {r[col["Kênh"]] for r in body} == {"Telegram"}
+    assert {r["Nộp tự động"] for r in body} == {"không"}
+    assert {r["Kênh"] for r in body} == {"Telegram"}
 
 
 async def test_statistics_count_people_and_attempts_and_score_each_question(
@@ -196,8 +197,11 @@ async def test_chart_plots_new_participants_per_local_day(app: App, results: Rou
     assert series.cat.numRef.f == "'Theo ngày'!$A$2:$A$45"
 
 
-async def test_full_phones_show_whole_numbers(app: App, results: RoundResults) -> None:
+async def test_full_phones_show_whole_numbers(
+    app: App, results: RoundResults, tmp_path: Path
+) -> None:
     wb = await _workbook(app, results, full_phones=True)
+    await write_detail(app.svc, results, tmp_path / "detail.csv.gz", full_phones=True)
 
     ranking = _rows(wb, "Xếp hạng")
     assert [r[2] for r in ranking[1:]] == [AN.phone, CUONG.phone, DUNG.phone, BINH.phone]
@@ -209,7 +213,7 @@ async def test_full_phones_show_whole_numbers(app: App, results: RoundResults) -
         DUNG.phone,
         BINH.phone,
     ]
-    detail = _rows(wb, "Chi tiết")
-    assert {r[2] for r in detail[1:]} == {AN.phone, CUONG.phone, DUNG.phone, BINH.phone}
     everything = [str(v) for sheet in SHEETS for row in _rows(wb, sheet) for v in row]
     assert not any("***" in v for v in everything)
+    detail = detail_csv(tmp_path / "detail.csv.gz")
+    assert {r["Số điện thoại"] for r in detail} == {AN.phone, CUONG.phone, DUNG.phone, BINH.phone}

@@ -1,10 +1,14 @@
-"""The detail sheets past Excel's row limit, local times where the clocks change, and the
-discrimination index, read back from the results workbook."""
+"""The ranking past Excel's row limit, and the per-answer detail file: streamed from the
+database a slice at a time, matching the stored answers, local times where the clocks
+change; and the discrimination index, read back from the results workbook."""
 
 from __future__ import annotations
 
 import io
+import os
+from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,22 +18,22 @@ from openpyxl.workbook.workbook import Workbook
 from bot.app import App
 from bot.clock import ManualClock
 from handlers.contest import ContestConfig
-from handlers.reports import detail as detail_module
 from handlers.reports import results_workbook
-from handlers.reports.data import load_report
-from handlers.reports.detail import DETAIL_HEADERS
+from handlers.reports.detail_csv import write_detail
 from handlers.reports.layout import DATETIME_FORMAT
 from handlers.reports.sheets import QUESTION_TITLE
-from handlers.reports.workbook import RANKING_HEADERS, build_workbook
+from handlers.reports.workbook import RANKING_HEADERS
 from handlers.rounds import close_round
+from questions.model import LETTERS
 from storage.repos import AnswerRow, FinishedAttempt
+from storage.repos.attempt_reads import AnswerSlice
 from tests.conftest import vn
 from tests.results_round import SHEETS, close_with_four
 from tests.support.client import Person
 from tests.support.discrimination import discrimination
-from tests.support.stored import stored_answers
+from tests.support.spreadsheets import detail_csv
+from tests.support.stored import stored_answers, stored_attempts
 
-COLUMN = {h: i for i, h in enumerate(DETAIL_HEADERS)}
 NAMES = [
     "Nguyễn Văn An",
     "Trần Thị Bình",
@@ -50,46 +54,105 @@ def _read(data: bytes) -> Workbook:
 
 def _body(wb: Workbook, sheet: str) -> list[list[object]]:
     rows = [list(r) for r in wb[sheet].iter_rows(values_only=True)]
-    assert rows[0] == DETAIL_HEADERS
+    assert rows[0] == RANKING_HEADERS
     return rows[1:]
 
 
-@pytest.mark.parametrize(
-    ("limit", "sizes"),
-    [
-        # 25 answer rows a sheet: two people (20 rows) each, nobody split.
-        (26, [20, 20]),
-        # 7 a sheet: nobody's ten answers fit, so each person runs on over two sheets.
-        (8, [7, 3, 7, 3, 7, 3, 7, 3]),
-    ],
-)
-async def test_detail_rows_past_the_sheet_limit_go_on_to_numbered_sheets(
-    app: App,
-    clock: ManualClock,
-    monkeypatch: pytest.MonkeyPatch,
-    limit: int,
-    sizes: list[int],
+@pytest.mark.parametrize(("limit", "sizes"), [(3, [2, 2]), (2, [1, 1, 1, 1]), (5, [4])])
+async def test_ranking_past_the_sheet_limit_goes_on_to_numbered_sheets(
+    app: App, clock: ManualClock, limit: int, sizes: list[int]
 ) -> None:
     results = await close_with_four(app, clock)
-    whole = _body(_read(await results_workbook(app.svc, results)), "Chi tiết")
-    monkeypatch.setattr(detail_module, "EXCEL_ROWS", limit)
+    whole = _body(_read(await results_workbook(app.svc, results)), "Xếp hạng")
 
-    wb = _read(await results_workbook(app.svc, results))
+    # `limit` rows a sheet, the header included (Excel's is 1,048,576).
+    wb = _read(await results_workbook(app.svc, results, rows_per_sheet=limit))
 
-    titles = ["Chi tiết"] + [f"Chi tiết ({n})" for n in range(2, len(sizes) + 1)]
-    assert wb.sheetnames == SHEETS[:3] + titles + SHEETS[4:]
+    titles = ["Xếp hạng"] + [f"Xếp hạng ({n})" for n in range(2, len(sizes) + 1)]
+    assert wb.sheetnames == titles + SHEETS[1:]
     parts = [_body(wb, title) for title in titles]
     assert [len(part) for part in parts] == sizes
     assert [row for part in parts for row in part] == whole
-    if limit == 26:
-        names = [{row[COLUMN["Họ và tên"]] for row in part} for part in parts]
-        assert all(len(n) == 2 for n in names)
-        assert not names[0] & names[1]
+    assert [row[0] for part in parts for row in part] == [1, 2, 3, 4]
     last = wb[titles[-1]]
     assert last.freeze_panes == "A2"
     assert last["B1"].font.b
-    assert last.column_dimensions["G"].width == 60
-    assert last.cell(row=2, column=COLUMN["Trả lời lúc"] + 1).number_format == DATETIME_FORMAT
+    assert last.cell(row=2, column=RANKING_HEADERS.index("Nộp bài lúc") + 1).number_format == (
+        DATETIME_FORMAT
+    )
+
+
+@pytest.mark.parametrize("per_read", [1, 3, 1000])
+async def test_detail_file_is_read_a_slice_at_a_time_and_matches_the_stored_answers(
+    app: App, clock: ManualClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, per_read: int
+) -> None:
+    results = await close_with_four(app, clock)
+    reads: list[int] = []
+    slices = app.svc.attempts.answer_slices
+
+    def counted(ids: Sequence[int], *, per_read: int) -> AsyncIterator[AnswerSlice]:
+        async def go() -> AsyncIterator[AnswerSlice]:
+            async for part in slices(ids, per_read=per_read):
+                reads.append(len(part.attempts))
+                yield part
+
+        return go()
+
+    monkeypatch.setattr(app.svc.attempts, "answer_slices", counted)
+
+    written = await write_detail(app.svc, results, tmp_path / "d.csv.gz", per_read=per_read)
+
+    # Never more than `per_read` attempts' answers at a time: 4 counted attempts.
+    assert max(reads) <= per_read
+    assert sum(reads) == 4
+    lines = detail_csv(tmp_path / "d.csv.gz")
+    assert written == len(lines) == 40
+    counted_ids = [r.attempt_id for r in results.ranking]
+    stored = await stored_answers(app.svc.db, counted_ids)
+    attempts = await stored_attempts(app.svc.db, counted_ids)
+    bank = await app.svc.questions.by_ids([a.question_id for a in stored[counted_ids[0]]])
+    expected = []
+    for r in results.ranking:
+        attempt = attempts[r.attempt_id]
+        for a in stored[r.attempt_id]:
+            assert a.answered_at is not None
+            expected.append(
+                (
+                    str(r.rank),
+                    attempt.code,
+                    str(a.position + 1),
+                    str(a.question_id),
+                    LETTERS[a.choice] if a.choice is not None else "",
+                    LETTERS[bank[a.question_id].correct],
+                    _local(a.answered_at, ZoneInfo("Asia/Ho_Chi_Minh")),
+                    _seconds(a.answered_at - attempt.started_at),
+                )
+            )
+    assert [
+        (
+            line["Hạng"],
+            line["Mã lượt thi"],
+            line["Câu số"],
+            line["Mã câu hỏi"],
+            line["Phương án chọn (theo ngân hàng)"],
+            line["Đáp án đúng (theo ngân hàng)"],
+            line["Trả lời lúc"],
+            line["Giây kể từ lúc bắt đầu"],
+        )
+        for line in lines
+    ] == expected
+    assert not [name for name in os.listdir(tmp_path) if name.endswith(".part")]
+
+
+def _local(at: datetime, tz: ZoneInfo) -> str:
+    """An instant as the detail file writes it: local, to the millisecond."""
+    local = at.astimezone(tz)
+    return local.strftime("%Y-%m-%d %H:%M:%S.") + f"{local.microsecond // 1000:03d}"
+
+
+def _seconds(delta: timedelta) -> str:
+    ms = delta // timedelta(milliseconds=1)
+    return f"{ms // 1000}.{ms % 1000:03d}"
 
 
 LONDON = ZoneInfo("Europe/London")
@@ -103,7 +166,7 @@ def _in_london(contest: ContestConfig) -> ContestConfig:
 
 
 async def test_detail_times_are_local_on_both_sides_of_a_change_of_the_clocks(
-    app: App, clock: ManualClock
+    app: App, clock: ManualClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     bank = (await app.svc.questions.active())[:10]
     # One attempt runs across the change, one before it, one after it; answers a minute
@@ -139,41 +202,28 @@ async def test_detail_times_are_local_on_both_sides_of_a_change_of_the_clocks(
         )
     clock.set(vn(2023, 3, 31, 0, 0))
     results = await close_round(app.svc, "2023-Q1", actor="test")
-    data = await load_report(app.svc, results)
+    monkeypatch.setattr(app.svc, "contest", _in_london(app.contest))
 
-    wb = _read(
-        build_workbook(
-            _in_london(app.contest), results, data, texts=app.svc.texts, full_phones=False
-        )
-    )
+    await write_detail(app.svc, results, tmp_path / "d.csv.gz")
 
-    def local(at: datetime) -> datetime:
-        return at.astimezone(LONDON).replace(tzinfo=None)
-
-    rows = _body(wb, "Chi tiết")
+    rows = detail_csv(tmp_path / "d.csv.gz")
     assert len(rows) == 30
-    by_code = {r.attempt_id: r for r in results.ranking}
-    ranking = {row[0]: row for row in list(wb["Xếp hạng"].iter_rows(values_only=True))[1:]}
     for phone, start in starts.items():
-        mine = [row for row in rows if row[COLUMN["Số điện thoại"]] == f"*******{phone[-3:]}"]
-        assert [row[COLUMN["Trả lời lúc"]] for row in mine] == [
-            local(start + timedelta(minutes=p + 1, milliseconds=13 * p)) for p in range(10)
+        mine = [row for row in rows if row["Số điện thoại"] == f"*******{phone[-3:]}"]
+        assert [row["Trả lời lúc"] for row in mine] == [
+            _local(start + timedelta(minutes=p + 1, milliseconds=13 * p), LONDON) for p in range(10)
         ]
-        assert [row[COLUMN["Giây kể từ lúc bắt đầu"]] for row in mine] == [
-            60 * (p + 1) + 0.013 * p for p in range(10)
+        assert [row["Giây kể từ lúc bắt đầu"] for row in mine] == [
+            f"{60 * (p + 1)}.{13 * p:03d}" for p in range(10)
         ]
-        assert {row[COLUMN["Bắt đầu lúc"]] for row in mine} == {local(start)}
-        assert {row[COLUMN["Nộp bài lúc"]] for row in mine} == {
-            local(start + timedelta(minutes=11))
+        assert {row["Bắt đầu lúc"] for row in mine} == {_local(start, LONDON)}
+        assert {row["Nộp bài lúc"] for row in mine} == {
+            _local(start + timedelta(minutes=11), LONDON)
         }
-        rank = mine[0][COLUMN["Hạng"]]
-        submitted = ranking[rank][RANKING_HEADERS.index("Nộp bài lúc")]
-        assert submitted == local(start + timedelta(minutes=11))
-    assert len(by_code) == 3
     # Across the change the wall clock jumps an hour while the seconds run on.
-    across = [row for row in rows if row[COLUMN["Mã lượt thi"]] == "DST0"]
-    assert across[4][COLUMN["Trả lời lúc"]].hour == 0
-    assert across[5][COLUMN["Trả lời lúc"]].hour == 2
+    across = [row for row in rows if row["Mã lượt thi"] == "DST0"]
+    assert across[4]["Trả lời lúc"].startswith("2023-03-26 00:")
+    assert across[5]["Trả lời lúc"].startswith("2023-03-26 02:")
 
 
 async def test_discrimination_index_is_the_upper_and_lower_27_percent_of_the_ranking(

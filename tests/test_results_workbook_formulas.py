@@ -18,7 +18,9 @@ from bot.clock import ManualClock
 from bot.config import Settings
 from handlers.contest import load_contest
 from handlers.reports import results_workbook
+from handlers.reports.detail_csv import write_detail
 from handlers.rounds import close_round
+from questions.formats.formulas import csv_unescape
 from questions.model import Question
 from storage.models import Participant
 from tests.conftest import CONTEST_FILE, vn
@@ -26,6 +28,7 @@ from tests.support.client import Person
 from tests.support.spreadsheets import (
     HOSTILE,
     WEBSERVICE,
+    detail_csv,
     formula_cells,
     texts,
     unquoted_formula_texts,
@@ -84,14 +87,15 @@ async def _round_of_hostile_people(app: App, clock: ManualClock) -> None:
 
 
 @pytest.mark.parametrize("full_phones", [False, True], ids=["public", "internal"])
-async def test_every_text_typed_like_a_formula_stays_text_in_every_sheet(
-    app: App, clock: ManualClock, full_phones: bool
+async def test_every_text_typed_like_a_formula_stays_text_in_every_sheet_and_the_detail(
+    app: App, clock: ManualClock, full_phones: bool, tmp_path: Path
 ) -> None:
     await _round_of_hostile_people(app, clock)
     clock.set(vn(2023, 3, 31, 0, 0))
     results = await close_round(app.svc, "2023-Q1", actor="test")
 
     xlsx = await results_workbook(app.svc, results, full_phones=full_phones)
+    await write_detail(app.svc, results, tmp_path / "detail.csv.gz", full_phones=full_phones)
 
     assert formula_cells(xlsx) == []
     assert unquoted_formula_texts(xlsx) == []
@@ -103,4 +107,8 @@ async def test_every_text_typed_like_a_formula_stays_text_in_every_sheet(
     prizes = texts(xlsx, "Giải thưởng")
     assert {WEBSERVICE, *NAMES} <= prizes
     assert set(NAMES) <= texts(xlsx, "Xếp hạng")
-    assert set(NAMES) <= texts(xlsx, "Chi tiết")
+    # In the detail file each such name gets the "'" that keeps a spreadsheet from
+    # evaluating it, and reads back as typed.
+    names = {r["Họ và tên"] for r in detail_csv(tmp_path / "detail.csv.gz")}
+    assert all(n.startswith("'") for n in names if n != "Nguyễn Văn Thử")
+    assert set(NAMES) <= {csv_unescape(n) for n in names}

@@ -19,6 +19,7 @@ VARIANTS = sorted((v, key) for v, keys in CATALOGUE.variants.items() for key in 
 # label of its keyboard exist there only, and only Telegram limits the size of a file sent.
 TELEGRAM_ONLY = {
     "common.file_too_large",
+    "common.file_too_large_kept",
     "register.share_contact",
     "register.contact_not_own",
     "register.phone_verified_elsewhere",

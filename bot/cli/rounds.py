@@ -23,6 +23,7 @@ from handlers import downloads, sample_bank
 from handlers.formatting import datetime_vn, number_vn
 from handlers.jury import actions
 from handlers.reports import results_workbook
+from handlers.reports.detail_csv import detail_filename, write_detail
 from handlers.rounds import RoundResults, close_round, open_round, round_results
 from handlers.texts import plain
 
@@ -113,7 +114,19 @@ def rounds_close(code: str, actor: Annotated[str, typer.Option()] = "cli") -> No
 
 def results(
     code: str,
-    xlsx: Annotated[Path | None, typer.Option(help="Ghi kết quả ra tệp Excel.")] = None,
+    xlsx: Annotated[
+        Path | None,
+        typer.Option(
+            help="Ghi kết quả ra tệp Excel; chi tiết từng câu trả lời ghi bên cạnh "
+            "(chi-tiet-<mã đợt>.csv.gz, CSV nén gzip)."
+        ),
+    ] = None,
+    detail: Annotated[
+        Path | None,
+        typer.Option(
+            help="Nơi ghi tệp chi tiết từng câu trả lời (.csv.gz), nếu không để cạnh --xlsx."
+        ),
+    ] = None,
     top: Annotated[int, typer.Option(help="Số dòng xếp hạng in ra.")] = 20,
     full_phones: Annotated[
         bool, typer.Option(help="Ghi số điện thoại đầy đủ (bản nội bộ của Ban Tổ chức).")
@@ -160,23 +173,32 @@ def results(
     if set_aside is not None or restore is not None or approve or review:
         jury_command(code, review, page, set_aside, reason, restore, approve, actor)
         return
+    if detail is None and xlsx is not None:
+        detail = xlsx.parent / detail_filename(code, full_phones=full_phones)
 
-    async def go(a: App) -> tuple[RoundResults, bytes | None]:
+    async def go(a: App) -> tuple[RoundResults, bytes | None, int]:
         await known_round(a, code)
         res = await round_results(a.svc, code)
         data = await results_workbook(a.svc, res, full_phones=full_phones) if xlsx else None
-        if data is not None:
+        lines = 0
+        if detail is not None:
+            lines = await write_detail(a.svc, res, detail, full_phones=full_phones)
+        if data is not None or detail is not None:
             await downloads.record(
                 a.svc, actor=default_actor(), round_code=code, full_phones=full_phones, via="cli"
             )
-        return res, data
+        return res, data, lines
 
-    res, data = run_or_exit(with_app(go))
+    res, data, lines = run_or_exit(with_app(go))
     print_results(res, top=top)
     if xlsx is not None and data is not None:
         xlsx.parent.mkdir(parents=True, exist_ok=True)
         xlsx.write_bytes(data)
         console.print(f"Tệp kết quả: {xlsx.resolve()}")
+    if detail is not None:
+        console.print(
+            f"Chi tiết từng câu trả lời ({number_vn(lines)} dòng, CSV nén gzip): {detail.resolve()}"
+        )
 
 
 def jury_command(

@@ -15,6 +15,7 @@ from bot.web.site import DASHBOARD, actor, refuse, render, site_of
 from handlers import downloads
 from handlers.phones import mask_phone
 from handlers.reports import results_workbook
+from handlers.reports.files import keep_detail
 from handlers.rounds import RoundResults, round_results
 from handlers.verification import certificates_with_codes
 from storage.repos.rounds import CLOSED, SCHEDULED
@@ -83,6 +84,31 @@ async def workbook(request: web.Request) -> web.StreamResponse:
         site.svc, actor=actor(request), round_code=code, full_phones=full, via="web"
     )
     return _file(data, f"ket-qua-{code}-{request.match_info['kind']}.xlsx", XLSX)
+
+
+@routes.get(DASHBOARD + "/ket-qua/{code}/chi-tiet-{kind:cong-bo|noi-bo}.csv.gz")
+async def detail(request: web.Request) -> web.StreamResponse:
+    """Every counted answer, a line each (gzip CSV): written to the server's results
+    directory a slice at a time, then sent from there, never whole in memory. Audited."""
+    site = site_of(request)
+    results = await _results(request)
+    if results is None:
+        return refuse(request, 404, "web.refused.not_found")
+    full = request.match_info["kind"] == "noi-bo"
+    kept = await keep_detail(site.svc, results, full_phones=full)
+    code = results.round.code
+    await downloads.record(
+        site.svc, actor=actor(request), round_code=code, full_phones=full, via="web"
+    )
+    return web.FileResponse(
+        kept.path,
+        headers={
+            "Content-Type": "application/gzip",
+            "Content-Disposition": (
+                f'attachment; filename="chi-tiet-{code}-{request.match_info["kind"]}.csv.gz"'
+            ),
+        },
+    )
 
 
 @routes.get(DASHBOARD + "/ket-qua/{code}/giay-chung-nhan.zip")

@@ -1,6 +1,8 @@
-"""The results workbook: ranking, prizes, every counted answer, and the round's statistics.
+"""The results workbook (ranking, prizes, the round's statistics) and, beside it, every
+counted answer in a compressed CSV (detail_csv).
 
-Sheets: "Xếp hạng", "Giải thưởng", "Thông tin", "Chi tiết", "Thống kê", "Theo ngày".
+Sheets: "Xếp hạng" (and "Xếp hạng (2)"… past Excel's row limit), "Giải thưởng", "Thông tin",
+"Thống kê", "Theo ngày".
 """
 
 from handlers.reports.prizes import PRIZE_HEADERS

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -13,27 +12,19 @@ from handlers.participation import Tables
 from handlers.reports.stats import group_size
 from handlers.rounds import RoundResults
 from questions.model import Question
-from storage.repos.attempts import (
-    AnswerLine,
-    AttemptFacts,
-    DayCount,
-    QuestionTally,
-)
+from storage.repos.attempt_reads import DayCount, QuestionTally
 from storage.repos.collective import Awarded
 
 
 @dataclass(frozen=True)
 class ReportData:
-    """The counted attempts with their answers, and the figures of the whole round.
+    """The figures of the whole round the statistics sheets show.
 
-    `answers` holds every answer of the counted attempts in ranking order, then question
-    order, as `AnswerLine`s whose first value is the attempt's index in the ranking.
-    `upper` and `lower` are the question tallies of the counted attempts of the best and
-    the worst 27% of the ranking (the discrimination index's groups).
+    `upper` and `lower` are the question tallies of the counted attempts of the best and the
+    worst 27% of the ranking (the discrimination index's groups). Every answer of the counted
+    attempts goes to the detail file instead (handlers.reports.detail_csv), a slice at a time.
     """
 
-    attempts: dict[int, AttemptFacts]
-    answers: Sequence[AnswerLine]
     questions: dict[int, Question]
     tallies: list[QuestionTally]
     upper: list[QuestionTally]
@@ -47,18 +38,12 @@ class ReportData:
 
 
 async def load_report(svc: Services, results: RoundResults) -> ReportData:
-    """Read everything the detail and statistics sheets need, in a few queries.
-
-    They run side by side: the counts over every answer of the round keep the database busy
-    while the counted attempts' answers are read.
-    """
+    """Read everything the statistics sheets need, in a few queries run side by side."""
     counted = [r.attempt_id for r in results.ranking]
     k = group_size(len(counted))
     code = results.round.code
     repo = svc.attempts
     async with asyncio.TaskGroup() as reads:
-        answers = reads.create_task(repo.answer_lines(counted))
-        attempts = reads.create_task(repo.facts(counted))
         tallies = reads.create_task(repo.question_tallies(code))
         upper = reads.create_task(repo.question_tallies_of(counted[:k]))
         lower = reads.create_task(
@@ -77,8 +62,6 @@ async def load_report(svc: Services, results: RoundResults) -> ReportData:
     end = rnd.closed_at if results.final and rnd.closed_at is not None else svc.clock.now()
     end = min(end, rnd.closes_at)
     return ReportData(
-        attempts=attempts.result(),
-        answers=answers.result(),
         questions=await svc.questions.by_ids(sorted(asked)),
         tallies=tallies.result(),
         upper=upper.result(),

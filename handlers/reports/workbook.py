@@ -6,6 +6,7 @@ import asyncio
 import io
 from collections.abc import Callable, Iterator
 from datetime import datetime
+from itertools import islice
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
@@ -17,7 +18,6 @@ from handlers.formatting import duration_vn, local
 from handlers.phones import local_form, mask_phone
 from handlers.ranking import Ranked
 from handlers.reports.data import ReportData, load_report
-from handlers.reports.detail import detail_sheets
 from handlers.reports.layout import (
     DATETIME_FORMAT,
     append,
@@ -26,11 +26,11 @@ from handlers.reports.layout import (
     printable,
 )
 from handlers.reports.longsheets import (
+    EXCEL_ROWS,
     CellWriter,
     LocalTime,
     LongSheet,
     Value,
-    excel_serial,
     splice,
 )
 from handlers.reports.prizes import ENTRY_HEADERS, entry_values, prize_labels, prize_sheet
@@ -40,13 +40,22 @@ from handlers.texts import Texts
 
 PUBLIC_COPY = "Công khai: số điện thoại chỉ hiện ba chữ số cuối"
 INTERNAL_COPY = "Nội bộ: số điện thoại đầy đủ, chỉ dùng trong Ban Tổ chức"
+RANKING_TITLE = "Xếp hạng"
 RANKING_HEADERS = ["Hạng", *ENTRY_HEADERS, "Giải"]
 
 
 async def results_workbook(
-    svc: Services, results: RoundResults, *, full_phones: bool = False
+    svc: Services,
+    results: RoundResults,
+    *,
+    full_phones: bool = False,
+    rows_per_sheet: int = EXCEL_ROWS,
 ) -> bytes:
-    """An XLSX of the ranking, the prizes, every counted answer and the round's statistics.
+    """An XLSX of the ranking, the prizes and the round's statistics.
+
+    Every counted answer is in the detail file beside it (handlers.reports.detail_csv): a
+    round of 1,300,000 people has 13,000,000, more than a workbook holds. The ranking past
+    a sheet's `rows_per_sheet` (Excel's limit) goes on to "Xếp hạng (2)", "Xếp hạng (3)"….
 
     The public copy shows only the last three digits of each phone; `full_phones` makes the
     organisers' internal copy: whole phones, why each person who cannot win cannot, and the
@@ -58,7 +67,13 @@ async def results_workbook(
         results = results.internal()
     data = await load_report(svc, results)
     return await asyncio.to_thread(
-        build_workbook, svc.contest, results, data, texts=svc.texts, full_phones=full_phones
+        build_workbook,
+        svc.contest,
+        results,
+        data,
+        texts=svc.texts,
+        full_phones=full_phones,
+        rows_per_sheet=rows_per_sheet,
     )
 
 
@@ -69,39 +84,63 @@ def build_workbook(
     *,
     texts: Texts,
     full_phones: bool,
+    rows_per_sheet: int = EXCEL_ROWS,
 ) -> bytes:
     """The workbook's bytes from what has been read.
 
-    The ranking and the detail sheets are long (a row per person, a row per answer): openpyxl
-    lays them out with their first row only, and the rest is written by `splice`.
+    The ranking is long (a row per person): openpyxl lays each of its sheets out with the
+    first row only, and the rest is written by `splice`.
     """
     phone: Callable[[str], str] = local_form if full_phones else mask_phone
     prizes = prize_labels(contest, results, texts, internal=full_phones)
     wb = Workbook()
     ws = wb.active
     assert ws is not None
-    ws.title = "Xếp hạng"
-    ranking = _ranking_sheet(ws, contest, results, data, phone, prizes)
+    ws.title = RANKING_TITLE
+    ranking = _ranking_sheets(wb, contest, results, phone, prizes, rows_per_sheet - 1)
     prize_sheet(wb.create_sheet("Giải thưởng"), contest, results, phone)
     _info_sheet(wb.create_sheet("Thông tin"), contest, results, data, internal=full_phones)
-    details = detail_sheets(wb, contest, results, data, phone)
     stats_sheet(wb.create_sheet("Thống kê"), contest, data)
     daily_sheet(wb.create_sheet("Theo ngày"), data)
     for sheet in wb.worksheets:
         printable(sheet)
     buf = io.BytesIO()
     wb.save(buf)
-    long = ([ranking] if ranking is not None else []) + details
-    return splice(buf.getvalue(), long) if long else buf.getvalue()
+    return splice(buf.getvalue(), ranking) if ranking else buf.getvalue()
+
+
+def _ranking_sheets(
+    wb: Workbook,
+    contest: ContestConfig,
+    results: RoundResults,
+    phone: Callable[[str], str],
+    prize_of: dict[int, str],
+    per_sheet: int,
+) -> list[LongSheet]:
+    """The ranking on the first sheet and, past `per_sheet` people, on numbered ones after
+    it; each laid out with its header and first row, the rest written by `splice`."""
+    ranking = results.ranking
+    sheets = []
+    for n, start in enumerate(range(0, max(len(ranking), 1), per_sheet), start=1):
+        if n == 1:
+            ws = wb.active
+            assert ws is not None
+        else:
+            ws = wb.create_sheet(f"{RANKING_TITLE} ({n})", index=n - 1)
+        sheet = _ranking_sheet(ws, contest, results, phone, prize_of, start, start + per_sheet)
+        if sheet is not None:
+            sheets.append(sheet)
+    return sheets
 
 
 def _ranking_sheet(
     ws: Worksheet,
     contest: ContestConfig,
     results: RoundResults,
-    data: ReportData,
     phone: Callable[[str], str],
     prize_of: dict[int, str],
+    start: int,
+    end: int,
 ) -> LongSheet | None:
     header_row(ws, RANKING_HEADERS, [7, 26, 14, 20, 28, 12, 12, 14, 18, 12, 18, 18])
     tz = contest.tz
@@ -111,9 +150,9 @@ def _ranking_sheet(
         entry = entry_values(r, p, phone(p.phone), tz)
         return [r.rank, *entry, prize_of.get(r.participant_id, "")]
 
-    if not results.ranking:
+    if start >= len(results.ranking):
         return None
-    append(ws, values(results.ranking[0]))
+    append(ws, values(results.ranking[start]))
     number_format(ws, 11, DATETIME_FORMAT)
 
     def rows(w: CellWriter) -> Iterator[str]:
@@ -123,14 +162,9 @@ def _ranking_sheet(
         )
         time = LocalTime(tz)
         text = w.text
-        for r in results.ranking:
+        for r in islice(results.ranking, start, end):
             p = results.people[r.participant_id]
-            facts = data.attempts.get(r.attempt_id)
-            submitted = (
-                time.serial(facts.submitted_ms)
-                if facts is not None
-                else excel_serial(local(r.submitted_at, tz).replace(tzinfo=None))
-            )
+            submitted = time.serial(round(r.submitted_at.timestamp() * 1000))
             yield template % (
                 r.rank,
                 text(2, p.full_name),

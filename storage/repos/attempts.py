@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from sqlalchemy import Integer, and_, case, func, or_
 from sqlalchemy import select as sa_select
@@ -15,7 +15,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from storage.db import Database, Sql
-from storage.models import Attempt, AttemptAnswer, Participant, QuestionRow
+from storage.models import Attempt, AttemptAnswer, QuestionRow
+from storage.repos.attempt_reads import AttemptReads
 
 log = logging.getLogger(__name__)
 
@@ -64,60 +65,6 @@ class ScoredAttempt(NamedTuple):
     submitted_at: datetime
 
 
-class AttemptFacts(NamedTuple):
-    """What the detail sheet shows of a counted attempt; instants in ms since the epoch."""
-
-    code: str
-    started_ms: int
-    submitted_ms: int
-    auto_submitted: bool
-    channel: str
-
-
-# One answer of a counted attempt as the detail sheet reads it: (index of its attempt in the
-# ids asked for, position, question id, choice or None, answered_at in ms since the epoch
-# or None). Plain rows from the driver: a round of 100,000 people has a million.
-AnswerLine = Sequence[Any]
-
-
-@dataclass(frozen=True, slots=True)
-class QuestionTally:
-    """How often a question was asked in a round and how often it was answered right."""
-
-    question_id: int
-    asked: int
-    right: int
-
-
-@dataclass(frozen=True, slots=True)
-class Participation:
-    """People and attempts of a round that share one locality (or one unit)."""
-
-    name: str
-    participants: int
-    attempts: int
-
-
-@dataclass(frozen=True, slots=True)
-class DayCount:
-    """One local day of a round: people whose first attempt started that day, and attempts."""
-
-    day: str
-    new_participants: int
-    attempts: int
-
-
-# An instant as whole milliseconds since the epoch, UTC, worked out by the database: the
-# workbook turns it into a cell with integer arithmetic instead of a datetime per row.
-# Stored instants are naive UTC; SQLite's julianday() keeps milliseconds.
-def _sqlite_ms(column: str) -> str:
-    return f"CAST((julianday({column}) - 2440587.5) * 86400000 + 0.5 AS INTEGER)"
-
-
-def _pg_ms(column: str) -> str:
-    return f"CAST(round(extract(epoch FROM {column}) * 1000) AS bigint)"
-
-
 # submitted_at comes back as an aware UTC datetime (PostgreSQL) or ISO text with its offset
 # (SQLite), which `datetime.fromisoformat` reads in one step: a round has 300,000 of them.
 _SUBMITTED = (
@@ -134,42 +81,18 @@ _SUBMITTED_BY = Sql(
     sqlite=_SUBMITTED.format(_SQLITE_UTC, "? AND participant_id = ?"),
     postgresql=_SUBMITTED.format(_PG_UTC, "$1 AND participant_id = $2"),
 )
-_FACTS = Sql(
-    sqlite=(
-        f"SELECT id, code, {_sqlite_ms('started_at')}, {_sqlite_ms('submitted_at')}, "
-        "auto_submitted, channel FROM attempts WHERE id IN (SELECT value FROM json_each(?))"
-    ),
-    postgresql=(
-        f"SELECT id, code, {_pg_ms('started_at')}, {_pg_ms('submitted_at')}, "
-        "auto_submitted, channel FROM attempts WHERE id = ANY($1::bigint[])"
-    ),
-)
-# The answers in the order of the ids given (their index in the list), then by position.
-_LINES = Sql(
-    sqlite=(
-        f"SELECT j.key, a.position, a.question_id, a.choice, {_sqlite_ms('a.answered_at')} "
-        "FROM json_each(?) AS j JOIN attempt_answers AS a ON a.attempt_id = j.value "
-        "ORDER BY j.key, a.position"
-    ),
-    postgresql=(
-        f"SELECT r.k - 1, a.position, a.question_id, a.choice, {_pg_ms('a.answered_at')} "
-        "FROM unnest($1::bigint[]) WITH ORDINALITY AS r(id, k) "
-        "JOIN attempt_answers AS a ON a.attempt_id = r.id ORDER BY r.k, a.position"
-    ),
-)
-_TALLIES_OF = (
-    "SELECT a.question_id, count(*), "
-    "sum(CASE WHEN a.choice = q.correct THEN 1 ELSE 0 END) "
-    "FROM attempt_answers AS a LEFT JOIN questions AS q ON q.id = a.question_id "
-    "WHERE a.attempt_id IN ({}) GROUP BY a.question_id ORDER BY a.question_id"
-)
-_TALLIES_OF_ATTEMPTS = Sql(
-    sqlite=_TALLIES_OF.format("SELECT value FROM json_each(?)"),
-    postgresql=_TALLIES_OF.format("SELECT unnest($1::bigint[])"),
+# Each participant's best attempt by the ranking's order (handlers.ranking: more right, then
+# the closer prediction, none after any, then the shorter time, the earlier submission, the
+# smaller id), picked by PostgreSQL: a third of a round's attempts reach Python.
+_BEST_OF_EACH = (
+    "SELECT DISTINCT ON (participant_id) id, participant_id, correct, prediction, duration_ms, "
+    f"{_PG_UTC} FROM attempts WHERE round_code = $1 ORDER BY participant_id, correct DESC, "
+    "CASE WHEN prediction IS NULL THEN 4611686018427387904 "
+    "ELSE abs(prediction::bigint - $2::bigint) END, duration_ms, submitted_at, id"
 )
 
 
-class Attempts:
+class Attempts(AttemptReads):
     """Reads and writes of attempts."""
 
     def __init__(self, db: Database) -> None:
@@ -262,11 +185,26 @@ class Attempts:
         return self.corrected(round_code, stored, recounted)
 
     def corrected(
-        self, round_code: str, stored: list[ScoredAttempt], recounted: dict[int, int]
+        self,
+        round_code: str,
+        stored: list[ScoredAttempt],
+        recounted: dict[int, int],
+        *,
+        logged: bool = True,
     ) -> list[ScoredAttempt]:
-        """The attempts with the recounts of `recounts_that_differ` in place (logged)."""
+        """The attempts with the recounts of `recounts_that_differ` in place (logged, unless
+        `logged` is False: one slice of many)."""
         if not recounted:
             return stored
+        if logged:
+            self.log_recounts(round_code, recounted)
+        return [
+            a._replace(correct=recounted[a.attempt_id]) if a.attempt_id in recounted else a
+            for a in stored
+        ]
+
+    def log_recounts(self, round_code: str, recounted: dict[int, int]) -> None:
+        """Say that stored right answers were contradicted by the answers, and which."""
         log.warning(
             "round %s: %d attempts' stored right answers differ from their answers "
             "(ranked by the answers), e.g. attempt ids %s",
@@ -274,10 +212,6 @@ class Attempts:
             len(recounted),
             sorted(recounted)[:10],
         )
-        return [
-            a._replace(correct=recounted[a.attempt_id]) if a.attempt_id in recounted else a
-            for a in stored
-        ]
 
     async def submitted(
         self, round_code: str, participant_id: int | None = None
@@ -291,6 +225,29 @@ class Attempts:
             return list(map(ScoredAttempt._make, rows))
         parse = datetime.fromisoformat
         return [ScoredAttempt(i, p, c, pr, d, parse(at)) for i, p, c, pr, d, at in rows]
+
+    async def submitted_slices(
+        self, round_code: str, *, best_for: int | None = None, per_fetch: int = 100_000
+    ) -> AsyncIterator[list[ScoredAttempt]]:
+        """Every attempt of a round with `correct` as stored, `per_fetch` at a time from a
+        database cursor: a round of 4,000,000 attempts is ranked as it is read, never held
+        whole (handlers.ranking.BestAttempts).
+
+        With `best_for` (the actual figure), PostgreSQL leaves out every attempt that is not
+        its participant's best by the ranking's order (by the stored `correct`); SQLite
+        gives them all, which ranks the same.
+        """
+        sqlite = self.db.dialect == "sqlite"
+        parse = datetime.fromisoformat
+        params: tuple[object, ...] = (round_code,)
+        sql = _SUBMITTED_IN_ROUND
+        if best_for is not None and not sqlite:
+            sql, params = Sql(sqlite="", postgresql=_BEST_OF_EACH), (round_code, best_for)
+        async for rows in self.db.stream(sql, *params, per_fetch=per_fetch):
+            if sqlite:
+                yield [ScoredAttempt(i, p, c, pr, d, parse(at)) for i, p, c, pr, d, at in rows]
+            else:
+                yield list(map(ScoredAttempt._make, rows))
 
     async def recounts_that_differ(
         self, round_code: str, participant_id: int | None = None
@@ -363,88 +320,3 @@ class Attempts:
         """An attempt by its code."""
         async with self.db.session() as s:
             return (await s.exec(select(Attempt).where(Attempt.code == code))).first()
-
-    async def facts(self, attempt_ids: Sequence[int]) -> dict[int, AttemptFacts]:
-        """What the detail sheet shows of each attempt, by id; unknown ids are left out."""
-        rows = await self.db.rows(_FACTS, self.db.ids(attempt_ids))
-        return {
-            i: AttemptFacts(code, started, submitted, bool(auto), channel)
-            for i, code, started, submitted, auto, channel in rows
-        }
-
-    async def answer_lines(self, attempt_ids: Sequence[int]) -> Sequence[AnswerLine]:
-        """Every stored answer of the attempts, in the order of `attempt_ids`, then position.
-
-        Each is an `AnswerLine`. The ids must be distinct.
-        """
-        return await self.db.rows(_LINES, self.db.ids(attempt_ids))
-
-    async def question_tallies_of(self, attempt_ids: Sequence[int]) -> list[QuestionTally]:
-        """Each question asked in the given attempts: times asked and times answered right."""
-        rows = await self.db.rows(_TALLIES_OF_ATTEMPTS, self.db.ids(attempt_ids))
-        return [QuestionTally(int(qid), int(n), int(ok or 0)) for qid, n, ok in rows]
-
-    async def question_tallies(self, round_code: str) -> list[QuestionTally]:
-        """Each question asked in a round: times asked and times answered right, by id."""
-        right = func.sum(
-            case((col(AttemptAnswer.choice) == col(QuestionRow.correct), 1), else_=0)
-        ).cast(Integer)
-        stmt = (
-            select(col(AttemptAnswer.question_id), func.count(), right)
-            .join(Attempt, col(Attempt.id) == col(AttemptAnswer.attempt_id))
-            .join(QuestionRow, col(QuestionRow.id) == col(AttemptAnswer.question_id))
-            .where(col(Attempt.round_code) == round_code)
-            .group_by(col(AttemptAnswer.question_id))
-            .order_by(col(AttemptAnswer.question_id))
-        )
-        async with self.db.session() as s:
-            return [
-                QuestionTally(int(qid), int(asked), int(ok or 0))
-                for qid, asked, ok in await s.exec(stmt)
-            ]
-
-    async def participation(self, round_code: str, *, by: str) -> list[Participation]:
-        """People and attempts of a round per participant `locality` or `unit`, most people first.
-
-        Grouped by what the participant's registration says now.
-        """
-        if by not in ("locality", "unit"):
-            raise ValueError(f"cannot group participation by {by!r}")
-        key = col(Participant.locality) if by == "locality" else col(Participant.unit)
-        people = func.count(func.distinct(col(Attempt.participant_id)))
-        attempts = func.count(col(Attempt.id))
-        stmt = (
-            select(key, people, attempts)
-            .join(Participant, col(Participant.id) == col(Attempt.participant_id))
-            .where(col(Attempt.round_code) == round_code)
-            .group_by(key)
-            .order_by(people.desc(), attempts.desc(), key)
-        )
-        async with self.db.session() as s:
-            return [Participation(name, int(n), int(a)) for name, n, a in await s.exec(stmt)]
-
-    async def days(self, round_code: str) -> list[DayCount]:
-        """New participants and attempts started per local day of a round, in day order.
-
-        A participant is new on the local day their first attempt of the round started; days
-        without any attempt are left out.
-        """
-        firsts = (
-            select(
-                col(Attempt.participant_id),
-                func.min(col(Attempt.local_day)).label("day"),
-            )
-            .where(col(Attempt.round_code) == round_code)
-            .group_by(col(Attempt.participant_id))
-            .subquery()
-        )
-        new_stmt = sa_select(firsts.c.day, func.count()).group_by(firsts.c.day)
-        all_stmt = (
-            select(col(Attempt.local_day), func.count())
-            .where(col(Attempt.round_code) == round_code)
-            .group_by(col(Attempt.local_day))
-        )
-        async with self.db.session() as s:
-            new = {day: int(n) for day, n in await (await s.connection()).execute(new_stmt)}
-            started = {day: int(n) for day, n in await s.exec(all_stmt)}
-        return [DayCount(day, new.get(day, 0), started[day]) for day in sorted(started)]

@@ -53,7 +53,7 @@ def test_what_must_last_is_in_named_volumes(compose: dict[str, Any]) -> None:
     }
     assert mounts["postgres"] == {"postgres-data": "/var/lib/postgresql/data"}
     assert mounts["redis"] == {"redis-data": "/data"}
-    assert mounts["bot"] == {"backups": "/backups"}
+    assert mounts["bot"] == {"backups": "/backups", "results": "/app/data/results"}
     assert {v for m in mounts.values() for v in m} == named
 
 

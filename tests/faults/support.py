@@ -64,6 +64,7 @@ def sqlite_settings(path: Path, **changes: object) -> Settings:
         database_url=f"sqlite+aiosqlite:///{path}",
         redis_url=None,
         contest_file=CONTEST_FILE,
+        results_dir=path.parent / "results",
         _env_file=None,
     )
     return base.model_copy(update=changes)

@@ -130,6 +130,7 @@ def test_opening_and_closing_on_the_command_line_announce_through_the_running_bo
         "DATABASE_URL": f"sqlite:///{tmp_path}/quizbot.db",
         "CONTEST_FILE": str(tmp_path / "contest.yaml"),
         "REDIS_URL": "",
+        "RESULTS_DIR": str(tmp_path / "results"),
         "TELEGRAM_ADMIN_IDS": ORGANISER,
         "TELEGRAM_ANNOUNCE_CHAT": CHAT,
     }
@@ -138,6 +139,7 @@ def test_opening_and_closing_on_the_command_line_announce_through_the_running_bo
         contest_file=tmp_path / "contest.yaml",
         telegram_admin_ids=[int(ORGANISER)],
         telegram_announce_chat=CHAT,
+        results_dir=tmp_path / "results",
         _env_file=None,
     )
     channel = RecordingChannel()

@@ -9,7 +9,7 @@ import pytest
 
 from storage.db import Database
 from storage.repos import Attempts, ParticipantDetails, Participants
-from storage.repos.attempts import DayCount, Participation
+from storage.repos.attempt_reads import DayCount, Participation
 from storage.repos.participants import Entrant
 from tests.storage.data import ROUND, T0, attempt, round_and_bank
 

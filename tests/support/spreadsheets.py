@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import codecs
+import csv
+import gzip
 import io
 import re
 import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from openpyxl import load_workbook
 
@@ -75,3 +79,12 @@ def texts(xlsx: bytes, sheet: str | None = None) -> set[str]:
         for c in cells(xlsx)
         if isinstance(c.value, str) and (sheet is None or c.sheet == sheet)
     }
+
+
+def detail_csv(path: Path) -> list[dict[str, str]]:
+    """The per-answer detail file as Excel shows it after unzipping: UTF-8 with its byte
+    order mark, one dict per line by header; cells exactly as written (a "'" kept)."""
+    raw = gzip.decompress(path.read_bytes())
+    assert raw.startswith(codecs.BOM_UTF8)
+    text = raw[len(codecs.BOM_UTF8) :].decode("utf-8")
+    return list(csv.DictReader(io.StringIO(text, newline="")))

@@ -168,3 +168,21 @@ async def test_a_document_past_telegrams_limit_is_replaced_by_a_message_saying_s
     assert "ket-qua-Q2-noi-bo.xlsx" in told.text
     assert "nặng 3 MB, vượt giới hạn 1 MB" in told.text
     assert "quizbot results" in told.text
+
+
+async def test_a_document_past_the_limit_that_the_server_keeps_is_named_by_its_place(
+    channel: TelegramChannel, session: RecordingSession
+) -> None:
+    from aiogram.methods import SendDocument
+
+    from handlers.events import Document
+
+    channel.max_document_bytes = 1024 * 1024
+    kept = "/srv/quizbot/data/results/ket-qua-Q2-noi-bo.xlsx"
+    large = Document("ket-qua-Q2-noi-bo.xlsx", b"x" * (3 * 1024 * 1024), kept_at=kept)
+    await channel.deliver(9001, [large])
+
+    assert session.of(SendDocument) == []
+    told = session.of(SendMessage)[-1]
+    assert "nặng 3 MB, vượt giới hạn 1 MB" in told.text
+    assert f"lưu trên máy chủ tại: {kept}" in told.text

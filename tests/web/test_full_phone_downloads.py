@@ -4,6 +4,8 @@ it has none, and /admin lists the internal ones."""
 
 from __future__ import annotations
 
+import gzip
+
 from bot.app import App
 from bot.clock import ManualClock
 from tests.results_round import close_with_four
@@ -49,3 +51,23 @@ async def test_the_list_is_for_organisers_only(app: App, organiser: Person) -> N
     await organiser.tap("🔐 Ai đã tải số điện thoại đầy đủ")
     assert "Tệp có số điện thoại đầy đủ đã tải" in organiser.said
     assert "(chưa có)" in organiser.said
+
+
+async def test_the_detail_file_downloads_from_the_dashboard_and_is_recorded(
+    app: App, clock: ManualClock, organiser: Person, browser: Browser
+) -> None:
+    await close_with_four(app, clock)
+    await browser.sign_in(await link_from_chat(organiser))
+
+    async with browser.client.get("/quan-tri/ket-qua/2023-Q1") as page:
+        assert "chi-tiet-noi-bo.csv.gz" in await page.text()
+    async with browser.client.get("/quan-tri/ket-qua/2023-Q1/chi-tiet-noi-bo.csv.gz") as resp:
+        assert resp.status == 200
+        assert "chi-tiet-2023-Q1-noi-bo.csv.gz" in resp.headers["Content-Disposition"]
+        body = await resp.read()
+
+    lines = gzip.decompress(body).decode("utf-8-sig").splitlines()
+    assert len(lines) == 1 + 40  # the header and the four counted attempts' answers
+    assert "0912345678" in lines[1]  # An, first, with the whole phone
+    downloads = [e for e in await app.svc.audit.recent(50) if e.action == "results.download"]
+    assert [(e.detail["full_phones"], e.detail["via"]) for e in downloads] == [(True, "web")]

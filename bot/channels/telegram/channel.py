@@ -269,10 +269,11 @@ class TelegramChannel:
                 # and where to get it, instead of a failed upload the organiser never hears of.
                 log.warning("%s is %d bytes: too large to send", reply.filename, len(reply.data))
                 text = self.texts(
-                    "common.file_too_large",
+                    "common.file_too_large_kept" if reply.kept_at else "common.file_too_large",
                     filename=reply.filename,
                     size=f"{len(reply.data) / 1024 / 1024:.0f}",
                     limit=f"{self.max_document_bytes / 1024 / 1024:.0f}",
+                    path=reply.kept_at,
                 )
                 await self.send_text(chat_id, text)
             elif isinstance(reply, Document):

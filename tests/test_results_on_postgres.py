@@ -1,0 +1,121 @@
+"""On PostgreSQL, as a province runs it: the round's attempts are ranked as a server-side
+cursor hands them over, and the per-answer detail is written from slices of the ranking;
+both give what the whole stored round gives."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.app import App, open_app
+from bot.clock import ManualClock
+from bot.config import Settings
+from handlers.ranking import rank
+from handlers.reports.detail_csv import write_detail
+from handlers.rounds import close_round, reconcile, round_results
+from storage.repos import AnswerRow, FinishedAttempt
+from storage.repos.attempts import _SUBMITTED_IN_ROUND
+from tests.conftest import vn
+from tests.results_round import close_with_four
+from tests.support.client import Person
+from tests.support.servers import postgres_database
+from tests.support.spreadsheets import detail_csv
+from tests.support.stored import stored_answers, stored_attempts
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+async def pg_app(settings: Settings, clock: ManualClock) -> AsyncIterator[App]:
+    async with postgres_database() as url:
+        on_postgres = settings.model_copy(update={"database_url": url})
+        async with open_app(on_postgres, clock=clock, rng=random.Random(7)) as a:
+            await reconcile(a.svc)
+            yield a
+
+
+async def test_the_ranking_read_through_a_cursor_is_the_ranking_of_every_attempt(
+    pg_app: App, clock: ManualClock
+) -> None:
+    closed = await close_with_four(pg_app, clock)
+    batches = [
+        len(rows)
+        async for rows in pg_app.svc.db.stream(_SUBMITTED_IN_ROUND, "2023-Q1", per_fetch=2)
+    ]
+
+    whole = rank(await pg_app.svc.attempts.scored("2023-Q1"), closed.actual)
+
+    assert batches == [2, 2, 1]  # five attempts, two at a time
+    assert closed.ranking == whole
+    assert (await round_results(pg_app.svc, "2023-Q1")).ranking == whole
+
+
+async def test_the_detail_file_holds_every_stored_answer_of_the_counted_attempts(
+    pg_app: App, clock: ManualClock, tmp_path: Path
+) -> None:
+    results = await close_with_four(pg_app, clock)
+
+    written = await write_detail(pg_app.svc, results, tmp_path / "d.csv.gz", per_read=3)
+
+    lines = detail_csv(tmp_path / "d.csv.gz")
+    ids = [r.attempt_id for r in results.ranking]
+    stored = await stored_answers(pg_app.svc.db, ids)
+    codes = {i: a.code for i, a in (await stored_attempts(pg_app.svc.db, ids)).items()}
+    expected = [
+        (str(r.rank), codes[r.attempt_id], str(a.position + 1), str(a.question_id))
+        for r in results.ranking
+        for a in stored[r.attempt_id]
+    ]
+    assert written == len(lines) == 40
+    assert [
+        (line["Hạng"], line["Mã lượt thi"], line["Câu số"], line["Mã câu hỏi"]) for line in lines
+    ] == expected
+
+
+async def test_the_best_attempts_picked_by_the_database_rank_as_every_attempt_does(
+    pg_app: App, clock: ManualClock
+) -> None:
+    """Many attempts each, ties on every figure, predictions missing: PostgreSQL's pick of
+    each person's best leaves the ranking exactly as ranking all their attempts."""
+    rng = random.Random(3)
+    bank = (await pg_app.svc.questions.active())[:10]
+    people = []
+    given = ["An", "Bình", "Cường", "Dung", "Em", "Giang", "Hùng", "Lan", "Minh", "Nga"]
+    for n, name in enumerate(given):
+        person = Person.on(pg_app, "telegram", str(700 + n), name)
+        await person.register(name=f"Nguyễn Văn {name}", phone=f"09130000{n:02d}")
+        people.append(await person.participant_id())
+    start = clock.now()
+    for n in range(60):
+        right = rng.choice([6, 7, 7, 8])
+        at = start + timedelta(minutes=rng.choice([0, 0, 5]))
+        await pg_app.svc.attempts.save(
+            FinishedAttempt(
+                code=f"T{n:03d}",
+                participant_id=rng.choice(people),
+                round_code="2023-Q1",
+                channel="telegram",
+                started_at=at,
+                submitted_at=at + timedelta(seconds=90),
+                local_day="2023-02-20",
+                duration_ms=rng.choice([90_000, 90_000, 80_000]),
+                correct=right,
+                total=10,
+                prediction=rng.choice([None, 3, 9, 15]),
+                auto_submitted=False,
+                answers=tuple(
+                    AnswerRow(p, qid, q.correct if p < right else (q.correct + 1) % 4, at)
+                    for p, (qid, q) in enumerate(bank)
+                ),
+            )
+        )
+    clock.set(vn(2023, 3, 31, 0, 0))
+
+    closed = await close_round(pg_app.svc, "2023-Q1", actor="test")
+
+    assert closed.ranking == rank(await pg_app.svc.attempts.scored("2023-Q1"), closed.actual)
+    assert len(closed.ranking) == len(set(people) & {r.participant_id for r in closed.ranking})
