@@ -268,13 +268,20 @@ class TelegramChannel:
                 # A results workbook of a very large round can pass Telegram's limit: say so
                 # and where to get it, instead of a failed upload the organiser never hears of.
                 log.warning("%s is %d bytes: too large to send", reply.filename, len(reply.data))
-                text = self.texts(
-                    "common.file_too_large_kept" if reply.kept_at else "common.file_too_large",
-                    filename=reply.filename,
-                    size=f"{len(reply.data) / 1024 / 1024:.0f}",
-                    limit=f"{self.max_document_bytes / 1024 / 1024:.0f}",
-                    path=reply.kept_at,
-                )
+                size = f"{len(reply.data) / 1024 / 1024:.0f}"
+                limit = f"{self.max_document_bytes / 1024 / 1024:.0f}"
+                if reply.kept_at:
+                    text = self.texts(
+                        "common.file_too_large_kept",
+                        filename=reply.filename,
+                        size=size,
+                        limit=limit,
+                        path=reply.kept_at,
+                    )
+                else:
+                    text = self.texts(
+                        "common.file_too_large", filename=reply.filename, size=size, limit=limit
+                    )
                 await self.send_text(chat_id, text)
             elif isinstance(reply, Document):
                 await self.bot.send_document(
