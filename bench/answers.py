@@ -13,8 +13,9 @@ Then, measured:
   mostly its queue behind the N - 1 others (Little's law: N / throughput), not its service.
 
 Everything goes through aiogram's Dispatcher.feed_update on a Bot whose session answers
-without the network (bench.telegram), the real Redis at REDIS_URL under a prefix of this run
-alone (removed afterwards), and a SQLite file in a temporary folder.
+without the network (the tests' tests/telegram/recording.py, keeping no calls), the real
+Redis at REDIS_URL under a prefix of this run alone (removed afterwards), and a SQLite file in
+a temporary folder.
 """
 
 from __future__ import annotations
@@ -46,11 +47,11 @@ from bench.setup import (
     unit,
 )
 from bench.setup import redis_prefix as bench_prefix
-from bench.telegram import BenchSession, bench_bot
 from bot.app import App, open_app
 from bot.channels.telegram.channel import TelegramChannel
 from handlers.rounds import reconcile
 from storage.repos import ParticipantDetails
+from tests.telegram.recording import RecordingSession, recording_bot
 
 FIRST_USER_ID = 500_000_000
 
@@ -90,7 +91,7 @@ class Phase:
 class Driver:
     """Feeds updates for many Telegram users to one channel and times each."""
 
-    def __init__(self, channel: TelegramChannel, session: BenchSession) -> None:
+    def __init__(self, channel: TelegramChannel, session: RecordingSession) -> None:
         self.channel = channel
         self.session = session
         self.bot = channel.bot
@@ -244,7 +245,7 @@ async def run(
             )
             async with open_app(settings, clock=clock, rng=random.Random(seed)) as app:
                 await reconcile(app.svc)
-                bot, session = bench_bot()
+                bot, session = recording_bot(keep_calls=False)
                 channel = TelegramChannel(
                     bot,
                     app.engine,

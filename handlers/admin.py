@@ -1,13 +1,14 @@
 """Organisers in chat: live figures, broadcasts, opening and closing rounds, the question bank,
 and the results workbook. Only accounts listed as admins reach any of this; to anyone else
 these commands answer as an unknown command would.
+
+The question bank's steps (a file uploaded, checked, then confirmed) are handlers.admin_bank.
 """
 
 from __future__ import annotations
 
-import asyncio
-
 from handlers import (
+    admin_bank,
     admin_jury,
     admin_participation,
     announce,
@@ -16,31 +17,23 @@ from handlers import (
     sample_bank,
     websignin,
 )
+from handlers.admin_bank import on_upload as on_upload
 from handlers.admin_history import broadcast_history
-from handlers.admin_steps import CANCEL, MAX_ROUND_BANKS, Tap, confirm_row, one_time_buttons
+from handlers.admin_steps import CANCEL, Tap, confirm_row, one_time_buttons, pick_round, stale
 from handlers.admin_steps import PREFIX as PREFIX
+from handlers.admin_steps import is_admin as is_admin
 from handlers.contest import Approval
 from handlers.context import Services
-from handlers.events import Button, Document, Message, Notice, Reply, Upload, User
+from handlers.events import Button, Document, Message, Notice, Reply, User
 from handlers.formatting import number_vn
 from handlers.reports import results_workbook
 from handlers.rounds import close_round, open_round, round_results
 from handlers.texts import Raw
-from questions import BankError, template_bytes
-from questions.bank import MAX_FILE_BYTES
-from questions.isolated import load_bank_isolated
 from storage.repos.rounds import OPEN, SCHEDULED
 from storage.session import StepClaim
 
 STEP_BROADCAST = "adm:broadcast"
-TEMPLATE_FILE = "mau-ngan-hang-cau-hoi.xlsx"
-MAX_ERROR_LINES = 30
 MAX_BROADCAST_CHARS = 3500
-
-
-def is_admin(svc: Services, user: User) -> bool:
-    """Whether this account is one of the organisers listed in the settings."""
-    return user.key in svc.admins
 
 
 async def panel(svc: Services, user: User) -> list[Reply]:
@@ -106,7 +99,7 @@ async def on_choice(svc: Services, user: User, token: str, ref: str | None = Non
         if found is StepClaim.DONE:
             return [Notice(t("admin.already_done"))]
         if found is StepClaim.UNKNOWN:
-            return _stale(svc, ref)
+            return stale(svc, ref)
         if tap.choice == CANCEL:
             return await _cancel(svc, user, tap.action, ref)
     if tap.action == "bc":
@@ -119,7 +112,7 @@ async def on_choice(svc: Services, user: User, token: str, ref: str | None = Non
         return await admin_jury.step(svc, user, tap.arg, tap.choice, ref)
     if tap.action == admin_participation.ACTION:
         return await admin_participation.step(svc, tap.arg, ref)
-    return await _bank_step(svc, user, tap.choice, ref)
+    return await admin_bank.step(svc, user, tap.choice, ref)
 
 
 async def _cancel(svc: Services, user: User, action: str, ref: str | None) -> list[Reply]:
@@ -129,12 +122,6 @@ async def _cancel(svc: Services, user: User, action: str, ref: str | None) -> li
     elif action == "bank":
         await svc.store.take_upload(user.key)
     return [Message(svc.texts("admin.cancelled"), replace=ref)]
-
-
-def _stale(svc: Services, ref: str | None) -> list[Reply]:
-    """A step whose state is gone (expired, or done elsewhere): say so where its buttons were."""
-    t = svc.texts
-    return [Notice(t("common.expired_button")), Message(t("admin.stale"), replace=ref)]
 
 
 # ------------------------------------------------------------------ broadcast
@@ -147,7 +134,7 @@ async def _broadcast_step(svc: Services, user: User, choice: str, ref: str | Non
         return [Message(t("admin.broadcast_ask"), replace=ref)]
     conv = await svc.store.conversation(user.key)
     if conv.get("step") != STEP_BROADCAST or "text" not in conv:
-        return _stale(svc, ref)
+        return stale(svc, ref)
     await svc.store.clear_conversation(user.key)
     now = svc.clock.now()
     message = t("broadcast.message", text=conv["text"])
@@ -195,18 +182,11 @@ async def _round_step(
     wanted = SCHEDULED if action == "open" else OPEN
     rounds = [r for r in await svc.rounds.all() if r.status == wanted]
     if not code:
-        if not rounds:
-            return [Message(t(f"admin.{action}_none"), replace=ref)]
-        return [
-            Message(
-                t(f"admin.{action}_pick"),
-                buttons=tuple((Button(r.name, f"{PREFIX}{action}:{r.code}"),) for r in rounds),
-                replace=ref,
-            )
-        ]
+        ask, none = t(f"admin.{action}_pick"), t(f"admin.{action}_none")
+        return pick_round(action, rounds, ask=ask, none=none, ref=ref)
     target = next((r for r in rounds if r.code == code), None)
     if target is None:
-        return _stale(svc, ref)
+        return stale(svc, ref)
     if not confirm:
         text = t(f"admin.{action}_confirm", name=target.name)
         if action == "open" and (public := await sample_bank.public_questions(svc)):
@@ -244,18 +224,11 @@ async def _results_step(
     t = svc.texts
     rounds = [r for r in await svc.rounds.all() if r.status != SCHEDULED]
     if not code:
-        if not rounds:
-            return [Message(t("admin.results_none"), replace=ref)]
-        return [
-            Message(
-                t("admin.results_pick"),
-                buttons=tuple((Button(r.name, f"{PREFIX}res:{r.code}"),) for r in rounds),
-                replace=ref,
-            )
-        ]
+        ask, none = t("admin.results_pick"), t("admin.results_none")
+        return pick_round("res", rounds, ask=ask, none=none, ref=ref)
     target = next((r for r in rounds if r.code == code), None)
     if target is None:
-        return _stale(svc, ref)
+        return stale(svc, ref)
     if not choice:
         kinds = ((t("admin.button_public"), "public"), (t("admin.button_full"), "full"))
         return [
@@ -279,123 +252,4 @@ async def _results_step(
         Document(
             filename, await results_workbook(svc, results, full_phones=full), caption=str(caption)
         ),
-    ]
-
-
-# ------------------------------------------------------------------ question bank
-
-
-async def _bank_step(svc: Services, user: User, choice: str, ref: str | None) -> list[Reply]:
-    t = svc.texts
-    if choice == "":
-        # The template the command line writes, for organisers who only have the chat.
-        template = await asyncio.to_thread(template_bytes)
-        return [
-            Message(t("admin.bank_ask", max=MAX_FILE_BYTES // (1024 * 1024)), replace=ref),
-            Document(TEMPLATE_FILE, template, caption=str(t("admin.bank_template"))),
-        ]
-    pending = await svc.store.take_upload(user.key)
-    if pending is None:
-        return _stale(svc, ref)
-    filename, data = pending
-    bank = await load_bank_isolated(data, filename)
-    now = svc.clock.now()
-    banks = svc.contest.round_banks()
-    if choice.startswith("r") and choice[1:].isdigit() and int(choice[1:]) < len(banks):
-        name = banks[int(choice[1:])]
-        count = await svc.questions.replace_round_bank(name, bank.questions, now, bank.images)
-        await svc.audit.record(
-            actor=user.key,
-            action="questions.import",
-            at=now,
-            bank=name,
-            count=count,
-            file=filename,
-            rounds=[r.code for r in svc.contest.rounds_of_bank(name)],
-        )
-        rounds = ", ".join(r.name for r in svc.contest.rounds_of_bank(name))
-        return [
-            Message(
-                t("admin.bank_replaced_round", count=count, file=filename, rounds=rounds),
-                replace=ref,
-            )
-        ]
-    count = await svc.questions.replace_active(bank.name, bank.questions, now, bank.images)
-    await svc.audit.record(
-        actor=user.key,
-        action="questions.import",
-        at=now,
-        bank=bank.name,
-        count=count,
-        file=filename,
-    )
-    return [Message(t("admin.bank_replaced", count=count, file=filename), replace=ref)]
-
-
-async def _which_bank(svc: Services, user: User, filename: str, count: int) -> Message:
-    """Rounds with banks of their own: which bank the checked file is for, one button each."""
-    t = svc.texts
-    choices = [
-        (
-            str(
-                t(
-                    "admin.button_bank_for",
-                    rounds=", ".join(r.name for r in svc.contest.rounds_of_bank(name)),
-                )
-            ),
-            f"r{i}",
-        )
-        for i, name in enumerate(svc.contest.round_banks()[:MAX_ROUND_BANKS])
-    ]
-    choices += [(str(t("admin.button_bank_shared")), "go"), (str(t("admin.button_cancel")), CANCEL)]
-    buttons = await one_time_buttons(svc, user, "bank", tuple(choices))
-    return Message(
-        t("admin.bank_which", file=filename, count=count),
-        buttons=tuple((b,) for b in buttons),
-    )
-
-
-async def on_upload(svc: Services, user: User, upload: Upload) -> list[Reply]:
-    """A file from an organiser: a question bank to check, then confirm."""
-    t = svc.texts
-    if not is_admin(svc, user):
-        return await info.unsupported(svc, user)
-    if upload.size > MAX_FILE_BYTES or not upload.data:
-        return [Message(t("admin.bank_too_big", max=MAX_FILE_BYTES // (1024 * 1024)))]
-    try:
-        # In a limited child process: a hostile file costs the bot nothing, and the event
-        # loop stays free for participants meanwhile.
-        bank = await load_bank_isolated(upload.data, upload.filename)
-    except BankError as exc:
-        lines = [f"• {where}: {problem}" for where, problem in exc.problems]
-        more = exc.total - MAX_ERROR_LINES
-        shown = "\n".join(lines[:MAX_ERROR_LINES])
-        return [
-            Message(
-                t(
-                    "admin.bank_invalid",
-                    file=upload.filename,
-                    count=exc.total,
-                    problems=shown,
-                    more=t("admin.bank_more", n=more) if more > 0 else "",
-                )
-            )
-        ]
-    needed = svc.contest.rules.questions_per_attempt
-    if len(bank.questions) < needed:
-        return [Message(t("admin.bank_too_small", count=len(bank.questions), needed=needed))]
-    await svc.store.put_upload(user.key, upload.filename, upload.data)
-    current = await svc.questions.active_bank()
-    if svc.contest.round_banks():
-        return [await _which_bank(svc, user, upload.filename, len(bank.questions))]
-    return [
-        Message(
-            t(
-                "admin.bank_preview",
-                file=upload.filename,
-                count=len(bank.questions),
-                current=current[1] if current else 0,
-            ),
-            buttons=await confirm_row(svc, user, "bank", t("admin.button_replace"), "go"),
-        )
     ]

@@ -9,7 +9,7 @@ actions are handlers.jury.actions, as the command line and the web call them.
 
 from __future__ import annotations
 
-from handlers.admin_steps import CANCEL, PREFIX
+from handlers.admin_steps import CANCEL, PREFIX, pick_round
 from handlers.context import Services
 from handlers.events import Button, Message, Reply, User
 from handlers.formatting import datetime_vn, duration_vn, number_vn
@@ -31,15 +31,7 @@ async def step(svc: Services, user: User, code: str, choice: str, ref: str | Non
     t = svc.texts
     if not code:
         rounds = [r for r in await svc.rounds.all() if r.status == CLOSED]
-        if not rounds:
-            return [Message(t("jury.none"), replace=ref)]
-        return [
-            Message(
-                t("jury.pick"),
-                buttons=tuple((Button(r.name, f"{PREFIX}{ACTION}:{r.code}"),) for r in rounds),
-                replace=ref,
-            )
-        ]
+        return pick_round(ACTION, rounds, ask=t("jury.pick"), none=t("jury.none"), ref=ref)
     try:
         if choice.startswith("a"):
             return await _ask_reason(svc, user, code, int(choice[1:]), ref)

@@ -1,4 +1,5 @@
-"""Organisers' buttons: what each one stands for, and the one-time code of steps that act.
+"""Organisers' buttons: what each one stands for, and the one-time code of steps that act;
+who is an organiser, and what a step whose state is gone says.
 
 Tokens (each well under Telegram's 64 bytes):
     adm:<action>                    a menu entry: bc, res, open, close, bank
@@ -18,10 +19,12 @@ nothing else. Showing a step again issues a new code, so the buttons shown befor
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from handlers.context import Services
-from handlers.events import Button, User
+from handlers.events import Button, Message, Notice, Reply, User
+from storage.models import Round
 
 PREFIX = "adm:"
 CANCEL = "no"
@@ -44,6 +47,28 @@ CHOICES = {
 }
 # The jury's choices carry a page or a participant id (handlers.admin_jury).
 PATTERNS = {"jury": re.compile(r"p\d{1,6}|[ar]\d{1,12}|ok|yes|no")}
+
+
+def is_admin(svc: Services, user: User) -> bool:
+    """Whether this account is one of the organisers listed in the settings."""
+    return user.key in svc.admins
+
+
+def stale(svc: Services, ref: str | None) -> list[Reply]:
+    """A step whose state is gone (expired, or done elsewhere): say so where its buttons were."""
+    t = svc.texts
+    return [Notice(t("common.expired_button")), Message(t("admin.stale"), replace=ref)]
+
+
+def pick_round(
+    action: str, rounds: Sequence[Round], *, ask: str, none: str, ref: str | None
+) -> list[Reply]:
+    """The first step of an action on a round: `ask`, with a button for each of `rounds`, or
+    `none` when there is no round to act on; shown where the menu's button was (`ref`)."""
+    if not rounds:
+        return [Message(none, replace=ref)]
+    buttons = tuple((Button(r.name, f"{PREFIX}{action}:{r.code}"),) for r in rounds)
+    return [Message(ask, buttons=buttons, replace=ref)]
 
 
 def _allowed(action: str, choice: str) -> bool:

@@ -43,7 +43,8 @@ from handlers.certificate_layout import (
     fit_column,
     fit_text,
 )
-from handlers.contest import CertificateHeading, ContestConfig
+from handlers.contest import ContestConfig
+from handlers.contest_info import CertificateHeading
 from handlers.rounds import RoundResults
 from storage.models import Round
 

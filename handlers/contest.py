@@ -1,29 +1,29 @@
-"""The contest definition read from contest.yaml: rounds, rules, prizes, localities, units."""
+"""The contest definition read from contest.yaml: rounds, rules, prizes, localities, units.
+
+Who runs the contest and signs its documents (the `contest` section) is handlers.contest_info.
+"""
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from itertools import pairwise
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import yaml
 from pydantic import (
-    AfterValidator,
-    BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
-    ValidationInfo,
     field_validator,
     model_validator,
 )
 
+from handlers.contest_info import ContestInfo, NonBlank, Strict
 from handlers.lists import MAX_LOCALITY, MAX_UNIT, NameList, inline_list, read_list_files
 from handlers.phones import normalise_phone
 from handlers.practice_bank import PracticeBankFile, resolve_practice_bank
@@ -38,146 +38,7 @@ class Tier(StrEnum):
     CONSOLATION = "consolation"
 
 
-def _not_blank(value: str) -> str:
-    if not value.strip():
-        raise ValueError("must not be empty")
-    return value.strip()
-
-
-NonBlank = Annotated[str, AfterValidator(_not_blank)]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Signatory(_Strict):
-    """One signature on the contest's documents: the signer's title, and the name printed
-    under the signature ("" leaves the line to be written by hand)."""
-
-    title: NonBlank
-    name: str = ""
-
-    @field_validator("name")
-    @classmethod
-    def _stripped(cls, value: str) -> str:
-        return value.strip()
-
-
-# Who signs the prize list when contest.yaml does not say: the usual three of a provincial
-# contest's results (the one who drew it up, the jury's head, the committee's head).
-DEFAULT_SIGN_OFF = (
-    Signatory(title="Người lập biểu"),
-    Signatory(title="Trưởng Ban Giám khảo"),
-    Signatory(title="Trưởng Ban Tổ chức"),
-)
-# Side by side on a landscape A4 page.
-MAX_SIGNATORIES = 4
-# The title of the signer of the certificates when contest.yaml names none.
-COMMITTEE_HEAD = "Trưởng Ban Tổ chức"
-
-
-class CertificateHeading(StrEnum):
-    """What a certificate's heading shows: the organiser alone, centred, or the organiser on
-    the left and the national motto on the right, as official documents do."""
-
-    ORGANISER = "organiser"
-    MOTTO = "motto"
-
-
-class CertificateSettings(_Strict):
-    """How the certificates look: their heading, where they are issued, who signs them."""
-
-    heading: CertificateHeading = CertificateHeading.ORGANISER
-    # The bodies above the organiser, highest first ("UBND TỈNH NINH BÌNH").
-    parent: list[NonBlank] = Field(default_factory=list, max_length=2)
-    # The organiser as the heading names it under its parent ("" = contest.organiser).
-    organiser: str = ""
-    # The place before the date ("" = contest.province).
-    place: str = ""
-    # Who of contest.sign_off signs: a position (1 = the first) or a title; None = the one
-    # titled "Trưởng Ban Tổ chức", else the last.
-    signer: int | str | None = None
-
-    @field_validator("organiser", "place")
-    @classmethod
-    def _stripped(cls, value: str) -> str:
-        return value.strip()
-
-    @field_validator("signer", mode="before")
-    @classmethod
-    def _position_or_title(cls, value: object) -> object:
-        if value is None or (isinstance(value, str) and value.strip()):
-            return value.strip() if isinstance(value, str) else value
-        if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
-            return value
-        raise ValueError("give a position in sign_off (1 = the first) or a signer's title")
-
-
-class ContestInfo(_Strict):
-    """Who runs the contest and for whom."""
-
-    code: NonBlank
-    title: NonBlank
-    organiser: NonBlank
-    plan: str = ""
-    province: NonBlank
-    website: str = ""
-    timezone: str = "Asia/Ho_Chi_Minh"
-    eligibility: NonBlank
-    award: str = ""
-    # The signature block of the results' prize list, and of the certificates.
-    sign_off: list[Signatory] = Field(
-        default_factory=lambda: list(DEFAULT_SIGN_OFF), min_length=1, max_length=MAX_SIGNATORIES
-    )
-    certificate: CertificateSettings = Field(default_factory=CertificateSettings)
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}") from exc
-        return value
-
-    @field_validator("certificate")
-    @classmethod
-    def _signer_signs_off(
-        cls, value: CertificateSettings, info: ValidationInfo
-    ) -> CertificateSettings:
-        sign_off: list[Signatory] | None = info.data.get("sign_off")
-        if sign_off is not None:
-            _signer(value.signer, sign_off)
-        return value
-
-    @property
-    def certificate_signer(self) -> Signatory:
-        """The one of sign_off who signs the certificates."""
-        return _signer(self.certificate.signer, self.sign_off)
-
-
-def _signer(choice: int | str | None, sign_off: list[Signatory]) -> Signatory:
-    """The signer a certificate setting names; ValueError naming `signer` when none is."""
-    if isinstance(choice, int):
-        if choice > len(sign_off):
-            raise ValueError(f"signer: {choice} but sign_off lists {len(sign_off)} signatories")
-        return sign_off[choice - 1]
-    wanted = _fold(choice or COMMITTEE_HEAD)
-    for s in sign_off:
-        if _fold(s.title) == wanted:
-            return s
-    if choice is None:
-        return sign_off[-1]
-    titles = ", ".join(s.title for s in sign_off)
-    raise ValueError(f"signer: {choice!r} is not a title in sign_off ({titles})")
-
-
-def _fold(title: str) -> str:
-    return unicodedata.normalize("NFC", " ".join(title.split())).casefold()
-
-
-class Prediction(_Strict):
+class Prediction(Strict):
     """The tie-break question asked after the last question of an attempt."""
 
     question: NonBlank
@@ -191,7 +52,7 @@ class Prediction(_Strict):
         return self
 
 
-class Rules(_Strict):
+class Rules(Strict):
     """How an attempt works and how many a participant may make."""
 
     questions_per_attempt: int = Field(default=10, ge=1, le=100)
@@ -221,7 +82,7 @@ class Rules(_Strict):
         return timedelta(minutes=self.time_limit_minutes)
 
 
-class Prize(_Strict):
+class Prize(Strict):
     """One prize tier and how many of it a round awards."""
 
     tier: Tier
@@ -229,7 +90,7 @@ class Prize(_Strict):
     count: int = Field(ge=0)
 
 
-class RoundDef(_Strict):
+class RoundDef(Strict):
     """One round as planned: its code, name and window (local dates or date-times)."""
 
     code: NonBlank
@@ -247,7 +108,7 @@ class RoundDef(_Strict):
         return value
 
 
-class Announcements(_Strict):
+class Announcements(Strict):
     """When messages to people go out: between `earliest` and `latest`, local time.
 
     Rounds still open at 00:00:00 and close at 23:59:59; what they announce to people waits
@@ -295,7 +156,7 @@ class Approval(StrEnum):
     AUTO = "auto"
 
 
-class ResultsSettings(_Strict):
+class ResultsSettings(Strict):
     """What happens to a round's results when it closes."""
 
     approval: Approval = Approval.JURY
@@ -324,7 +185,7 @@ Localities = Annotated[NameList, _name_list(MAX_LOCALITY)]
 Units = Annotated[NameList | None, _name_list(MAX_UNIT)]
 
 
-class CollectivePrize(_Strict):
+class CollectivePrize(Strict):
     """A prize for a unit (or a locality) of the lists, decided at closing by participation:
     the highest share of its headcount that took part (`rate`), or the most people who did
     (`participants`). Entries listed with fewer than `min_headcount` people cannot win."""
@@ -340,7 +201,7 @@ class CollectivePrize(_Strict):
 _VERSION = re.compile(r"[A-Za-z0-9._-]{1,20}")
 
 
-class Consent(_Strict):
+class Consent(Strict):
     """The text a participant agrees to before their data is processed, and its version.
 
     Each entry stores the version it agreed to; a new version is asked for before the entry's
@@ -365,7 +226,7 @@ class Consent(_Strict):
         return value.strip()
 
 
-class ContestConfig(_Strict):
+class ContestConfig(Strict):
     """The whole contest file."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)

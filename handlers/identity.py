@@ -23,7 +23,7 @@ from handlers.details import (
 )
 from handlers.phones import local_form, normalise_phone
 from storage.models import Account, Participant
-from storage.repos.identities import PhoneSpell, PhoneVerifiedElsewhereError
+from storage.repos.identity_steps import PhoneSpell, PhoneVerifiedElsewhereError
 
 MAX_FOUND = 50
 _DIGITS = re.compile(r"[\d\s.+\-]+")

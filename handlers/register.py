@@ -21,7 +21,7 @@ from handlers.events import Button, Contact, Message, Notice, Reply, User
 from handlers.phones import mask_own_phone, normalise_phone
 from handlers.texts import Raw
 from storage.repos import ParticipantDetails
-from storage.repos.identities import PhoneVerifiedElsewhereError
+from storage.repos.identity_steps import PhoneVerifiedElsewhereError
 
 
 class Step(StrEnum):

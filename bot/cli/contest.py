@@ -19,7 +19,7 @@ from rich.table import Table
 from bot.cli.common import bad_contest_file, console, err
 from bot.clock import SystemClock
 from bot.config import Settings
-from bot.scheduler import CLOSE_DELAY, plan
+from bot.jobs import CLOSE_DELAY, plan
 from handlers import retention
 from handlers.contest import ContestConfig, ContestFileError, load_contest
 from questions import BankError, load_bank

@@ -17,7 +17,7 @@ from bot.cli.common import console, default_actor, err, run_or_exit, with_app
 from handlers import downloads, identity
 from handlers.formatting import datetime_vn
 from handlers.phones import local_form, mask_phone
-from storage.repos.identities import HoldReason
+from storage.repos.identity_steps import HoldReason
 
 participants_app = typer.Typer(
     help="Người dự thi: tìm, xem, sửa thông tin, tạm giữ và bỏ tạm giữ.", no_args_is_help=True

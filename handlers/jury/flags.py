@@ -31,7 +31,7 @@ from handlers.formatting import date_vn, number_vn
 from handlers.ranking import Ranked
 from handlers.texts import Raw
 from storage.models import Participant
-from storage.repos.identities import IDENTITY_FIELDS
+from storage.repos.identity_steps import IDENTITY_FIELDS
 from storage.repos.review import Flag
 
 if TYPE_CHECKING:

@@ -33,7 +33,7 @@ from storage.models import (
     Round,
     Winner,
 )
-from storage.repos.identities import SYSTEM, audit
+from storage.repos.identity_steps import SYSTEM, audit
 from storage.repos.rounds import CLOSED
 
 # What an anonymised entry's name and phone are: a registered entry always has both (a name

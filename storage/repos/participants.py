@@ -13,7 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.db import Database, Sql
 from storage.models import Account, Participant
-from storage.repos.identities import (
+from storage.repos.identity_steps import (
     PHONE_HOLDS,
     SYSTEM,
     HoldReason,

@@ -18,7 +18,7 @@ from storage.models import (
     Winner,
 )
 from storage.repos.attempts import AnswerRow
-from storage.repos.identities import PhoneSpell
+from storage.repos.identity_steps import PhoneSpell
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from storage.db import Database
 from storage.models import Participant
 from storage.repos import Participants
-from storage.repos.identities import PhoneVerifiedElsewhereError
+from storage.repos.identity_steps import PhoneVerifiedElsewhereError
 from tests.storage.data import T0, details
 
 

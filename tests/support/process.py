@@ -143,6 +143,41 @@ class BotProcess:
         async with fake.client.post(url, data=body, headers=dict(headers)) as answer:
             return answer.status, self.log_since(offset)
 
+    async def exited(self, timeout: float = START_TIMEOUT) -> int:  # noqa: ASYNC109 - a limit, not a pause
+        """Wait for the process to exit on its own (a start it refuses); its exit code.
+
+        A process still running after `timeout` is killed, and the wait fails with its log.
+        """
+        try:
+            return await asyncio.wait_for(self.proc.wait(), timeout)
+        except TimeoutError:
+            self.proc.kill()
+            await self.proc.wait()
+            raise AssertionError(
+                f"quizbot run was still running after {timeout} s; its log:\n{self.log}"
+            ) from None
+
+    async def command(self, *args: str) -> str:
+        """What `quizbot ARGS` prints (stdout and stderr) on this process's database and
+        contest file; fails with that output unless it exits with 0."""
+        folder = self.db_path.parent
+        env = os.environ | {
+            "DATABASE_URL": f"sqlite:///{self.db_path}",
+            "CONTEST_FILE": str(folder / "contest.yaml"),
+            "COLUMNS": "200",
+        }
+        proc = await asyncio.create_subprocess_exec(
+            str(QUIZBOT),
+            *args,
+            cwd=folder,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        out, _ = await proc.communicate()
+        assert proc.returncode == 0, out.decode()
+        return out.decode()
+
     async def stop(self) -> int:
         """SIGTERM, then wait for a clean exit; returns the exit code."""
         if self.proc.returncode is None:

@@ -45,6 +45,7 @@ __all__ = [
     "BotProcess",
     "free_port",
     "running_bot",
+    "telegram_settings",
 ]
 
 TOKEN = "123456:TEST-token"
@@ -71,26 +72,47 @@ class BotConfig:
     def environment(self, tg: FakeTelegram, folder: Path) -> dict[str, str]:
         """The process's environment; `folder` holds its contest file, database and log."""
         settings = quizbot_settings(folder, flood_limit=self.flood_limit) | {
-            "TELEGRAM_BOT_TOKEN": tg.token,
-            "TELEGRAM_API_BASE": tg.base_url,
-            "TELEGRAM_MODE": self.mode,
-            "TELEGRAM_ADMIN_IDS": ",".join(str(i) for i in self.admins),
             "FLOOD_WINDOW": str(self.flood_window),
         }
         if self.redis is not None:
             settings["REDIS_URL"], settings["REDIS_PREFIX"] = self.redis
         if self.broadcast_rate is not None:
             settings["TELEGRAM_BROADCAST_RATE"] = str(self.broadcast_rate)
+        port = None
         if self.mode == "webhook":
             port = self.webhook_port or free_port()
-            settings |= {
-                "WEB_HOST": "127.0.0.1",
-                "WEB_PORT": str(port),
-                "TELEGRAM_WEBHOOK_URL": f"http://127.0.0.1:{port}",
-                "TELEGRAM_WEBHOOK_PATH": WEBHOOK_PATH,
-                "TELEGRAM_WEBHOOK_SECRET": self.webhook_secret,
-            }
+            settings |= {"WEB_HOST": "127.0.0.1", "WEB_PORT": str(port)}
+        settings |= telegram_settings(
+            tg, mode=self.mode, admins=self.admins, port=port, secret=self.webhook_secret
+        )
         return quizbot_environment(settings)
+
+
+def telegram_settings(
+    tg: FakeTelegram,
+    *,
+    mode: Literal["polling", "webhook"],
+    admins: tuple[int, ...],
+    port: int | None,
+    secret: str,
+) -> dict[str, str]:
+    """What tells the process to use the fake Telegram `tg`; `admins` are the organisers' ids.
+
+    In webhook mode Telegram calls the process's web server on `port` at WEBHOOK_PATH.
+    """
+    settings = {
+        "TELEGRAM_BOT_TOKEN": tg.token,
+        "TELEGRAM_API_BASE": tg.base_url,
+        "TELEGRAM_MODE": mode,
+        "TELEGRAM_ADMIN_IDS": ",".join(str(i) for i in admins),
+    }
+    if mode == "webhook":
+        settings |= {
+            "TELEGRAM_WEBHOOK_URL": f"http://127.0.0.1:{port}",
+            "TELEGRAM_WEBHOOK_PATH": WEBHOOK_PATH,
+            "TELEGRAM_WEBHOOK_SECRET": secret,
+        }
+    return settings
 
 
 @asynccontextmanager

@@ -1,21 +1,30 @@
-"""A Bot session that records every API call and answers like Telegram would (no network).
+"""A Bot session that answers every API call like Telegram would (no network) and records it.
 
 The pattern of aiogram's own tests/mocked_bot.py, with results made up from the request so
 that whole conversations run without staging each response. Files "uploaded" by test users
 are served back through getFile and the download stream.
 
-A call made with the channel's own small methods (bot.channels.telegram.calls) is recorded as
-Telegram reads it: aiogram's method of that name with the same parameters (the markup's JSON
-text read back into aiogram's markup), and its answer goes through the session's
-`check_response` as JSON, so the small methods' markup and result types are what is tested.
+Every call is serialised as aiohttp's session would (every parameter through `prepare_value`),
+and the answer, made from the parameters as they were sent, comes back as JSON text parsed and
+validated by aiogram (`check_response`): the bot pays what it pays per call except the socket,
+which is what the bench (bench/answers.py) measures with it.
+
+Tests keep every call in `calls`, as Telegram reads it: a call made with the channel's own
+small methods (bot.channels.telegram.calls) is recorded as aiogram's method of that name with
+the same parameters (the markup's JSON text read back into aiogram's markup), so the small
+methods' markup and result types are what is tested. The bench keeps no calls
+(`keep_calls=False`), only `counts` and each chat's latest inline keyboard (`keyboards`), so a
+thousand participants tapping for minutes do not fill memory with recorded requests.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import time
+from collections import Counter
 from collections.abc import AsyncGenerator
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from typing import Any
 
 from aiogram import Bot
@@ -24,31 +33,41 @@ from aiogram.client.session.base import BaseSession
 from aiogram.enums import ParseMode
 from aiogram.methods import (
     AnswerCallbackQuery,
-    EditMessageCaption,
     EditMessageText,
-    GetFile,
-    GetMe,
-    SendDocument,
     SendMessage,
-    SendPhoto,
     TelegramMethod,
 )
 from aiogram.methods.base import TelegramType
-from aiogram.types import Chat, Document, File, Message, PhotoSize, User
+from aiogram.types import User
 
-BOT_USER = User(id=42, is_bot=True, first_name="Cuộc thi", username="cuoc_thi_bot")
+BOT = {"id": 42, "is_bot": True, "first_name": "Cuộc thi", "username": "cuoc_thi_bot"}
+BOT_USER = User.model_validate(BOT)
 # aiogram's method of each Bot API name the channel's small methods use.
 STANDARD: dict[str, type[TelegramMethod[Any]]] = {
     m.__api_method__: m for m in (SendMessage, EditMessageText, AnswerCallbackQuery)
 }
+# Calls that send or change a message, answered with that message.
+SEND = {"sendMessage", "sendPhoto", "sendDocument"}
+EDIT = {"editMessageText", "editMessageCaption"}
+
+
+@dataclass(frozen=True, slots=True)
+class Keyboard:
+    """The inline keyboard of a message the bot sent to a chat: its id and each button's data."""
+
+    message_id: int
+    data: tuple[str, ...]
 
 
 class RecordingSession(BaseSession):
-    """Keeps every call in `calls` and answers it with a plausible result."""
+    """Answers every call with a plausible result; keeps it in `calls` unless told not to."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, keep_calls: bool = True) -> None:
         super().__init__()
+        self.keep_calls = keep_calls
         self.calls: list[TelegramMethod[Any]] = []
+        self.counts: Counter[str] = Counter()
+        self.keyboards: dict[int, Keyboard] = {}
         self.files: dict[str, bytes] = {}
         self.failures: list[Exception] = []
         self._ids = itertools.count(1000)
@@ -63,17 +82,24 @@ class RecordingSession(BaseSession):
         method: TelegramMethod[TelegramType],
         timeout: int | None = None,  # noqa: ASYNC109 - the signature aiogram defines
     ) -> TelegramType:
-        standard = self.as_read(method)
-        self.calls.append(standard)
+        name = method.__api_method__
+        self.counts[name] += 1
+        standard = None
+        if self.keep_calls:
+            standard = self.as_read(method)
+            self.calls.append(standard)
         if self.failures:
             raise self.failures.pop(0)
-        result = self._result(standard)
-        if standard is method:
-            return result  # type: ignore[no-any-return]
-        if isinstance(result, Message):
-            result = result.model_dump(mode="json", by_alias=True, exclude_none=True)
+        files: dict[str, Any] = {}
+        sent = {
+            key: self.prepare_value(value, bot=bot, files=files)
+            for key, value in method.model_dump(warnings=False).items()
+        }
+        result = self._result(name, sent)
+        if standard is not None and isinstance(result, dict) and "message_id" in result:
+            self._message_ids[id(standard)] = result["message_id"]
         content = json.dumps({"ok": True, "result": result})
-        return self.check_response(bot, method, 200, content).result
+        return self.check_response(bot, method, 200, content).result  # type: ignore[return-value]
 
     def as_read(self, method: TelegramMethod[Any]) -> TelegramMethod[Any]:
         """The call as Telegram reads it, as aiogram's method of that name."""
@@ -84,59 +110,55 @@ class RecordingSession(BaseSession):
             wire["reply_markup"] = json.loads(wire["reply_markup"])
         return STANDARD[method.__api_method__].model_validate(wire)
 
-    def _result(self, method: TelegramMethod[Any]) -> Any:
-        now = datetime.now(UTC)
-        if isinstance(method, SendMessage | EditMessageText):
-            chat_id = int(method.chat_id or 0)
-            message_id = (
-                method.message_id if isinstance(method, EditMessageText) else next(self._ids)
-            )
-            self._message_ids[id(method)] = message_id or 0
-            return Message(
-                message_id=message_id or 0,
-                date=now,
-                chat=Chat(id=chat_id, type="private"),
-                from_user=BOT_USER,
-                text=method.text,
-            )
-        if isinstance(method, SendPhoto | EditMessageCaption):
-            message_id = (
-                method.message_id if isinstance(method, EditMessageCaption) else next(self._ids)
-            )
-            self._message_ids[id(method)] = message_id or 0
-            file_id = method.photo if isinstance(method, SendPhoto) else "edited"
-            return Message(
-                message_id=message_id or 0,
-                date=now,
-                chat=Chat(id=int(method.chat_id or 0), type="private"),
-                from_user=BOT_USER,
-                caption=method.caption,
-                photo=[
-                    PhotoSize(
-                        file_id=file_id if isinstance(file_id, str) else f"photo{message_id}",
-                        file_unique_id=f"u{message_id}",
-                        width=640,
-                        height=480,
-                    )
-                ],
-            )
-        if isinstance(method, SendDocument):
-            return Message(
-                message_id=next(self._ids),
-                date=now,
-                chat=Chat(id=int(method.chat_id), type="private"),
-                from_user=BOT_USER,
-                document=Document(file_id="sent", file_unique_id="sent", file_name="x.xlsx"),
-            )
-        if isinstance(method, GetFile):
-            return File(
-                file_id=method.file_id,
-                file_unique_id=method.file_id,
-                file_path=f"documents/{method.file_id}",
-            )
-        if isinstance(method, GetMe):
-            return BOT_USER
+    def _result(self, name: str, sent: dict[str, Any]) -> Any:
+        """Telegram's answer to a call, from the parameters as they were sent."""
+        if name in SEND or name in EDIT:
+            return self._message(name, sent)
+        if name == "getFile":
+            file_id = sent["file_id"]
+            return {
+                "file_id": file_id,
+                "file_unique_id": file_id,
+                "file_path": f"documents/{file_id}",
+            }
+        if name == "getMe":
+            return BOT
         return True
+
+    def _message(self, name: str, sent: dict[str, Any]) -> dict[str, Any]:
+        """The message a send or edit call leaves in the chat; its inline keyboard is kept."""
+        chat_id = int(sent["chat_id"] or 0)
+        message_id = int(sent["message_id"] or 0) if name in EDIT else next(self._ids)
+        markup = json.loads(sent.get("reply_markup") or "{}")
+        if "inline_keyboard" in markup:
+            data = tuple(
+                b.get("callback_data", "") for row in markup["inline_keyboard"] for b in row
+            )
+            self.keyboards[chat_id] = Keyboard(message_id, data)
+        message: dict[str, Any] = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private"},
+            "from": BOT,
+        }
+        if name in ("sendMessage", "editMessageText"):
+            message["text"] = sent["text"]
+        elif name == "sendDocument":
+            message["document"] = {
+                "file_id": "sent",
+                "file_unique_id": "sent",
+                "file_name": "x.xlsx",
+            }
+        else:
+            photo = sent["photo"] if name == "sendPhoto" else "edited"
+            if photo.startswith("attach://"):  # an upload: Telegram gives it an id
+                photo = f"photo{message_id}"
+            message["photo"] = [
+                {"file_id": photo, "file_unique_id": f"u{message_id}", "width": 640, "height": 480}
+            ]
+            if sent.get("caption") is not None:
+                message["caption"] = sent["caption"]
+        return message
 
     async def stream_content(
         self,
@@ -157,8 +179,8 @@ class RecordingSession(BaseSession):
         return [c for c in self.calls if isinstance(c, kind)]
 
 
-def recording_bot() -> tuple[Bot, RecordingSession]:
+def recording_bot(*, keep_calls: bool = True) -> tuple[Bot, RecordingSession]:
     """A Bot whose calls go to a RecordingSession."""
-    session = RecordingSession()
+    session = RecordingSession(keep_calls=keep_calls)
     bot = Bot("42:TEST", session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
     return bot, session

@@ -3,11 +3,10 @@ asked of Telegram (which calls HTTPS addresses only): not with a traceback from 
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 from tests.fake_telegram import FakeTelegram
-from tests.support.process import START_TIMEOUT, spawn_quizbot
+from tests.support.process import spawn_quizbot
 from tests.telegram.process import TOKEN, BotConfig
 
 
@@ -20,7 +19,7 @@ async def test_an_http_webhook_url_stops_the_start_in_one_message_before_calling
         )
         url = "http://quiz.example.gov.vn"
         bot = await spawn_quizbot(tmp_path, env | {"TELEGRAM_WEBHOOK_URL": url, "COLUMNS": "200"})
-        code = await asyncio.wait_for(bot.proc.wait(), START_TIMEOUT)
+        code = await bot.exited()
 
         assert tg.requests == []  # not even getMe or setMyCommands
     said = bot.log

@@ -24,7 +24,7 @@ from tests.support.process import (
     quizbot_settings,
     serving_quizbot,
 )
-from tests.telegram.process import WEBHOOK_PATH as TELEGRAM_PATH
+from tests.telegram.process import telegram_settings
 
 ZALO_PATH = "/zalo/webhook"
 
@@ -59,18 +59,7 @@ def environment(
             "ZALO_WEBHOOK_SECRET": secret,
         }
     if tg is not None:
-        settings |= {
-            "TELEGRAM_BOT_TOKEN": tg.token,
-            "TELEGRAM_API_BASE": tg.base_url,
-            "TELEGRAM_MODE": mode,
-            "TELEGRAM_ADMIN_IDS": ",".join(str(i) for i in admins),
-        }
-        if mode == "webhook":
-            settings |= {
-                "TELEGRAM_WEBHOOK_URL": f"http://127.0.0.1:{port}",
-                "TELEGRAM_WEBHOOK_PATH": TELEGRAM_PATH,
-                "TELEGRAM_WEBHOOK_SECRET": secret,
-            }
+        settings |= telegram_settings(tg, mode=mode, admins=admins, port=port, secret=secret)
     return quizbot_environment(settings)
 
 

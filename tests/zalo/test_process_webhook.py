@@ -8,10 +8,7 @@ taken on Telegram counts on Zalo too, and the ranking has one entry.
 
 from __future__ import annotations
 
-import asyncio
-import os
 import re
-import subprocess
 from collections.abc import AsyncIterator
 
 import pytest
@@ -20,9 +17,10 @@ import pytest_asyncio
 from storage.repos.broadcasts import BLOCKED, SENT
 from tests.fake_telegram import FakeTelegram, FakeUser
 from tests.fake_zalo import SECRET_HEADER, FakeZalo
-from tests.telegram.process import QUIZBOT, ROUND_CODE, BotProcess, free_port
+from tests.telegram.process import ROUND_CODE, BotProcess, free_port
+from tests.telegram.process import WEBHOOK_PATH as TELEGRAM_PATH
 from tests.zalo.participant import ZaloParticipant
-from tests.zalo.process import TELEGRAM_PATH, ZALO_PATH, running_zalo_bot
+from tests.zalo.process import ZALO_PATH, running_zalo_bot
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -168,26 +166,7 @@ async def test_one_person_on_telegram_and_zalo_shares_limits_and_one_ranking_ent
 
 async def organisers_ranking(bot: BotProcess) -> str:
     """What `quizbot results LIVE` prints for the organisers, from the process's database."""
-    folder = bot.db_path.parent
-    env = os.environ | {
-        "DATABASE_URL": f"sqlite:///{bot.db_path}",
-        "CONTEST_FILE": str(folder / "contest.yaml"),
-        "COLUMNS": "200",
-    }
-    proc = await asyncio.create_subprocess_exec(
-        str(QUIZBOT),
-        "results",
-        ROUND_CODE,
-        "--top",
-        "50",
-        cwd=folder,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    out, _ = await proc.communicate()
-    assert proc.returncode == 0, out.decode()
-    return out.decode()
+    return await bot.command("results", ROUND_CODE, "--top", "50")
 
 
 async def test_an_organisers_broadcast_reaches_zalo_and_marks_who_blocked_the_bot(

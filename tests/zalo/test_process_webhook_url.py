@@ -4,14 +4,13 @@ is refused."""
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import pytest
 
 from bot.config import ConfigurationError, Settings
 from tests.fake_zalo import FakeZalo
-from tests.support.process import START_TIMEOUT, free_port, spawn_quizbot
+from tests.support.process import free_port, spawn_quizbot
 from tests.zalo.process import environment
 
 REFUSED = "ZALO_WEBHOOK_URL must be an https:// address, the only kind the platform calls"
@@ -26,7 +25,7 @@ async def test_an_http_webhook_url_stops_the_start_in_one_message_before_calling
         )
         url = "http://quiz.example.gov.vn"
         bot = await spawn_quizbot(tmp_path, env | {"ZALO_WEBHOOK_URL": url, "COLUMNS": "200"})
-        code = await asyncio.wait_for(bot.proc.wait(), START_TIMEOUT)
+        code = await bot.exited()
 
         assert zl.calls_made == []  # not even getMe
     said = bot.log
