@@ -15,6 +15,7 @@ from handlers.events import Button, Message, Notice, Reply, User
 from handlers.practice import explained
 from handlers.ranking import rank
 from handlers.texts import Raw
+from questions.formats.common import same_text_key
 
 PREFIX = "rv:"
 # Questions are grouped into messages of about this many characters: a few messages rather than
@@ -63,9 +64,20 @@ async def on_choice(svc: Services, user: User, token: str) -> list[Reply]:
     best = rank(mine, actual)[0]
     lines = await svc.attempts.answer_lines([best.attempt_id])
     questions = await svc.pool.get_many([int(line[2]) for line in lines])
+    live = await still_asked(svc)
     blocks = []
     for _, position, qid, choice, _ in lines:
         q = questions[int(qid)]
+        if same_text_key(q.text) in live:
+            # A round not decided yet asks it too: neither its answer nor whether theirs was
+            # right (with four options, a mark tells half the answer).
+            yours = (
+                t("review.unanswered_live")
+                if choice is None
+                else t("review.yours_live", choice=q.options[choice])
+            )
+            blocks.append(t("review.question_live", n=int(position) + 1, text=q.text, yours=yours))
+            continue
         if choice is None:
             yours = t("review.unanswered")
         elif choice == q.correct:
@@ -85,6 +97,19 @@ async def on_choice(svc: Services, user: User, token: str) -> list[Reply]:
         )
     header = t("review.header", round=rnd.name, correct=best.correct, total=len(lines))
     return [Message(Raw(text)) for text in _grouped([header, *blocks])]
+
+
+async def still_asked(svc: Services) -> set[str]:
+    """The questions (by same_text_key) a round not decided yet asks or will ask: its own
+    bank, or the active bank for a round without one. A decided round may share them (rounds
+    without a bank of their own all draw from the active bank)."""
+    ahead = [r for r in svc.contest.rounds if not await decided(svc, r.code)]
+    live: set[str] = set()
+    if any(not r.bank for r in ahead):
+        live |= {same_text_key(q.text) for _, q in await svc.pool.active()}
+    for name in sorted({r.bank for r in ahead if r.bank}):
+        live |= {same_text_key(q.text) for _, q in await svc.pool.of_bank(name)}
+    return live
 
 
 def _grouped(blocks: list[str]) -> list[str]:
