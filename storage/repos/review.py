@@ -49,6 +49,10 @@ class FrozenError(Exception):
     """The round's results are approved (or the round is not closed): nothing may change."""
 
 
+class StaleError(Exception):
+    """An entry was set aside or restored since the prizes were allocated: allocate again."""
+
+
 class Review:
     """Reads and writes of the jury's review."""
 
@@ -168,15 +172,22 @@ class Review:
             await _replace_winners(s, round_code, prizes, now)
             return True
 
-    async def approve(self, round_code: str, *, actor: str, now: datetime) -> bool:
+    async def approve(
+        self, round_code: str, *, actor: str, now: datetime, asides: set[int] | None = None
+    ) -> bool:
         """Approve a closed round's winners, once: False when they already were; raises
-        FrozenError when the round is not closed."""
+        FrozenError when the round is not closed, and StaleError when the entries set aside
+        are no longer `asides`, those the winners were allocated with (when given)."""
         async with self.db.session() as s:
             row = await s.get(Round, round_code, with_for_update=True)
             if row is None or row.status != CLOSED:
                 raise FrozenError(round_code)
             if row.approved_at is not None:
                 return False
+            if asides is not None:
+                held = select(SetAside.participant_id).where(SetAside.round_code == round_code)
+                if set(await s.exec(held)) != asides:
+                    raise StaleError(round_code)
             row.approved_at, row.approved_by = now, actor
             s.add(row)
             winners = select(Winner.id).where(Winner.round_code == round_code)
