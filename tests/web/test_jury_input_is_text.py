@@ -66,3 +66,21 @@ async def test_a_reason_and_a_name_with_markup_and_formulas_read_as_typed(
     cells = [c for ws in book.worksheets for r in ws.iter_rows() for c in r]
     assert not [c.coordinate for c in cells if c.data_type == "f"]
     assert any(c.value == NAME for c in cells)
+
+
+async def test_a_number_in_the_address_that_is_not_ascii_digits_is_ignored(
+    app: App, clock: ManualClock, organiser: Person, browser: Browser
+) -> None:
+    # "²" passes str.isdigit() but int() rejects it: the page shows, without a notice.
+    await plant(app, clock)
+    clock.set(vn(2023, 3, 31, 9, 0))
+    await close_round(app.svc, "2023-Q1", actor="scheduler")
+    await browser.sign_in(await link_from_chat(organiser))
+    await browser.get(f"{PAGE}?xong=de-rieng&bai=²")
+    assert browser.status == 200
+    assert "Kết quả tạm thời (chờ phê duyệt)" in browser.text
+    await browser.get(f"{PAGE}?xong=de-rieng&bai={'1' * 5000}")
+    assert browser.status == 200
+    for page in ("²", "1" * 5000):
+        await browser.get(f"/quan-tri/cau-hoi?trang={page}")
+        assert browser.status == 200
