@@ -8,8 +8,8 @@ once) nor indexed by search engines.
 
 Guessing codes is hopeless by their number alone (32⁸ ≈ 1.1 × 10¹², handlers.verification);
 on top of that each client (an IPv6 one by its /64 network) may look up LOOKUPS codes per
-WINDOW, so trying codes in bulk from one address gets nowhere: at 20 a minute, finding one of ten thousand issued codes would
-take about ten years.
+WINDOW, so trying codes in bulk from one address gets nowhere: at 20 a minute, finding one
+of ten thousand issued codes would take about ten years.
 """
 
 from __future__ import annotations
