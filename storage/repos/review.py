@@ -11,7 +11,7 @@ from sqlalchemy import func
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.db import Database
+from storage.db import Database, write_lock
 from storage.models import (
     Account,
     Attempt,
@@ -63,6 +63,7 @@ class Review:
         """Store a round's flags once; False if they were already stored."""
         async with self.db.session() as s:
             # The round row is locked so that two closings at once store the flags once.
+            await write_lock(s)
             row = await s.get(Round, round_code, with_for_update=True)
             if row is None or row.flagged_at is not None:
                 return False
@@ -179,6 +180,7 @@ class Review:
         FrozenError when the round is not closed, and StaleError when the entries set aside
         are no longer `asides`, those the winners were allocated with (when given)."""
         async with self.db.session() as s:
+            await write_lock(s)
             row = await s.get(Round, round_code, with_for_update=True)
             if row is None or row.status != CLOSED:
                 raise FrozenError(round_code)
@@ -251,6 +253,7 @@ def _chunks(items: Sequence[Any], size: int = 500) -> list[Sequence[Any]]:
 
 
 async def _unfrozen(s: AsyncSession, round_code: str) -> None:
+    await write_lock(s)
     row = await s.get(Round, round_code, with_for_update=True)
     if row is None or row.status != CLOSED or row.approved_at is not None:
         raise FrozenError(round_code)
