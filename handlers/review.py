@@ -13,6 +13,7 @@ from handlers.context import Services
 from handlers.decided import decided
 from handlers.events import Button, Message, Notice, Reply, User
 from handlers.practice import explained
+from handlers.practice_pool import still_asked
 from handlers.ranking import rank
 from handlers.texts import Raw
 from questions.formats.common import same_text_key
@@ -97,19 +98,6 @@ async def on_choice(svc: Services, user: User, token: str) -> list[Reply]:
         )
     header = t("review.header", round=rnd.name, correct=best.correct, total=len(lines))
     return [Message(Raw(text)) for text in _grouped([header, *blocks])]
-
-
-async def still_asked(svc: Services) -> set[str]:
-    """The questions (by same_text_key) a round not decided yet asks or will ask: its own
-    bank, or the active bank for a round without one. A decided round may share them (rounds
-    without a bank of their own all draw from the active bank)."""
-    ahead = [r for r in svc.contest.rounds if not await decided(svc, r.code)]
-    live: set[str] = set()
-    if any(not r.bank for r in ahead):
-        live |= {same_text_key(q.text) for _, q in await svc.pool.active()}
-    for name in sorted({r.bank for r in ahead if r.bank}):
-        live |= {same_text_key(q.text) for _, q in await svc.pool.of_bank(name)}
-    return live
 
 
 def _grouped(blocks: list[str]) -> list[str]:
