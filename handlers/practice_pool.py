@@ -1,6 +1,7 @@
 """What practice draws from: contest.yaml's practice bank, or else the questions asked in the
-rounds already decided; never a question of a bank a round not decided yet draws from (the
-active bank, and the own banks of rounds still to come or running)."""
+rounds already decided; never a question of a bank a round not decided yet draws from (its
+own bank, or the active bank for a round without one). Answer review withholds the answers
+of the same questions (handlers.review)."""
 
 from __future__ import annotations
 
@@ -17,14 +18,13 @@ async def practice_pool(svc: Services) -> list[tuple[int, Question]]:
     ahead = [r.bank for r in svc.contest.rounds if r.bank and r.code not in codes]
     signature = (
         bank.key if bank is not None else tuple(codes),
+        tuple(codes),
         await svc.questions.active_bank(),
         tuple([(name, await svc.questions.round_bank_signature(name)) for name in ahead]),
     )
     found = svc.practice_pools.get(signature)
     if found is None:
-        live = {same_text_key(q.text) for _, q in await svc.pool.active()}
-        for name in ahead:
-            live |= {same_text_key(q.text) for _, q in await svc.pool.of_bank(name)}
+        live = await still_asked(svc)
         if bank is not None:
             drawn = await svc.questions.kept_aside(
                 bank.key, list(bank.questions), svc.clock.now(), bank.images
@@ -38,3 +38,16 @@ async def practice_pool(svc: Services) -> list[tuple[int, Question]]:
         svc.practice_pools[signature] = found
         svc.pool.remember(found)
     return found
+
+
+async def still_asked(svc: Services) -> set[str]:
+    """The questions (by same_text_key) a round not decided yet asks or will ask: its own
+    bank, or the active bank for a round without one. A decided round may share them (rounds
+    without a bank of their own all draw from the active bank)."""
+    ahead = [r for r in svc.contest.rounds if not await decided(svc, r.code)]
+    live: set[str] = set()
+    if any(not r.bank for r in ahead):
+        live |= {same_text_key(q.text) for _, q in await svc.pool.active()}
+    for name in sorted({r.bank for r in ahead if r.bank}):
+        live |= {same_text_key(q.text) for _, q in await svc.pool.of_bank(name)}
+    return live

@@ -13,8 +13,10 @@ from handlers.context import Services
 from handlers.decided import decided
 from handlers.events import Button, Message, Notice, Reply, User
 from handlers.practice import explained
+from handlers.practice_pool import still_asked
 from handlers.ranking import rank
 from handlers.texts import Raw
+from questions.formats.common import same_text_key
 
 PREFIX = "rv:"
 # Questions are grouped into messages of about this many characters: a few messages rather than
@@ -63,9 +65,20 @@ async def on_choice(svc: Services, user: User, token: str) -> list[Reply]:
     best = rank(mine, actual)[0]
     lines = await svc.attempts.answer_lines([best.attempt_id])
     questions = await svc.pool.get_many([int(line[2]) for line in lines])
+    live = await still_asked(svc)
     blocks = []
     for _, position, qid, choice, _ in lines:
         q = questions[int(qid)]
+        if same_text_key(q.text) in live:
+            # A round not decided yet asks it too: neither its answer nor whether theirs was
+            # right (with four options, a mark tells half the answer).
+            yours = (
+                t("review.unanswered_live")
+                if choice is None
+                else t("review.yours_live", choice=q.options[choice])
+            )
+            blocks.append(t("review.question_live", n=int(position) + 1, text=q.text, yours=yours))
+            continue
         if choice is None:
             yours = t("review.unanswered")
         elif choice == q.correct:

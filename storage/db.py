@@ -124,6 +124,17 @@ async def schema_change(conn: AsyncConnection) -> AsyncIterator[None]:
             await conn.commit()
 
 
+async def write_lock(s: AsyncSession) -> None:
+    """Make this session's transaction hold the write lock from now on, as the first thing it
+    does: SQLite's stand-in for SELECT … FOR UPDATE, which it ignores (and Python's sqlite3
+    begins a transaction only at the first write, after the reads that decided it, so two
+    connections would both read a row as it was and both act on it). On PostgreSQL nothing:
+    the row locks taken next do it."""
+    conn = await s.connection()
+    if conn.dialect.name == "sqlite":
+        await conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 @dataclass(frozen=True)
 class Sql:
     """One statement in each database's own words, for `Database.rows`.

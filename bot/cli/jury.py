@@ -54,8 +54,13 @@ async def show(a: App, code: str, page: int) -> ReviewPage:
 async def participant(a: App, code: str, target: str) -> int:
     """The entry an organiser names: a place in the ranking ("3"), or "#123" (an entry's id)."""
     target = target.strip()
-    if target.startswith("#") and target[1:].isdigit():
+    if target.startswith("#") and _number(target[1:]):
         return int(target[1:])
-    if not target.isdigit():
+    if not _number(target):
         raise actions.JuryError("jury.no_such_rank", rank=target)
     return await actions.participant_at(a.svc, code, int(target))
+
+
+def _number(text: str) -> bool:
+    """ASCII digits, not too many ("²" passes str.isdigit() but int() rejects it)."""
+    return text.isascii() and text.isdigit() and len(text) <= 12

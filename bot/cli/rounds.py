@@ -242,7 +242,8 @@ def jury_command(
                 return
             await jury.show(a, code, page)
         except actions.JuryError as exc:
-            err.print(plain(a.svc.texts(exc.key, **exc.values)))
+            # The message may hold what was typed (a place such as "[/x]"): printed as text.
+            err.print(plain(a.svc.texts(exc.key, **exc.values)), markup=False)
             raise typer.Exit(1) from exc
 
     run_or_exit(with_app(go))

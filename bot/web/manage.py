@@ -124,7 +124,8 @@ async def questions(request: web.Request) -> web.Response:
 
 
 def _int(value: str) -> int:
-    return int(value) if value.isdigit() else 1
+    # ASCII digits only ("²" passes isdigit() but not int()), and few.
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 9 else 1
 
 
 @routes.get(DASHBOARD + "/cau-hoi/mau.xlsx")

@@ -110,7 +110,9 @@ def notice(request: web.Request, results: RoundResults) -> str:
 
 
 def _pid(value: str) -> int:
-    return int(value) if value.isdigit() else 0
+    # ASCII digits only ("²" passes isdigit() but not int()), and few (int() refuses
+    # thousands of them).
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 12 else 0
 
 
 def _entry(results: RoundResults, pid: int) -> tuple[int, str] | None:

@@ -7,9 +7,9 @@ with nothing about its holder. No sign-in; answers are never cached (a revocatio
 once) nor indexed by search engines.
 
 Guessing codes is hopeless by their number alone (32⁸ ≈ 1.1 × 10¹², handlers.verification);
-on top of that each client may look up LOOKUPS codes per WINDOW, so trying codes in bulk
-from one address gets nowhere: at 20 a minute, finding one of ten thousand issued codes would
-take about ten years.
+on top of that each client (an IPv6 one by its /64 network) may look up LOOKUPS codes per
+WINDOW, so trying codes in bulk from one address gets nowhere: at 20 a minute, finding one
+of ten thousand issued codes would take about ten years.
 """
 
 from __future__ import annotations
@@ -34,6 +34,8 @@ WINDOW = 60
 SHOWN_TYPED = 40
 # A client's address in a key is at most this long (an IPv6 address takes 45 characters).
 MAX_CLIENT = 64
+# An IPv6 client is counted by its network of this size (a line's usual allocation).
+IPV6_PREFIX = 64
 HEADERS = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
 
 
@@ -82,7 +84,7 @@ async def _within_limit(request: web.Request) -> bool:
     Should Redis fail, the lookup is let through: it needs only the database, and the
     number of codes alone keeps guessing hopeless."""
     store = site_of(request).svc.store
-    key = f"{store.keys.prefix}:verify:{client_of(request)[:MAX_CLIENT]}"
+    key = f"{store.keys.prefix}:verify:{counted_as(client_of(request))[:MAX_CLIENT]}"
     try:
         async with store.redis.pipeline(transaction=True) as pipe:
             # The window starts with the first lookup (SET NX keeps it), INCR keeps its expiry.
@@ -108,6 +110,20 @@ def client_of(request: web.Request) -> str:
         if last:
             return last
     return peer
+
+
+def counted_as(client: str) -> str:
+    """Whom lookups are counted against: an IPv4 address, or the /64 network of an IPv6 one
+    (one home or mobile line holds a whole /64, so its addresses are one client)."""
+    try:
+        address = ipaddress.ip_address(client)
+    except ValueError:
+        return client
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, IPV6_PREFIX), strict=False))
+    return str(address)
 
 
 def _is_proxy(peer: str) -> bool:

@@ -18,7 +18,7 @@ from handlers.context import Services
 from handlers.decided import decided as decided
 from handlers.ranking import allocate
 from handlers.rounds import round_results
-from storage.repos.review import FrozenError
+from storage.repos.review import FrozenError, StaleError
 from storage.repos.rounds import CLOSED
 
 MAX_REASON = 300
@@ -65,27 +65,41 @@ async def restore(svc: Services, code: str, participant_id: int, actor: str) -> 
 
 async def approve(svc: Services, code: str, actor: str) -> bool:
     """Approve a closed round's winners and announce them; False when they already were
-    approved (the announcements are then finished if a restart cut them short)."""
+    approved (the announcements are then finished if a restart cut them short).
+
+    The prizes are allocated again first, with the entries set aside at that moment: another
+    organiser's set-aside or restore may have landed without its allocation yet (still on
+    its way, or cut short by a restart). The approval then checks, with the round locked,
+    that nothing was set aside or restored since; if something was, it allocates again."""
     rnd = await svc.rounds.get(code)
     if rnd is None:
         raise JuryError("jury.unknown_round", code=code)
-    if rnd.status == CLOSED and rnd.approved_at is None:
-        # An entry set aside that still holds a prize: the process died before the prizes
-        # were allocated again. They are, before they freeze.
-        asides = set(await svc.review.set_aside(code))
-        if asides & {w.participant_id for w in await svc.winners.of_round(code)}:
-            await reallocate(svc, code)
-    try:
-        approved = await svc.review.approve(code, actor=actor, now=svc.clock.now())
-    except FrozenError as exc:
-        raise JuryError("jury.not_closed", name=rnd.name) from exc
-    await announce.publish_results(svc, code, actor=actor)
-    return approved
+    for _ in range(ATTEMPTS):
+        asides: set[int] | None = None
+        if rnd.status == CLOSED and rnd.approved_at is None:
+            try:
+                asides = await reallocate(svc, code)
+            except JuryError as exc:
+                # Approved meanwhile (or no longer closed): the approval below says which.
+                if exc.key != "jury.frozen":
+                    raise
+        try:
+            approved = await svc.review.approve(
+                code, actor=actor, now=svc.clock.now(), asides=asides
+            )
+        except StaleError:
+            continue
+        except FrozenError as exc:
+            raise JuryError("jury.not_closed", name=rnd.name) from exc
+        await announce.publish_results(svc, code, actor=actor)
+        return approved
+    raise JuryError("jury.busy")
 
 
-async def reallocate(svc: Services, code: str) -> None:
+async def reallocate(svc: Services, code: str) -> set[int]:
     """Allocate the prizes again down the ranking, skipping the entries set aside and those
-    that cannot win; a winner who keeps a prize keeps the identity stored with it."""
+    that cannot win; a winner who keeps a prize keeps the identity stored with it. The
+    entries set aside the prizes were allocated with."""
     tiers = [(p.tier.value, p.count) for p in svc.contest.prizes]
     for _ in range(ATTEMPTS):
         asides = set(await svc.review.set_aside(code))
@@ -100,7 +114,7 @@ async def reallocate(svc: Services, code: str) -> None:
         except FrozenError as exc:
             raise JuryError("jury.frozen") from exc
         if stored:
-            return
+            return asides
     raise JuryError("jury.busy")
 
 

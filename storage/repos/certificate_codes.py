@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
-from storage.db import Database
+from storage.db import Database, write_lock
 from storage.models import CertificateCode, Round
 
 # Issuing is retried when another process issued the same winner's code at the same moment
@@ -142,6 +142,7 @@ class CertificateCodes:
     ) -> CertificateCode | None:
         """Mark a live code revoked; None when there is no such live code."""
         async with self.db.session() as s:
+            await write_lock(s)
             stmt = select(CertificateCode).where(
                 CertificateCode.code == code, col(CertificateCode.revoked_at).is_(None)
             )

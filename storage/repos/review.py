@@ -11,7 +11,7 @@ from sqlalchemy import func
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.db import Database
+from storage.db import Database, write_lock
 from storage.models import (
     Account,
     Attempt,
@@ -49,6 +49,10 @@ class FrozenError(Exception):
     """The round's results are approved (or the round is not closed): nothing may change."""
 
 
+class StaleError(Exception):
+    """An entry was set aside or restored since the prizes were allocated: allocate again."""
+
+
 class Review:
     """Reads and writes of the jury's review."""
 
@@ -59,6 +63,7 @@ class Review:
         """Store a round's flags once; False if they were already stored."""
         async with self.db.session() as s:
             # The round row is locked so that two closings at once store the flags once.
+            await write_lock(s)
             row = await s.get(Round, round_code, with_for_update=True)
             if row is None or row.flagged_at is not None:
                 return False
@@ -168,15 +173,23 @@ class Review:
             await _replace_winners(s, round_code, prizes, now)
             return True
 
-    async def approve(self, round_code: str, *, actor: str, now: datetime) -> bool:
+    async def approve(
+        self, round_code: str, *, actor: str, now: datetime, asides: set[int] | None = None
+    ) -> bool:
         """Approve a closed round's winners, once: False when they already were; raises
-        FrozenError when the round is not closed."""
+        FrozenError when the round is not closed, and StaleError when the entries set aside
+        are no longer `asides`, those the winners were allocated with (when given)."""
         async with self.db.session() as s:
+            await write_lock(s)
             row = await s.get(Round, round_code, with_for_update=True)
             if row is None or row.status != CLOSED:
                 raise FrozenError(round_code)
             if row.approved_at is not None:
                 return False
+            if asides is not None:
+                held = select(SetAside.participant_id).where(SetAside.round_code == round_code)
+                if set(await s.exec(held)) != asides:
+                    raise StaleError(round_code)
             row.approved_at, row.approved_by = now, actor
             s.add(row)
             winners = select(Winner.id).where(Winner.round_code == round_code)
@@ -240,6 +253,7 @@ def _chunks(items: Sequence[Any], size: int = 500) -> list[Sequence[Any]]:
 
 
 async def _unfrozen(s: AsyncSession, round_code: str) -> None:
+    await write_lock(s)
     row = await s.get(Round, round_code, with_for_update=True)
     if row is None or row.status != CLOSED or row.approved_at is not None:
         raise FrozenError(round_code)

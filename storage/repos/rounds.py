@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlmodel import col, select
 
-from storage.db import Database
+from storage.db import Database, write_lock
 from storage.models import Round
 
 SCHEDULED, OPEN, CLOSED = "scheduled", "open", "closed"
@@ -48,6 +48,7 @@ class Rounds:
     async def set_open(self, code: str, now: datetime) -> bool:
         """Open a round; False when it was already open or is closed."""
         async with self.db.session() as s:
+            await write_lock(s)
             row = await s.get(Round, code, with_for_update=True)
             if row is None or row.status != SCHEDULED:
                 return False
@@ -58,6 +59,7 @@ class Rounds:
     async def set_closed(self, code: str, now: datetime, actual_figure: int) -> bool:
         """Close a round and record the prediction's actual figure; False if already closed."""
         async with self.db.session() as s:
+            await write_lock(s)
             row = await s.get(Round, code, with_for_update=True)
             if row is None or row.status == CLOSED:
                 return False

@@ -11,7 +11,7 @@ from handlers.rounds import reconcile
 from storage.models import Attempt
 from tests.conftest import vn
 from tests.support.client import Person
-from tests.support.review import decide, expected_review, use_explained_bank
+from tests.support.review import decide, expected_review, next_quarter_bank, use_explained_bank
 from tests.test_console import REGISTER, chat
 
 NOT_YET = "Đáp án của Quý 1 chỉ được công bố sau khi đợt thi có kết quả."
@@ -62,6 +62,7 @@ async def test_once_the_round_is_closed_the_counted_attempt_is_reviewed(
     assert person.said == NOT_YET
 
     await decide(app)
+    await next_quarter_bank(app)
     await person.send("/diem")
     await person.tap("📖 Xem đáp án Quý 1")
 
@@ -81,6 +82,7 @@ async def test_typed_xem_dap_an_on_the_console_reviews_the_latest_decided_round(
     ((code, correct),) = await _codes(app)
     clock.set(vn(2023, 4, 2, 8, 0))
     await decide(app)
+    await next_quarter_bank(app)
 
     said = await chat(app, "xem đáp án")
 
@@ -97,3 +99,30 @@ async def test_a_round_without_an_attempt_of_theirs_has_nothing_to_review(
     await decide(app)
     await person.tap_token("rv:2023-Q1")
     assert person.said == "Bạn không có bài thi nào trong Quý 1."
+
+
+async def test_a_question_the_next_round_still_asks_keeps_its_answer(
+    app: App, person: Person, clock: ManualClock
+) -> None:
+    # Quý 1 and Quý 2 both draw from the active bank: once Quý 1 is decided, Quý 2 is open
+    # and asks the same questions, so reviewing Quý 1 must not tell their answers.
+    await use_explained_bank(app)
+    await person.register()
+    await person.take_attempt(correct=4)
+    clock.set(vn(2023, 4, 2, 8, 0))
+    await decide(app)  # closes Quý 1 and opens Quý 2, both on the same bank
+    await person.send("/xemdapan")
+
+    shown = "\n\n".join(person.texts(person.replies))
+    assert shown.startswith("📖 Đáp án Quý 1\nBài thi được tính của bạn: 4/10 câu đúng.")
+    assert "Đáp án đúng" not in shown
+    assert "✅" not in shown
+    assert "❌" not in shown
+    assert "💡" not in shown
+    assert shown.count("Câu hỏi này còn được dùng trong đợt thi chưa có kết quả") == 10
+
+    await next_quarter_bank(app)
+    ((code, _),) = await _codes(app)
+    await person.send("/xemdapan")
+    blocks = "\n\n".join(person.texts(person.replies)).split("\n\n")[1:]
+    assert blocks == await expected_review(app, code)

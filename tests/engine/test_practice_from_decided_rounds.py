@@ -43,3 +43,31 @@ async def test_practice_waits_for_a_decided_round_then_draws_its_questions(
     drawn = await app.svc.pool.get_many(practice.question_ids)
     assert sorted(q.text for q in drawn.values()) == sorted(q.text for q in asked.values())
     assert "🎯 Thi thử · Câu 1/10" in person.said
+
+
+async def test_once_every_round_is_decided_practice_draws_the_bank_they_all_shared(
+    app: App, person: Person, clock: ManualClock
+) -> None:
+    # Every round drew from the active bank; once the last is decided, nothing asks its
+    # questions any more and practice offers them.
+    await person.register()
+    await person.send("/thi")
+    live = await person.live()
+    assert live is not None
+    asked = await app.svc.pool.get_many(live.question_ids)
+    for i in range(10):
+        await person.answer(i < 6)
+    await person.send("500")
+
+    clock.set(vn(2023, 12, 2, 8, 0))
+    for code in ("2023-Q1", "2023-Q2", "2023-Q3"):
+        await decide(app, code)
+    await person.send("/thithu")
+    assert person.said == NONE_YET  # Quý 4 is decided last: until then it still asks them
+
+    await decide(app, "2023-Q4")
+    await person.send("/thithu")
+    practice = await app.svc.practice.get(await person.participant_id())
+    assert practice is not None
+    drawn = await app.svc.pool.get_many(practice.question_ids)
+    assert sorted(q.text for q in drawn.values()) == sorted(q.text for q in asked.values())

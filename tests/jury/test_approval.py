@@ -5,6 +5,7 @@ announcements and the next one catching up, announces nothing twice."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -169,3 +170,25 @@ async def test_a_set_aside_cut_short_before_the_prizes_moved_is_finished_by_the_
     tiers = {w.participant_id: w.tier for w in await app.svc.winners.of_round("2023-Q1")}
     assert planted.ids["bot"] not in tiers
     assert tiers[planted.ids["hung"]] == "first"
+
+
+async def test_two_organisers_approving_at_once_announce_once(
+    app: App,
+    clock: ManualClock,
+    scheduler: Scheduler,
+    broadcaster: Broadcaster,
+    channel: RecordingChannel,
+    chat: str,
+) -> None:
+    planted = await closed_with_the_bot_set_aside(app, clock, scheduler)
+
+    done = await asyncio.gather(
+        actions.approve(app.svc, "2023-Q1", "telegram:9000"),
+        actions.approve(app.svc, "2023-Q1", "cli:truongban"),
+        actions.approve(app.svc, "2023-Q1", "telegram:9001"),
+    )
+    await broadcaster.run_once()
+
+    assert sorted(done) == [False, False, True]
+    assert_announced_once(planted, channel, chat)
+    assert len(await app.svc.audit.recent(action="round.approve")) == 1

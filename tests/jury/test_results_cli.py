@@ -99,3 +99,12 @@ def test_the_ranking_on_the_command_line_says_why_an_entry_set_aside_has_no_priz
     assert row.split("│")[1].strip() == "1"
     assert row.split("│")[-2].strip() == "không xét giải: Ban Giám khảo để riêng khi xét duyệt"
     assert "tạm tính, chờ Ban Giám khảo phê duyệt" in " ".join(output.split())
+
+
+def test_a_place_typed_with_console_markup_is_a_clear_message(
+    planted: Planted, settings: Settings
+) -> None:
+    for typed in ("[/x]", "[red]3", "²", "#²"):
+        result = quizbot(settings, "results", "2023-Q1", "--set-aside", typed, "--reason", "x")
+        assert result.exit_code == 1
+        assert f"Không có hạng {typed} trong bảng xếp hạng của đợt này." in said(result)

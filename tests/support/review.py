@@ -10,6 +10,7 @@ from handlers.jury import actions
 from handlers.rounds import reconcile
 from questions.model import Question
 from storage.models import Attempt, AttemptAnswer
+from tests.support.banks import use_own_bank
 
 
 def explained_questions(count: int = 12) -> list[Question]:
@@ -70,3 +71,10 @@ async def decide(app: App, code: str = "2023-Q1") -> None:
     the round decided and its answers shown."""
     await reconcile(app.svc)
     await actions.approve(app.svc, code, "test")
+
+
+async def next_quarter_bank(app: App) -> None:
+    """The organisers bring Quý 2 a bank of its own: Quý 1's questions are asked no more, so
+    its review may tell their answers (while a round not decided yet asks a question, its
+    answer stays untold)."""
+    await use_own_bank(app, "Ngân hàng Quý 2")

@@ -9,7 +9,7 @@ from aiogram.types import InlineKeyboardMarkup
 from bot.app import App
 from bot.clock import ManualClock
 from tests.conftest import vn
-from tests.support.review import decide, use_explained_bank
+from tests.support.review import decide, next_quarter_bank, use_explained_bank
 from tests.telegram.client import TgUser
 from tests.telegram.recording import RecordingSession
 from tests.telegram.test_quiz_in_telegram import register
@@ -30,6 +30,7 @@ async def test_xem_dap_an_appears_under_diem_once_the_round_is_closed(
 
     clock.set(vn(2023, 4, 2, 8, 0))
     await decide(app)
+    await next_quarter_bank(app)
     await tg_user.send("/diem")
     scores = tg_user.bot_messages()[-1]
     assert isinstance(scores.reply_markup, InlineKeyboardMarkup)

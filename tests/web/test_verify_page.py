@@ -194,3 +194,18 @@ async def test_with_redis_down_a_certificate_is_still_checked(
 
     assert browser.status == 200
     assert "Giấy chứng nhận hợp lệ" in browser.text
+
+
+async def test_an_ipv6_client_cannot_spread_its_lookups_over_its_own_addresses(
+    client: TestClient[object, object], codes: list[str]
+) -> None:
+    # A home or mobile line holds a whole /64 of IPv6 addresses: it counts as one client.
+    for i in range(21):
+        behind_proxy = {"X-Forwarded-For": f"2001:db8:7:9::{i + 1:x}"}
+        async with client.get(f"/xac-minh/AAAA-{i:04d}", headers=behind_proxy) as r:
+            status = r.status
+    assert status == 429
+
+    other_line = {"X-Forwarded-For": "2001:db8:7:a::1"}
+    async with client.get(f"/xac-minh/{codes[0]}", headers=other_line) as r:
+        assert r.status == 200

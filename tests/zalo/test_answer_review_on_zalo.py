@@ -11,7 +11,7 @@ from bot.clock import ManualClock
 from storage.models import Attempt
 from tests.conftest import vn
 from tests.fake_zalo import FakeZalo
-from tests.support.review import decide, expected_review, use_explained_bank
+from tests.support.review import decide, expected_review, next_quarter_bank, use_explained_bank
 from tests.zalo.participant import ZaloParticipant, correct_letter
 
 
@@ -32,6 +32,7 @@ async def test_review_is_a_numbered_option_of_diem_once_the_round_is_decided(
 
     clock.set(vn(2023, 4, 2, 8, 0))
     await decide(app)
+    await next_quarter_bank(app)
     scores = await an.say("điểm", "Kết quả của bạn")
     assert scores.shown.endswith("1. 📖 Xem đáp án Quý 1\nGõ số để chọn.")
 
