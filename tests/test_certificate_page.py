@@ -48,7 +48,7 @@ VOWELS = [
 
 
 def validated(raw: dict[str, Any]) -> ContestConfig:
-    """The contest from an edited copy of the sample file, its list files read as load_contest does."""
+    """The contest from an edited copy of the sample file, its list files read as on loading."""
     assert read_list_files(raw, CONTEST_FILE) == []
     return ContestConfig.model_validate(raw)
 
