@@ -95,13 +95,26 @@ class Message:
     """A message to show the user.
 
     `replace` names an earlier message to edit instead of sending a new one; `ask_contact`
-    asks the channel to offer its share-my-phone button (where it has one).
+    asks the channel to offer its share-my-phone button (where it has one); `shows` says which
+    step of an attempt it shows, for the channel to report when the platform accepted it.
     """
 
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
     replace: str | None = None
     ask_contact: bool = False
+    shows: Shows | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Shows:
+    """A step of an attempt a message shows: question `index`, or the prediction question
+    (index = the number of questions). The participant's time on it counts from when the
+    platform accepted the message (Engine.delivered), not from when the bot made it."""
+
+    participant_id: int
+    code: str
+    index: int
 
 
 @dataclass(frozen=True, slots=True)

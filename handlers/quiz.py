@@ -7,6 +7,7 @@ time up at any point -> submitted automatically with the answers given
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import secrets
 import string
@@ -27,7 +28,7 @@ from handlers.common import (
     participant_id,
 )
 from handlers.context import Services
-from handlers.events import Button, Message, Notice, Reply, User
+from handlers.events import Button, Message, Notice, Reply, Shows, User
 from handlers.formatting import countdown, date_vn, number_vn
 from handlers.submit import finalise
 from handlers.texts import Raw, escape
@@ -74,8 +75,8 @@ async def start(svc: Services, user_key: str, pid: int | None) -> list[Reply]:
         live = await svc.store.attempt(pid)
         return [*replies, *(await resume(svc, pid, live) if live else [])]
     minutes = max(1, round((attempt.deadline_ms - attempt.started_ms) / 60000))
-    replies.append(Message(t("quiz.intro", round=rnd.name, n=n, minutes=minutes)))
-    replies.append(await _question(svc, pid, attempt, 0))
+    intro = t("quiz.intro", round=rnd.name, n=n, minutes=minutes)
+    replies.append(_headed(intro, await _question(svc, pid, attempt, 0)))
     return replies
 
 
@@ -133,18 +134,17 @@ def _draw(
         orders=orders,
         started_ms=now_ms,
         deadline_ms=min(now_ms + limit_ms, closes_ms),
+        closes_ms=closes_ms,
     )
 
 
 async def resume(svc: Services, pid: int, live: LiveAttempt) -> list[Reply]:
     """Show again where an attempt stands: the current question or the prediction."""
     if live.stage is Stage.QUESTIONS:
-        return [
-            Message(svc.texts("quiz.resume")),
-            await _question(svc, pid, live, live.next_index),
-        ]
+        question = await _question(svc, pid, live, live.next_index)
+        return [_headed(svc.texts("quiz.resume"), question)]
     if live.stage is Stage.PREDICTION:
-        return [_prediction_prompt(svc, live)]
+        return [_prediction_prompt(svc, pid, live)]
     return [Message(svc.texts("quiz.recording"))]
 
 
@@ -168,7 +168,17 @@ async def _question(svc: Services, pid: int, live: LiveAttempt, index: int) -> M
             Button(LETTERS[i], answer_token(live.code, index, i, pid)) for i in range(len(order))
         ),
     )
-    return Message(message, buttons=buttons)
+    return Message(message, buttons=buttons, shows=Shows(pid, live.code, index))
+
+
+def _headed(header: str, message: Message, replace: str | None = None) -> Message:
+    """`message` with a line above it (the answer just recorded, the attempt's intro)."""
+    return dataclasses.replace(message, text=Raw(f"{header}\n\n{message.text}"), replace=replace)
+
+
+def _noted(svc: Services, index: int, shown: int) -> Raw:
+    """The line confirming an answer, above the question that follows it."""
+    return svc.texts("quiz.noted_answer", n=index + 1, letter=LETTERS[shown])
 
 
 async def _rendered(svc: Services, qid: int, order: tuple[int, ...]) -> tuple[Raw, Raw]:
@@ -187,20 +197,6 @@ async def _rendered(svc: Services, qid: int, order: tuple[int, ...]) -> tuple[Ra
         )
         found = svc.pool.rendered[qid, order] = (escape(q.text), Raw(lines))
     return found
-
-
-async def _answered(svc: Services, live: LiveAttempt, index: int, shown: int) -> Raw:
-    qid = live.question_ids[index]
-    q = (await svc.pool.get_many([qid]))[qid]
-    text, _ = await _rendered(svc, qid, live.orders[index])
-    return svc.texts(
-        "quiz.answered",
-        n=index + 1,
-        total=len(live.question_ids),
-        text=text,
-        letter=LETTERS[shown],
-        choice=q.options[live.orders[index][shown]],
-    )
 
 
 def is_answer(token: str) -> bool:
@@ -273,10 +269,13 @@ async def _answered_replies(
         return [Notice(t("quiz.time_up_short")), *await finalise(svc, pid, live, auto=True)]
     if outcome is AnswerOutcome.STALE:
         return [Notice(t("quiz.already_answered"))]
-    done = Message(await _answered(svc, live, index, shown), replace=ref)
+    # One message per answer: the tapped question becomes the next one (or the prediction
+    # question) in place, its first line confirming the answer; the toast says it too.
     if outcome is AnswerOutcome.LAST:
-        return [Notice(t("quiz.noted")), done, _prediction_prompt(svc, live)]
-    return [Notice(t("quiz.noted")), done, await _question(svc, pid, live, index + 1)]
+        following = _prediction_prompt(svc, pid, live)
+    else:
+        following = await _question(svc, pid, live, index + 1)
+    return [Notice(t("quiz.noted")), _headed(_noted(svc, index, shown), following, replace=ref)]
 
 
 async def _no_live_attempt(svc: Services, pid: int, tap: AnswerTap) -> list[Reply]:
@@ -332,23 +331,21 @@ async def _typed_answer(svc: Services, pid: int, live: LiveAttempt, text: str) -
     if outcome is AnswerOutcome.STALE:
         return [Message(t("quiz.already_answered"))]
     if outcome is AnswerOutcome.LAST:
-        following = _prediction_prompt(svc, before)
+        following = _prediction_prompt(svc, pid, before)
     else:
         following = await _question(svc, pid, before, index + 1)
-    noted = Raw(f"{t('quiz.noted')}\n\n{following.text}")
-    return [Message(noted, buttons=following.buttons)]
+    return [_headed(_noted(svc, index, shown), following)]
 
 
 # ---------------------------------------------------------------- prediction
 
 
-def _prediction_prompt(svc: Services, live: LiveAttempt) -> Message:
+def _prediction_prompt(svc: Services, pid: int, live: LiveAttempt) -> Message:
     p = svc.contest.rules.prediction
-    return Message(
-        svc.texts(
-            "quiz.prediction", question=p.question, left=countdown(live.deadline_ms - svc.now_ms())
-        )
+    text = svc.texts(
+        "quiz.prediction", question=p.question, left=countdown(live.deadline_ms - svc.now_ms())
     )
+    return Message(text, shows=Shows(pid, live.code, len(live.question_ids)))
 
 
 # Digits alone, or thousands in groups of three split by one kind of separator: 1.234.567.

@@ -227,6 +227,7 @@ class TelegramChannel:
                         reply_markup=markup if m.buttons else None,
                     )
                 )
+                await self.engine.delivered([m])
                 return
             except TelegramBadRequest as exc:
                 # Too old to edit, deleted, or unchanged: a new message says it instead.
@@ -237,6 +238,7 @@ class TelegramChannel:
         for i, piece in enumerate(pieces):
             last = i == len(pieces) - 1
             await self.send_text(chat_id, piece, markup if last else None)
+        await self.engine.delivered([m])
 
     async def send_text(self, chat_id: int | str, text: str, markup: str | None = None) -> None:
         """Send one message (HTML text within Telegram's limit; the markup as JSON text)."""

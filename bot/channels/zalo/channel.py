@@ -282,7 +282,7 @@ class ZaloChannel:
             replies,
             event=event,
             shown=shown,
-            skip_replacements=isinstance(event, Choice) and is_answer_set(shown),
+            answered=isinstance(event, Choice) and is_answer_set(shown),
         )
 
     async def _refused(self, chat_id: str, admission: Admission) -> None:
@@ -300,7 +300,7 @@ class ZaloChannel:
         *,
         event: Event | None = None,
         shown: list[tuple[str, str]] | None = None,
-        skip_replacements: bool = False,
+        answered: bool = False,
     ) -> None:
         """Send the replies to `event` (None: owed outside an update) as text, and remember
         the options typing maps to afterwards (bot.channels.text.mapped_after).
@@ -313,7 +313,7 @@ class ZaloChannel:
         texts = render(
             self.texts,
             replies,
-            skip_replacements=skip_replacements,
+            answered=answered,
             waiting=mapping.shown if mapping.waiting else None,
         )
         if mapping.shown != before:
@@ -323,6 +323,7 @@ class ZaloChannel:
                 log.warning("a document (%s) cannot be sent on Zalo: left out", reply.filename)
         for text in texts:
             await self.client.send_message(chat_id, text)
+        await self.engine.delivered(replies)
 
     async def send_to(self, user_id: str, replies: list[Reply]) -> None:
         """Deliver replies owed to a user outside an update (sweep, announcements).

@@ -12,11 +12,10 @@ or a short message of its own when nothing follows. Texts over 2000 characters a
 line boundaries. Zalo has no contact button: the catalogue's Zalo wording asks to type the
 phone (see handlers.texts).
 
-`Message.replace` (edit an earlier message) has no Zalo equivalent. The only edit the engine
-makes is the answer echo, which restates the question just answered with the chosen option;
-after a typed answer it would repeat what the participant's own "B" right above already says,
-so `skip_replacements` drops it (the "Đã ghi nhận" notice confirms the answer). Any other
-replacement is sent as a new message.
+`Message.replace` (edit an earlier message) has no Zalo equivalent: a replacement is sent as
+a new message. After an answer (`answered`) the engine turns the question just answered into
+the next one, whose first line confirms the answer ("✓ Câu 2: đã ghi nhận B"): that line says
+what the "Đã ghi nhận" notice would, so the notice is left out and the answer costs one message.
 """
 
 from __future__ import annotations
@@ -53,7 +52,7 @@ def render(
     texts: Texts,
     replies: list[Reply],
     *,
-    skip_replacements: bool = False,
+    answered: bool = False,
     waiting: Shown | None = None,
 ) -> list[str]:
     """The texts to send for the engine's replies (documents are left out: Zalo bots can only
@@ -64,8 +63,8 @@ def render(
         if isinstance(reply, Notice):
             notes.append(plain(reply.text).strip())
         elif isinstance(reply, Message):
-            if reply.replace is not None and skip_replacements:
-                continue
+            if reply.replace is not None and answered:
+                notes = []  # the next question's first line confirms the answer
             body = message_text(texts, reply, waiting)
             if notes:
                 body = "\n".join(notes) + ("\n\n" + body if body else "")
