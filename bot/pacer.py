@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import math
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -111,6 +112,8 @@ class Pacer:
         self.now_ms = now_ms
         self.sleep = sleep
         self._key = f"{prefix}:pace:{platform}"
+        # When this process's latest messages went out, oldest first (see _within_second).
+        self._sent: deque[float] = deque(maxlen=max(int(self.pace.per_second), 1))
         self._reserve = redis.register_script(_RESERVE)
         self._hold = redis.register_script(_HOLD)
 
@@ -127,6 +130,7 @@ class Pacer:
             while (ms := await self._take(self._key, interval_ms, 1, idle_only=True)) < 0:
                 waited += await self._wait(max(-ms, interval_ms))
             waited += await self._wait(ms)
+        waited += await self._within_second()
         metrics.PACER_WAIT.labels(self.platform, send_kind().name.lower()).observe(waited)
         return waited
 
@@ -141,6 +145,23 @@ class Pacer:
             await self._hold(
                 keys=[self._chat_key(chat)], args=[free + int((burst - 1) * interval), now]
             )
+
+    async def _within_second(self) -> float:
+        """Wait until this process's latest `per_second` messages span a second or more.
+
+        Slots are handed out ahead; a process whose loop stalls (a garbage collection, a
+        burst of work) reaches several of them late and would send them together, more in
+        one second than the platform takes. This local window keeps them apart again.
+        """
+        now = self.now_ms() / 1000
+        waited = 0.0
+        if len(self._sent) == self._sent.maxlen:
+            waited = self._sent[0] + 1.0 - now
+            if waited > 0:
+                await self.sleep(waited)
+                now += waited
+        self._sent.append(now)
+        return max(waited, 0.0)
 
     def _chat_pace(self, chat: str | int) -> tuple[float, int]:
         if str(chat).startswith(("-", "@")):  # groups, supergroups, channels

@@ -118,3 +118,20 @@ async def test_two_processes_share_one_pace(time: VirtualTime) -> None:
     before = time.ms
     await two.turn(2)
     assert time.ms - before == 40
+
+
+async def test_slots_reached_late_after_a_stall_still_go_out_a_second_apart(
+    time: VirtualTime,
+) -> None:
+    pacer = Pacer(
+        in_process_redis(),
+        "t",
+        "telegram",
+        Pace(per_second=5.0),
+        now_ms=time.now_ms,
+        sleep=time.sleep,
+    )
+    # Five messages whose slots were handed out earlier, reached together after a pause.
+    for _ in range(5):
+        assert await pacer._within_second() == 0
+    assert await pacer._within_second() == 1.0  # the sixth waits for the first's second
