@@ -311,8 +311,8 @@ async def awaiting_answer(svc: Services, token: str) -> bool:
 
 async def _typed_answer(svc: Services, pid: int, live: LiveAttempt, text: str) -> list[Reply]:
     """Text typed while a question shows: a letter or its number answers it, as a tap would
-    (the participant's own "B" is the echo, so the next question comes with the notice on top);
-    anything else is reminded how to answer."""
+    (the next question comes as a new message below the participant's "B", its first line
+    confirming the answer); anything else is reminded how to answer."""
     t = svc.texts
     index = live.next_index
     shown = answer_index(text)
