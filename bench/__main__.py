@@ -51,6 +51,12 @@ def parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument(
         "--peak-think", default="2,8", help="peak: seconds thinking per question, low,high"
     )
+    p.add_argument(
+        "--peak-send-rate", type=float, default=None, help="peak: TELEGRAM_SEND_RATE of the bot"
+    )
+    p.add_argument(
+        "--peak-only-broadcast", action="store_true", help="peak: only the runs with a broadcast"
+    )
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--redis-url", default=REDIS_URL, help="default: $REDIS_URL or the local one")
     p.add_argument("--postgres-url", default=POSTGRES_URL, help="default: $POSTGRES_URL or local")
@@ -113,6 +119,8 @@ async def run(args: argparse.Namespace, stamp: str) -> dict[str, Any]:
             seconds=args.peak_seconds,
             broadcast=args.peak_broadcast,
             think=_pair(args.peak_think),
+            send_rate=args.peak_send_rate,
+            only_broadcast=args.peak_only_broadcast,
             seed=args.seed,
             redis_url=args.redis_url,
         )

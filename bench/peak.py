@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.measure import percentile
-from bench.setup import full_name, phone, redis_prefix, unit
+from bench.setup import RESULTS_DIR, full_name, phone, redis_prefix, unit
 from bot.app import open_app
 from bot.config import Settings
 from storage.repos import ParticipantDetails
@@ -52,6 +52,7 @@ class Taker:
     ack_ms: list[float] = field(default_factory=list)
     next_ms: list[float] = field(default_factory=list)
     lost: bool = False
+    lost_waiting: str = ""  # what the participant waited for in vain
     finished: bool = False
 
 
@@ -60,6 +61,7 @@ async def _wait_shown(tg: FakeTelegram, uid: int, text: str, taker: Taker) -> bo
         await tg.wait_for_text(uid, text, timeout=LOST_AFTER)
     except AssertionError:
         taker.lost = True
+        taker.lost_waiting = text
         return False
     return True
 
@@ -166,6 +168,7 @@ async def run_rate(
     seed: int,
     redis_url: str,
     think: tuple[float, float] = THINK,
+    send_rate: float | None = None,
 ) -> dict[str, Any]:
     """One run: attempts starting at `rate` a second for `seconds`."""
     rng = random.Random(seed)
@@ -177,7 +180,10 @@ async def run_rate(
         folder = Path(tmp)
         async with redis_prefix(redis_url) as (_, prefix), FakeTelegram(TOKEN) as tg:
             config = BotConfig(
-                mode="webhook", redis=(redis_url, prefix), webhook_secret="peak-evening"
+                mode="webhook",
+                redis=(redis_url, prefix),
+                webhook_secret="peak-evening",
+                send_rate=send_rate,
             )
             config.environment(tg, folder)  # writes the contest file the registration reads
             await _register(folder, (redis_url, prefix), audience, seed)
@@ -198,6 +204,10 @@ async def run_rate(
                 wall = time.monotonic() - started
                 calls = tg.requests[sent_before:]
                 recorded = _recorded(bot.db_path)
+                if any(t.lost for t in takers):  # keep what the bot said, to see why
+                    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+                    kept = RESULTS_DIR / f"peak-{rate:g}-{int(time.time())}.log"
+                    kept.write_text(bot.log, encoding="utf-8")
     refused = dict(tg.flood.refused)
     return _figures(rate, seconds, takers, calls, refused, recorded, wall, recipients)
 
@@ -252,6 +262,7 @@ def _figures(
         "http_429": sum(refused.values()),
         "http_429_by_limit": refused,
         "replies_lost": sum(t.lost for t in takers),
+        "lost_waiting_for": [t.lost_waiting for t in takers if t.lost],
         "ack_p99_ms": round(percentile(sorted(acks), 99), 1) if acks else None,
         "next_p50_ms": round(percentile(sorted(nexts), 50), 1) if nexts else None,
         "next_p99_ms": round(percentile(sorted(nexts), 99), 1) if nexts else None,
@@ -277,13 +288,22 @@ async def run(
     seed: int,
     redis_url: str,
     think: tuple[float, float] = THINK,
+    send_rate: float | None = None,
+    only_broadcast: bool = False,
 ) -> dict[str, Any]:
     """Every rate, without and (if asked) with a broadcast running."""
     results: dict[str, Any] = {"plain": {}, "broadcast": {}}
     for rate in rates:
-        results["plain"][str(rate)] = await run_rate(
-            rate, seconds=seconds, broadcast=0, seed=seed, redis_url=redis_url, think=think
-        )
+        if not only_broadcast:
+            results["plain"][str(rate)] = await run_rate(
+                rate,
+                seconds=seconds,
+                broadcast=0,
+                seed=seed,
+                redis_url=redis_url,
+                think=think,
+                send_rate=send_rate,
+            )
         if broadcast:
             results["broadcast"][str(rate)] = await run_rate(
                 rate,
@@ -292,5 +312,6 @@ async def run(
                 seed=seed,
                 redis_url=redis_url,
                 think=think,
+                send_rate=send_rate,
             )
     return results

@@ -65,6 +65,7 @@ class BotConfig:
     flood_limit: int = 1000
     flood_window: int = 10
     broadcast_rate: float | None = None
+    send_rate: float | None = None
     webhook_port: int | None = None
     webhook_secret: str = ""
 
@@ -81,6 +82,8 @@ class BotConfig:
             settings["REDIS_URL"], settings["REDIS_PREFIX"] = self.redis
         if self.broadcast_rate is not None:
             settings["TELEGRAM_BROADCAST_RATE"] = str(self.broadcast_rate)
+        if self.send_rate is not None:
+            settings["TELEGRAM_SEND_RATE"] = str(self.send_rate)
         if self.mode == "webhook":
             port = self.webhook_port or free_port()
             settings |= {
