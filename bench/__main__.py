@@ -1,6 +1,7 @@
 """`python -m bench [answers] [closing] [broadcast] [options]`: run, print a table, write JSON.
 
-With no scenario named, all three run. See bench/README.md for what each measures.
+With no scenario named, the first three run; `peak` (the real bot process against Telegram's
+limits, minutes per rate) runs when named. See bench/README.md for what each measures.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import answers, broadcast, closing, report
+from bench import answers, broadcast, closing, peak, report
 from bench.profiling import Profiler
 from bench.setup import POSTGRES_URL, REDIS_URL, RESULTS_DIR
 from bot import logs
 
 SCENARIOS = ("answers", "closing", "broadcast")
+ON_REQUEST = ("peak",)
 BASELINE = Path(__file__).resolve().parent / "baseline.json"
 
 
@@ -36,6 +38,25 @@ def parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--databases", default="sqlite,postgres", help="closing: sqlite,postgres")
     p.add_argument("--recipients", type=int, default=5000, help="broadcast: recipients")
     p.add_argument("--limits", default="25,30", help="broadcast: channel limits per second")
+    p.add_argument(
+        "--peak-rates", default="0.5,1,2,3", help="peak: attempts started per second, a run each"
+    )
+    p.add_argument("--peak-seconds", type=float, default=60, help="peak: how long attempts start")
+    p.add_argument(
+        "--peak-broadcast",
+        type=int,
+        default=3000,
+        help="peak: recipients of a broadcast running alongside (0: no second run)",
+    )
+    p.add_argument(
+        "--peak-think", default="2,8", help="peak: seconds thinking per question, low,high"
+    )
+    p.add_argument(
+        "--peak-send-rate", type=float, default=None, help="peak: TELEGRAM_SEND_RATE of the bot"
+    )
+    p.add_argument(
+        "--peak-only-broadcast", action="store_true", help="peak: only the runs with a broadcast"
+    )
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--redis-url", default=REDIS_URL, help="default: $REDIS_URL or the local one")
     p.add_argument("--postgres-url", default=POSTGRES_URL, help="default: $POSTGRES_URL or local")
@@ -62,11 +83,10 @@ def parse(argv: list[str]) -> argparse.Namespace:
         args.round_attempts = closing.HANOI["attempts"]
         args.databases = "postgres"
         args.keep_database = args.keep_database or closing.HANOI_DATABASE
-    unknown = set(args.scenarios) - set(SCENARIOS)
+    known = SCENARIOS + ON_REQUEST
+    unknown = set(args.scenarios) - set(known)
     if unknown:
-        p.error(
-            f"unknown scenario {', '.join(sorted(unknown))}; choose from {', '.join(SCENARIOS)}"
-        )
+        p.error(f"unknown scenario {', '.join(sorted(unknown))}; choose from {', '.join(known)}")
     return args
 
 
@@ -113,7 +133,23 @@ async def run(args: argparse.Namespace, stamp: str) -> dict[str, Any]:
             )
             results["broadcast"].append(figures)
             _progress(report.table({"broadcast": [figures]}))
+    if "peak" in chosen:
+        results["peak"] = await peak.run(
+            tuple(float(r) for r in args.peak_rates.split(",")),
+            seconds=args.peak_seconds,
+            broadcast=args.peak_broadcast,
+            think=_pair(args.peak_think),
+            send_rate=args.peak_send_rate,
+            only_broadcast=args.peak_only_broadcast,
+            seed=args.seed,
+            redis_url=args.redis_url,
+        )
     return results
+
+
+def _pair(text: str) -> tuple[float, float]:
+    low, high = (float(x) for x in text.split(","))
+    return low, high
 
 
 def _progress(text: str) -> None:

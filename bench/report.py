@@ -174,6 +174,8 @@ def table(results: dict[str, Any]) -> str:
             f"429s {bc['http_429']} ({bc['http_429_steady']} in steady state): {_mark(ok)}; "
             f"{bc['real_ms_per_message']} ms of real work per message"
         )
+    if results.get("peak"):
+        lines += peak_table(results["peak"])
     checks = []
     for t in TARGETS:
         v = _get(results, t.path)
@@ -185,6 +187,63 @@ def table(results: dict[str, Any]) -> str:
         lines.append("Targets")
         lines += checks
     return "\n".join(lines)
+
+
+# Peak evening targets (bench/peak.py): (label, key, goal, passes).
+PEAK_TARGETS: list[tuple[str, str, str, Callable[[float], bool]]] = [
+    ("messages per answer", "messages_per_answer", "≤ 1.1", lambda v: v <= 1.1),
+    ("429s received", "http_429", "0", lambda v: v == 0),
+    ("replies lost", "replies_lost", "0", lambda v: v == 0),
+    ("tap acknowledgement p99 (ms)", "ack_p99_ms", "≤ 300", lambda v: v <= 300),
+    ("tap to next question p99 (ms)", "next_p99_ms", "≤ 1,500 up to 2.5/s", lambda v: v <= 1500),
+    ("recorded − thinking p99 (s)", "time_error_p99_s", "≤ 1", lambda v: v <= 1),
+]
+
+
+def peak_table(peak: dict[str, Any]) -> list[str]:
+    """The peak evening figures, one column per rate, each against its target."""
+    lines: list[str] = []
+    for kind, title in (("plain", ""), ("broadcast", " with a broadcast running")):
+        runs = peak.get(kind) or {}
+        if not runs:
+            continue
+        first = next(iter(runs.values()))
+        lines.append(
+            f"Peak evening{title} — quizbot run (webhook) against Telegram's limits, "
+            f"attempts starting for {first['seconds']:.0f} s"
+            + (
+                f", {first['broadcast_recipients']:,} broadcast recipients"
+                if kind != "plain"
+                else ""
+            )
+        )
+        lines.append(
+            "  attempts started per second".ljust(40)
+            + "".join(f"{r['rate']:>12g}" for r in runs.values())
+            + "   target"
+        )
+        rows: list[tuple[str, str, str, Callable[[float], bool] | None]] = [
+            ("attempts finished", "finished", "all", None),
+            *PEAK_TARGETS,
+            ("tap to next question p50 (ms)", "next_p50_ms", "", None),
+            ("429s by limit: bot/chat/group", "http_429_by_limit", "", None),
+            ("messages per second, all", "messages_per_s", "≤ 30", lambda v: v <= 30),
+        ]
+        for label, key, goal, passes in rows:
+            cells = []
+            for r in runs.values():
+                v = r.get(key)
+                text = "—" if v is None else _fmt(v)
+                if key == "finished":
+                    text = f"{r['finished']}/{r['attempts']}"
+                elif isinstance(v, dict):
+                    text = "/".join(str(n) for n in v.values())
+                elif passes is not None and v is not None and not passes(v):
+                    text += "!"
+                cells.append(f"{text:>12}")
+            lines.append(f"  {label}".ljust(40) + "".join(cells) + f"   {goal}")
+    lines.append("  (! marks a figure short of its target)")
+    return lines
 
 
 def write(results: dict[str, Any], path: Path) -> None:

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 
 from bot import metrics
 from bot.channels.base import Channel, RecipientBlockedError, RetryLaterError
+from bot.pacer import broadcasting
 from handlers import downloads
 from handlers.context import Services
 from handlers.documents import document
@@ -99,7 +100,8 @@ class Broadcaster:
             await self._wait_turn(name)
             retry: float | None = None
             try:
-                await channel.send_to(user_id, replies)
+                with broadcasting():  # the shared pace serves replies to participants first
+                    await channel.send_to(user_id, replies)
             except RetryLaterError as exc:
                 retry = exc.seconds
             finally:

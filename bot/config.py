@@ -67,6 +67,8 @@ class Settings(BaseSettings):
     telegram_webhook_secret: SecretStr | None = None
     telegram_announce_chat: str = ""
     telegram_broadcast_rate: float = Field(default=25.0, gt=0, le=30)
+    # Every message the bot sends, replies and broadcasts together (bot/pacer.py).
+    telegram_send_rate: float = Field(default=28.0, gt=0, le=30)
 
     zalo_bot_token: SecretStr | None = None
     zalo_mode: Literal["polling", "webhook"] = "polling"
@@ -76,6 +78,7 @@ class Settings(BaseSettings):
     zalo_webhook_secret: SecretStr | None = None
     # The Zalo Bot Platform publishes no sending limit; see .env.example for why 5.
     zalo_broadcast_rate: float = Field(default=5.0, gt=0, le=30)
+    zalo_send_rate: float = Field(default=20.0, gt=0, le=100)
 
     # The one web server: public page, dashboard, /healthz /readyz /metrics and the webhooks,
     # behind the TLS reverse proxy on the same machine: not reachable from elsewhere by default.

@@ -8,6 +8,7 @@ The participants, their phones and their answers are simulated and say so.
 from __future__ import annotations
 
 import random
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -76,6 +77,9 @@ UNITS = [
     "Người dân",
     "Người dân",
 ]
+
+
+QUESTION_HEADING = re.compile(r"Câu \d+/\d+")
 
 
 @dataclass
@@ -176,10 +180,14 @@ class _Driver:
 
     def _pick(self, m: Message) -> str:
         """The token a participant taps, knowing the bank and their own accuracy."""
-        text = plain(m.text)
-        body = text.split("\n\n")
-        question = body[1].strip()
-        options = {line[0]: line[3:].strip() for line in body[2].splitlines() if line[1:3] == ". "}
+        body = plain(m.text).split("\n\n")
+        # A line may come first (the answer just recorded, the attempt's intro): the question
+        # follows its "Câu n/N" heading, then the options.
+        head = next(i for i, block in enumerate(body) if QUESTION_HEADING.match(block))
+        question = body[head + 1].strip()
+        options = {
+            line[0]: line[3:].strip() for line in body[head + 2].splitlines() if line[1:3] == ". "
+        }
         q = self.by_text[question]
         right = next(letter for letter, o in options.items() if o == q.options[q.correct])
         letter = right
@@ -205,7 +213,7 @@ class _Driver:
             replies = await self.send(Choice(p.user, self._pick(question), ref=f"q{index}"))
             if any("Hết giờ" in m.text for m in replies):
                 return "auto"
-            nxt = [m for m in replies if m.buttons and m.replace is None]
+            nxt = [m for m in replies if m.buttons]
             if nxt:
                 question = nxt[-1]
         self.clock.advance(seconds=self.rng.uniform(5, 25))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterable
 
 from bot import logs, metrics
 from handlers import (
@@ -151,6 +152,19 @@ class Engine:
         if isinstance(event, Upload):
             return await admin.on_upload(svc, user, event)
         return await info.unsupported(svc, user)
+
+    async def delivered(self, replies: Iterable[Reply]) -> None:
+        """The platform accepted these replies: the attempt steps they show start counting now.
+
+        Channels call it once a message is sent or edited, so a participant's time on a
+        question never includes the time the bot spent queueing it (bot/pacer.py).
+        """
+        for reply in replies:
+            if isinstance(reply, Message) and reply.shows is not None:
+                s = reply.shows
+                await self.svc.store.shown(
+                    s.participant_id, code=s.code, index=s.index, now_ms=self.svc.now_ms()
+                )
 
     def is_admin(self, user: User) -> bool:
         """Whether this account is one of the organisers."""

@@ -29,6 +29,12 @@ API_429 = Counter(
     "Bot API requests answered 429 (too many requests), by channel and method",
     ["channel", "method"],
 )
+PACER_WAIT = Histogram(
+    "quizbot_pacer_wait_seconds",
+    "Time a message waited for its turn under the platform's limits, by channel and kind",
+    ["channel", "kind"],
+    buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0),
+)
 LIVE_ATTEMPTS = Gauge("quizbot_live_attempts", "Attempts in progress")
 BROADCAST_MESSAGES = Counter(
     "quizbot_broadcast_messages",

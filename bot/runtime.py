@@ -18,15 +18,12 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from bot.app import App
 from bot.broadcast import Broadcaster
 from bot.channels.base import Channel, RecipientBlockedError
-from bot.channels.telegram.channel import (
-    CALL_FAILURES,
-    TelegramChannel,
-    failure_reason,
-    make_bot,
-)
+from bot.channels.telegram.channel import CALL_FAILURES, TelegramChannel, failure_reason
+from bot.channels.telegram.session import make_bot
 from bot.channels.zalo.channel import ZaloChannel
 from bot.channels.zalo.client import ZaloClient, ZaloError
 from bot.config import ConfigurationError
+from bot.pacer import Pace, Pacer
 from bot.scheduler import ContestJobs, LeaderLock, Scheduler
 from bot.web import JoinLinks, Site
 from bot.webhooks import WebhookServer
@@ -148,6 +145,11 @@ class Runtime:
             for cleanup in cleanups:
                 await cleanup()
 
+    def _pacer(self, platform: str, per_second: float) -> Pacer:
+        """The platform's outbound pace, shared with every process on the same Redis."""
+        store = self.app.store
+        return Pacer(store.redis, store.keys.prefix, platform, Pace(per_second=per_second))
+
     def _scheduler(self) -> Scheduler:
         """Rounds on time, reminders, the sweep and the winners, run by one process at a time."""
         settings = self.app.settings
@@ -165,7 +167,11 @@ class Runtime:
         """Start taking Telegram updates; returns what stops taking them."""
         settings = self.app.settings
         assert settings.telegram_bot_token is not None
-        bot = make_bot(settings.telegram_bot_token.get_secret_value(), settings.telegram_api_base)
+        bot = make_bot(
+            settings.telegram_bot_token.get_secret_value(),
+            settings.telegram_api_base,
+            pacer=self._pacer("telegram", settings.telegram_send_rate),
+        )
         cleanups.append(bot.session.close)
         tg = TelegramChannel(
             bot,
@@ -239,7 +245,11 @@ class Runtime:
         """Start taking Zalo updates; returns what stops taking them and drains the handling."""
         s = self.app.settings
         assert s.zalo_bot_token is not None
-        client = ZaloClient(s.zalo_bot_token.get_secret_value(), base_url=s.zalo_api_base)
+        client = ZaloClient(
+            s.zalo_bot_token.get_secret_value(),
+            base_url=s.zalo_api_base,
+            pacer=self._pacer("zalo", s.zalo_send_rate),
+        )
         cleanups.append(client.aclose)
         zalo = ZaloChannel(
             client,

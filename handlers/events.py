@@ -97,6 +97,8 @@ class Message:
     `replace` names an earlier message to edit instead of sending a new one; `ask_contact`
     asks the channel to offer its share-my-phone button (where it has one). `image` is the key
     of a stored picture shown with the text (a question's); an edit of such a message keeps it.
+    `shows` says which step of an attempt it shows, for the channel to report when the
+    platform accepted it.
     """
 
     text: str
@@ -104,6 +106,22 @@ class Message:
     replace: str | None = None
     ask_contact: bool = False
     image: str = ""
+    # Restates an answer just recorded (the tapped question with a picture, shown with the
+    # choice): where messages cannot be edited (Zalo) it is left out, as it repeats the
+    # participant's own answer.
+    echo: bool = False
+    shows: Shows | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Shows:
+    """A step of an attempt a message shows: question `index`, or the prediction question
+    (index = the number of questions). The participant's time on it counts from when the
+    platform accepted the message (Engine.delivered), not from when the bot made it."""
+
+    participant_id: int
+    code: str
+    index: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ time up at any point -> submitted automatically with the answers given
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import secrets
 import string
@@ -27,7 +28,7 @@ from handlers.common import (
     participant_id,
 )
 from handlers.context import Services
-from handlers.events import Button, Message, Notice, Reply, User
+from handlers.events import Button, Message, Notice, Reply, Shows, User
 from handlers.formatting import countdown, date_vn, number_vn
 from handlers.practice_end import end_practice
 from handlers.submit import finalise
@@ -77,8 +78,8 @@ async def start(svc: Services, user_key: str, pid: int | None) -> list[Reply]:
         live = await svc.store.attempt(pid)
         return [*replies, *(await resume(svc, pid, live) if live else [])]
     minutes = max(1, round((attempt.deadline_ms - attempt.started_ms) / 60000))
-    replies.append(Message(t("quiz.intro", round=rnd.name, n=n, minutes=minutes)))
-    replies.append(await _question(svc, pid, attempt, 0))
+    intro = t("quiz.intro", round=rnd.name, n=n, minutes=minutes)
+    replies.append(_headed(intro, await _question(svc, pid, attempt, 0)))
     return replies
 
 
@@ -144,18 +145,17 @@ def _draw(
         orders=orders,
         started_ms=now_ms,
         deadline_ms=min(now_ms + limit_ms, closes_ms),
+        closes_ms=closes_ms,
     )
 
 
 async def resume(svc: Services, pid: int, live: LiveAttempt) -> list[Reply]:
     """Show again where an attempt stands: the current question or the prediction."""
     if live.stage is Stage.QUESTIONS:
-        return [
-            Message(svc.texts("quiz.resume")),
-            await _question(svc, pid, live, live.next_index),
-        ]
+        question = await _question(svc, pid, live, live.next_index)
+        return [_headed(svc.texts("quiz.resume"), question)]
     if live.stage is Stage.PREDICTION:
-        return [_prediction_prompt(svc, live)]
+        return [_prediction_prompt(svc, pid, live)]
     return [Message(svc.texts("quiz.recording"))]
 
 
@@ -179,7 +179,19 @@ async def _question(svc: Services, pid: int, live: LiveAttempt, index: int) -> M
             Button(LETTERS[i], answer_token(live.code, index, i, pid)) for i in range(len(order))
         ),
     )
-    return Message(message, buttons=buttons, image=await image_of(svc, qid))
+    return Message(
+        message, buttons=buttons, image=await image_of(svc, qid), shows=Shows(pid, live.code, index)
+    )
+
+
+def _headed(header: str, message: Message, replace: str | None = None) -> Message:
+    """`message` with a line above it (the answer just recorded, the attempt's intro)."""
+    return dataclasses.replace(message, text=Raw(f"{header}\n\n{message.text}"), replace=replace)
+
+
+def _noted(svc: Services, index: int, shown: int) -> Raw:
+    """The line confirming an answer, above the question that follows it."""
+    return svc.texts("quiz.noted_answer", n=index + 1, letter=LETTERS[shown])
 
 
 async def image_of(svc: Services, qid: int) -> str:
@@ -289,14 +301,22 @@ async def _answered_replies(
         return [Notice(t("quiz.time_up_short")), *await finalise(svc, pid, live, auto=True)]
     if outcome is AnswerOutcome.STALE:
         return [Notice(t("quiz.already_answered"))]
-    done = Message(
-        await _answered(svc, live, index, shown),
-        replace=ref,
-        image=await image_of(svc, live.question_ids[index]),
-    )
     if outcome is AnswerOutcome.LAST:
-        return [Notice(t("quiz.noted")), done, _prediction_prompt(svc, live)]
-    return [Notice(t("quiz.noted")), done, await _question(svc, pid, live, index + 1)]
+        following = _prediction_prompt(svc, pid, live)
+    else:
+        following = await _question(svc, pid, live, index + 1)
+    tapped_image = await image_of(svc, live.question_ids[index])
+    if not tapped_image and not following.image:
+        # One message per answer: the tapped question becomes the next one (or the prediction
+        # question) in place, its first line confirming the answer; the toast says it too.
+        return [Notice(t("quiz.noted")), _headed(_noted(svc, index, shown), following, replace=ref)]
+    # A picture on either side: the tapped question keeps its own picture (or stays text) and
+    # confirms the answer in place, and the next question comes as a message of its own. A
+    # caption edit cannot change a photo, and a photo cannot become text.
+    done = Message(
+        await _answered(svc, live, index, shown), replace=ref, image=tapped_image, echo=True
+    )
+    return [Notice(t("quiz.noted")), done, following]
 
 
 async def _no_live_attempt(svc: Services, pid: int, tap: AnswerTap) -> list[Reply]:
@@ -332,8 +352,8 @@ async def awaiting_answer(svc: Services, token: str) -> bool:
 
 async def _typed_answer(svc: Services, pid: int, live: LiveAttempt, text: str) -> list[Reply]:
     """Text typed while a question shows: a letter or its number answers it, as a tap would
-    (the participant's own "B" is the echo, so the next question comes with the notice on top);
-    anything else is reminded how to answer."""
+    (the next question comes as a new message below the participant's "B", its first line
+    confirming the answer); anything else is reminded how to answer."""
     t = svc.texts
     index = live.next_index
     shown = answer_index(text)
@@ -352,23 +372,21 @@ async def _typed_answer(svc: Services, pid: int, live: LiveAttempt, text: str) -
     if outcome is AnswerOutcome.STALE:
         return [Message(t("quiz.already_answered"))]
     if outcome is AnswerOutcome.LAST:
-        following = _prediction_prompt(svc, before)
+        following = _prediction_prompt(svc, pid, before)
     else:
         following = await _question(svc, pid, before, index + 1)
-    noted = Raw(f"{t('quiz.noted')}\n\n{following.text}")
-    return [Message(noted, buttons=following.buttons, image=following.image)]
+    return [_headed(_noted(svc, index, shown), following)]
 
 
 # ---------------------------------------------------------------- prediction
 
 
-def _prediction_prompt(svc: Services, live: LiveAttempt) -> Message:
+def _prediction_prompt(svc: Services, pid: int, live: LiveAttempt) -> Message:
     p = svc.contest.rules.prediction
-    return Message(
-        svc.texts(
-            "quiz.prediction", question=p.question, left=countdown(live.deadline_ms - svc.now_ms())
-        )
+    text = svc.texts(
+        "quiz.prediction", question=p.question, left=countdown(live.deadline_ms - svc.now_ms())
     )
+    return Message(text, shows=Shows(pid, live.code, len(live.question_ids)))
 
 
 # Digits alone, or thousands in groups of three split by one kind of separator: 1.234.567.

@@ -67,13 +67,36 @@ async def _record(svc: Services, pid: int, live: LiveAttempt) -> FinishedAttempt
         started_at=_ms_to_dt(live.started_ms),
         submitted_at=submitted,
         local_day=_ms_to_dt(live.started_ms).astimezone(svc.contest.tz).date().isoformat(),
-        duration_ms=max(finished - live.started_ms, 0),
+        duration_ms=fair_duration_ms(live, finished),
         correct=correct,
         total=len(live.question_ids),
         prediction=live.prediction,
         auto_submitted=live.auto,
         answers=tuple(answers),
     )
+
+
+def fair_duration_ms(live: LiveAttempt, finished_ms: int) -> int:
+    """The participant's own time: for each step (every question, then the prediction
+    question), from when the platform accepted the message showing it to the answer, or to
+    `finished_ms` for the step under way at the end.
+
+    A step falls due when the previous one is answered (the first, when the attempt starts);
+    until its message is shown the time is the bot's (queueing under the platform's limits),
+    not the participant's. A step with no recorded showing (a channel that does not report,
+    an attempt started before this was recorded) counts from when it fell due, as before.
+    """
+    total = 0
+    due = live.started_ms
+    for step in range(len(live.question_ids) + 1):
+        shown = max(live.shown.get(step, due), due)
+        given = live.answers.get(step) if step < len(live.question_ids) else None
+        end = given[1] if given is not None else finished_ms
+        total += max(end - shown, 0)
+        if given is None:
+            break
+        due = end
+    return total
 
 
 async def standing(svc: Services, round_code: str, pid: int) -> tuple[int, int] | None:

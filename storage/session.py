@@ -104,6 +104,35 @@ redis.call('HSET', KEYS[1], 'st', 'd', 'f', ARGV[2], 'auto', ARGV[3])
 return 1
 """
 
+# The platform accepted the message showing step ARGV[2] (a question, or the prediction
+# question when it equals the number of questions) of attempt ARGV[1] at ARGV[3]: the step's
+# time starts then, once. The time between the step falling due (the previous answer, or the
+# start) and that moment was the bot's, queueing under the platform's limits: the deadline
+# moves on by as much, never past the round's close ('cl'). Shown after the deadline, the
+# attempt is over (the sweep may have submitted it already): the deadline stays.
+_SHOWN = """
+local h = redis.call('HMGET', KEYS[1], 'id', 'st', 'n', 'd', 's', 'cl', 'v' .. ARGV[2])
+if h[1] ~= ARGV[1] or h[2] == 'd' or h[7] then return 0 end
+local step = tonumber(ARGV[2])
+if step ~= tonumber(h[3]) then return 0 end
+local now = tonumber(ARGV[3])
+local due = tonumber(h[5])
+if step > 0 then
+  local a = redis.call('HGET', KEYS[1], 'a' .. (step - 1))
+  if a then due = tonumber(string.match(a, ':(%d+)')) end
+end
+redis.call('HSET', KEYS[1], 'v' .. step, now)
+local deadline = tonumber(h[4])
+if h[6] and now > due and now <= deadline then
+  local moved = math.min(deadline + now - due, tonumber(h[6]))
+  if moved > deadline then
+    redis.call('HSET', KEYS[1], 'd', moved)
+    redis.call('ZADD', KEYS[2], moved, ARGV[4])
+  end
+end
+return 1
+"""
+
 _START = """
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], unpack(ARGV, 2))
@@ -206,7 +235,9 @@ class LiveAttempt:
     """An attempt in progress, as kept in the store.
 
     `orders[i]` lists, for question i, the bank's option indexes in the order shown.
-    `answers[i]` is (shown option index, answered at in ms).
+    `answers[i]` is (shown option index, answered at in ms). `shown[i]` is when the platform
+    accepted the message showing step i (question i, or the prediction question at
+    i = number of questions); `closes_ms` when the round closes (the deadline never passes it).
     """
 
     code: str
@@ -222,6 +253,8 @@ class LiveAttempt:
     prediction: int | None = None
     finished_ms: int | None = None
     auto: bool = False
+    shown: dict[int, int] = field(default_factory=dict)
+    closes_ms: int | None = None
 
     def to_fields(self) -> dict[str, str]:
         """The hash fields a new attempt starts with."""
@@ -236,16 +269,19 @@ class LiveAttempt:
             "st": self.stage.value,
             "n": str(self.next_index),
             "c": str(len(self.question_ids)),
-        }
+        } | ({"cl": str(self.closes_ms)} if self.closes_ms is not None else {})
 
     @classmethod
     def from_fields(cls, h: dict[str, str]) -> LiveAttempt:
         """Rebuild an attempt from its hash."""
         answers: dict[int, tuple[int, int]] = {}
+        shown_at: dict[int, int] = {}
         for key, value in h.items():
             if key.startswith("a") and key[1:].isdigit():
                 shown, at = value.split(":")
                 answers[int(key[1:])] = (int(shown), int(at))
+            elif key.startswith("v") and key[1:].isdigit():
+                shown_at[int(key[1:])] = int(value)
         return cls(
             code=h["id"],
             round_code=h["r"],
@@ -260,6 +296,8 @@ class LiveAttempt:
             prediction=int(h["pr"]) if "pr" in h else None,
             finished_ms=int(h["f"]) if "f" in h else None,
             auto=h.get("auto") == "1",
+            shown=shown_at,
+            closes_ms=int(h["cl"]) if "cl" in h else None,
         )
 
 
@@ -322,6 +360,8 @@ class SessionStore:
         self.keys = Keys(prefix)
         self._answer = redis.register_script(_ANSWER)
         self._predict = redis.register_script(_PREDICT)
+        # Every question shown reports here: batched like the taps (see storage/batch.py).
+        self._shown = BatchedScript(redis, redis.register_script(_SHOWN))
         self._finish = redis.register_script(_FINISH)
         self._start = redis.register_script(_START)
         self._admit = redis.register_script(_ADMIT)
@@ -433,6 +473,16 @@ class SessionStore:
             return AnswerOutcome.TURNED_AWAY, None
         admission.verdict = Verdict.ADMITTED
         return _tapped(reply)
+
+    async def shown(self, participant_id: int, *, code: str, index: int, now_ms: int) -> bool:
+        """The message showing step `index` of the attempt reached the participant at `now_ms`
+        (the first time only); the deadline moves on by the time the bot took to show it."""
+        return bool(
+            await self._shown(
+                keys=[self.keys.attempt(participant_id), self.keys.deadlines],
+                args=[code, index, now_ms, participant_id],
+            )
+        )
 
     async def set_prediction(self, participant_id: int, *, code: str, value: int) -> bool:
         """Record the prediction once the questions are done, only once; False otherwise."""

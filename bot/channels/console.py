@@ -66,6 +66,7 @@ class ConsoleSession:
                 self._message(reply, waiting)
         self.shown = mapping.shown
         self.out.flush()
+        await self.engine.delivered(replies)
 
     def _message(self, m: Message, waiting: Shown | None) -> None:
         if m.image and m.replace is None:

@@ -49,11 +49,6 @@ def is_answer_set(shown: Shown) -> bool:
     )
 
 
-def is_attempt_answer_set(shown: Shown) -> bool:
-    """Whether the options listed are a real attempt's answer buttons (not practice ones)."""
-    return bool(shown) and all(parse_answer_token(token) is not None for _, token in shown)
-
-
 def command_of(text: str) -> tuple[str, str] | None:
     """(command name, arguments) when the text is a command, with or without "/" or diacritics.
 
@@ -103,11 +98,17 @@ def event_of_text(user: User, text: str, shown: Shown, ref: str | None = None) -
 
 
 def listed_by(replies: list[Reply]) -> Shown | None:
-    """The options the replies leave listed: those of the last message that is not an edit
-    (none if it has none); None when no such message is among them."""
+    """The options the replies leave listed: those of the last message that lists anew (none
+    if it has none); None when no such message is among them.
+
+    An edit lists anew when it brings buttons or shows a step of an attempt (the question
+    answered becomes the next one, or the prediction question); a bare edit (an organiser's
+    step marked done) leaves what was listed as it was."""
     listed: Shown | None = None
     for reply in replies:
-        if isinstance(reply, Message) and reply.replace is None:
+        if isinstance(reply, Message) and (
+            reply.replace is None or reply.buttons or reply.shows is not None
+        ):
             listed = [(b.label, b.token) for row in reply.buttons for b in row]
     return listed
 

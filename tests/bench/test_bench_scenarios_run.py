@@ -56,3 +56,27 @@ def test_every_scenario_runs_at_a_tiny_size_and_writes_its_figures(
     assert "Answer path" in printed
     assert "Closing a round on postgres" in printed
     assert "Broadcast" in printed
+
+
+def test_the_peak_evening_runs_the_real_bot_process_at_a_tiny_size(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "peak.json"
+    code = main(
+        [
+            "peak",
+            "--peak-rates=1",
+            "--peak-seconds=2",
+            "--peak-broadcast=5",
+            "--peak-think=0.05,0.1",
+            f"--redis-url={REDIS_URL}",
+            f"--out={out}",
+        ]
+    )
+    assert code == 0
+    peak = json.loads(out.read_text(encoding="utf-8"))["peak"]
+    for run in (peak["plain"]["1.0"], peak["broadcast"]["1.0"]):
+        assert (run["attempts"], run["finished"], run["answers"]) == (2, 2, 2 * 11)
+        assert run["replies_lost"] == 0
+    assert peak["broadcast"]["1.0"]["broadcast_recipients"] == 5
+    assert "Peak evening with a broadcast running" in capsys.readouterr().out

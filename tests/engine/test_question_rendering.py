@@ -28,7 +28,7 @@ async def test_the_same_question_in_two_orders_lists_each_attempts_own_order(app
     orders = [(0, 1, 2, 3), (3, 1, 0, 2), (0, 1, 2, 3)]
 
     for order in orders:
-        _, shown = await quiz.resume(app.svc, 7, _attempt(qid, order))
+        [shown] = await quiz.resume(app.svc, 7, _attempt(qid, order))
         assert isinstance(shown, Message)
         assert html.escape(question.text, quote=False) in shown.text
         lines = [line for line in shown.text.splitlines() if line.startswith("<b>") and "." in line]

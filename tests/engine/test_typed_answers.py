@@ -17,7 +17,7 @@ async def test_each_usual_way_of_typing_b_answers_the_question_showing(
     await person.register()
     await person.send("/thi")
     await person.send(typed)
-    assert person.said.startswith("Đã ghi nhận\n\nCâu 2/10")
+    assert person.said.startswith("✓ Câu 1: đã ghi nhận B\n\nCâu 2/10")
     live = await person.live()
     assert live is not None
     assert (live.next_index, {i: shown for i, (shown, _) in live.answers.items()}) == (1, {0: 1})

@@ -11,6 +11,7 @@
 The spec is the shared telegram-bot-api/api.json, which must sit beside the repository.
 """
 
+from tests.fake_telegram.limits import Limits
 from tests.fake_telegram.models import (
     ApiRequest,
     Button,
@@ -31,6 +32,7 @@ __all__ = [
     "CallbackAnswer",
     "FakeTelegram",
     "FakeUser",
+    "Limits",
     "ParsedText",
     "SpecNotFoundError",
     "StoredFile",

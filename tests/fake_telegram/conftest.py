@@ -9,7 +9,7 @@ from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 
-from tests.fake_telegram import FakeTelegram
+from tests.fake_telegram import FakeTelegram, Limits
 
 TOKEN = "123456:TEST-token"
 
@@ -29,7 +29,9 @@ def make_bot(tg: FakeTelegram, token: str = TOKEN) -> Bot:
 
 @pytest.fixture
 async def tg() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram(TOKEN) as server:
+    # These tests check the fake's other behaviours with a bare aiogram Bot (no pacer), many
+    # calls in a row to one chat; the limits have their own tests (test_flood_limits.py).
+    async with FakeTelegram(TOKEN, limits=Limits.off()) as server:
         yield server
 
 

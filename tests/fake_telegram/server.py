@@ -10,7 +10,6 @@ import asyncio
 import contextlib
 import copy
 import json
-import math
 import mimetypes
 import re
 import secrets
@@ -24,6 +23,7 @@ from typing import Any, TypeVar
 from aiohttp import BodyPartReader, ClientError, ClientTimeout, MultipartReader, web
 from aiohttp.client import ClientResponse
 
+from tests.fake_telegram.limits import FloodControl, Limits, TooManyRequestsError
 from tests.fake_telegram.models import (
     ApiRequest,
     CallbackAnswer,
@@ -120,8 +120,9 @@ class FakeTelegram(FakeApiServer):
       chat); other chat ids get 400 "chat not found";
     - with a webhook set, queued updates are POSTed automatically in order (`deliver()` waits
       for that); an HTTP error answer is recorded, not retried; a refused connection is retried;
-    - `flood_limit_per_second` is a token bucket over send*/copy*/forward*/editMessage* calls
-      of all chats (not sendChatAction).
+    - Telegram's flood limits are enforced (`limits`, see limits.py: 30 messages in any second
+      per bot, one a second per chat with a burst of 3, 20 a minute per group); past one the
+      call is answered 429 with `parameters.retry_after`. `Limits.off()` switches them off.
     """
 
     def __init__(
@@ -130,7 +131,7 @@ class FakeTelegram(FakeApiServer):
         *,
         bot_username: str = "fake_quiz_bot",
         bot_name: str = "Quiz Bot",
-        flood_limit_per_second: float | None = None,
+        limits: Limits | None = None,
         clock: Callable[[], float] = time.time,
         spec: BotApiSpec | None = None,
     ) -> None:
@@ -146,7 +147,7 @@ class FakeTelegram(FakeApiServer):
             "first_name": bot_name,
             "username": bot_username,
         }
-        self.flood_limit_per_second = flood_limit_per_second
+        self.flood = FloodControl(limits or Limits())
         self._clock = clock
 
         # What the bot did, for the test to read.
@@ -173,8 +174,6 @@ class FakeTelegram(FakeApiServer):
         self._failures: dict[str, deque[ApiError]] = {}
         self._download_failures: deque[int] = deque()
         self._redirect_loop = False
-        self._tokens = float(max(1.0, flood_limit_per_second or 1.0))
-        self._tokens_at = time.monotonic()
         self._counter = 0
 
         self._handlers: dict[str, Handler] = {
@@ -580,7 +579,7 @@ class FakeTelegram(FakeApiServer):
             if failures:
                 raise failures.popleft()
             self._check_blocked(name, params)
-            self._check_flood(name)
+            self._check_flood(name, params)
             handler = self._handlers.get(name)
             if handler is None:
                 self.unhandled.append(name)
@@ -599,20 +598,12 @@ class FakeTelegram(FakeApiServer):
             if chat_id in self._blocked:
                 raise ApiError(403, "Forbidden: bot was blocked by the user")
 
-    def _check_flood(self, name: str) -> None:
-        """A token bucket over every message sent or edited, across all chats."""
-        limit = self.flood_limit_per_second
-        counted = name.startswith(("send", "copyMessage", "forwardMessage", "editMessage"))
-        if limit is None or not counted or name == "sendChatAction":
-            return
-        now = time.monotonic()
-        self._tokens = min(max(1.0, limit), self._tokens + (now - self._tokens_at) * limit)
-        self._tokens_at = now
-        if self._tokens >= 1.0:
-            self._tokens -= 1.0
-            return
-        wait = max(1, math.ceil((1.0 - self._tokens) / limit))
-        raise ApiError(429, f"Too Many Requests: retry after {wait}", retry_after=wait)
+    def _check_flood(self, name: str, params: Params) -> None:
+        """Telegram's flood limits (limits.py): a 429 with retry_after past one."""
+        try:
+            self.flood.check(name, params.get("chat_id"))
+        except TooManyRequestsError as exc:
+            raise ApiError(429, str(exc), retry_after=exc.retry_after) from None
 
     # ------------------------------------------------------------------ state helpers
 
@@ -976,7 +967,9 @@ class FakeTelegram(FakeApiServer):
             raise ApiError(400, "Bad Request: message can't be edited")
         if message.text is not None:
             raise ApiError(400, "Bad Request: there is no caption in the message to edit")
-        caption, entities, source = (None, [], None)
+        caption: str | None = None
+        entities: list[dict[str, Any]] = []
+        source: str | None = None
         if params.get("caption") is not None:
             caption, entities, source = self._formatted(params, "caption", "caption_entities")
         markup = _inline(_json(params.get("reply_markup")))

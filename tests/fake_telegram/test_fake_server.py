@@ -34,7 +34,7 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import ClientSession, web
 from aiohttp.typedefs import Handler
 
-from tests.fake_telegram import BotApiSpec, FakeTelegram, SpecNotFoundError, parse_html
+from tests.fake_telegram import BotApiSpec, FakeTelegram, Limits, SpecNotFoundError, parse_html
 from tests.fake_telegram.conftest import TOKEN, make_bot
 
 USER = 4242
@@ -371,7 +371,7 @@ async def test_fail_next_and_blocked_users(tg: FakeTelegram, bot: Bot) -> None:
 
 
 async def test_flood_limit_answers_429_with_retry_after() -> None:
-    async with FakeTelegram(TOKEN, flood_limit_per_second=2) as tg, make_bot(tg) as bot:
+    async with FakeTelegram(TOKEN, limits=Limits(per_bot=2)) as tg, make_bot(tg) as bot:
         tg.user(USER)
         await bot.send_message(USER, "1")
         await bot.send_message(USER, "2")

@@ -42,6 +42,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import ClientError, ClientTimeout, web
 
+from tests.fake_telegram.limits import FloodControl, Limits, TooManyRequestsError
 from tests.fake_zalo.models import ApiCall, SentMessage, WebhookDelivery
 from tests.support.fake_api import FakeApiServer
 
@@ -76,15 +77,30 @@ class ApiError(Exception):
     """An error answer: {"ok": false, "error_code", "description"}, with that HTTP status
     unless another is given (an empty long poll is HTTP 200)."""
 
-    def __init__(self, code: int, description: str, *, http_status: int | None = None) -> None:
+    def __init__(
+        self,
+        code: int,
+        description: str,
+        *,
+        http_status: int | None = None,
+        retry_after: int | None = None,
+    ) -> None:
         super().__init__(description)
         self.code = code
         self.description = description
         self.http_status = http_status or code
+        self.retry_after = retry_after
 
     def body(self) -> dict[str, Any]:
         """The JSON answer."""
-        return {"ok": False, "error_code": self.code, "description": self.description}
+        body: dict[str, Any] = {
+            "ok": False,
+            "error_code": self.code,
+            "description": self.description,
+        }
+        if self.retry_after is not None:
+            body["parameters"] = {"retry_after": self.retry_after}
+        return body
 
 
 @dataclass
@@ -111,6 +127,7 @@ class FakeZalo(FakeApiServer):
         account_name: str = "bot.CuocThiCDS",
         clock: Callable[[], float] = time.time,
         webhook_forms: tuple[str, ...] = (WRAPPED, FLAT),
+        limits: Limits | None = None,
     ) -> None:
         super().__init__()
         bot_id, _, secret = token.partition(":")
@@ -123,6 +140,10 @@ class FakeZalo(FakeApiServer):
         if not webhook_forms or set(webhook_forms) - {WRAPPED, FLAT}:
             raise ValueError(f"webhook_forms are {WRAPPED!r} and {FLAT!r}, in some order")
         self.webhook_forms = webhook_forms
+        # Zalo publishes no sending limits: none unless a test sets some. Past one, sendMessage
+        # and sendPhoto are answered 429 (the client honours `parameters.retry_after`).
+        self.flood = FloodControl(limits or Limits.off())
+        self.too_many = 0
 
         self.calls_made: list[ApiCall] = []
         self.violations: list[str] = []
@@ -369,6 +390,12 @@ class FakeZalo(FakeApiServer):
         failures = self._failures.get(method)
         if failures:
             raise failures.popleft()
+        if method != "sendChatAction":
+            try:
+                self.flood.check(method, params.get("chat_id"))
+            except TooManyRequestsError as exc:
+                self.too_many += 1
+                raise ApiError(429, "Too Many Requests", retry_after=exc.retry_after) from None
         return await self._handlers[method](params)
 
     def _violation(self, method: str, problem: str, code: int = 400) -> ApiError:

@@ -15,11 +15,13 @@ import pytest
 from bot.app import App
 from bot.broadcast import MAX_TRIES, Broadcaster
 from bot.channels.telegram.channel import TelegramChannel
+from bot.channels.telegram.session import make_bot
 from bot.clock import ManualClock
+from bot.pacer import Pacer
 from bot.scheduler import ContestJobs, LeaderLock, Scheduler
 from tests.conftest import vn
 from tests.fake_telegram import FakeTelegram
-from tests.fake_telegram.conftest import TOKEN, make_bot
+from tests.fake_telegram.conftest import TOKEN
 from tests.scheduler.conftest import ORGANISER, lead, people, send_with_retries
 from tests.scheduler.recording import RecordingChannel
 from tests.support.client import Person
@@ -33,7 +35,9 @@ pytestmark = pytest.mark.usefixtures("auto_approval")
 
 @pytest.fixture
 async def telegram(app: App) -> AsyncIterator[tuple[FakeTelegram, TelegramChannel]]:
-    async with FakeTelegram(TOKEN) as tg, make_bot(tg) as bot:
+    # Paced as `quizbot run` paces it: the fake refuses bursts to one chat as Telegram does.
+    pacer = Pacer(app.store.redis, app.store.keys.prefix, "telegram")
+    async with FakeTelegram(TOKEN) as tg, make_bot(TOKEN, tg.base_url, pacer=pacer) as bot:
         yield tg, TelegramChannel(bot, app.engine, app.store, app.svc.texts)
 
 

@@ -66,6 +66,7 @@ class BotConfig:
     flood_limit: int = 1000
     flood_window: int = 10
     broadcast_rate: float | None = None
+    send_rate: float | None = None
     webhook_port: int | None = None
     webhook_secret: str = ""
 
@@ -79,6 +80,8 @@ class BotConfig:
         if self.broadcast_rate is not None:
             settings["TELEGRAM_BROADCAST_RATE"] = str(self.broadcast_rate)
         port = None
+        if self.send_rate is not None:
+            settings["TELEGRAM_SEND_RATE"] = str(self.send_rate)
         if self.mode == "webhook":
             port = self.webhook_port or free_port()
             settings |= {"WEB_HOST": "127.0.0.1", "WEB_PORT": str(port)}

@@ -20,7 +20,9 @@ import pytest
 from aiogram.types import TelegramObject, Update
 
 from bot.app import App
-from bot.channels.telegram.channel import TelegramChannel, make_bot
+from bot.channels.telegram.channel import TelegramChannel
+from bot.channels.telegram.session import make_bot
+from bot.pacer import Pacer
 from tests.fake_telegram import FakeTelegram, FakeUser, StoredMessage
 from tests.support.banks import use_own_bank
 from tests.support.client import Person
@@ -60,7 +62,8 @@ async def tg() -> AsyncIterator[FakeTelegram]:
 async def handled(app: App, tg: FakeTelegram) -> AsyncIterator[Handled]:
     """The bot polling the fake server, with the organiser ADMIN; what it has handled."""
     app.svc.admins = frozenset({f"telegram:{ADMIN}"})
-    bot = make_bot(tg.token, tg.base_url)
+    pacer = Pacer(app.store.redis, app.store.keys.prefix, "telegram")
+    bot = make_bot(tg.token, tg.base_url, pacer=pacer)
     channel = TelegramChannel(bot, app.engine, app.store, app.svc.texts, flood_limit=1000)
     seen = Handled()
     channel.dispatcher.update.outer_middleware(seen)

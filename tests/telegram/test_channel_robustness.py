@@ -10,8 +10,9 @@ from aiogram.methods import AnswerCallbackQuery, SendMessage, SetMyCommands
 from aiogram.types import Chat, Message, Update, User
 
 from bot.app import App
-from bot.channels.telegram.channel import RetryMiddleware, TelegramChannel
+from bot.channels.telegram.channel import TelegramChannel
 from bot.channels.telegram.convert import split_text
+from bot.channels.telegram.session import RetryMiddleware
 from tests.telegram.client import TgUser
 from tests.telegram.recording import RecordingSession, recording_bot
 

@@ -44,7 +44,9 @@ async def test_a_picture_question_is_a_photo_whose_caption_is_edited_by_the_answ
 
     await tg_user.send("/thi")
     (first,) = session.of(SendPhoto)
-    assert first.caption.startswith("<b>Câu 1/10</b> · ⏱ còn 10:00")
+    # The attempt's introduction and the first question come as one message.
+    assert first.caption.startswith("<b>Quý 1</b> — lượt thi của bạn bắt đầu")
+    assert "\n\n<b>Câu 1/10</b> · ⏱ còn 10:00" in first.caption
     assert "biểu tượng trong ảnh là của ứng dụng nào?" in first.caption
     assert [b.text for b in first.reply_markup.inline_keyboard[0]] == ["A", "B", "C", "D"]
     assert isinstance(first.photo, BufferedInputFile)

@@ -13,7 +13,7 @@ from aiogram.types import Update
 
 from bot.app import App
 from bot.channels.telegram.channel import TelegramChannel
-from tests.fake_telegram import FakeTelegram
+from tests.fake_telegram import FakeTelegram, Limits
 from tests.fake_telegram.conftest import TOKEN, make_bot
 from tests.support.client import Person
 from tests.support.pictures import use_pictured_bank
@@ -21,7 +21,9 @@ from tests.support.pictures import use_pictured_bank
 
 @pytest.fixture
 async def tg() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram(TOKEN) as server:
+    # The calls' shapes are checked here, with a bare bot (no pacer) answering ten questions
+    # in a row; the flood limits and the pacer have their own tests (tests/pacing).
+    async with FakeTelegram(TOKEN, limits=Limits.off()) as server:
         yield server
 
 
@@ -46,7 +48,8 @@ async def test_a_picture_question_over_http_keeps_to_the_bot_api(
     question = tg.sent_to(1001)[-1]
     assert question.method == "sendPhoto"
     assert question.caption is not None
-    assert question.caption.startswith("Câu 1/10 · ⏱ còn 10:00")
+    assert question.caption.startswith("Quý 1 — lượt thi của bạn bắt đầu")
+    assert "\n\nCâu 1/10 · ⏱ còn 10:00" in question.caption
     assert question.labels == ["A", "B", "C", "D"]
 
     await feed(an.tap_button("C"))

@@ -49,7 +49,7 @@ async def test_a_contact_that_is_not_the_senders_own_is_refused(tg_user: TgUser,
     assert "phone" not in conv
 
 
-async def test_a_tap_is_answered_at_once_and_the_question_shows_the_choice_without_buttons(
+async def test_a_tap_is_answered_at_once_and_the_question_becomes_the_next_one_in_place(
     tg_user: TgUser, session: RecordingSession
 ) -> None:
     await register(tg_user)
@@ -69,15 +69,15 @@ async def test_a_tap_is_answered_at_once_and_the_question_shows_the_choice_witho
     new_calls = session.calls[calls_before:]
     assert isinstance(new_calls[0], AnswerCallbackQuery)
     assert new_calls[0].text == "Đã ghi nhận"
-    edit = new_calls[1]
+    # One message per answer: the tapped question is edited into the next one, whose first
+    # line confirms the answer recorded (and never says whether it was right).
+    [edit] = new_calls[1:]
     assert isinstance(edit, EditMessageText)
     assert edit.message_id == session.message_id_of(question)
-    assert "Bạn đã chọn: <b>B.</b>" in edit.text
-    assert edit.reply_markup is None
+    assert edit.text.startswith("✓ Câu 1: đã ghi nhận <b>B</b>\n\n<b>Câu 2/10</b>")
+    assert isinstance(edit.reply_markup, InlineKeyboardMarkup)
+    assert [b.text for b in edit.reply_markup.inline_keyboard[0]] == ["A", "B", "C", "D"]
     assert "đúng" not in edit.text.lower().replace("đáp án đúng", "")
-    nxt = new_calls[2]
-    assert isinstance(nxt, SendMessage)
-    assert "Câu 2/10" in nxt.text
 
 
 async def test_a_whole_attempt_ends_with_the_prediction_and_the_result(
@@ -135,7 +135,7 @@ async def test_a_letter_typed_mid_quiz_answers_the_question_as_a_tap_would(
         # One message: the confirmation on top of the next question, with its buttons.
         [reply] = tg_user.bot_messages()[sent:]
         assert isinstance(reply, SendMessage)
-        assert reply.text.startswith(f"Đã ghi nhận\n\n<b>Câu {n}/10</b>")
+        assert reply.text.startswith(f"✓ Câu {n - 1}: đã ghi nhận <b>B</b>\n\n<b>Câu {n}/10</b>")
         assert isinstance(reply.reply_markup, InlineKeyboardMarkup)
     live = await app.store.attempt(pid)
     assert live is not None

@@ -17,7 +17,8 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 
 from bot.app import App
-from bot.channels.telegram.channel import RetryMiddleware, TelegramChannel
+from bot.channels.telegram.channel import TelegramChannel
+from bot.channels.telegram.session import RetryMiddleware
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.conftest import TOKEN, LocalSession
 

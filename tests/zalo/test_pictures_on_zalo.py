@@ -37,7 +37,9 @@ async def test_the_picture_comes_by_url_before_each_question(
         ("photo", f"{SITE}/anh/{key}"),
         ("text", None),
     ]
-    assert sent[-1].text.startswith("Câu 1/10")
+    # The attempt's introduction leads the first question's text, after its picture.
+    assert sent[-1].text.startswith("Quý 1 — lượt thi của bạn bắt đầu")
+    assert "\n\nCâu 1/10 · ⏱" in sent[-1].text
 
     seq = zl.last_seq()
     await an.say(await correct_letter(app, an.id), "Câu 2/10")

@@ -6,16 +6,14 @@ from bot.channels.zalo.channel import pictured
 from handlers.events import Message, Notice
 
 
-def test_an_answer_left_out_lets_its_notice_lead_the_next_pictured_question() -> None:
+def test_an_answer_echo_left_out_lets_its_notice_lead_the_next_pictured_question() -> None:
     notice, echo, question = (
         Notice("Đã ghi nhận"),
-        Message("Câu 1", replace="m1"),
+        Message("Câu 1", replace="m1", image="k1.png", echo=True),
         Message("Câu 2", image="k2.png"),
     )
 
-    assert pictured([notice, echo, question], skip_replacements=True) == [
-        ("k2.png", [notice, echo, question])
-    ]
+    assert pictured([notice, echo, question]) == [("k2.png", [notice, echo, question])]
 
 
 def test_a_practice_verdict_stays_before_the_next_pictured_question() -> None:

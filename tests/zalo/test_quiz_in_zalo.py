@@ -8,7 +8,6 @@ from questions.model import LETTERS
 from tests.fake_zalo import FakeZalo
 from tests.zalo.participant import ZaloParticipant, correct_letter
 
-NOTED = "Đã ghi nhận"
 UNSUPPORTED = "Cuộc thi chỉ nhận tin nhắn chữ"
 HINT = "Mình chưa hiểu câu trả lời này"
 
@@ -42,7 +41,7 @@ async def test_a_participant_registers_by_typing_and_takes_a_whole_attempt(
         shown = await an.say(typed(letter, i), following)
         # One message per answer: the confirmation leads the next question, no echo.
         assert an.said_since(seq) == [shown.shown]
-        assert shown.shown.startswith(NOTED)
+        assert shown.shown.startswith(f"✓ Câu {i + 1}: đã ghi nhận {letter}\n\n")
     result = await an.say("1.500", "Số câu đúng")
     assert "Số câu đúng: 7/10" in result.shown
     zl.assert_no_violations()

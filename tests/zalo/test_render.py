@@ -142,15 +142,15 @@ def test_the_phone_step_asks_to_type_the_phone() -> None:
     assert listed_by([ask]) == []
 
 
-def test_an_answer_echo_is_skipped_after_a_typed_answer_and_the_notice_leads_the_next() -> None:
+def test_after_an_answer_the_next_question_is_one_message_that_confirms_it() -> None:
+    question = _question()
     replies = [
         Notice("Đã ghi nhận"),
-        Message("Câu 3/10 … Bạn đã chọn: B", replace="x"),
-        _question(),
+        Message(f"✓ Câu 3: đã ghi nhận B\n\n{question.text}", question.buttons, replace="x"),
     ]
-    out = render(TEXTS, replies, skip_replacements=True)
+    out = render(TEXTS, replies, answered=True)
     assert len(out) == 1
-    assert out[0].startswith("Đã ghi nhận\n\nCâu 4/10")
+    assert out[0].startswith("✓ Câu 3: đã ghi nhận B\n\nCâu 4/10")
     assert listed_by(replies) == ANSWERS
 
 

@@ -2,9 +2,10 @@
 
 aiogram's SendMessage and EditMessageText carry every optional parameter of the Bot API,
 their keyboards are trees of pydantic models, and the answer is validated into a whole
-Message (chat, sender, entities…) that the bot never reads. An answer tap makes three calls
-(acknowledge the tap, show the answer chosen, ask the next question); built that way they
-took about 200 µs of the 670 µs a tap cost (bench/README.md, entry 17). These methods still
+Message (chat, sender, entities…) that the bot never reads. An answer tap made three calls
+then (acknowledge the tap, show the answer chosen, ask the next question; two now: the
+question is edited into the next one); built that way they took about 200 µs of the 670 µs
+a tap cost (bench/README.md, entry 17). These methods still
 go through the Bot, its session and its request middlewares (retries, Telegram's errors as
 aiogram's exceptions), but carry only what the bot sets, the markup as the JSON text
 Telegram reads (see convert.reply_markup), and read back only the message id.

@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import Bot, Dispatcher
-from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
-from aiogram.client.telegram import TelegramAPIServer
-from aiogram.enums import ParseMode
 from aiogram.exceptions import (
     TelegramAPIError,
     TelegramBadRequest,
     TelegramForbiddenError,
     TelegramNetworkError,
     TelegramRetryAfter,
-    TelegramServerError,
 )
-from aiogram.methods import Response, TelegramMethod
-from aiogram.methods.base import TelegramType
 from aiogram.types import (
     BotCommand,
     BufferedInputFile,
@@ -46,7 +36,6 @@ from bot.channels.telegram.convert import (
     split_text,
     user_of,
 )
-from bot.channels.telegram.counting import TelegramApiMetrics
 from bot.channels.telegram.photos import Photos
 from bot.engine import Engine
 from handlers.events import Contact, Document, Message, Notice, Reply, Text, Upload
@@ -85,55 +74,6 @@ REPLY_METHODS = frozenset(
 )
 # What a bot may send as a document through the Bot API (Telegram refuses more with 413).
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
-
-
-class RetryMiddleware(BaseRequestMiddleware):
-    """Retries a call after a 429 (waiting retry_after) or a network or server error (backoff)."""
-
-    def __init__(
-        self,
-        *,
-        attempts: int = 4,
-        base_delay: float = 0.5,
-        max_wait: float = 60.0,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-    ) -> None:
-        self.attempts = attempts
-        self.base_delay = base_delay
-        self.max_wait = max_wait
-        self.sleep = sleep
-
-    async def __call__(
-        self,
-        make_request: NextRequestMiddlewareType[TelegramType],
-        bot: Bot,
-        method: TelegramMethod[TelegramType],
-    ) -> Response[TelegramType]:
-        for attempt in range(1, self.attempts + 1):
-            try:
-                return await make_request(bot, method)
-            except TelegramRetryAfter as exc:
-                if attempt == self.attempts or exc.retry_after > self.max_wait:
-                    raise
-                log.warning("429 on %s: waiting %s s", method.__api_method__, exc.retry_after)
-                await self.sleep(exc.retry_after)
-            except (TelegramNetworkError, TelegramServerError) as exc:
-                if attempt == self.attempts:
-                    raise
-                delay = self.base_delay * 2 ** (attempt - 1)
-                log.warning(
-                    "%s on %s: retrying in %.1f s", type(exc).__name__, method.__api_method__, delay
-                )
-                await self.sleep(delay)
-        raise AssertionError("unreachable")
-
-
-def make_bot(token: str, api_base: str, *, timeout: float = 30.0) -> Bot:
-    """A Bot talking to `api_base` (Telegram's, or a self-hosted Bot API server)."""
-    session = AiohttpSession(api=TelegramAPIServer.from_base(api_base), timeout=timeout)
-    session.middleware(RetryMiddleware())
-    session.middleware(TelegramApiMetrics())  # inside the retries: counts every request
-    return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 
 class TelegramChannel:
@@ -309,6 +249,7 @@ class TelegramChannel:
                         reply_markup=markup if m.buttons else None,
                     )
                 )
+                await self.engine.delivered([m])
                 return
             except TelegramBadRequest as exc:
                 # Too old to edit, deleted, or unchanged: a new message says it instead.
@@ -319,6 +260,7 @@ class TelegramChannel:
         for i, piece in enumerate(pieces):
             last = i == len(pieces) - 1
             await self.send_text(chat_id, piece, markup if last else None)
+        await self.engine.delivered([m])
 
     async def send_text(self, chat_id: int | str, text: str, markup: str | None = None) -> None:
         """Send one message (HTML text within Telegram's limit; the markup as JSON text)."""

@@ -41,7 +41,7 @@ from bot.channels.text import (
     Hint,
     event_of_text,
     hint_text,
-    is_attempt_answer_set,
+    is_answer_set,
     listed_by,
     mapped_after,
 )
@@ -282,8 +282,7 @@ class ZaloChannel:
             replies,
             event=event,
             shown=shown,
-            # A practice answer's echo says whether it was right and why: it is always sent.
-            skip_replacements=isinstance(event, Choice) and is_attempt_answer_set(shown),
+            answered=isinstance(event, Choice) and is_answer_set(shown),
         )
 
     async def _refused(self, chat_id: str, admission: Admission) -> None:
@@ -301,7 +300,7 @@ class ZaloChannel:
         *,
         event: Event | None = None,
         shown: list[tuple[str, str]] | None = None,
-        skip_replacements: bool = False,
+        answered: bool = False,
     ) -> None:
         """Send the replies to `event` (None: owed outside an update) as text, and remember
         the options typing maps to afterwards (bot.channels.text.mapped_after).
@@ -317,12 +316,12 @@ class ZaloChannel:
         for reply in replies:
             if isinstance(reply, Document):
                 log.warning("a document (%s) cannot be sent on Zalo: left out", reply.filename)
-        for picture, part in pictured(replies, skip_replacements=skip_replacements):
+        for picture, part in pictured(replies):
             if picture:
                 await self._picture(chat_id, picture)
-            texts = render(self.texts, part, skip_replacements=skip_replacements, waiting=waiting)
-            for text in texts:
+            for text in render(self.texts, part, answered=answered, waiting=waiting):
                 await self.client.send_message(chat_id, text)
+        await self.engine.delivered(replies)
 
     async def _picture(self, chat_id: str, key: str) -> None:
         """A question's picture, by URL: a Zalo bot sends images no other way."""
@@ -356,19 +355,17 @@ def picture_url(public_url: str, key: str) -> str | None:
     return f"{public_url.rstrip('/')}/anh/{key}"
 
 
-def pictured(
-    replies: list[Reply], *, skip_replacements: bool = False
-) -> list[tuple[str, list[Reply]]]:
+def pictured(replies: list[Reply]) -> list[tuple[str, list[Reply]]]:
     """The replies cut before each new message with a picture: (its picture, or "" for the
     first part, and the replies to render after it). The notices just before such a message
-    go with it, as they lead its text (past edits left out, see render); an edit (an answer's
-    echo) does not send its picture again."""
+    go with it, as they lead its text (echoes left out, see render); an edit does not send
+    its picture again."""
     parts: list[tuple[str, list[Reply]]] = [("", [])]
     for reply in replies:
         if isinstance(reply, Message) and reply.image and reply.replace is None:
             current = parts[-1][1]
             cut = len(current)
-            while cut and _leads(current[cut - 1], skip_replacements):
+            while cut and _leads(current[cut - 1]):
                 cut -= 1
             parts[-1] = (parts[-1][0], current[:cut])
             parts.append((reply.image, [*current[cut:], reply]))
@@ -377,8 +374,6 @@ def pictured(
     return [(picture, part) for picture, part in parts if picture or part]
 
 
-def _leads(reply: Reply, skip_replacements: bool) -> bool:
-    """Whether a reply goes with the message after it: a notice, or an edit left out."""
-    if isinstance(reply, Notice):
-        return True
-    return skip_replacements and isinstance(reply, Message) and reply.replace is not None
+def _leads(reply: Reply) -> bool:
+    """Whether a reply goes with the message after it: a notice, or an echo left out."""
+    return isinstance(reply, Notice) or (isinstance(reply, Message) and reply.echo)

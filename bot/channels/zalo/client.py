@@ -29,6 +29,7 @@ import httpx
 
 from bot import metrics
 from bot.logs import redact, redact_logger
+from bot.pacer import Pacer
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,10 @@ DEFAULT_API_BASE = "https://bot-api.zaloplatforms.com"
 POLL_TIMEOUT_CODE = 408
 FORBIDDEN_CODE = 403
 TOO_MANY_REQUESTS = 429
+# The calls that put a message in a chat: each waits its turn in the pacer.
+MESSAGE_METHODS = frozenset({"sendMessage", "sendPhoto", "sendSticker"})
+# How many 429s a paced call outlives (see bot/channels/telegram/session.py).
+PATIENCE = 30
 
 
 class ZaloError(Exception):
@@ -87,8 +92,10 @@ class ZaloClient:
         max_delay: float = 30.0,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         transport: httpx.AsyncBaseTransport | None = None,
+        pacer: Pacer | None = None,
     ) -> None:
         redact_logger("httpx")
+        self.pacer = pacer
         self._prefix = f"{base_url.rstrip('/')}/bot{token}/"
         self.attempts = attempts
         self.base_delay = base_delay
@@ -180,23 +187,44 @@ class ZaloClient:
     ) -> Any:
         """The `result` of one API call (None when there is none)."""
         attempts = self.attempts if retry else 1
-        for attempt in range(1, attempts + 1):
+        paced = self.pacer is not None and method in MESSAGE_METHODS
+        chat = (params or {}).get("chat_id") if paced else None
+        failures = limited = 0
+        while True:
+            if paced:
+                assert self.pacer is not None
+                await self.pacer.turn(chat)
             try:
                 return await self._once(method, params or {}, http_timeout)
             except ZaloApiError as exc:
-                if not exc.retryable or attempt == attempts:
+                failures += 1
+                if not exc.retryable:
                     raise
-                delay = self._delay(attempt, exc.retry_after)
+                if paced and exc.error_code == TOO_MANY_REQUESTS:
+                    # Held in the shared pace (every process), and tried again in its turn:
+                    # a reply goes out later rather than never.
+                    limited += 1
+                    if limited >= PATIENCE:
+                        raise
+                    failures -= 1
+                    assert self.pacer is not None
+                    wait = self._delay(limited, exc.retry_after)
+                    log.warning("Zalo %s answered 429: holding sends %.1f s", method, wait)
+                    await self.pacer.hold(wait, chat)
+                    continue
+                if failures >= attempts:
+                    raise
+                delay = self._delay(failures, exc.retry_after)
                 log.warning(
                     "Zalo %s answered %s: retrying in %.1f s", method, exc.error_code, delay
                 )
             except ZaloNetworkError as exc:
-                if attempt == attempts:
+                failures += 1
+                if failures >= attempts:
                     raise
-                delay = self._delay(attempt, None)
+                delay = self._delay(failures, None)
                 log.warning("%s: retrying in %.1f s", exc, delay)
             await self.sleep(delay)
-        raise AssertionError("unreachable")
 
     def _delay(self, attempt: int, retry_after: float | None) -> float:
         if retry_after is not None:

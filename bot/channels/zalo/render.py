@@ -12,12 +12,13 @@ or a short message of its own when nothing follows. Texts over 2000 characters a
 line boundaries. Zalo has no contact button: the catalogue's Zalo wording asks to type the
 phone (see handlers.texts).
 
-`Message.replace` (edit an earlier message) has no Zalo equivalent. The only edit the engine
-makes is the answer echo, which restates the question just answered with the chosen option;
-after a typed answer it would repeat what the participant's own "B" right above already says,
-so `skip_replacements` drops it (the "Đã ghi nhận" notice confirms the answer). Any other
-replacement is sent as a new message, among them a practice answer's echo, which says whether
-the answer was right and why.
+`Message.replace` (edit an earlier message) has no Zalo equivalent: a replacement is sent as
+a new message. After an answer (`answered`) the engine turns the question just answered into
+the next one, whose first line confirms the answer ("✓ Câu 2: đã ghi nhận B"): that line says
+what the "Đã ghi nhận" notice would, so the notice is left out and the answer costs one message.
+An echo (`Message.echo`: a question with a picture restated with the answer chosen, where
+Telegram edits its caption) would only repeat the participant's own "B", and is left out; a
+practice answer's verdict is no echo (it says whether the answer was right and why).
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ def render(
     texts: Texts,
     replies: list[Reply],
     *,
-    skip_replacements: bool = False,
+    answered: bool = False,
     waiting: Shown | None = None,
 ) -> list[str]:
     """The texts to send for the engine's replies (documents are left out: Zalo bots can only
@@ -64,9 +65,11 @@ def render(
     for reply in replies:
         if isinstance(reply, Notice):
             notes.append(plain(reply.text).strip())
+        elif isinstance(reply, Message) and reply.echo:
+            continue
         elif isinstance(reply, Message):
-            if reply.replace is not None and skip_replacements:
-                continue
+            if reply.replace is not None and answered:
+                notes = []  # the next question's first line confirms the answer
             body = message_text(texts, reply, waiting)
             if notes:
                 body = "\n".join(notes) + ("\n\n" + body if body else "")
