@@ -62,22 +62,7 @@ class Questions:
         async with self.db.session() as s:
             keys = await self._store_images(s, images or {}, now)
             await s.exec(update(QuestionRow).values(active=False))
-            for position, q in enumerate(items, start=1):
-                s.add(
-                    QuestionRow(
-                        bank=bank,
-                        position=position,
-                        text=q.text,
-                        options=list(q.options),
-                        correct=q.correct,
-                        source=q.source,
-                        topic=q.topic,
-                        explanation=q.explanation,
-                        image=keys.get(q.image, "") if q.image else "",
-                        active=True,
-                        imported_at=now,
-                    )
-                )
+            s.add_all(_rows(bank, items, keys, active=True, now=now))
         return len(items)
 
     async def active(self) -> list[tuple[int, Question]]:
@@ -202,22 +187,7 @@ class Questions:
         the active bank; the active bank, and earlier rows, are left as they are."""
         async with self.db.session() as s:
             keys = await self._store_images(s, images or {}, now)
-            for position, q in enumerate(items, start=1):
-                s.add(
-                    QuestionRow(
-                        bank=round_bank_key(bank),
-                        position=position,
-                        text=q.text,
-                        options=list(q.options),
-                        correct=q.correct,
-                        source=q.source,
-                        topic=q.topic,
-                        explanation=q.explanation,
-                        image=keys.get(q.image, "") if q.image else "",
-                        active=False,
-                        imported_at=now,
-                    )
-                )
+            s.add_all(_rows(round_bank_key(bank), items, keys, active=False, now=now))
         return len(items)
 
     async def round_bank_signature(self, bank: str) -> tuple[int, int] | None:
@@ -249,3 +219,25 @@ def _latest(key: str) -> Any:
         .where(col(QuestionRow.bank) == key)
         .scalar_subquery()
     )
+
+
+def _rows(
+    bank: str, items: list[Question], keys: dict[str, str], *, active: bool, now: datetime
+) -> list[QuestionRow]:
+    """The rows of an imported bank, in its order (`keys`: each picture's stored key)."""
+    return [
+        QuestionRow(
+            bank=bank,
+            position=position,
+            text=q.text,
+            options=list(q.options),
+            correct=q.correct,
+            source=q.source,
+            topic=q.topic,
+            explanation=q.explanation,
+            image=keys.get(q.image, "") if q.image else "",
+            active=active,
+            imported_at=now,
+        )
+        for position, q in enumerate(items, start=1)
+    ]

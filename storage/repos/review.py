@@ -297,18 +297,4 @@ async def _replace_winners(
             held.tier, held.rank, held.attempt_id = p.tier, p.rank, p.attempt_id
             s.add(held)
             continue
-        s.add(
-            Winner(
-                round_code=round_code,
-                participant_id=p.participant_id,
-                tier=p.tier,
-                rank=p.rank,
-                attempt_id=p.attempt_id,
-                created_at=now,
-                full_name=p.full_name,
-                phone=p.phone,
-                birth_year=p.birth_year,
-                locality=p.locality,
-                unit=p.unit,
-            )
-        )
+        s.add(p.row(round_code, now))

@@ -25,6 +25,22 @@ class Prize:
     locality: str
     unit: str
 
+    def row(self, round_code: str, now: datetime) -> Winner:
+        """The stored row of this prize of `round_code`, stored at `now`."""
+        return Winner(
+            round_code=round_code,
+            participant_id=self.participant_id,
+            tier=self.tier,
+            rank=self.rank,
+            attempt_id=self.attempt_id,
+            created_at=now,
+            full_name=self.full_name,
+            phone=self.phone,
+            birth_year=self.birth_year,
+            locality=self.locality,
+            unit=self.unit,
+        )
+
 
 class Winners:
     """Reads and writes of winners."""
@@ -41,21 +57,7 @@ class Winners:
             if existing is not None:
                 return False
             for p in prizes:
-                s.add(
-                    Winner(
-                        round_code=round_code,
-                        participant_id=p.participant_id,
-                        tier=p.tier,
-                        rank=p.rank,
-                        attempt_id=p.attempt_id,
-                        created_at=now,
-                        full_name=p.full_name,
-                        phone=p.phone,
-                        birth_year=p.birth_year,
-                        locality=p.locality,
-                        unit=p.unit,
-                    )
-                )
+                s.add(p.row(round_code, now))
             return True
 
     async def of_round(self, round_code: str) -> list[Winner]:
