@@ -137,22 +137,7 @@ class Questions:
                 ordered = [found[p] for p in range(1, len(items) + 1)]
                 return [(r.id, _to_question(r)) for r in ordered if r.id is not None]
             keys = await self._store_images(s, images or {}, now)
-            rows = [
-                QuestionRow(
-                    bank=bank,
-                    position=position,
-                    text=q.text,
-                    options=list(q.options),
-                    correct=q.correct,
-                    source=q.source,
-                    topic=q.topic,
-                    explanation=q.explanation,
-                    image=keys.get(q.image, "") if q.image else "",
-                    active=False,
-                    imported_at=now,
-                )
-                for position, q in enumerate(items, start=1)
-            ]
+            rows = _rows(bank, items, keys, active=False, now=now)
             s.add_all(rows)
             await s.flush()
             return [(r.id, _to_question(r)) for r in rows if r.id is not None]
