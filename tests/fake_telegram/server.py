@@ -817,10 +817,23 @@ class FakeTelegram(FakeApiServer):
         _track_keyboard(chat, markup)
         return message.to_api()
 
-    async def _edit_message_text(self, params: Params) -> Any:
+    def _editable(self, params: Params) -> StoredMessage:
+        """The bot's own message an edit names (only the bot's messages can be edited)."""
         message = self._bot_message(params, missing="message to edit not found")
         if not message.from_bot:
             raise ApiError(400, "Bad Request: message can't be edited")
+        return message
+
+    def _edited(self, message: StoredMessage, params: Params, markup: dict[str, Any] | None) -> Any:
+        """Finish an edit of text or caption: its parse mode, its buttons, when."""
+        message.parse_mode = _opt_str(params.get("parse_mode"))
+        message.reply_markup = markup
+        message.edit_date = self._now()
+        self._touch()
+        return message.to_api()
+
+    async def _edit_message_text(self, params: Params) -> Any:
+        message = self._editable(params)
         if message.text is None:
             raise ApiError(400, "Bad Request: there is no text in the message to edit")
         text, entities, source = self._formatted(params, "text", "entities")
@@ -834,16 +847,10 @@ class FakeTelegram(FakeApiServer):
             raise ApiError(400, NOT_MODIFIED)
         message.edits.append(message.text)
         message.text, message.entities, message.source = text, entities, source
-        message.parse_mode = _opt_str(params.get("parse_mode"))
-        message.reply_markup = markup
-        message.edit_date = self._now()
-        self._touch()
-        return message.to_api()
+        return self._edited(message, params, markup)
 
     async def _edit_message_reply_markup(self, params: Params) -> Any:
-        message = self._bot_message(params, missing="message to edit not found")
-        if not message.from_bot:
-            raise ApiError(400, "Bad Request: message can't be edited")
+        message = self._editable(params)
         markup = _inline(_json(params.get("reply_markup")))
         if markup == _inline(message.reply_markup):
             raise ApiError(400, NOT_MODIFIED)
@@ -962,9 +969,7 @@ class FakeTelegram(FakeApiServer):
         return message.to_api()
 
     async def _edit_message_caption(self, params: Params) -> Any:
-        message = self._bot_message(params, missing="message to edit not found")
-        if not message.from_bot:
-            raise ApiError(400, "Bad Request: message can't be edited")
+        message = self._editable(params)
         if message.text is not None:
             raise ApiError(400, "Bad Request: there is no caption in the message to edit")
         caption: str | None = None
@@ -981,11 +986,7 @@ class FakeTelegram(FakeApiServer):
             raise ApiError(400, NOT_MODIFIED)
         message.edits.append(message.caption)
         message.caption, message.caption_entities, message.source = caption, entities, source
-        message.parse_mode = _opt_str(params.get("parse_mode"))
-        message.reply_markup = markup
-        message.edit_date = self._now()
-        self._touch()
-        return message.to_api()
+        return self._edited(message, params, markup)
 
     async def _send_chat_action(self, params: Params) -> Any:
         self._chat_of(params)
