@@ -817,6 +817,12 @@ class FakeTelegram(FakeApiServer):
         _track_keyboard(chat, markup)
         return message.to_api()
 
+    def _caption(self, params: Params) -> tuple[str | None, list[dict[str, Any]], str | None]:
+        """(visible caption, entities, source) of a media call; None when it has none."""
+        if params.get("caption") is None:
+            return None, [], None
+        return self._formatted(params, "caption", "caption_entities")
+
     def _editable(self, params: Params) -> StoredMessage:
         """The bot's own message an edit names (only the bot's messages can be edited)."""
         message = self._bot_message(params, missing="message to edit not found")
@@ -909,11 +915,7 @@ class FakeTelegram(FakeApiServer):
             raise ApiError(400, "Bad Request: failed to get HTTP URL content")  # no network here
         else:
             raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
-        caption: str | None = None
-        entities: list[dict[str, Any]] = []
-        source: str | None = None
-        if params.get("caption") is not None:
-            caption, entities, source = self._formatted(params, "caption", "caption_entities")
+        caption, entities, source = self._caption(params)
         markup = _json(params.get("reply_markup"))
         message = self._add_message(
             chat,
@@ -945,11 +947,7 @@ class FakeTelegram(FakeApiServer):
             raise ApiError(400, "Bad Request: failed to get HTTP URL content")  # no network here
         else:
             raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
-        caption: str | None = None
-        entities: list[dict[str, Any]] = []
-        source: str | None = None
-        if params.get("caption") is not None:
-            caption, entities, source = self._formatted(params, "caption", "caption_entities")
+        caption, entities, source = self._caption(params)
         markup = _json(params.get("reply_markup"))
         size = {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id}
         message = self._add_message(
@@ -972,11 +970,7 @@ class FakeTelegram(FakeApiServer):
         message = self._editable(params)
         if message.text is not None:
             raise ApiError(400, "Bad Request: there is no caption in the message to edit")
-        caption: str | None = None
-        entities: list[dict[str, Any]] = []
-        source: str | None = None
-        if params.get("caption") is not None:
-            caption, entities, source = self._formatted(params, "caption", "caption_entities")
+        caption, entities, source = self._caption(params)
         markup = _inline(_json(params.get("reply_markup")))
         if (
             caption == message.caption
