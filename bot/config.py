@@ -10,6 +10,17 @@ from urllib.parse import urlsplit
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+# Loopback and the private ranges (RFC 1918, unique local IPv6): a reverse proxy on this
+# machine, or reaching a container through Docker's bridge.
+DEFAULT_TRUSTED_PROXIES = (
+    "127.0.0.0/8",
+    "::1/128",
+    "10.0.0.0/8",
+    "172.16.0.0/12",
+    "192.168.0.0/16",
+    "fc00::/7",
+)
+
 
 def _async_url(url: str) -> str:
     """Accept the usual URL forms and pick the async driver the bot uses."""
@@ -94,6 +105,12 @@ class Settings(BaseSettings):
     public_base_url: str = ""
     # The bot's link as Zalo shows it for sharing; the public page offers it with a QR code.
     zalo_bot_link: str = ""
+    # Peers whose X-Forwarded-For is believed (the reverse proxy): networks, comma-separated.
+    # The default, loopback and the private ranges, fits a proxy on this machine or in front
+    # of Docker; narrow it where other hosts of the private network can reach the bot.
+    web_trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: list(DEFAULT_TRUSTED_PROXIES)
+    )
 
     flood_limit: int = Field(default=30, ge=1)
     flood_window: int = Field(default=10, ge=1)
@@ -105,6 +122,17 @@ class Settings(BaseSettings):
     @classmethod
     def _driver(cls, value: str) -> str:
         return _async_url(value)
+
+    @field_validator("web_trusted_proxies", mode="before")
+    @classmethod
+    def _networks(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+            value = value or list(DEFAULT_TRUSTED_PROXIES)
+        if isinstance(value, list):
+            for network in value:
+                ipaddress.ip_network(network, strict=False)
+        return value
 
     @field_validator("telegram_admin_ids", "reminder_days", mode="before")
     @classmethod

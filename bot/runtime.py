@@ -26,6 +26,7 @@ from bot.config import ConfigurationError
 from bot.pacer import Pace, Pacer
 from bot.scheduler import ContestJobs, LeaderLock, Scheduler
 from bot.web import JoinLinks, Site
+from bot.web.site import networks
 from bot.webhooks import WebhookServer
 from handlers import sample_bank
 from handlers.events import Reply
@@ -65,6 +66,7 @@ class Runtime:
             app.svc,
             public_url=app.settings.public_url(),
             links=JoinLinks(zalo=app.settings.zalo_bot_link),
+            trusted_proxies=networks(app.settings.web_trusted_proxies),
         )
         self.tasks: list[asyncio.Task[None]] = []
 

@@ -9,6 +9,7 @@ Dashboard pages need an organiser's session; every form there carries the sessio
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ import jinja2
 from aiohttp import web
 from markupsafe import Markup
 
+from bot.config import DEFAULT_TRUSTED_PROXIES
 from bot.web.texts import WebTexts
 from handlers.context import Services
 from handlers.formatting import date_vn, datetime_vn, duration_vn, number_vn
@@ -59,6 +61,14 @@ class JoinLinks:
         return f"https://t.me/{self.telegram_username}?start={source}"
 
 
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def networks(written: list[str] | tuple[str, ...]) -> tuple[IPNetwork, ...]:
+    """Networks as the settings write them ("10.0.0.0/8", "::1"); a host bits set is forgiven."""
+    return tuple(ipaddress.ip_network(network, strict=False) for network in written)
+
+
 @dataclass
 class Site:
     """What the pages need: the services, the public address, the join links."""
@@ -66,6 +76,10 @@ class Site:
     svc: Services
     public_url: str
     links: JoinLinks = field(default_factory=JoinLinks)
+    # The reverse proxies whose X-Forwarded-For names the client (settings.web_trusted_proxies).
+    trusted_proxies: tuple[IPNetwork, ...] = field(
+        default_factory=lambda: networks(DEFAULT_TRUSTED_PROXIES)
+    )
     catalogue: WebTexts = field(default_factory=WebTexts)
     # Figures of the public page, kept a little while: residents may come by the thousand.
     cache: dict[str, tuple[datetime, Any]] = field(default_factory=dict)

@@ -21,7 +21,7 @@ from typing import Any
 from aiohttp import web
 from redis.exceptions import RedisError
 
-from bot.web.site import refuse, render, site_of
+from bot.web.site import IPNetwork, refuse, render, site_of
 from handlers.certificates import whereabouts
 from handlers.verification import PATH, Status, Verification, canonical, shown, verify
 
@@ -100,12 +100,12 @@ async def _within_limit(request: web.Request) -> bool:
 
 
 def client_of(request: web.Request) -> str:
-    """Who asks: the peer, or, when the peer is the reverse proxy (on this machine or the
-    private network), the client it names last in X-Forwarded-For (the address it saw;
+    """Who asks: the peer, or, when the peer is a trusted reverse proxy
+    (WEB_TRUSTED_PROXIES), the client it names last in X-Forwarded-For (the address it saw;
     anything before it the client could have written)."""
     peer = request.remote or ""
     forwarded = request.headers.get("X-Forwarded-For", "")
-    if forwarded and _is_proxy(peer):
+    if forwarded and _is_proxy(peer, site_of(request).trusted_proxies):
         last = forwarded.split(",")[-1].strip()
         if last:
             return last
@@ -126,9 +126,11 @@ def counted_as(client: str) -> str:
     return str(address)
 
 
-def _is_proxy(peer: str) -> bool:
+def _is_proxy(peer: str, trusted: tuple[IPNetwork, ...]) -> bool:
     try:
         address = ipaddress.ip_address(peer)
     except ValueError:
         return False
-    return address.is_loopback or address.is_private
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return any(address in network for network in trusted)

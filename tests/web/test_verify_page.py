@@ -8,12 +8,15 @@ import io
 import zipfile
 
 import pytest
-from aiohttp.test_utils import TestClient
+from aiohttp.test_utils import TestClient, TestServer
+from pydantic import ValidationError
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from bot.app import App
 from bot.clock import ManualClock
+from bot.config import DEFAULT_TRUSTED_PROXIES, Settings
 from bot.web import Site
+from bot.web.site import networks
 from handlers import verification
 from handlers.jury import actions as jury
 from handlers.rounds import RoundResults, round_results
@@ -209,3 +212,32 @@ async def test_an_ipv6_client_cannot_spread_its_lookups_over_its_own_addresses(
     other_line = {"X-Forwarded-For": "2001:db8:7:a::1"}
     async with client.get(f"/xac-minh/{codes[0]}", headers=other_line) as r:
         assert r.status == 200
+
+
+async def test_a_peer_outside_the_trusted_proxies_is_counted_by_its_own_address(
+    site: Site, codes: list[str]
+) -> None:
+    # WEB_TRUSTED_PROXIES=10.0.0.0/8: the test client (127.0.0.1) is not the proxy, so what it
+    # writes in X-Forwarded-For is not believed and every lookup counts against 127.0.0.1.
+    site.trusted_proxies = networks(["10.0.0.0/8"])
+    async with TestClient(TestServer(site.application())) as client:
+        for i in range(21):
+            claimed = {"X-Forwarded-For": f"203.0.113.{i}"}
+            async with client.get(f"/xac-minh/AAAA-{i:04d}", headers=claimed) as r:
+                status = r.status
+
+    assert status == 429
+
+
+def test_the_trusted_proxies_setting_takes_networks_and_refuses_anything_else() -> None:
+    assert Settings(
+        _env_file=None, web_trusted_proxies="127.0.0.1/32, ::1"
+    ).web_trusted_proxies == [
+        "127.0.0.1/32",
+        "::1",
+    ]
+    assert Settings(_env_file=None, web_trusted_proxies="").web_trusted_proxies == list(
+        DEFAULT_TRUSTED_PROXIES
+    )
+    with pytest.raises(ValidationError):
+        Settings(_env_file=None, web_trusted_proxies="the proxy")
