@@ -46,7 +46,7 @@ CHOICES = {
     "stats": frozenset(),
 }
 # The jury's choices carry a page or a participant id (handlers.admin_jury).
-PATTERNS = {"jury": re.compile(r"p\d{1,6}|[ar]\d{1,12}|ok|yes|no")}
+PATTERNS = {"jury": re.compile(r"p\d{1,6}|[ar]\d{1,12}|ok|yes|no", re.ASCII)}
 
 
 def is_admin(svc: Services, user: User) -> bool:

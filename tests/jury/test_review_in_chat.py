@@ -144,3 +144,21 @@ async def test_giving_up_on_the_reason_sets_nothing_aside(app: App, planted: Pla
 
     assert await app.svc.review.set_aside("2023-Q1") == {}
     assert (await winners(app))[planted.ids["bot"]] == "first"
+
+
+@pytest.mark.parametrize("forged", ["axyz", "a", "r-1", "p٣", "a99999999999999", "a1:x"])
+async def test_a_button_with_a_forged_choice_is_refused_and_changes_nothing(
+    app: App, planted: Planted, forged: str
+) -> None:
+    organiser = await reviewing(app)
+    # A modified client can send any data with a tap; only the choice is changed here.
+    head, _, step = token(organiser, "⛔ Để riêng #1").rpartition(":")
+    head = head.rpartition(":")[0]
+    await organiser.tap_token(f"{head}:{forged}:{step}")
+
+    assert organiser.notices() == ["Nút này không còn hiệu lực."]
+    assert await app.svc.review.set_aside("2023-Q1") == {}
+    assert (await winners(app))[planted.ids["bot"]] == "first"
+    # The real buttons still act.
+    await organiser.tap("⛔ Để riêng #1")
+    assert "Bạn gõ lý do để riêng bài #1 (Lý Văn Máy) của Quý 1." in organiser.said
