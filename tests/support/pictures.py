@@ -1,6 +1,9 @@
-"""A bank whose questions have pictures (three PNGs shared among twelve questions)."""
+"""Banks whose questions have pictures (three PNGs shared among twelve questions), all of them
+or every other one (a round mixing questions with and without a picture)."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from bot.app import App
 from questions.model import Question
@@ -27,4 +30,21 @@ async def use_pictured_bank(app: App) -> None:
     """Make the pictured bank the active one, its pictures stored with it."""
     await app.svc.questions.replace_active(
         "co-anh", pictured_questions(), app.svc.clock.now(), dict(PICTURES)
+    )
+
+
+def mixed_questions(count: int = 12) -> list[Question]:
+    """`count` questions, every other one with a picture (of three), the others text only."""
+    return [
+        q
+        if i % 2 == 0
+        else replace(q, text=f"Câu số {i + 1}: ứng dụng nào do Bộ Công an làm?", image="")
+        for i, q in enumerate(pictured_questions(count))
+    ]
+
+
+async def use_mixed_bank(app: App) -> None:
+    """Make the bank mixing questions with and without a picture the active one."""
+    await app.svc.questions.replace_active(
+        "co-anh-xen-ke", mixed_questions(), app.svc.clock.now(), dict(PICTURES)
     )
