@@ -20,38 +20,13 @@ from aiogram.methods import (
 from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
 
 from bot.app import App
-from storage.session import LiveAttempt
 from tests.fake_telegram.spec import BotApiSpec
-from tests.support.pictures import use_mixed_bank, use_pictured_bank
+from tests.support.pictures import attempt_of, pictures_in_order, use_mixed_bank, use_pictured_bank
 from tests.telegram.client import TgUser
 from tests.telegram.recording import RecordingSession
 from tests.telegram.test_quiz_in_telegram import register
 
 ANSWERS = ["A", "B", "C", "D"]
-
-
-async def _attempt(app: App, user_id: int) -> LiveAttempt:
-    """The attempt going on of the participant of this Telegram account."""
-    person = await app.svc.participants.by_account("telegram", str(user_id))
-    assert person is not None
-    assert person.id is not None
-    live = await app.svc.store.attempt(person.id)
-    assert live is not None
-    return live
-
-
-async def _pictures_in_order(app: App, user_id: int) -> list[bytes | None]:
-    """The picture of each question of the user's attempt, in the order they come (None for a
-    question without one)."""
-    live = await _attempt(app, user_id)
-    questions = await app.svc.pool.get_many(live.question_ids)
-    pictures: list[bytes | None] = []
-    for qid in live.question_ids:
-        stored = (
-            await app.svc.questions.image(questions[qid].image) if questions[qid].image else None
-        )
-        pictures.append(stored[1] if stored else None)
-    return pictures
 
 
 def _labels(markup: Any) -> list[str]:
@@ -75,7 +50,7 @@ async def test_each_answer_turns_the_photo_into_the_next_question_with_its_own_p
     assert _labels(first.reply_markup) == ANSWERS
     assert isinstance(first.photo, BufferedInputFile)
     assert spec.check("sendPhoto", session.sent(first)) == []
-    pictures = await _pictures_in_order(app, tg_user.id)
+    pictures = await pictures_in_order(app, "telegram", str(tg_user.id))
     assert session.picture(first) == pictures[0]
 
     question = session.message_id_of(first)
@@ -135,7 +110,7 @@ async def test_a_round_mixing_pictures_and_text_costs_one_message_per_answer(
     await use_mixed_bank(app)
     await register(tg_user)
     await tg_user.send("/thi")
-    pictures = await _pictures_in_order(app, tg_user.id)
+    pictures = await pictures_in_order(app, "telegram", str(tg_user.id))
     seen: set[tuple[bool, bool]] = set()
 
     current = session.calls[-1]
@@ -190,6 +165,6 @@ async def test_a_second_tap_on_the_question_answered_counts_once(
     (ack,) = session.calls[before:]
     assert isinstance(ack, AnswerCallbackQuery)
     assert ack.text == "Câu này bạn đã trả lời rồi."
-    live = await _attempt(app, tg_user.id)
+    live = await attempt_of(app, "telegram", str(tg_user.id))
     assert list(live.answers) == [0]
     assert live.next_index == 1
