@@ -18,7 +18,12 @@ from bot.channels.telegram.channel import TelegramChannel
 from tests.fake_telegram import FakeTelegram, Limits
 from tests.fake_telegram.conftest import TOKEN, make_bot
 from tests.support.client import Person
-from tests.support.pictures import attempt_of, pictures_in_order, use_mixed_bank
+from tests.support.pictures import (
+    attempt_of,
+    pictures_in_order,
+    use_mixed_bank,
+    use_pictured_bank,
+)
 
 ANSWERS = ["A", "B", "C", "D"]
 
@@ -109,4 +114,31 @@ async def test_a_round_mixing_pictures_and_text_over_http_is_one_message_per_ans
     uploads += [r for r in media_edits if '"attach://' in r.params["media"]]
     distinct = {p for p in pictures if p is not None}
     assert len(uploads) == len(distinct) == 3  # each picture uploaded once, then sent by its id
+    tg.assert_no_violations()
+
+
+async def test_a_question_gone_before_its_answer_is_edited_comes_back_as_a_new_photo(
+    app: App, tg: FakeTelegram, http_bot: Bot
+) -> None:
+    await use_pictured_bank(app)
+    await Person.on(app, "telegram", "1001", "An").register()
+    channel = TelegramChannel(http_bot, app.engine, app.store, app.svc.texts, flood_limit=1000)
+    an = tg.user(1001, "An")
+    await channel.dispatcher.feed_update(http_bot, Update.model_validate(an.send_text("/thi")))
+    pictures = await pictures_in_order(app, "telegram", "1001")
+    question = tg.sent_to(1001)[-1]
+    tap = an.tap(question.message_id, question.buttons[0].callback_data or "")
+
+    # The question is deleted from the chat (for both sides) just as the tap is on its way.
+    await http_bot.delete_message(1001, question.message_id)
+    await channel.dispatcher.feed_update(http_bot, Update.model_validate(tap))
+
+    (refused,) = tg.calls("editMessageMedia")
+    assert refused.description == "Bad Request: message to edit not found"
+    following = tg.sent_to(1001)[-1]
+    assert following.message_id != question.message_id
+    assert following.photo is not None
+    assert following.photo.data == pictures[1]
+    assert following.shown.startswith("✓ Câu 1: đã ghi nhận A\n\nCâu 2/10 · ⏱")
+    assert following.labels == ANSWERS
     tg.assert_no_violations()
