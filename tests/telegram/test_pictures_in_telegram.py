@@ -7,12 +7,14 @@ id. Every call is checked against the Bot API."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from aiogram.methods import (
     AnswerCallbackQuery,
     EditMessageCaption,
     EditMessageMedia,
+    EditMessageReplyMarkup,
     EditMessageText,
     SendMessage,
     SendPhoto,
@@ -21,7 +23,14 @@ from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
 
 from bot.app import App
 from tests.fake_telegram.spec import BotApiSpec
-from tests.support.pictures import attempt_of, pictures_in_order, use_mixed_bank, use_pictured_bank
+from tests.support.pictures import (
+    PICTURES,
+    attempt_of,
+    pictured_questions,
+    pictures_in_order,
+    use_mixed_bank,
+    use_pictured_bank,
+)
 from tests.telegram.client import TgUser
 from tests.telegram.recording import RecordingSession
 from tests.telegram.test_quiz_in_telegram import register
@@ -169,3 +178,38 @@ async def test_a_second_tap_on_the_question_answered_counts_once(
     live = await attempt_of(app, "telegram", str(tg_user.id))
     assert list(live.answers) == [0]
     assert live.next_index == 1
+
+
+async def test_a_next_question_too_long_for_a_caption_comes_as_its_photo_then_its_text(
+    app: App, tg_user: TgUser, session: RecordingSession
+) -> None:
+    long = [
+        replace(q, text=q.text + " " + "Đọc kỹ đoạn mô tả ứng dụng trước khi chọn. " * 22)
+        for q in pictured_questions()
+    ]
+    await app.svc.questions.replace_active("dai", long, app.svc.clock.now(), dict(PICTURES))
+    await register(tg_user)
+    await tg_user.send("/thi")
+    pictures = await pictures_in_order(app, "telegram", str(tg_user.id))
+    photo, text = session.calls[-2:]
+    assert isinstance(photo, SendPhoto)
+    assert photo.caption is None
+    assert isinstance(text, SendMessage)
+    assert len(text.text) > 1024
+
+    before = len(session.calls)
+    await tg_user.tap_data(
+        session.message_id_of(text), text.reply_markup.inline_keyboard[0][0].callback_data
+    )
+    ack, unbuttoned, next_photo, next_text = session.calls[before:]
+    assert isinstance(ack, AnswerCallbackQuery)
+    # The question answered stays as it was, without its buttons; the next one comes below.
+    assert isinstance(unbuttoned, EditMessageReplyMarkup)
+    assert unbuttoned.message_id == session.message_id_of(text)
+    assert unbuttoned.reply_markup is None
+    assert isinstance(next_photo, SendPhoto)
+    assert session.picture(next_photo) == pictures[1]
+    assert next_photo.caption is None
+    assert isinstance(next_text, SendMessage)
+    assert next_text.text.startswith("✓ Câu 1: đã ghi nhận <b>A</b>\n\n<b>Câu 2/10</b>")
+    assert _labels(next_text.reply_markup) == ANSWERS
