@@ -6,7 +6,7 @@ which confirms the answer in its caption and lets the text come below."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -26,6 +26,7 @@ from tests.support.pictures import (
 )
 
 ANSWERS = ["A", "B", "C", "D"]
+Feed = Callable[[dict[str, Any]], Awaitable[None]]
 
 
 @pytest.fixture
@@ -42,17 +43,24 @@ async def http_bot(tg: FakeTelegram) -> AsyncIterator[Bot]:
         yield bot
 
 
-async def test_a_round_mixing_pictures_and_text_over_http_is_one_message_per_answer(
-    app: App, tg: FakeTelegram, http_bot: Bot
-) -> None:
-    await use_mixed_bank(app)
+@pytest.fixture
+async def feed(app: App, http_bot: Bot) -> Feed:
+    """Give the bot's Telegram channel an update the fake Telegram made (a registered
+    participant An, Telegram account 1001, sends or taps)."""
     await Person.on(app, "telegram", "1001", "An").register()
     channel = TelegramChannel(http_bot, app.engine, app.store, app.svc.texts, flood_limit=1000)
-    an = tg.user(1001, "An")
 
     async def feed(update: dict[str, Any]) -> None:
         await channel.dispatcher.feed_update(http_bot, Update.model_validate(update))
 
+    return feed
+
+
+async def test_a_round_mixing_pictures_and_text_over_http_is_one_message_per_answer(
+    app: App, tg: FakeTelegram, feed: Feed
+) -> None:
+    await use_mixed_bank(app)
+    an = tg.user(1001, "An")
     await feed(an.send_text("/thi"))
     pictures = await pictures_in_order(app, "telegram", "1001")
     question = tg.sent_to(1001)[-1]
@@ -118,20 +126,18 @@ async def test_a_round_mixing_pictures_and_text_over_http_is_one_message_per_ans
 
 
 async def test_a_question_gone_before_its_answer_is_edited_comes_back_as_a_new_photo(
-    app: App, tg: FakeTelegram, http_bot: Bot
+    app: App, tg: FakeTelegram, http_bot: Bot, feed: Feed
 ) -> None:
     await use_pictured_bank(app)
-    await Person.on(app, "telegram", "1001", "An").register()
-    channel = TelegramChannel(http_bot, app.engine, app.store, app.svc.texts, flood_limit=1000)
     an = tg.user(1001, "An")
-    await channel.dispatcher.feed_update(http_bot, Update.model_validate(an.send_text("/thi")))
+    await feed(an.send_text("/thi"))
     pictures = await pictures_in_order(app, "telegram", "1001")
     question = tg.sent_to(1001)[-1]
     tap = an.tap(question.message_id, question.buttons[0].callback_data or "")
 
     # The question is deleted from the chat (for both sides) just as the tap is on its way.
     await http_bot.delete_message(1001, question.message_id)
-    await channel.dispatcher.feed_update(http_bot, Update.model_validate(tap))
+    await feed(tap)
 
     (refused,) = tg.calls("editMessageMedia")
     assert refused.description == "Bad Request: message to edit not found"
