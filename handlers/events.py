@@ -96,7 +96,10 @@ class Message:
 
     `replace` names an earlier message to edit instead of sending a new one; `ask_contact`
     asks the channel to offer its share-my-phone button (where it has one). `image` is the key
-    of a stored picture shown with the text (a question's); an edit of such a message keeps it.
+    of a stored picture shown with the text (a question's). An edit with a picture puts it in
+    place of what the edited message showed (text or another photo: the next question in
+    place of the one answered), unless `keeps_picture`: the edited message shows this picture
+    already and only its text changes (the answered question restated with the choice).
     `shows` says which step of an attempt it shows, for the channel to report when the
     platform accepted it.
     """
@@ -106,11 +109,18 @@ class Message:
     replace: str | None = None
     ask_contact: bool = False
     image: str = ""
+    keeps_picture: bool = False
     # Restates an answer just recorded (the tapped question with a picture, shown with the
     # choice): where messages cannot be edited (Zalo) it is left out, as it repeats the
     # participant's own answer.
     echo: bool = False
     shows: Shows | None = None
+
+    @property
+    def new_picture(self) -> bool:
+        """Whether the message brings a picture: a new message with one, or an edit that puts
+        one in place of what the edited message showed."""
+        return bool(self.image) and (self.replace is None or not self.keeps_picture)
 
 
 @dataclass(frozen=True, slots=True)

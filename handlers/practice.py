@@ -174,7 +174,8 @@ async def _record(
         await svc.practice.end(pid, code)
         return [Notice(t("practice.over"))]
     text, right = await _verdict(svc, before, index, shown)
-    done = Message(text, replace=ref, image=await image_of(svc, before.question_ids[index]))
+    image = await image_of(svc, before.question_ids[index])
+    done = Message(text, replace=ref, image=image, keeps_picture=True)
     notice = Notice(t("quiz.noted"))
     if outcome is AnswerOutcome.LAST:
         await svc.practice.end(pid, code)

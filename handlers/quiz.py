@@ -306,15 +306,19 @@ async def _answered_replies(
     else:
         following = await _question(svc, pid, live, index + 1)
     tapped_image = await image_of(svc, live.question_ids[index])
-    if not tapped_image and not following.image:
+    if not tapped_image or following.image:
         # One message per answer: the tapped question becomes the next one (or the prediction
-        # question) in place, its first line confirming the answer; the toast says it too.
+        # question) in place, its first line confirming the answer; the toast says it too. A
+        # text or a photo can become a photo (its picture replaced along with its caption).
         return [Notice(t("quiz.noted")), _headed(_noted(svc, index, shown), following, replace=ref)]
-    # A picture on either side: the tapped question keeps its own picture (or stays text) and
-    # confirms the answer in place, and the next question comes as a message of its own. A
-    # caption edit cannot change a photo, and a photo cannot become text.
+    # A photo cannot become text: the tapped question keeps its picture and confirms the
+    # answer in its caption, and the text that follows comes as a message of its own.
     done = Message(
-        await _answered(svc, live, index, shown), replace=ref, image=tapped_image, echo=True
+        await _answered(svc, live, index, shown),
+        replace=ref,
+        image=tapped_image,
+        keeps_picture=True,
+        echo=True,
     )
     return [Notice(t("quiz.noted")), done, following]
 

@@ -69,7 +69,7 @@ class ConsoleSession:
         await self.engine.delivered(replies)
 
     def _message(self, m: Message, waiting: Shown | None) -> None:
-        if m.image and m.replace is None:
+        if m.new_picture:
             # A terminal shows no pictures: say there is one, and where the web serves it.
             texts = self.engine.svc.texts
             print("", "  " + texts("console.picture", key=m.image), sep="\n", file=self.out)

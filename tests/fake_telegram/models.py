@@ -31,6 +31,16 @@ class StoredFile:
         """Size in bytes."""
         return len(self.data)
 
+    def to_photo_size(self) -> dict[str, Any]:
+        """The PhotoSize of this file as a photo (one size: the fake does not resize)."""
+        return {
+            "file_id": self.file_id,
+            "file_unique_id": self.file_unique_id,
+            "width": 640,
+            "height": 480,
+            "file_size": self.size,
+        }
+
     def to_document(self) -> dict[str, Any]:
         """The Document object for this file."""
         doc: dict[str, Any] = {
@@ -75,6 +85,7 @@ class StoredMessage:
     parse_mode: str | None = None
     reply_markup: dict[str, Any] | None = None  # as sent: inline or reply keyboard, removal...
     document: StoredFile | None = None
+    photo: StoredFile | None = None  # the picture a photo message shows (sent, or edited in)
     reply_to: StoredMessage | None = None
     extra: dict[str, Any] = field(default_factory=dict)  # other Message fields: contact, sticker...
     edit_date: int | None = None
@@ -130,6 +141,8 @@ class StoredMessage:
                 msg["entities"] = self.entities
         if self.document is not None:
             msg["document"] = self.document.to_document()
+        if self.photo is not None:
+            msg["photo"] = [self.photo.to_photo_size()]
         if self.caption is not None:
             msg["caption"] = self.caption
             if self.caption_entities:

@@ -422,8 +422,10 @@ class FakeTelegram(FakeApiServer):
             if reply is not None:
                 # Telegram executes a method the bot puts in its webhook answer.
                 method = str(reply.pop("method", ""))
-                self._resolve_attachments(reply)
-                await self._call(method, reply, http_method="WEBHOOK-REPLY", content_type="")
+                attached = self._resolve_attachments(reply)
+                await self._call(
+                    method, reply, http_method="WEBHOOK-REPLY", content_type="", attached=attached
+                )
             if not 200 <= delivery.status < 300:
                 hook.last_error_date = int(self._clock())
                 hook.last_error_message = f"Wrong response from the webhook: {delivery.status}"
@@ -464,7 +466,7 @@ class FakeTelegram(FakeApiServer):
             # 307 keeps the method and body, so the client follows it with the same request.
             raise web.HTTPTemporaryRedirect(location=str(request.rel_url))
         try:
-            params, problems = await self._read_params(request)
+            params, problems, attached = await self._read_params(request)
         except web.HTTPRequestEntityTooLarge:
             return web.json_response(ApiError(413, "Request Entity Too Large").body(), status=413)
         status, body = await self._call(
@@ -473,6 +475,7 @@ class FakeTelegram(FakeApiServer):
             http_method=request.method,
             content_type=request.content_type if request.body_exists else "",
             problems=problems,
+            attached=attached,
         )
         return web.json_response(body, status=status)
 
@@ -491,7 +494,9 @@ class FakeTelegram(FakeApiServer):
         self._touch()
         return web.Response(body=stored.data, content_type="application/octet-stream")
 
-    async def _read_params(self, request: web.Request) -> tuple[Params, list[str]]:
+    async def _read_params(
+        self, request: web.Request
+    ) -> tuple[Params, list[str], dict[str, UploadedFile]]:
         """Query string and body (JSON, urlencoded or multipart) merged, files as UploadedFile."""
         params: Params = dict(request.query)
         problems: list[str] = []
@@ -519,14 +524,16 @@ class FakeTelegram(FakeApiServer):
                         params[key] = value
             else:
                 problems.append(f"unsupported content type {ctype!r}")
-        self._resolve_attachments(params)
-        return params, problems
+        attached = self._resolve_attachments(params)
+        return params, problems, attached
 
     @staticmethod
-    def _resolve_attachments(params: Params) -> None:
-        """Put file parts where 'attach://<name>' names them, and drop the parts' own keys."""
+    def _resolve_attachments(params: Params) -> dict[str, UploadedFile]:
+        """Put file parts where 'attach://<name>' names them, and drop the parts' own keys.
+        The parts named inside JSON (an InputMedia's media) are returned by name."""
         parts = {k for k, v in params.items() if isinstance(v, UploadedFile)}
         used: set[str] = set()
+        nested: dict[str, UploadedFile] = {}
         for key, value in list(params.items()):
             if not isinstance(value, str):
                 continue
@@ -535,10 +542,11 @@ class FakeTelegram(FakeApiServer):
                 params[key] = params[name]
                 used.add(name)
             else:
-                # References inside JSON (media groups) stay as they are.
-                used.update(n for n in ATTACH_RE.findall(value) if n in parts)
-        for name in used:
+                # References inside JSON stay as they are; the method reads them.
+                nested.update((n, params[n]) for n in ATTACH_RE.findall(value) if n in parts)
+        for name in used | nested.keys():
             params.pop(name, None)
+        return nested
 
     async def _call(
         self,
@@ -548,14 +556,18 @@ class FakeTelegram(FakeApiServer):
         http_method: str,
         content_type: str,
         problems: list[str] | None = None,
+        attached: dict[str, UploadedFile] | None = None,
     ) -> tuple[int, dict[str, Any]]:
-        """Record a call, check it, and answer it: (HTTP status, JSON body)."""
+        """Record a call, check it, and answer it: (HTTP status, JSON body). `attached`: the
+        file parts named inside its JSON parameters."""
         name = self.spec.method_name(method) or method
         record = ApiRequest(name, params, time.monotonic(), http_method, content_type)
         self.requests.append(record)
         self._touch()
         try:
-            status, body = await self._answer(method, name, params, list(problems or []))
+            status, body = await self._answer(
+                method, name, params, list(problems or []), attached or {}
+            )
         except Exception as exc:  # a bug in the fake: make the test fail loudly, not hang
             self.violations.append(f"{name}: fake_telegram crashed: {type(exc).__name__}: {exc}")
             status, body = 500, ApiError(500, f"Internal Server Error: {exc}").body()
@@ -566,7 +578,12 @@ class FakeTelegram(FakeApiServer):
         return status, body
 
     async def _answer(
-        self, sent_as: str, name: str, params: Params, problems: list[str]
+        self,
+        sent_as: str,
+        name: str,
+        params: Params,
+        problems: list[str],
+        attached: dict[str, UploadedFile],
     ) -> tuple[int, dict[str, Any]]:
         problems += self.spec.problems(sent_as, params)
         if problems:
@@ -581,9 +598,11 @@ class FakeTelegram(FakeApiServer):
             self._check_blocked(name, params)
             self._check_flood(name, params)
             handler = self._handlers.get(name)
-            if handler is None:
+            if name == "editMessageMedia":
+                result: Any = await self._edit_message_media(params, attached)
+            elif handler is None:
                 self.unhandled.append(name)
-                result: Any = True
+                result = True
             else:
                 result = await handler(params)
         except ApiError as exc:
@@ -936,20 +955,9 @@ class FakeTelegram(FakeApiServer):
     async def _send_photo(self, params: Params) -> Any:
         chat = self._chat_of(params)
         reply_to = self._reply_target(chat, params)
-        photo = params["photo"]
-        if isinstance(photo, UploadedFile):
-            if not photo.data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")):
-                raise ApiError(400, "Bad Request: IMAGE_PROCESS_FAILED")
-            stored = self._store_file(photo.data, photo.filename, "image/jpeg")
-        elif photo in self.files:
-            stored = self.files[photo]
-        elif str(photo).startswith(("http://", "https://")):
-            raise ApiError(400, "Bad Request: failed to get HTTP URL content")  # no network here
-        else:
-            raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+        stored = self._photo(params["photo"])
         caption, entities, source = self._caption(params)
         markup = _json(params.get("reply_markup"))
-        size = {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id}
         message = self._add_message(
             chat,
             sender=self.bot_user,
@@ -961,7 +969,7 @@ class FakeTelegram(FakeApiServer):
             parse_mode=_opt_str(params.get("parse_mode")),
             reply_markup=_nonempty(markup),
             reply_to=reply_to,
-            extra={"photo": [{**size, "width": 640, "height": 480, "file_size": len(stored.data)}]},
+            photo=stored,
         )
         _track_keyboard(chat, markup)
         return message.to_api()
@@ -981,6 +989,57 @@ class FakeTelegram(FakeApiServer):
         message.edits.append(message.caption)
         message.caption, message.caption_entities, message.source = caption, entities, source
         return self._edited(message, params, markup)
+
+    def _photo(self, photo: Any) -> StoredFile:
+        """The picture a photo parameter names: a file part (a PNG or JPEG), an id of a file
+        Telegram holds, or a URL (no network here)."""
+        if isinstance(photo, UploadedFile):
+            if not photo.data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")):
+                raise ApiError(400, "Bad Request: IMAGE_PROCESS_FAILED")
+            return self._store_file(photo.data, photo.filename, "image/jpeg")
+        if photo in self.files:
+            return self.files[photo]
+        if str(photo).startswith(("http://", "https://")):
+            raise ApiError(400, "Bad Request: failed to get HTTP URL content")
+        raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+
+    async def _edit_message_media(self, params: Params, attached: dict[str, UploadedFile]) -> Any:
+        """A message (text, or media not in an album) becomes a photo with a new caption."""
+        message = self._editable(params)
+        media = _json(params["media"])
+        if media["type"] != "photo":
+            self.unhandled.append(f"editMessageMedia to {media['type']}")
+            raise ApiError(400, "Bad Request: the fake Telegram edits messages into photos only")
+        named = str(media["media"])
+        if named.startswith("attach://"):
+            if named.removeprefix("attach://") not in attached:
+                raise ApiError(400, "Bad Request: can't parse InputMedia: media not found")
+            photo = self._photo(attached[named.removeprefix("attach://")])
+        else:
+            photo = self._photo(named)
+        caption, entities, source = (
+            self._formatted(media, "caption", "caption_entities")
+            if media.get("caption") is not None
+            else (None, [], None)
+        )
+        markup = _inline(_json(params.get("reply_markup")))
+        if (
+            message.photo is not None
+            and photo.file_unique_id == message.photo.file_unique_id
+            and caption == message.caption
+            and entities == message.caption_entities
+            and markup == _inline(message.reply_markup)
+        ):
+            raise ApiError(400, NOT_MODIFIED)
+        message.edits.append(message.shown)
+        message.text, message.entities, message.document = None, [], None
+        message.photo, message.caption, message.caption_entities = photo, caption, entities
+        message.source = source
+        message.parse_mode = _opt_str(media.get("parse_mode"))
+        message.reply_markup = markup
+        message.edit_date = self._now()
+        self._touch()
+        return message.to_api()
 
     async def _send_chat_action(self, params: Params) -> Any:
         self._chat_of(params)

@@ -452,6 +452,10 @@ def _object_rules(t: str, obj: dict[str, Any], where: str) -> list[str]:
         data = obj.get("callback_data")
         if isinstance(data, str) and not 1 <= len(data.encode()) <= 64:
             problems.append(f"{where}.callback_data: must be 1-64 bytes, got {len(data.encode())}")
+    elif t.startswith("InputMedia") and obj.get("caption") is not None:
+        # A media's caption is read like a send's: parsed in its own parse mode, then counted.
+        mode = _text(obj.get("parse_mode"))
+        problems += _length(f"{where}.caption", _text(obj["caption"]) or "", mode, 0, CAPTION_LIMIT)
     elif t == "KeyboardButton":
         if not obj.get("text"):
             problems.append(f"{where}.text: button text must not be empty")

@@ -33,12 +33,16 @@ from aiogram.client.session.base import BaseSession
 from aiogram.enums import ParseMode
 from aiogram.methods import (
     AnswerCallbackQuery,
+    EditMessageMedia,
     EditMessageText,
     SendMessage,
+    SendPhoto,
     TelegramMethod,
 )
 from aiogram.methods.base import TelegramType
-from aiogram.types import User
+from aiogram.types import BufferedInputFile, User
+
+from tests.fake_telegram.models import UploadedFile
 
 BOT = {"id": 42, "is_bot": True, "first_name": "Cuộc thi", "username": "cuoc_thi_bot"}
 BOT_USER = User.model_validate(BOT)
@@ -48,7 +52,7 @@ STANDARD: dict[str, type[TelegramMethod[Any]]] = {
 }
 # Calls that send or change a message, answered with that message.
 SEND = {"sendMessage", "sendPhoto", "sendDocument"}
-EDIT = {"editMessageText", "editMessageCaption"}
+EDIT = {"editMessageText", "editMessageCaption", "editMessageMedia"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +75,10 @@ class RecordingSession(BaseSession):
         self.files: dict[str, bytes] = {}
         self.failures: list[Exception] = []
         self._ids = itertools.count(1000)
+        self._photos = itertools.count(1)
+        # Each photo uploaded, by the id Telegram gave it: what a photo sent by id shows.
+        self.uploaded: dict[str, bytes] = {}
+        self._sent: dict[int, dict[str, Any]] = {}
         self._message_ids: dict[int, int] = {}
 
     async def close(self) -> None:
@@ -95,7 +103,9 @@ class RecordingSession(BaseSession):
             key: self.prepare_value(value, bot=bot, files=files)
             for key, value in method.model_dump(warnings=False).items()
         }
-        result = self._result(name, sent)
+        if standard is not None:
+            self._sent[id(standard)] = _as_read(sent, files)
+        result = self._result(name, sent, files)
         if standard is not None and isinstance(result, dict) and "message_id" in result:
             self._message_ids[id(standard)] = result["message_id"]
         content = json.dumps({"ok": True, "result": result})
@@ -110,10 +120,11 @@ class RecordingSession(BaseSession):
             wire["reply_markup"] = json.loads(wire["reply_markup"])
         return STANDARD[method.__api_method__].model_validate(wire)
 
-    def _result(self, name: str, sent: dict[str, Any]) -> Any:
-        """Telegram's answer to a call, from the parameters as they were sent."""
+    def _result(self, name: str, sent: dict[str, Any], files: dict[str, Any]) -> Any:
+        """Telegram's answer to a call, from the parameters as they were sent and the files
+        uploaded with them (by the name their attach:// reference gives)."""
         if name in SEND or name in EDIT:
-            return self._message(name, sent)
+            return self._message(name, sent, files)
         if name == "getFile":
             file_id = sent["file_id"]
             return {
@@ -125,7 +136,7 @@ class RecordingSession(BaseSession):
             return BOT
         return True
 
-    def _message(self, name: str, sent: dict[str, Any]) -> dict[str, Any]:
+    def _message(self, name: str, sent: dict[str, Any], files: dict[str, Any]) -> dict[str, Any]:
         """The message a send or edit call leaves in the chat; its inline keyboard is kept."""
         chat_id = int(sent["chat_id"] or 0)
         message_id = int(sent["message_id"] or 0) if name in EDIT else next(self._ids)
@@ -150,14 +161,18 @@ class RecordingSession(BaseSession):
                 "file_name": "x.xlsx",
             }
         else:
-            photo = sent["photo"] if name == "sendPhoto" else "edited"
+            # A photo sent, its caption edited, or its media (a photo and caption) replaced.
+            media = json.loads(sent["media"]) if name == "editMessageMedia" else sent
+            photo = media["photo"] if name == "sendPhoto" else media.get("media", "edited")
             if photo.startswith("attach://"):  # an upload: Telegram gives it an id
-                photo = f"photo{message_id}"
+                upload = files[photo.removeprefix("attach://")]
+                photo = f"photo{next(self._photos)}"
+                self.uploaded[photo] = upload.data
             message["photo"] = [
-                {"file_id": photo, "file_unique_id": f"u{message_id}", "width": 640, "height": 480}
+                {"file_id": photo, "file_unique_id": f"u{photo}", "width": 640, "height": 480}
             ]
-            if sent.get("caption") is not None:
-                message["caption"] = sent["caption"]
+            if media.get("caption") is not None:
+                message["caption"] = media["caption"]
         return message
 
     async def stream_content(
@@ -174,9 +189,35 @@ class RecordingSession(BaseSession):
         """The message id the bot got back for a sendMessage or editMessageText call."""
         return self._message_ids[id(call)]
 
+    def sent(self, call: TelegramMethod[Any]) -> dict[str, Any]:
+        """The call's parameters as Telegram reads them (what the fake Telegram's spec checks):
+        those sent, nested objects as JSON text, a file part where attach:// names it."""
+        return self._sent[id(call)]
+
+    def picture(self, call: SendPhoto | EditMessageMedia) -> bytes:
+        """The picture a sendPhoto or editMessageMedia call shows: uploaded, or sent by the id
+        Telegram gave it when it was uploaded."""
+        photo = call.photo if isinstance(call, SendPhoto) else call.media.media
+        if isinstance(photo, BufferedInputFile):
+            return photo.data
+        assert isinstance(photo, str), photo
+        return self.uploaded[photo]
+
     def of(self, kind: type[TelegramMethod[Any]]) -> list[Any]:
         """The calls of one method, in order."""
         return [c for c in self.calls if isinstance(c, kind)]
+
+
+def _as_read(sent: dict[str, Any], files: dict[str, Any]) -> dict[str, Any]:
+    read: dict[str, Any] = {}
+    for key, value in sent.items():
+        if value is None:
+            continue
+        if isinstance(value, str) and value.removeprefix("attach://") in files:
+            upload = files[value.removeprefix("attach://")]
+            value = UploadedFile(upload.filename, upload.data)
+        read[key] = value
+    return read
 
 
 def recording_bot(*, keep_calls: bool = True) -> tuple[Bot, RecordingSession]:

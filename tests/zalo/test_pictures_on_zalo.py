@@ -1,5 +1,6 @@
 """A question with a picture on Zalo: the picture is sent by URL (the web server's /anh/...)
-just before the question's text; an answer's echo does not send it again."""
+just before the question's text. An answer turns the question into the next one, as for a text
+question: the next picture, then one text whose first line confirms the answer."""
 
 from __future__ import annotations
 
@@ -46,5 +47,6 @@ async def test_the_picture_comes_by_url_before_each_question(
     key = await _picture_of_the_question_showing(app, an.id)
     sent = [m for m in zl.sent_to(an.id) if m.seq > seq]
     assert [(m.kind, m.photo) for m in sent] == [("photo", f"{SITE}/anh/{key}"), ("text", None)]
-    assert sent[1].text.startswith("Đã ghi nhận\n\nCâu 2/10")
+    assert sent[1].text.startswith("✓ Câu 1: đã ghi nhận ")
+    assert "\n\nCâu 2/10 · ⏱" in sent[1].text
     zl.assert_no_violations()

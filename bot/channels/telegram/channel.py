@@ -70,6 +70,7 @@ REPLY_METHODS = frozenset(
         "answerCallbackQuery",
         "sendPhoto",
         "editMessageCaption",
+        "editMessageMedia",
     }
 )
 # What a bot may send as a document through the Bot API (Telegram refuses more with 413).
@@ -238,6 +239,7 @@ class TelegramChannel:
         markup = reply_markup(m, contact_label=label, after_typing=after_typing)
         target = parse_ref(m.replace) if m.replace else None
         if m.image and await self.photos.show(chat_id, m, markup, target):
+            await self.engine.delivered([m])
             return
         if target is not None and target[0] == chat_id and (markup is None or m.buttons):
             try:

@@ -358,11 +358,12 @@ def picture_url(public_url: str, key: str) -> str | None:
 def pictured(replies: list[Reply]) -> list[tuple[str, list[Reply]]]:
     """The replies cut before each new message with a picture: (its picture, or "" for the
     first part, and the replies to render after it). The notices just before such a message
-    go with it, as they lead its text (echoes left out, see render); an edit does not send
-    its picture again."""
+    go with it, as they lead its text (echoes left out, see render). An edit comes as a new
+    message, with its picture (the next question's, in place of the one answered), except one
+    that keeps the picture the edited message showed (the answered question restated)."""
     parts: list[tuple[str, list[Reply]]] = [("", [])]
     for reply in replies:
-        if isinstance(reply, Message) and reply.image and reply.replace is None:
+        if isinstance(reply, Message) and reply.new_picture:
             current = parts[-1][1]
             cut = len(current)
             while cut and _leads(current[cut - 1]):
