@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -84,6 +85,19 @@ class QuestionPool:
 
 
 @dataclass
+class Sending:
+    """How fast broadcasts go (messages a second per channel), and Telegram's paid
+    broadcasts as the settings allow them (TELEGRAM_PAID_BROADCAST and the two after it)."""
+
+    rates: dict[str, float] = field(default_factory=lambda: {"telegram": 25.0, "zalo": 5.0})
+    paid: bool = False
+    paid_rate: float = 300.0
+    paid_budget_stars: int = 1000
+    # The bot's Stars balance as Telegram tells it (getMyStarBalance), once the bot runs.
+    star_balance: Callable[[], Awaitable[float]] | None = None
+
+
+@dataclass
 class Services:
     """Everything a handler may use."""
 
@@ -100,6 +114,7 @@ class Services:
     announce_to: frozenset[str] = frozenset()
     # Where results files too large for a chat are kept on the server (RESULTS_DIR).
     results_dir: Path = Path("data/results")
+    sending: Sending = field(default_factory=Sending)
 
     def __post_init__(self) -> None:
         self.participants = Participants(self.db)
