@@ -35,7 +35,7 @@ def _line(svc: Services, b: BroadcastStatus, names: dict[str, str]) -> str:
         else t("admin.broadcast_nobody")
     )
     if paid := paid_broadcast.progress(svc, b):
-        counts = f"{counts}; {paid}"
+        counts = Raw(f"{counts}; {paid}")
     return str(
         t(
             "admin.broadcast_line",
