@@ -139,12 +139,12 @@ def lines(svc: Services, est: Estimate) -> Raw:
 
 def progress(svc: Services, b: BroadcastStatus) -> str:
     """How much of its budget a paid broadcast has used, counted at 0.1 Stars a message (the
-    most Telegram charges); "" for a free one. Once the budget is spent with recipients left,
-    it says the rest goes free."""
+    most Telegram charges); "" for a free one. Once the budget is spent, it says that what
+    is left goes free."""
     if b.paid_budget is None:
         return ""
     budget = stars_vn(b.paid_budget)
-    if b.paid_sent >= b.paid_budget and b.remaining:
+    if b.paid_sent >= b.paid_budget:
         return str(svc.texts("broadcast.paid_spent", budget=budget))
     return str(svc.texts("broadcast.paid_progress", spent=stars_vn(b.paid_sent), budget=budget))
 
