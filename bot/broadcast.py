@@ -229,12 +229,12 @@ class Broadcaster:
     ) -> None:
         """Send a recipient their message: paid while the broadcast's budget lasts (and the
         channel can send paid), else at the free pace."""
-        repo = self.svc.broadcasts
+        budget = self.svc.broadcast_budget
         assert b.id is not None
         paid = (
             b.paid_budget is not None
             and f"{r.channel}:paid" in self.rates
-            and await repo.take_paid(b.id)
+            and await budget.take(b.id)
         )
         if not paid:
             await self._send(channel, r.channel, r.channel_user_id, replies)
@@ -243,10 +243,10 @@ class Broadcaster:
             await self._send(channel, r.channel, r.channel_user_id, replies, paid=True)
         except PaidRefusedError as exc:
             log.warning("broadcast %s: paid sending refused (%s); the rest goes free", b.id, exc)
-            await repo.give_back_paid(b.id, no_more=True)
+            await budget.give_back(b.id, no_more=True)
             await self._send(channel, r.channel, r.channel_user_id, replies)
         except BaseException:
-            await repo.give_back_paid(b.id)  # not sent: Telegram charges only what it delivers
+            await budget.give_back(b.id)  # not sent: Telegram charges only what it delivers
             raise
 
     async def _replies(self, b: Broadcast, r: Recipient) -> list[Reply]:

@@ -14,6 +14,10 @@ from storage.repos.rounds import SCHEDULED
 MAX_CHARS = 3500
 
 
+class PaidRefusedError(ValueError):
+    """A broadcast asked to go paid that may not: over the budget, or the bot's balance."""
+
+
 @dataclass(frozen=True, slots=True)
 class Audience:
     """Who a broadcast can go to: its stored form and what organisers read."""
@@ -59,7 +63,7 @@ async def start(
     if paid:
         est = await paid_broadcast.estimate(svc, audience)
         if not est.can_pay:
-            raise ValueError("not a broadcast that can be sent paid")
+            raise PaidRefusedError("over the budget of one broadcast or the bot's balance")
         budget = est.budget_tenths
     now = svc.clock.now()
     broadcast_id, count = await svc.broadcasts.create(

@@ -17,6 +17,7 @@ from storage.erasure_store import ErasureStore
 from storage.identity_store import IdentityStore
 from storage.practice_store import PracticeStore
 from storage.repos import Attempts, Audit, Participants, Questions, Rounds, Winners
+from storage.repos.broadcast_budget import BroadcastBudget
 from storage.repos.broadcasts import Broadcasts
 from storage.repos.collective import CollectiveAwards
 from storage.repos.erasure import Erasure
@@ -126,6 +127,7 @@ class Services:
         self.review = Review(self.db)
         self.audit = Audit(self.db)
         self.broadcasts = Broadcasts(self.db)
+        self.broadcast_budget = BroadcastBudget(self.db)
         self.identities = Identities(self.db)
         self.identity_store = IdentityStore(self.store.redis, self.store.keys)
         self.personal = PersonalData(self.db)

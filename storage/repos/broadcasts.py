@@ -322,34 +322,6 @@ class Broadcasts:
             )
             return True
 
-    async def take_paid(self, broadcast_id: int) -> bool:
-        """Count one more message of a paid broadcast as paid, if its budget allows; False
-        once the budget is spent (the rest goes at the free pace)."""
-        async with self.db.session() as s:
-            taken = await s.exec(
-                update(Broadcast)
-                .where(
-                    col(Broadcast.id) == broadcast_id,
-                    col(Broadcast.paid_budget).is_not(None),
-                    col(Broadcast.paid_sent) < col(Broadcast.paid_budget),
-                )
-                .values(paid_sent=col(Broadcast.paid_sent) + 1)
-            )
-            return bool(taken.rowcount)
-
-    async def give_back_paid(self, broadcast_id: int, *, no_more: bool = False) -> None:
-        """A message counted as paid did not go out (Telegram charges only those sent); with
-        `no_more`, Telegram refused to charge any more: the budget ends where it stands."""
-        values: dict[str, Any] = {"paid_sent": col(Broadcast.paid_sent) - 1}
-        if no_more:
-            values["paid_budget"] = col(Broadcast.paid_sent) - 1
-        async with self.db.session() as s:
-            await s.exec(
-                update(Broadcast)
-                .where(col(Broadcast.id) == broadcast_id, col(Broadcast.paid_sent) > 0)
-                .values(**values)
-            )
-
     async def expire(self, broadcast_id: int, now: datetime) -> int:
         """Drop the recipients still pending of a broadcast past its use; returns how many."""
         async with self.db.session() as s:

@@ -74,4 +74,5 @@ async def test_over_the_budget_only_free_is_offered_and_a_forced_paid_send_is_re
     assert "Gửi trả phí (Telegram Stars)" not in browser.text
     await browser.post(SEND, {**form, "paid": "1"}, csrf=False)  # a form made up to force it
     assert browser.status == 422
+    assert "Không gửi trả phí được" in browser.text
     assert [b for b in await app.svc.broadcasts.recent(10) if b.key is None] == []
