@@ -28,7 +28,7 @@ import math
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import IntEnum
@@ -73,23 +73,23 @@ _kind: ContextVar[SendKind] = ContextVar("quizbot_send_kind", default=SendKind.R
 
 
 @contextmanager
-def broadcasting() -> Iterator[None]:
+def sending_as(kind: SendKind) -> Iterator[None]:
+    """Messages sent inside the block are of this kind."""
+    token = _kind.set(kind)
+    try:
+        yield
+    finally:
+        _kind.reset(token)
+
+
+def broadcasting() -> AbstractContextManager[None]:
     """Messages sent inside the block are broadcasts: they yield to every reply."""
-    token = _kind.set(SendKind.BROADCAST)
-    try:
-        yield
-    finally:
-        _kind.reset(token)
+    return sending_as(SendKind.BROADCAST)
 
 
-@contextmanager
-def paid_broadcasting() -> Iterator[None]:
+def paid_broadcasting() -> AbstractContextManager[None]:
     """Messages sent inside the block are paid broadcasts (allow_paid_broadcast on Telegram)."""
-    token = _kind.set(SendKind.PAID)
-    try:
-        yield
-    finally:
-        _kind.reset(token)
+    return sending_as(SendKind.PAID)
 
 
 def send_kind() -> SendKind:

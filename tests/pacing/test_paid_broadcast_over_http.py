@@ -11,7 +11,6 @@ question at once.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import math
 import time
 from collections.abc import AsyncIterator
@@ -26,6 +25,7 @@ from bot.clock import ManualClock, OffsetClock
 from bot.pacer import Pace, Pacer
 from handlers.context import Sending
 from tests.fake_telegram import FakeTelegram
+from tests.pacing.conftest import polling
 from tests.scheduler.conftest import people
 from tests.support.client import Person
 from tests.telegram.process import TOKEN
@@ -58,19 +58,8 @@ async def channel(app: App, tg: FakeTelegram, clock: ManualClock) -> AsyncIterat
         paid_budget_stars=100,
         star_balance=tg_channel.star_balance,
     )
-    task = asyncio.create_task(
-        tg_channel.dispatcher.start_polling(bot, handle_signals=False, close_bot_session=False)
-    )
-    try:
-        yield tg_channel
-    finally:
-        try:
-            await tg_channel.dispatcher.stop_polling()
-        except RuntimeError:
-            task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-        await bot.session.close()
+    async with polling(tg_channel, bot) as channel:
+        yield channel
 
 
 def broadcaster(app: App, channel: TelegramChannel) -> Broadcaster:

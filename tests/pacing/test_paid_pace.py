@@ -6,28 +6,8 @@ from __future__ import annotations
 
 import itertools
 
-import pytest
-
-from bot.pacer import Pace, Pacer, paid_broadcasting
-from storage.session import in_process_redis
-from tests.pacing.test_pacer_order import VirtualTime, sent_at
-
-
-@pytest.fixture
-def time() -> VirtualTime:
-    return VirtualTime()
-
-
-@pytest.fixture
-def pacer(time: VirtualTime) -> Pacer:
-    return Pacer(
-        in_process_redis(),
-        "t",
-        "telegram",
-        Pace(per_second=25.0, chat_interval_s=1.0, chat_burst=3, paid_per_second=500.0),
-        now_ms=time.now_ms,
-        sleep=time.sleep,
-    )
+from bot.pacer import Pacer, paid_broadcasting
+from tests.pacing.conftest import VirtualTime, sent_at
 
 
 async def test_a_paid_broadcast_goes_at_the_paid_rate_not_the_bots_25(
