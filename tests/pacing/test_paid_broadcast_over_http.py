@@ -80,6 +80,13 @@ async def confirm(app: App, button: str) -> str:
     return shown
 
 
+async def registered(app: App, tg: FakeTelegram, n: int) -> None:
+    """n people registered on Telegram (ids 1…n), each with a chat with the bot."""
+    await people(app, n)
+    for uid in range(1, n + 1):
+        tg.user(uid)
+
+
 def announcements(tg: FakeTelegram) -> list[dict[str, object]]:
     return [c.params for c in tg.calls("sendMessage") if HEADING in str(c.params.get("text"))]
 
@@ -87,9 +94,7 @@ def announcements(tg: FakeTelegram) -> list[dict[str, object]]:
 async def test_a_paid_broadcast_goes_past_thirty_a_second_for_no_more_stars_than_shown(
     app: App, tg: FakeTelegram, channel: TelegramChannel
 ) -> None:
-    await people(app, 300)
-    for uid in range(1, 301):
-        tg.user(uid)
+    await registered(app, tg, 300)
     shown = await confirm(app, "💫 Gửi trả phí")
     assert "thông báo sẽ gửi tới 300 người" in shown
     assert "⏱ Gửi miễn phí: khoảng 12 giây" in shown
@@ -116,9 +121,7 @@ async def test_a_paid_broadcast_goes_past_thirty_a_second_for_no_more_stars_than
 async def test_a_free_broadcast_sends_no_paid_parameter_and_spends_nothing(
     app: App, tg: FakeTelegram, channel: TelegramChannel
 ) -> None:
-    await people(app, 20)
-    for uid in range(1, 21):
-        tg.user(uid)
+    await registered(app, tg, 20)
     await confirm(app, "✅ Gửi miễn phí")
 
     assert await broadcaster(app, channel).run_once() == 20
@@ -132,9 +135,7 @@ async def test_a_free_broadcast_sends_no_paid_parameter_and_spends_nothing(
 async def test_a_participant_answering_during_a_paid_broadcast_gets_the_next_question_at_once(
     app: App, tg: FakeTelegram, channel: TelegramChannel
 ) -> None:
-    await people(app, 300)
-    for uid in range(1, 301):
-        tg.user(uid)
+    await registered(app, tg, 300)
     an = tg.user(5001, "An")
     await Person.on(app, "telegram", "5001", "An").register(phone="0912345678")
     an.send_text("/thi")
