@@ -106,7 +106,7 @@ class Pace:
     chat_interval_s: float = 1.05  # one private chat, on average...
     chat_burst: int = 3  # ... with this many at once
     group_interval_s: float = 3.1  # one group (20 a minute)
-    paid_per_second: float = 300.0  # paid broadcasts, apart from the rest (at most 1000)
+    paid_per_second: float = 250.0  # paid broadcasts, apart from the rest (at most 1000)
 
 
 class Pacer:

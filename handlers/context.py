@@ -92,7 +92,7 @@ class Sending:
 
     rates: dict[str, float] = field(default_factory=lambda: {"telegram": 25.0, "zalo": 5.0})
     paid: bool = False
-    paid_rate: float = 300.0
+    paid_rate: float = 250.0
     paid_budget_stars: int = 1000
     # The bot's Stars balance as Telegram tells it (getMyStarBalance), once the bot runs.
     star_balance: Callable[[], Awaitable[float]] | None = None

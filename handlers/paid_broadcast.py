@@ -69,7 +69,7 @@ async def estimate(svc: Services, audience: str = ALL) -> Estimate:
     paid: float | None = None
     if sending.paid:
         others = [s for ch, s in seconds.items() if ch != PAID_CHANNEL]
-        paid = max([paid_count / sending.paid_rate, *others])
+        paid = max([paid_count / paid_rate(sending.paid_rate), *others])
     return Estimate(
         recipients=sum(by_channel.values()),
         free_seconds=free,
@@ -128,7 +128,7 @@ def lines(svc: Services, est: Estimate) -> Raw:
                 t(
                     "broadcast.estimate_paid",
                     time=span_vn(est.paid_seconds),
-                    rate=number_vn(round(svc.sending.paid_rate)),
+                    rate=number_vn(round(paid_rate(svc.sending.paid_rate))),
                     cost=stars_vn(est.cost_tenths),
                     budget=stars_vn(est.budget_tenths),
                     balance=Raw(balance),
@@ -147,6 +147,11 @@ def progress(svc: Services, b: BroadcastStatus) -> str:
     if b.paid_sent >= b.paid_budget:
         return str(svc.texts("broadcast.paid_spent", budget=budget))
     return str(svc.texts("broadcast.paid_progress", spent=stars_vn(b.paid_sent), budget=budget))
+
+
+def paid_rate(configured: float) -> float:
+    """The rate a paid broadcast goes at: its messages are whole milliseconds apart."""
+    return 1000 / math.ceil(1000 / configured)
 
 
 def span_vn(seconds: float) -> str:

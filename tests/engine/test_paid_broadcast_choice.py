@@ -37,7 +37,7 @@ def paid_on(app: App, *, budget: int = 100, balance: float | None = 5000.0) -> N
     app.svc.sending = Sending(
         rates={"telegram": 2.0, "zalo": 5.0},
         paid=True,
-        paid_rate=300.0,
+        paid_rate=250.0,
         paid_budget_stars=budget,
         star_balance=stars if balance is not None else None,
     )
@@ -69,7 +69,7 @@ async def test_the_preview_shows_recipients_time_free_and_paid_and_the_most_it_m
     assert "thông báo sẽ gửi tới 12 người" in organiser.said
     assert "⏱ Gửi miễn phí: khoảng 6 giây (Telegram 2 tin/giây)." in organiser.said
     assert (
-        "💫 Gửi trả phí: khoảng 1 giây (Telegram tới 300 tin/giây). Chi phí tối đa 1,2 sao"
+        "💫 Gửi trả phí: khoảng 1 giây (Telegram tới 250 tin/giây). Chi phí tối đa 1,2 sao"
         " (0,1 sao mỗi tin; Telegram không tính các tin trong mức miễn phí 30 tin/giây),"
         " ngân sách mỗi thông báo 100 sao. Số dư của bot: 5.000 sao." in organiser.said
     )

@@ -31,7 +31,7 @@ from tests.support.client import Person
 from tests.telegram.process import TOKEN
 
 ORGANISER = "telegram:9000"
-PAID_RATE = 300.0
+PAID_RATE = 250.0
 STARS = 1000.0
 HEADING = "Thông báo của Ban Tổ chức"
 
@@ -98,7 +98,7 @@ async def test_a_paid_broadcast_goes_past_thirty_a_second_for_no_more_stars_than
     shown = await confirm(app, "💫 Gửi trả phí")
     assert "thông báo sẽ gửi tới 300 người" in shown
     assert "⏱ Gửi miễn phí: khoảng 12 giây" in shown
-    assert "💫 Gửi trả phí: khoảng 1 giây" in shown
+    assert "💫 Gửi trả phí: khoảng 2 giây (Telegram tới 250 tin/giây)" in shown
     assert "Chi phí tối đa 30 sao" in shown
     assert "Số dư của bot: 1.000 sao." in shown
 

@@ -47,7 +47,7 @@ def paid_broadcaster(broadcaster: Broadcaster, channel: PaidRecording) -> Broadc
     return Broadcaster(
         broadcaster.svc,
         {"telegram": channel},
-        rates={"telegram": 25, "telegram:paid": 300},
+        rates={"telegram": 25, "telegram:paid": 250},
         sleep=broadcaster.sleep,
     )
 

@@ -25,7 +25,7 @@ def _paid_on(app: App, budget: int) -> None:
     app.svc.sending = Sending(
         rates={"telegram": 2.0, "zalo": 5.0},
         paid=True,
-        paid_rate=300.0,
+        paid_rate=250.0,
         paid_budget_stars=budget,
         star_balance=stars,
     )
