@@ -594,18 +594,23 @@ class FakeTelegram(FakeApiServer):
             if failures:
                 raise failures.popleft()
             self._check_blocked(name, params)
-            charged = self._check_flood(name, params)
+            charged = int(self._check_flood(name, params))
+            # Held from the balance at once (calls are answered concurrently), given back if
+            # the message is not delivered: Telegram charges only what it delivered.
+            self.star_tenths -= charged
             handler = self._handlers.get(name)
-            if handler is None:
-                self.unhandled.append(name)
-                result: Any = True
-            else:
-                result = await handler(params)
+            try:
+                if handler is None:
+                    self.unhandled.append(name)
+                    result: Any = True
+                else:
+                    result = await handler(params)
+            except ApiError:
+                self.star_tenths += charged
+                raise
             if _bool(params.get("allow_paid_broadcast")):
-                # Telegram charges only the paid broadcast messages it delivered.
                 self.paid_messages += 1
-                self.star_tenths -= int(charged)
-                self._charged_tenths += int(charged)
+                self._charged_tenths += charged
         except ApiError as exc:
             if exc.status == 429:
                 self.too_many += 1
