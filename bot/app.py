@@ -13,7 +13,7 @@ from bot.clock import SystemClock
 from bot.config import Settings
 from bot.engine import Engine
 from handlers.contest import ContestConfig, load_contest
-from handlers.context import Clock, Services
+from handlers.context import Clock, Sending, Services
 from handlers.rounds import sync_rounds
 from questions import load_bank
 from storage.db import Database
@@ -76,6 +76,15 @@ async def open_app(
             public_url=settings.public_url(),
             announce_to=settings.announce_keys(),
             results_dir=settings.results_dir,
+            sending=Sending(
+                rates={
+                    "telegram": settings.telegram_broadcast_rate,
+                    "zalo": settings.zalo_broadcast_rate,
+                },
+                paid=settings.telegram_paid_broadcast,
+                paid_rate=settings.telegram_paid_broadcast_rate,
+                paid_budget_stars=settings.telegram_paid_broadcast_stars_budget,
+            ),
         )
         await sync_rounds(svc)
         await ensure_bank(svc, settings.contest_file)

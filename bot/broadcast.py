@@ -7,6 +7,12 @@ with the recipients still pending: no one is skipped and no one gets it twice (t
 is between the platform accepting a message and the status being written, a few milliseconds).
 A recipient that fails is tried again later and finally given up on; it never holds up the
 others. Deliveries to people wait for the contest's civil hours.
+
+A paid broadcast (an organiser's announcement sent with Telegram's allow_paid_broadcast)
+goes at the paid pace (`rates["telegram:paid"]`), several messages on their way at once, each
+counted against its budget before it goes (0.1 Stars, the most Telegram charges for one).
+Once the budget is spent, or Telegram refuses to charge, the rest goes at the free pace:
+nobody is left out, and the organisers read it in the broadcast's progress.
 """
 
 from __future__ import annotations
@@ -20,8 +26,8 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
 
 from bot import metrics
-from bot.channels.base import Channel, RecipientBlockedError, RetryLaterError
-from bot.pacer import broadcasting
+from bot.channels.base import Channel, PaidRefusedError, RecipientBlockedError, RetryLaterError
+from bot.pacer import broadcasting, paid_broadcasting
 from handlers import downloads
 from handlers.context import Services
 from handlers.documents import document
@@ -39,6 +45,9 @@ WINDOW_MARGIN_S = 0.001
 MAX_TRIES = 5
 RETRY_FIRST = timedelta(minutes=1)
 RETRY_FACTOR = 4
+# A paid broadcast's messages on their way at once: at hundreds a second, one message's round
+# trip to the platform is longer than the pace's interval.
+PAID_IN_FLIGHT = 64
 
 
 class Broadcaster:
@@ -94,18 +103,24 @@ class Broadcaster:
             if wait > 0:
                 await self.sleep(wait)
 
-    async def _send(self, channel: Channel, name: str, user_id: str, replies: list[Reply]) -> None:
-        """Send one message in this channel's turn; a 429 pauses the stream, then retries."""
+    async def _send(
+        self, channel: Channel, name: str, user_id: str, replies: list[Reply], *, paid: bool = False
+    ) -> None:
+        """Send one message in this channel's turn (its paid turn if `paid`); a 429 pauses the
+        stream, then retries."""
+        pace = f"{name}:paid" if paid else name
         for _ in range(5):
-            await self._wait_turn(name)
+            await self._wait_turn(pace)
             retry: float | None = None
             try:
-                with broadcasting():  # the shared pace serves replies to participants first
+                # The shared pace serves replies to participants first; a paid broadcast has
+                # a pace of its own (bot.pacer).
+                with paid_broadcasting() if paid else broadcasting():
                     await channel.send_to(user_id, replies)
             except RetryLaterError as exc:
                 retry = exc.seconds
             finally:
-                self._answered(name)
+                self._answered(pace)
             if retry is None:
                 return
             log.warning("%s asks to slow down: pausing %s s", name, retry)
@@ -151,11 +166,30 @@ class Broadcaster:
                     log.info("broadcast %s finished", b.id)
                 waiting.add(b.id)
                 continue
+            if b.paid_budget is not None:
+                sent += await self._deliver_many(b, batch)
+                continue
             for r in batch:
-                if self.stop.is_set() or (b.civil_hours and not self._civil(self.svc.clock.now())):
+                if not self._may_go_on(b):
                     break
                 sent += await self._deliver(b, r)
         return sent
+
+    def _may_go_on(self, b: Broadcast) -> bool:
+        """Whether the next recipient may be sent to now (not stopping, within civil hours)."""
+        return not self.stop.is_set() and not (
+            b.civil_hours and not self._civil(self.svc.clock.now())
+        )
+
+    async def _deliver_many(self, b: Broadcast, batch: list[Recipient]) -> int:
+        """A paid broadcast's batch, PAID_IN_FLIGHT recipients at a time, each in its turn."""
+        gate = asyncio.Semaphore(PAID_IN_FLIGHT)
+
+        async def one(r: Recipient) -> int:
+            async with gate:
+                return await self._deliver(b, r) if self._may_go_on(b) else 0
+
+        return sum(await asyncio.gather(*(one(r) for r in batch)))
 
     def _civil(self, now: datetime) -> bool:
         contest = self.svc.contest
@@ -171,7 +205,7 @@ class Broadcaster:
             return 0
         try:
             replies = await self._replies(b, r)
-            await self._send(channel, r.channel, r.channel_user_id, replies)
+            await self._send_one(b, r, channel, replies)
         except RecipientBlockedError as exc:
             if not r.account:  # a chat or an organiser: a refusal like any other
                 await self._failed(b, r, exc)
@@ -189,6 +223,31 @@ class Broadcaster:
         if b.document is not None:  # the organisers' internal workbook: whole phones
             await downloads.delivered(self.svc, b.document, f"{r.channel}:{r.channel_user_id}")
         return 1
+
+    async def _send_one(
+        self, b: Broadcast, r: Recipient, channel: Channel, replies: list[Reply]
+    ) -> None:
+        """Send a recipient their message: paid while the broadcast's budget lasts (and the
+        channel can send paid), else at the free pace."""
+        budget = self.svc.broadcast_budget
+        assert b.id is not None
+        paid = (
+            b.paid_budget is not None
+            and f"{r.channel}:paid" in self.rates
+            and await budget.take(b.id)
+        )
+        if not paid:
+            await self._send(channel, r.channel, r.channel_user_id, replies)
+            return
+        try:
+            await self._send(channel, r.channel, r.channel_user_id, replies, paid=True)
+        except PaidRefusedError as exc:
+            log.warning("broadcast %s: paid sending refused (%s); the rest goes free", b.id, exc)
+            await budget.give_back(b.id, no_more=True)
+            await self._send(channel, r.channel, r.channel_user_id, replies)
+        except BaseException:
+            await budget.give_back(b.id)  # not sent: Telegram charges only what it delivers
+            raise
 
     async def _replies(self, b: Broadcast, r: Recipient) -> list[Reply]:
         """The stored message (catalogue markup, values escaped), the recipient's own, or the

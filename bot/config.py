@@ -80,6 +80,11 @@ class Settings(BaseSettings):
     telegram_broadcast_rate: float = Field(default=25.0, gt=0, le=30)
     # Every message the bot sends, replies and broadcasts together (bot/pacer.py).
     telegram_send_rate: float = Field(default=28.0, gt=0, le=30)
+    # Paid broadcasts (allow_paid_broadcast): an organiser may send an announcement faster
+    # than 30 a second for 0.1 Stars a message, within a budget per broadcast (.env.example).
+    telegram_paid_broadcast: bool = False
+    telegram_paid_broadcast_rate: float = Field(default=250.0, gt=30, le=1000)
+    telegram_paid_broadcast_stars_budget: int = Field(default=1000, ge=1)
 
     zalo_bot_token: SecretStr | None = None
     zalo_mode: Literal["polling", "webhook"] = "polling"

@@ -9,8 +9,12 @@ A bot token may send about 30 messages a second overall and about one a second t
   next free slot of the whole bot: replies go out in the order they were made, per chat;
 - a broadcast takes a slot of the whole bot only when no reply holds one, so it uses the
   capacity the replies leave and a live quiz never queues behind an announcement;
+- a paid broadcast (Telegram's allow_paid_broadcast) is not held to the bot's 30 a second:
+  it has a pace of its own, up to the paid rate, so it neither waits for the replies nor takes
+  their capacity; each chat's pace still holds for it;
 - a 429 that still comes (another program on the same token, a platform stricter than
-  configured) holds the whole pace, and the chat's, for its `retry_after`.
+  configured) holds the pace the message went by (the whole bot's, or the paid one), and the
+  chat's, for its `retry_after`.
 
 Slots are kept as a "theoretical arrival time" per key (the generic cell rate algorithm):
 one integer in Redis per key, reserved in one script call, so processes share the pace and
@@ -24,7 +28,7 @@ import math
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import IntEnum
@@ -62,19 +66,30 @@ class SendKind(IntEnum):
 
     REPLY = 1  # to a participant's or an organiser's own action, or owed to them
     BROADCAST = 2  # an announcement: only the capacity the replies leave
+    PAID = 3  # an announcement sent paid: a pace of its own (Pace.paid_per_second)
 
 
 _kind: ContextVar[SendKind] = ContextVar("quizbot_send_kind", default=SendKind.REPLY)
 
 
 @contextmanager
-def broadcasting() -> Iterator[None]:
-    """Messages sent inside the block are broadcasts: they yield to every reply."""
-    token = _kind.set(SendKind.BROADCAST)
+def sending_as(kind: SendKind) -> Iterator[None]:
+    """Messages sent inside the block are of this kind."""
+    token = _kind.set(kind)
     try:
         yield
     finally:
         _kind.reset(token)
+
+
+def broadcasting() -> AbstractContextManager[None]:
+    """Messages sent inside the block are broadcasts: they yield to every reply."""
+    return sending_as(SendKind.BROADCAST)
+
+
+def paid_broadcasting() -> AbstractContextManager[None]:
+    """Messages sent inside the block are paid broadcasts (allow_paid_broadcast on Telegram)."""
+    return sending_as(SendKind.PAID)
 
 
 def send_kind() -> SendKind:
@@ -91,6 +106,7 @@ class Pace:
     chat_interval_s: float = 1.05  # one private chat, on average...
     chat_burst: int = 3  # ... with this many at once
     group_interval_s: float = 3.1  # one group (20 a minute)
+    paid_per_second: float = 250.0  # paid broadcasts, apart from the rest (at most 1000)
 
 
 class Pacer:
@@ -112,6 +128,7 @@ class Pacer:
         self.now_ms = now_ms
         self.sleep = sleep
         self._key = f"{prefix}:pace:{platform}"
+        self._paid_key = f"{self._key}:paid"
         # When this process's latest messages went out, oldest first (see _within_second).
         self._sent: deque[float] = deque(maxlen=max(int(self.pace.per_second), 1))
         self._reserve = redis.register_script(_RESERVE)
@@ -124,6 +141,12 @@ class Pacer:
             interval, burst = self._chat_pace(chat)
             waited += await self._wait(await self._take(self._chat_key(chat), interval, burst))
         interval_ms = 1000.0 / self.pace.per_second
+        if send_kind() is SendKind.PAID:
+            # Not the bot's 30 a second, nor this process's window of it (_within_second).
+            paid_ms = 1000.0 / self.pace.paid_per_second
+            waited += await self._wait(await self._take(self._paid_key, paid_ms, 1))
+            metrics.PACER_WAIT.labels(self.platform, "paid").observe(waited)
+            return waited
         if send_kind() is SendKind.REPLY:
             waited += await self._wait(await self._take(self._key, interval_ms, 1))
         else:
@@ -135,10 +158,12 @@ class Pacer:
         return waited
 
     async def hold(self, seconds: float, chat: str | int | None) -> None:
-        """The platform said 429: nothing goes out for `seconds`, to that chat or at all."""
+        """The platform said 429: nothing goes out for `seconds`, to that chat or at all (a
+        paid broadcast's 429 holds the paid pace: the replies' limit is another)."""
         now = self.now_ms()
         free = now + int(seconds * 1000)
-        await self._hold(keys=[self._key], args=[free, now])
+        key = self._paid_key if send_kind() is SendKind.PAID else self._key
+        await self._hold(keys=[key], args=[free, now])
         if chat is not None:
             interval, burst = self._chat_pace(chat)
             # The chat's burst is spent too: after the wait, one message per interval.

@@ -124,15 +124,11 @@ class Runtime:
             if not self.channels:
                 log.error("no channel configured: set TELEGRAM_BOT_TOKEN or ZALO_BOT_TOKEN")
                 return
-            broadcaster = Broadcaster(
-                self.app.svc,
-                self.channels,
-                rates={
-                    "telegram": settings.telegram_broadcast_rate,
-                    "zalo": settings.zalo_broadcast_rate,
-                },
-                stop=stop,
-            )
+            sending = self.app.svc.sending
+            rates = dict(sending.rates)
+            if sending.paid:
+                rates["telegram:paid"] = sending.paid_rate
+            broadcaster = Broadcaster(self.app.svc, self.channels, rates=rates, stop=stop)
             scheduler = self._scheduler()
             scheduler.start()
             cleanups.insert(0, scheduler.shutdown)
@@ -150,7 +146,8 @@ class Runtime:
     def _pacer(self, platform: str, per_second: float) -> Pacer:
         """The platform's outbound pace, shared with every process on the same Redis."""
         store = self.app.store
-        return Pacer(store.redis, store.keys.prefix, platform, Pace(per_second=per_second))
+        pace = Pace(per_second=per_second, paid_per_second=self.app.svc.sending.paid_rate)
+        return Pacer(store.redis, store.keys.prefix, platform, pace)
 
     def _scheduler(self) -> Scheduler:
         """Rounds on time, reminders, the sweep and the winners, run by one process at a time."""
@@ -184,6 +181,8 @@ class Runtime:
             flood_window=settings.flood_window,
         )
         tg.dispatcher.update.outer_middleware(in_flight)
+        if self.app.svc.sending.paid:
+            self.app.svc.sending.star_balance = tg.star_balance
         self.telegram = tg
         self.channels[tg.name] = tg
         try:

@@ -12,8 +12,10 @@ from handlers import (
     admin_jury,
     admin_participation,
     announce,
+    broadcasting,
     downloads,
     info,
+    paid_broadcast,
     sample_bank,
     websignin,
 )
@@ -29,6 +31,7 @@ from handlers.formatting import number_vn
 from handlers.reports.files import organiser_files
 from handlers.rounds import close_round, open_round, round_results
 from handlers.texts import Raw
+from storage.repos.audiences import ALL
 from storage.repos.rounds import OPEN, SCHEDULED
 from storage.session import StepClaim
 
@@ -135,14 +138,28 @@ async def _broadcast_step(svc: Services, user: User, choice: str, ref: str | Non
     conv = await svc.store.conversation(user.key)
     if conv.get("step") != STEP_BROADCAST or "text" not in conv:
         return stale(svc, ref)
+    paid = choice == "paid"
+    if paid and not (await paid_broadcast.estimate(svc)).can_pay:
+        # The recipients or the balance changed since the preview: show it again, as it is now.
+        refused = [Notice(t("admin.broadcast_paid_refused"))]
+        return refused + await _preview(svc, user, conv["text"], ref)
     await svc.store.clear_conversation(user.key)
-    now = svc.clock.now()
-    message = t("broadcast.message", text=conv["text"])
-    broadcast_id, count = await svc.broadcasts.create(message, actor=user.key, now=now)
-    await svc.audit.record(
-        actor=user.key, action="broadcast.start", at=now, broadcast=broadcast_id, recipients=count
+    broadcast_id, count = await broadcasting.start(
+        svc, actor=user.key, text=conv["text"], audience=ALL, paid=paid
     )
-    started = t("admin.broadcast_started", id=broadcast_id, count=number_vn(count), message=message)
+    message = broadcasting.message(svc, conv["text"])
+    if paid:
+        started = t(
+            "admin.broadcast_started_paid",
+            id=broadcast_id,
+            count=number_vn(count),
+            budget=paid_broadcast.stars_vn(svc.sending.paid_budget_stars * 10),
+            message=message,
+        )
+    else:
+        started = t(
+            "admin.broadcast_started", id=broadcast_id, count=number_vn(count), message=message
+        )
     return [Message(started, replace=ref)]
 
 
@@ -157,13 +174,27 @@ async def on_text(svc: Services, user: User, conv: dict[str, str], text: str) ->
         return [Message(t("admin.broadcast_length", max=MAX_BROADCAST_CHARS))]
     conv["text"] = text
     await svc.store.save_conversation(user.key, conv)
-    recipients = await svc.broadcasts.audience_size()
-    return [
-        Message(
-            t("admin.broadcast_preview", text=text, count=number_vn(recipients)),
-            buttons=await confirm_row(svc, user, "bc", t("admin.button_send"), "go"),
-        )
-    ]
+    return await _preview(svc, user, text, None)
+
+
+async def _preview(svc: Services, user: User, text: str, ref: str | None) -> list[Reply]:
+    """The broadcast as it will go: its recipients, how long it takes free and paid, what it
+    may cost; Send (free), Send paid when it may be paid for, and Cancel, sharing one code."""
+    t = svc.texts
+    est = await paid_broadcast.estimate(svc)
+    send = t("admin.button_send") if est.paid_seconds is None else t("admin.button_send_free")
+    choices = [(str(send), "go")]
+    if est.can_pay:
+        choices.append((str(t("admin.button_send_paid")), "paid"))
+    choices.append((str(t("admin.button_cancel")), CANCEL))
+    preview = t(
+        "admin.broadcast_preview",
+        text=text,
+        count=number_vn(est.recipients),
+        estimate=paid_broadcast.lines(svc, est),
+    )
+    buttons = await one_time_buttons(svc, user, "bc", tuple(choices))
+    return [Message(preview, buttons=(buttons,), replace=ref)]
 
 
 def in_admin_flow(conv: dict[str, str]) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from handlers import paid_broadcast
 from handlers.context import Services
 from handlers.formatting import number_vn
 from handlers.texts import Raw, plain
@@ -33,6 +34,8 @@ def _line(svc: Services, b: BroadcastStatus, names: dict[str, str]) -> str:
         if b.recipients
         else t("admin.broadcast_nobody")
     )
+    if paid := paid_broadcast.progress(svc, b):
+        counts = Raw(f"{counts}; {paid}")
     return str(
         t(
             "admin.broadcast_line",

@@ -34,7 +34,8 @@ MAX_ROUND_BANKS = 12
 WITH_ROUND = frozenset({"res", "open", "close", "stats", "jury"})
 # The choices each action's one-time buttons offer.
 CHOICES = {
-    "bc": frozenset({"go", CANCEL}),
+    # "go": sent at the free pace; "paid": with Telegram's paid broadcasts.
+    "bc": frozenset({"go", "paid", CANCEL}),
     # "go": the active bank; "r<i>": the i-th of the rounds' own banks (contest.round_banks).
     "bank": frozenset({"go", CANCEL, *(f"r{i}" for i in range(MAX_ROUND_BANKS))}),
     # "sample": opened although the active bank is the sample one (handlers.sample_bank).

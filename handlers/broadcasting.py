@@ -5,12 +5,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from handlers import paid_broadcast
 from handlers.context import Services
 from handlers.texts import Raw
 from storage.repos.audiences import ALL, in_locality, in_round
 from storage.repos.rounds import SCHEDULED
 
 MAX_CHARS = 3500
+
+
+class PaidRefusedError(ValueError):
+    """A broadcast asked to go paid that may not: over the budget, or the bot's balance."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,13 +50,24 @@ def problem(text: str) -> bool:
     return not text.strip() or len(text.strip()) > MAX_CHARS
 
 
-async def start(svc: Services, *, actor: str, text: str, audience: str) -> tuple[int, int]:
-    """Record a broadcast for the broadcaster to send; (its id, recipients). Audited."""
+async def start(
+    svc: Services, *, actor: str, text: str, audience: str, paid: bool = False
+) -> tuple[int, int]:
+    """Record a broadcast for the broadcaster to send; (its id, recipients). Audited.
+
+    `paid`: its Telegram messages go out paid (allow_paid_broadcast) within the budget of one
+    broadcast; refused (ValueError) when the estimate says it cannot be paid for."""
     if problem(text) or audience not in {a.value for a in await audiences(svc)}:
         raise ValueError("not a broadcast that can be sent")
+    budget: int | None = None
+    if paid:
+        est = await paid_broadcast.estimate(svc, audience)
+        if not est.can_pay:
+            raise PaidRefusedError("over the budget of one broadcast or the bot's balance")
+        budget = est.budget_tenths
     now = svc.clock.now()
     broadcast_id, count = await svc.broadcasts.create(
-        message(svc, text), actor=actor, now=now, audience=audience
+        message(svc, text), actor=actor, now=now, audience=audience, paid_budget=budget
     )
     await svc.audit.record(
         actor=actor,
@@ -60,5 +76,6 @@ async def start(svc: Services, *, actor: str, text: str, audience: str) -> tuple
         broadcast=broadcast_id,
         recipients=count,
         audience=audience,
+        **({"paid_budget_stars": budget // 10} if budget is not None else {}),
     )
     return broadcast_id, count

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -16,6 +17,7 @@ from storage.erasure_store import ErasureStore
 from storage.identity_store import IdentityStore
 from storage.practice_store import PracticeStore
 from storage.repos import Attempts, Audit, Participants, Questions, Rounds, Winners
+from storage.repos.broadcast_budget import BroadcastBudget
 from storage.repos.broadcasts import Broadcasts
 from storage.repos.collective import CollectiveAwards
 from storage.repos.erasure import Erasure
@@ -84,6 +86,19 @@ class QuestionPool:
 
 
 @dataclass
+class Sending:
+    """How fast broadcasts go (messages a second per channel), and Telegram's paid
+    broadcasts as the settings allow them (TELEGRAM_PAID_BROADCAST and the two after it)."""
+
+    rates: dict[str, float] = field(default_factory=lambda: {"telegram": 25.0, "zalo": 5.0})
+    paid: bool = False
+    paid_rate: float = 250.0
+    paid_budget_stars: int = 1000
+    # The bot's Stars balance as Telegram tells it (getMyStarBalance), once the bot runs.
+    star_balance: Callable[[], Awaitable[float]] | None = None
+
+
+@dataclass
 class Services:
     """Everything a handler may use."""
 
@@ -100,6 +115,7 @@ class Services:
     announce_to: frozenset[str] = frozenset()
     # Where results files too large for a chat are kept on the server (RESULTS_DIR).
     results_dir: Path = Path("data/results")
+    sending: Sending = field(default_factory=Sending)
 
     def __post_init__(self) -> None:
         self.participants = Participants(self.db)
@@ -111,6 +127,7 @@ class Services:
         self.review = Review(self.db)
         self.audit = Audit(self.db)
         self.broadcasts = Broadcasts(self.db)
+        self.broadcast_budget = BroadcastBudget(self.db)
         self.identities = Identities(self.db)
         self.identity_store = IdentityStore(self.store.redis, self.store.keys)
         self.personal = PersonalData(self.db)

@@ -296,6 +296,10 @@ class Broadcast(SQLModel, table=True):
     expires_at: datetime | None = _utc(nullable=True)
     # A document made again when it is sent ("results:2023-Q1"), sent instead of the text.
     document: str | None = Field(default=None, max_length=64)
+    # A paid broadcast (Telegram's allow_paid_broadcast): the most it may spend, in tenths of
+    # a Star (one per message), and how many of its messages went out paid so far.
+    paid_budget: int | None = None
+    paid_sent: int = 0
 
 
 class BroadcastRecipient(SQLModel, table=True):

@@ -19,6 +19,11 @@ class RetryLaterError(Exception):
         self.seconds = seconds
 
 
+class PaidRefusedError(Exception):
+    """The platform would not charge a paid broadcast's message (the bot's balance is short);
+    nothing was sent, and the same message can go free."""
+
+
 class Channel(Protocol):
     """A platform the bot talks on."""
 

@@ -6,11 +6,15 @@ from aiohttp import web
 from aiohttp.web_request import FileField
 
 from bot.web.site import DASHBOARD, actor, refuse, render, site_of
-from handlers import bank, broadcasting
+from handlers import bank, broadcasting, paid_broadcast
 from questions import MAX_FILE_BYTES, template_bytes
+from storage.session import StepClaim
 
 routes = web.RouteTableDef()
 HISTORY = 20
+# The one-time code of a broadcast's preview: a second press of Send (a double click, the
+# form sent again) starts nothing more (as the organisers' buttons in chat, handlers.admin_steps).
+SEND_STEP = "web-bc"
 PREVIEW_QUESTIONS = 5
 PAGE_QUESTIONS = 50
 # How often a broadcast's progress is fetched again, in seconds.
@@ -55,13 +59,18 @@ async def preview(request: web.Request) -> web.Response:
             max_chars=broadcasting.MAX_CHARS,
             problem=True,
         )
+    est = await paid_broadcast.estimate(svc, audience)
     return render(
         request,
         "broadcast_preview.html",
         text=text,
         audience=chosen,
         message=broadcasting.message(svc, text),
-        count=await svc.broadcasts.audience_size(audience),
+        count=est.recipients,
+        estimate=paid_broadcast.lines(svc, est),
+        paid_on=est.paid_seconds is not None,
+        can_pay=est.can_pay,
+        code=await svc.store.issue_step(actor(request), SEND_STEP),
     )
 
 
@@ -70,13 +79,20 @@ async def send(request: web.Request) -> web.StreamResponse:
     """Start the broadcast (the broadcaster sends it) and follow its progress."""
     svc = site_of(request).svc
     form = await request.post()
+    text, audience = str(form.get("text", "")), str(form.get("audience", ""))
+    if broadcasting.problem(text):
+        return refuse(request, 422, "web.refused.broadcast")
+    claim = await svc.store.claim_step(actor(request), SEND_STEP, str(form.get("code", "")))
+    if claim is StepClaim.DONE:
+        return refuse(request, 409, "web.refused.broadcast_twice")
+    if claim is StepClaim.UNKNOWN:
+        return refuse(request, 422, "web.refused.broadcast_stale")
     try:
         broadcast_id, _ = await broadcasting.start(
-            svc,
-            actor=actor(request),
-            text=str(form.get("text", "")),
-            audience=str(form.get("audience", "")),
+            svc, actor=actor(request), text=text, audience=audience, paid=form.get("paid") == "1"
         )
+    except broadcasting.PaidRefusedError:
+        return refuse(request, 422, "web.refused.broadcast_paid")
     except ValueError:
         return refuse(request, 422, "web.refused.broadcast")
     raise web.HTTPSeeOther(f"{DASHBOARD}/thong-bao/{broadcast_id}")
@@ -97,6 +113,7 @@ async def progress(request: web.Request) -> web.Response:
         b=status,
         done=status.sent + status.failed,
         total=status.sent + status.failed + status.remaining,
+        paid=paid_broadcast.progress(svc, status),
         refresh=PROGRESS_SECONDS,
     )
 

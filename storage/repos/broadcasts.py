@@ -36,6 +36,9 @@ class BroadcastStatus:
     key: str | None = None
     audience: str = ALL
     text: str = ""
+    # A paid broadcast: its budget and its messages sent paid, in tenths of a Star (0.1 each).
+    paid_budget: int | None = None
+    paid_sent: int = 0
 
     @property
     def recipients(self) -> int:
@@ -83,6 +86,17 @@ class Broadcasts:
         async with self.db.session() as s:
             return int((await s.exec(select(func.count()).select_from(reach(audience)))).one())
 
+    async def audience_channels(self, audience: str = ALL) -> dict[str, int]:
+        """Accounts a broadcast to `audience` would reach now, by channel."""
+        ids = reach(audience)
+        async with self.db.session() as s:
+            rows = await s.exec(
+                select(Account.channel, func.count())
+                .where(col(Account.id).in_(select(ids.c.id)))
+                .group_by(col(Account.channel))
+            )
+            return {channel: int(n) for channel, n in rows.all()}
+
     async def create(
         self,
         text: str,
@@ -96,6 +110,7 @@ class Broadcasts:
         civil_hours: bool = False,
         expires_at: datetime | None = None,
         document: str | None = None,
+        paid_budget: int | None = None,
     ) -> tuple[int, int]:
         """Record a broadcast and its recipients; returns (id, recipients).
 
@@ -105,6 +120,7 @@ class Broadcasts:
         each their own text. `direct` names further recipients that are not accounts, as user keys
         ("telegram:-1001234"); they come first. With a `key`, a second call returns the
         broadcast the first one made: scheduled jobs can run twice and announce once.
+        With `paid_budget` (tenths of a Star) its Telegram messages may go out paid.
         """
         if key is not None and (found := await self.by_key(key)) is not None:
             return found
@@ -120,6 +136,7 @@ class Broadcasts:
                     civil_hours=civil_hours,
                     expires_at=expires_at,
                     document=document,
+                    paid_budget=paid_budget,
                 )
                 s.add(row)
                 await s.flush()
@@ -342,6 +359,8 @@ class Broadcasts:
             key=row.key,
             audience=row.audience,
             text=row.text,
+            paid_budget=row.paid_budget,
+            paid_sent=row.paid_sent,
         )
 
     async def history(self, limit: int = 20) -> list[tuple[Broadcast, BroadcastStatus]]:

@@ -6,6 +6,13 @@ second to one chat (short bursts tolerated) and 20 a minute to one group, and an
 that. What counts is what puts or changes a message in a chat: send*, copy*, forward*,
 editMessage*, stopPoll; not answerCallbackQuery, sendChatAction or the bot's settings.
 
+A message sent with `allow_paid_broadcast` (a paid broadcast, enabled in @BotFather) is not
+held to the 30 a second: up to 1000 a second go, each one past the free 30 in its second
+costing 0.1 Stars from the bot's balance (Telegram's Bots FAQ: "each message broadcasted over
+the free amount of 30 per second incurs a cost of 0.1 Stars"); when the balance cannot pay,
+it is refused (400 BALANCE_TOO_LOW, the name Telegram gives a balance too low to pay). The
+limit of one chat still holds for it. Only messages delivered are charged (see server.py).
+
 The limits are measured on the fake's own monotonic clock when a call arrives; a refused
 call is not counted, as on Telegram.
 """
@@ -51,11 +58,16 @@ class Limits:
     per_chat: float | None = 1.0  # messages a second to one private chat, on average
     chat_burst: int = 3  # ... of which this many may come at once
     per_group_minute: int | None = 20  # messages in any sliding minute to one group
+    paid_per_bot: int = 1000  # paid broadcast messages in any sliding second
 
     @classmethod
     def off(cls) -> Limits:
         """No limit at all (tests of something else that must not be paced)."""
         return cls(per_bot=None, per_chat=None, per_group_minute=None)
+
+
+class BalanceTooLowError(Exception):
+    """A paid broadcast's message the bot's Stars cannot pay for."""
 
 
 class TooManyRequestsError(Exception):
@@ -81,23 +93,37 @@ class FloodControl:
     clock: Callable[[], float] = time.monotonic
     refused: dict[str, int] = field(default_factory=lambda: {"bot": 0, "chat": 0, "group": 0})
     _bot: deque[float] = field(default_factory=deque)
+    _paid: deque[float] = field(default_factory=deque)
     _chats: dict[str, _Bucket] = field(default_factory=dict)
     _groups: dict[str, deque[float]] = field(default_factory=dict)
 
-    def check(self, method: str, chat_id: object) -> None:
-        """Count a call, or raise TooManyRequestsError (and count nothing) if it is over a limit."""
+    def check(
+        self, method: str, chat_id: object, *, paid: bool = False, can_pay: bool = True
+    ) -> bool:
+        """Count a call, or raise TooManyRequestsError (and count nothing) if it is over a
+        limit; a paid broadcast's message past the free allowance is charged (True), or
+        refused with BalanceTooLowError when the bot cannot pay."""
         if not counted(method):
-            return
+            return False
         now = self.clock()
         try:
-            self._check(now, chat_id)
+            return self._check(now, chat_id, paid=paid, can_pay=can_pay)
         except TooManyRequestsError as exc:
             self.refused[exc.which] += 1
             raise
 
-    def _check(self, now: float, chat_id: object) -> None:
+    def _check(self, now: float, chat_id: object, *, paid: bool, can_pay: bool) -> bool:
         lim = self.limits
-        if lim.per_bot is not None:
+        charged = False
+        if paid:
+            _forget_before(self._bot, now - 1.0)
+            _forget_before(self._paid, now - 1.0)
+            if len(self._paid) >= lim.paid_per_bot:
+                raise TooManyRequestsError(_whole(self._paid[0] + 1.0 - now), "bot")
+            charged = len(self._bot) + len(self._paid) >= (lim.per_bot or 30)
+            if charged and not can_pay:
+                raise BalanceTooLowError("Bad Request: BALANCE_TOO_LOW")
+        elif lim.per_bot is not None:
             _forget_before(self._bot, now - 1.0)
             if len(self._bot) >= lim.per_bot:
                 raise TooManyRequestsError(_whole(self._bot[0] + 1.0 - now), "bot")
@@ -119,12 +145,15 @@ class FloodControl:
             if bucket.tokens < 1.0:
                 raise TooManyRequestsError(_whole((1.0 - bucket.tokens) / lim.per_chat), "chat")
         # Within every limit: count it everywhere.
-        if lim.per_bot is not None:
+        if paid:
+            self._paid.append(now)
+        elif lim.per_bot is not None:
             self._bot.append(now)
         if sent is not None:
             sent.append(now)
         if bucket is not None:
             bucket.tokens -= 1.0
+        return charged
 
 
 def _is_group(chat_id: object) -> bool:

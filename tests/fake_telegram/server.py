@@ -23,7 +23,12 @@ from typing import Any, TypeVar
 from aiohttp import BodyPartReader, ClientError, ClientTimeout, MultipartReader, web
 from aiohttp.client import ClientResponse
 
-from tests.fake_telegram.limits import FloodControl, Limits, TooManyRequestsError
+from tests.fake_telegram.limits import (
+    BalanceTooLowError,
+    FloodControl,
+    Limits,
+    TooManyRequestsError,
+)
 from tests.fake_telegram.models import (
     ApiRequest,
     CallbackAnswer,
@@ -122,7 +127,11 @@ class FakeTelegram(FakeApiServer):
       for that); an HTTP error answer is recorded, not retried; a refused connection is retried;
     - Telegram's flood limits are enforced (`limits`, see limits.py: 30 messages in any second
       per bot, one a second per chat with a burst of 3, 20 a minute per group); past one the
-      call is answered 429 with `parameters.retry_after`. `Limits.off()` switches them off.
+      call is answered 429 with `parameters.retry_after`. `Limits.off()` switches them off;
+    - a message with `allow_paid_broadcast` goes past the 30 a second (up to 1000), paid from
+      the bot's `stars` (0.1 each past the free 30 in its second, only when delivered;
+      `stars_spent`, `paid_messages`), refused 400 BALANCE_TOO_LOW when the balance is short;
+      getMyStarBalance reads the balance.
     """
 
     def __init__(
@@ -134,6 +143,7 @@ class FakeTelegram(FakeApiServer):
         limits: Limits | None = None,
         clock: Callable[[], float] = time.time,
         spec: BotApiSpec | None = None,
+        stars: float = 0.0,
     ) -> None:
         super().__init__()
         bot_id, _, secret = token.partition(":")
@@ -159,6 +169,10 @@ class FakeTelegram(FakeApiServer):
         self.files: dict[str, StoredFile] = {}
         self.downloads: list[str] = []  # file paths the bot downloaded
         self.too_many = 0  # 429 answers given
+        # The bot's Stars, in tenths (a paid broadcast's message costs one).
+        self.star_tenths = round(stars * 10)
+        self.paid_messages = 0  # delivered with allow_paid_broadcast, charged or not
+        self._charged_tenths = 0
 
         self.updates: dict[int, dict[str, Any]] = {}  # every update ever queued, by id
         self._pending: list[_Pending] = []
@@ -196,6 +210,7 @@ class FakeTelegram(FakeApiServer):
             "sendChatAction": self._send_chat_action,
             "getFile": self._get_file,
             "getChat": self._get_chat,
+            "getMyStarBalance": self._get_my_star_balance,
         }
 
     platform = "Telegram"
@@ -596,15 +611,25 @@ class FakeTelegram(FakeApiServer):
             if failures:
                 raise failures.popleft()
             self._check_blocked(name, params)
-            self._check_flood(name, params)
+            charged = int(self._check_flood(name, params))
+            # Held from the balance at once (calls are answered concurrently), given back if
+            # the message is not delivered: Telegram charges only what it delivered.
+            self.star_tenths -= charged
             handler = self._handlers.get(name)
-            if name == "editMessageMedia":
-                result: Any = await self._edit_message_media(params, attached)
-            elif handler is None:
-                self.unhandled.append(name)
-                result = True
-            else:
-                result = await handler(params)
+            try:
+                if name == "editMessageMedia":
+                    result: Any = await self._edit_message_media(params, attached)
+                elif handler is None:
+                    self.unhandled.append(name)
+                    result = True
+                else:
+                    result = await handler(params)
+            except ApiError:
+                self.star_tenths += charged
+                raise
+            if _bool(params.get("allow_paid_broadcast")):
+                self.paid_messages += 1
+                self._charged_tenths += charged
         except ApiError as exc:
             if exc.status == 429:
                 self.too_many += 1
@@ -617,12 +642,25 @@ class FakeTelegram(FakeApiServer):
             if chat_id in self._blocked:
                 raise ApiError(403, "Forbidden: bot was blocked by the user")
 
-    def _check_flood(self, name: str, params: Params) -> None:
-        """Telegram's flood limits (limits.py): a 429 with retry_after past one."""
+    def _check_flood(self, name: str, params: Params) -> bool:
+        """Telegram's flood limits (limits.py): a 429 with retry_after past one; True when a
+        paid broadcast's message will be charged."""
         try:
-            self.flood.check(name, params.get("chat_id"))
+            return self.flood.check(
+                name,
+                params.get("chat_id"),
+                paid=_bool(params.get("allow_paid_broadcast")),
+                can_pay=self.star_tenths >= 1,
+            )
         except TooManyRequestsError as exc:
             raise ApiError(429, str(exc), retry_after=exc.retry_after) from None
+        except BalanceTooLowError as exc:
+            raise ApiError(400, str(exc)) from None
+
+    @property
+    def stars_spent(self) -> float:
+        """The Stars paid broadcasts took from the bot's balance."""
+        return self._charged_tenths / 10
 
     # ------------------------------------------------------------------ state helpers
 
@@ -715,6 +753,10 @@ class FakeTelegram(FakeApiServer):
         return target
 
     # ------------------------------------------------------------------ methods
+
+    async def _get_my_star_balance(self, params: Params) -> Any:
+        amount, tenths = divmod(self.star_tenths, 10)
+        return {"amount": amount, "nanostar_amount": tenths * 100_000_000}
 
     async def _get_me(self, params: Params) -> Any:
         return {

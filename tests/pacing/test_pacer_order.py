@@ -5,45 +5,9 @@ from __future__ import annotations
 
 import itertools
 
-import pytest
-
 from bot.pacer import Pace, Pacer, broadcasting
 from storage.session import in_process_redis
-
-
-class VirtualTime:
-    """Milliseconds that pass only when someone sleeps."""
-
-    def __init__(self) -> None:
-        self.ms = 1_000_000
-
-    def now_ms(self) -> int:
-        return self.ms
-
-    async def sleep(self, seconds: float) -> None:
-        self.ms += round(seconds * 1000)
-
-
-@pytest.fixture
-def time() -> VirtualTime:
-    return VirtualTime()
-
-
-@pytest.fixture
-def pacer(time: VirtualTime) -> Pacer:
-    return Pacer(
-        in_process_redis(),
-        "t",
-        "telegram",
-        Pace(per_second=25.0, chat_interval_s=1.0, chat_burst=3, group_interval_s=3.0),
-        now_ms=time.now_ms,
-        sleep=time.sleep,
-    )
-
-
-async def sent_at(time: VirtualTime, pacer: Pacer, chat: str | int | None) -> int:
-    await pacer.turn(chat)
-    return time.ms - 1_000_000
+from tests.pacing.conftest import VirtualTime, sent_at
 
 
 async def test_a_chat_gets_three_at_once_then_one_a_second(time: VirtualTime, pacer: Pacer) -> None:

@@ -3,8 +3,6 @@ that enforces the flood limits: no 429, every question shown, one message per an
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 
 import pytest
@@ -14,6 +12,7 @@ from bot.channels.telegram.channel import TelegramChannel
 from bot.channels.telegram.session import make_bot
 from bot.pacer import Pacer
 from tests.fake_telegram import FakeTelegram
+from tests.pacing.conftest import polling
 from tests.telegram.process import TOKEN
 from tests.telegram.scripted import register
 
@@ -28,24 +27,14 @@ async def tg() -> AsyncIterator[FakeTelegram]:
 
 
 @pytest.fixture
-async def polling(app: App, tg: FakeTelegram) -> AsyncIterator[TelegramChannel]:
+async def channel(app: App, tg: FakeTelegram) -> AsyncIterator[TelegramChannel]:
     """The bot as `quizbot run` builds it (paced), polling the fake."""
     pacer = Pacer(app.store.redis, app.store.keys.prefix, "telegram")
     bot = make_bot(tg.token, tg.base_url, pacer=pacer)
-    channel = TelegramChannel(bot, app.engine, app.store, app.svc.texts, flood_limit=1000)
-    task = asyncio.create_task(
-        channel.dispatcher.start_polling(bot, handle_signals=False, close_bot_session=False)
-    )
-    try:
+    async with polling(
+        TelegramChannel(bot, app.engine, app.store, app.svc.texts, flood_limit=1000), bot
+    ) as channel:
         yield channel
-    finally:
-        try:
-            await channel.dispatcher.stop_polling()
-        except RuntimeError:
-            task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-        await bot.session.close()
 
 
 def _messages_sent(tg: FakeTelegram) -> int:
@@ -53,7 +42,7 @@ def _messages_sent(tg: FakeTelegram) -> int:
 
 
 async def test_a_fast_tapper_sees_every_question_with_one_message_per_answer_and_no_429(
-    tg: FakeTelegram, polling: TelegramChannel
+    tg: FakeTelegram, channel: TelegramChannel
 ) -> None:
     an = tg.user(UID, "An")
     await register(tg, an, "Nguyễn Văn An", "0912345678", contact=True)

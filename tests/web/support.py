@@ -67,6 +67,12 @@ class Browser:
         assert found, "no form with a CSRF token on the last page"
         return found.group(1)
 
+    def hidden(self, name: str) -> str:
+        """The value of a hidden field of the last page shown."""
+        found = re.search(rf'type="hidden" name="{name}" value="([^"]*)"', self.last)
+        assert found, f"no hidden field {name!r} on the last page"
+        return found.group(1)
+
     @property
     def text(self) -> str:
         return visible(self.last)

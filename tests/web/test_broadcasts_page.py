@@ -48,7 +48,9 @@ async def test_an_organiser_previews_then_sends_to_one_locality_and_sees_it_fini
     # As participants will see it: the catalogue's heading, the text exactly as typed.
     assert "📣 Thông báo của Ban Tổ chức Thi <b>ngay</b> & nhận giải!" in browser.text
     assert "<b>ngay</b>" not in browser.last
-    await browser.post("/quan-tri/thong-bao/gui", {"text": text, "audience": "locality:Hoa Lư"})
+    code = browser.hidden("code")
+    form = {"text": text, "audience": "locality:Hoa Lư", "code": code}
+    await browser.post("/quan-tri/thong-bao/gui", form)
     (sent,) = [b for b in await app.svc.broadcasts.recent(10) if b.key is None]
     assert f"Thông báo #{sent.id}" in browser.text
     assert "Đã gửi 0, lỗi 0, còn lại 2" in browser.text

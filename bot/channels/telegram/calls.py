@@ -27,7 +27,8 @@ class Sent(BaseModel):
 
 
 class SendText(TelegramMethod[Sent]):
-    """sendMessage: HTML text and, optionally, a markup as JSON text."""
+    """sendMessage: HTML text and, optionally, a markup as JSON text; with
+    allow_paid_broadcast, a paid broadcast's message (left out when None, so never sent free)."""
 
     __returning__ = Sent
     __api_method__ = "sendMessage"
@@ -36,6 +37,7 @@ class SendText(TelegramMethod[Sent]):
     text: str
     parse_mode: str = ParseMode.HTML
     reply_markup: str | None = None
+    allow_paid_broadcast: bool | None = None
 
 
 class EditText(TelegramMethod[Sent | bool]):

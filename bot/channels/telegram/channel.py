@@ -24,7 +24,7 @@ from aiogram.types import (
 )
 from aiohttp import ClientError, ClientResponseError, TooManyRedirects
 
-from bot.channels.base import RecipientBlockedError, RetryLaterError
+from bot.channels.base import PaidRefusedError, RecipientBlockedError, RetryLaterError
 from bot.channels.gate import Gate
 from bot.channels.telegram.calls import AnswerTap, EditText, SendText
 from bot.channels.telegram.convert import (
@@ -38,6 +38,7 @@ from bot.channels.telegram.convert import (
 )
 from bot.channels.telegram.photos import Photos
 from bot.engine import Engine
+from bot.pacer import SendKind, send_kind
 from handlers.events import Contact, Document, Message, Notice, Reply, Text, Upload
 from handlers.texts import Texts
 from storage.session import Admission, SessionStore, Verdict
@@ -73,6 +74,8 @@ REPLY_METHODS = frozenset(
         "editMessageMedia",
     }
 )
+# What Telegram says when the bot's Stars do not cover a paid broadcast's message.
+BALANCE_TOO_LOW = "BALANCE_TOO_LOW"
 # What a bot may send as a document through the Bot API (Telegram refuses more with 413).
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
 
@@ -229,6 +232,7 @@ class TelegramChannel:
                     chat_id,
                     BufferedInputFile(reply.data, reply.filename),
                     caption=reply.caption or None,
+                    allow_paid_broadcast=True if send_kind() is SendKind.PAID else None,
                 )
             elif isinstance(reply, Notice):
                 await self.send_text(chat_id, reply.text)
@@ -266,7 +270,15 @@ class TelegramChannel:
 
     async def send_text(self, chat_id: int | str, text: str, markup: str | None = None) -> None:
         """Send one message (HTML text within Telegram's limit; the markup as JSON text)."""
-        await self.bot(SendText(chat_id=chat_id, text=text, reply_markup=markup))
+        paid = True if send_kind() is SendKind.PAID else None
+        await self.bot(
+            SendText(chat_id=chat_id, text=text, reply_markup=markup, allow_paid_broadcast=paid)
+        )
+
+    async def star_balance(self) -> float:
+        """The bot's Telegram Stars (getMyStarBalance), which pay for paid broadcasts."""
+        amount = await self.bot.get_my_star_balance()
+        return amount.amount + (amount.nanostar_amount or 0) / 1_000_000_000
 
     async def set_commands(self) -> None:
         """The Vietnamese command menu."""
@@ -281,6 +293,10 @@ class TelegramChannel:
             raise RecipientBlockedError(str(exc)) from exc
         except TelegramRetryAfter as exc:
             raise RetryLaterError(exc.retry_after) from exc
+        except TelegramBadRequest as exc:
+            if send_kind() is SendKind.PAID and BALANCE_TOO_LOW in exc.message:
+                raise PaidRefusedError(exc.message) from exc
+            raise
 
 
 # What a call to Telegram can raise: the Bot API's errors, and what aiohttp raises as it is
