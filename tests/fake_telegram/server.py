@@ -110,7 +110,7 @@ class _Chat:
     keyboard: dict[str, Any] | None = None  # the reply keyboard the user sees now
 
 
-class FakeTelegram(FakeApiServer):
+class FakeTelegram(FakeApiServer[StoredMessage, WebhookDelivery]):
     """A fake Bot API server on 127.0.0.1 (random port), with simulated users.
 
     Behaviour worth knowing:
@@ -316,43 +316,15 @@ class FakeTelegram(FakeApiServer):
         return [(c["command"], c["description"]) for c in stored]
 
     @property
-    def webhook_url(self) -> str | None:
-        """The webhook URL the bot set, if any."""
-        return self._webhook.url if self._webhook else None
-
-    @property
-    def webhook_secret(self) -> str | None:
-        """The secret_token the bot gave to setWebhook, if any."""
-        return self._webhook.secret_token if self._webhook else None
-
-    @property
     def pending_updates(self) -> list[dict[str, Any]]:
         """Updates not yet confirmed by the bot (polling) or not yet delivered (webhook)."""
         return [p.update for p in self._pending]
 
-    def assert_no_violations(self) -> None:
-        """Fail if any call broke the Bot API."""
-        if self.violations:
-            listing = "\n  ".join(self.violations)
-            raise AssertionError(f"{len(self.violations)} Bot API violation(s):\n  {listing}")
+    def _number(self, message: StoredMessage) -> int:
+        return message.message_id
 
-    async def wait_for_text(
-        self,
-        chat_id: int,
-        substring: str,
-        timeout: float = 10.0,  # noqa: ASYNC109 - reads better in tests than asyncio.timeout
-        *,
-        after: int = 0,
-    ) -> StoredMessage:
-        """Wait for a bot message (message_id > after) whose text or caption has `substring`."""
-        return await self._wait_for_shown(
-            lambda: self.sent_to(chat_id),
-            number=lambda m: m.message_id,
-            substring=substring,
-            after=after,
-            timeout=timeout,
-            where=f"in chat {chat_id}",
-        )
+    def _delivered(self) -> bool:
+        return not self._webhook_queue()
 
     def _calls(self) -> list[ApiRequest]:
         return self.requests
@@ -363,18 +335,6 @@ class FakeTelegram(FakeApiServer):
         return []
 
     # ------------------------------------------------------------------ webhook
-
-    async def deliver(self, timeout: float = 10.0) -> list[WebhookDelivery]:  # noqa: ASYNC109 - as wait_for
-        """Wait until every pending update has been POSTed to the webhook; the new deliveries.
-
-        Delivery itself is automatic (a background task posts updates as they are queued);
-        this only waits for it.
-        """
-        if self._webhook is None:
-            raise RuntimeError("no webhook is set: the bot has not called setWebhook")
-        start = len(self.webhook_responses)
-        await self.wait_for(lambda: not self._webhook_queue(), timeout)
-        return self.webhook_responses[start:]
 
     async def post_to_webhook(
         self, update: dict[str, Any], secret: str | None = None, *, url: str | None = None
