@@ -33,7 +33,7 @@ from tests.fake_telegram.models import (
     WebhookDelivery,
 )
 from tests.fake_telegram.spec import BotApiSpec, visible_text
-from tests.support.fake_api import FakeApiServer
+from tests.support.fake_api import ApiError, FakeApiServer
 
 T = TypeVar("T")
 Params = dict[str, Any]
@@ -62,27 +62,6 @@ STATUS_TEXT = {
     500: "Internal Server Error",
     502: "Bad Gateway",
 }
-
-
-class ApiError(Exception):
-    """An error answer of the Bot API: {"ok": false, "error_code", "description"}."""
-
-    def __init__(self, status: int, description: str, retry_after: int | None = None) -> None:
-        super().__init__(description)
-        self.status = status
-        self.description = description
-        self.retry_after = retry_after
-
-    def body(self) -> dict[str, Any]:
-        """The JSON answer."""
-        body: dict[str, Any] = {
-            "ok": False,
-            "error_code": self.status,
-            "description": self.description,
-        }
-        if self.retry_after is not None:
-            body["parameters"] = {"retry_after": self.retry_after}
-        return body
 
 
 @dataclass(eq=False)  # identity matters: a replay is equal to its original
@@ -271,7 +250,7 @@ class FakeTelegram(FakeApiServer[StoredMessage, WebhookDelivery]):
             description = STATUS_TEXT.get(status, "Error")
             if retry_after is not None:
                 description += f": retry after {retry_after}"
-        failure = ApiError(status, description, retry_after)
+        failure = ApiError(status, description, retry_after=retry_after)
         self._failures.setdefault(method.lower(), deque()).append(failure)
 
     def fail_next_download(self, status: int = 500) -> None:
@@ -547,9 +526,9 @@ class FakeTelegram(FakeApiServer[StoredMessage, WebhookDelivery]):
             else:
                 result = await handler(params)
         except ApiError as exc:
-            if exc.status == 429:
+            if exc.code == 429:
                 self.too_many += 1
-            return exc.status, exc.body()
+            return exc.code, exc.body()
         return 200, {"ok": True, "result": result}
 
     def _check_blocked(self, name: str, params: Params) -> None:

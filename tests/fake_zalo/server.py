@@ -44,7 +44,7 @@ from aiohttp import ClientError, ClientTimeout, web
 
 from tests.fake_telegram.limits import FloodControl, Limits, TooManyRequestsError
 from tests.fake_zalo.models import ApiCall, SentMessage, WebhookDelivery
-from tests.support.fake_api import FakeApiServer
+from tests.support.fake_api import ApiError, FakeApiServer
 
 T = TypeVar("T")
 Params = dict[str, Any]
@@ -71,36 +71,6 @@ METHODS: dict[str, dict[str, bool]] = {
     "sendSticker": {"chat_id": True, "sticker": True},
     "sendChatAction": {"chat_id": True, "action": True},
 }
-
-
-class ApiError(Exception):
-    """An error answer: {"ok": false, "error_code", "description"}, with that HTTP status
-    unless another is given (an empty long poll is HTTP 200)."""
-
-    def __init__(
-        self,
-        code: int,
-        description: str,
-        *,
-        http_status: int | None = None,
-        retry_after: int | None = None,
-    ) -> None:
-        super().__init__(description)
-        self.code = code
-        self.description = description
-        self.http_status = http_status or code
-        self.retry_after = retry_after
-
-    def body(self) -> dict[str, Any]:
-        """The JSON answer."""
-        body: dict[str, Any] = {
-            "ok": False,
-            "error_code": self.code,
-            "description": self.description,
-        }
-        if self.retry_after is not None:
-            body["parameters"] = {"retry_after": self.retry_after}
-        return body
 
 
 @dataclass

@@ -45,6 +45,36 @@ D = TypeVar("D")  # one POST to the webhook and the bot's answer
 WAIT_TIMEOUT = 10.0
 
 
+class ApiError(Exception):
+    """An error answer: {"ok": false, "error_code", "description"}, with that HTTP status
+    unless another is given (an empty long poll is HTTP 200)."""
+
+    def __init__(
+        self,
+        code: int,
+        description: str,
+        *,
+        http_status: int | None = None,
+        retry_after: int | None = None,
+    ) -> None:
+        super().__init__(description)
+        self.code = code
+        self.description = description
+        self.http_status = http_status or code
+        self.retry_after = retry_after
+
+    def body(self) -> dict[str, Any]:
+        """The JSON answer."""
+        body: dict[str, Any] = {
+            "ok": False,
+            "error_code": self.code,
+            "description": self.description,
+        }
+        if self.retry_after is not None:
+            body["parameters"] = {"retry_after": self.retry_after}
+        return body
+
+
 class FakeApiServer(ABC, Generic[M, D]):
     """The lifecycle and waiting of a fake Bot API server: `async with Fake() as fake: ...`."""
 
