@@ -163,6 +163,13 @@ class Person:
         """The attempt in progress, as the session store holds it."""
         return await self.app.svc.store.attempt(await self.participant_id())
 
+    async def start_attempt(self) -> LiveAttempt:
+        """Send /thi; the attempt it started (failing when it started none)."""
+        await self.send("/thi")
+        live = await self.live()
+        assert live is not None, self.said
+        return live
+
     async def correct_label(self) -> str:
         """The letter of the right option of the question being shown now."""
         svc = self.app.svc
