@@ -118,13 +118,42 @@ class Person:
     # ---------------------------------------------------------------- whole flows
 
     async def answer_up_to_the_locality(
-        self, *, name: str = "Nguyễn Văn An", phone: str = "0912345678", birth: str = "1990"
+        self,
+        *,
+        name: str = "Nguyễn Văn An",
+        phone: str = "0912345678",
+        birth: str = "1990",
+        typed_phone: bool = False,
     ) -> None:
-        """Register's first three steps, leaving the locality step asking."""
+        """Register's first three steps, leaving the locality step asking (Zalo has no contact
+        button: the phone is typed)."""
         await self.send("/dangky")
         await self.send(name)
-        await self.share_contact(phone)
+        if typed_phone:
+            await self.send(phone)
+        else:
+            await self.share_contact(phone)
         await self.send(birth)
+
+    async def answer_up_to_consent(
+        self,
+        *,
+        name: str = "Nguyễn Văn An",
+        phone: str = "0912345678",
+        birth: str = "1990",
+        locality: str = "Hoa Lư",
+        unit: str | None = None,
+        typed_phone: bool = False,
+    ) -> None:
+        """Register's steps up to the consent question, leaving it asking."""
+        await self.answer_up_to_the_locality(
+            name=name, phone=phone, birth=birth, typed_phone=typed_phone
+        )
+        await self.pick(locality)
+        if unit is None:
+            await self.tap("Người dân")
+        else:
+            await self.pick(unit)
 
     async def register(
         self,
@@ -136,19 +165,15 @@ class Person:
         unit: str | None = None,
         typed_phone: bool = False,
     ) -> None:
-        """Register with the given details and confirm (Zalo has no contact button: type it)."""
-        await self.send("/dangky")
-        await self.send(name)
-        if typed_phone:
-            await self.send(phone)
-        else:
-            await self.share_contact(phone)
-        await self.send(birth)
-        await self.pick(locality)
-        if unit is None:
-            await self.tap("Người dân")
-        else:
-            await self.pick(unit)
+        """Register with the given details and confirm."""
+        await self.answer_up_to_consent(
+            name=name,
+            phone=phone,
+            birth=birth,
+            locality=locality,
+            unit=unit,
+            typed_phone=typed_phone,
+        )
         await self.tap("✅ Đồng ý")
         await self.tap("✅ Xác nhận")
         assert "Đăng ký thành công" in self.said, self.said
