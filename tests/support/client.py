@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypedDict, Unpack
 
 from bot.app import App
 from handlers.events import (
@@ -20,6 +21,17 @@ from handlers.events import (
 from handlers.texts import plain
 from questions.model import LETTERS
 from storage.session import LiveAttempt
+
+
+class Details(TypedDict, total=False):
+    """What a participant gives when registering (see Person.answer_up_to_consent)."""
+
+    name: str
+    phone: str
+    birth: str
+    locality: str
+    unit: str | None
+    typed_phone: bool
 
 
 @dataclass
@@ -155,25 +167,9 @@ class Person:
         else:
             await self.pick(unit)
 
-    async def register(
-        self,
-        *,
-        name: str = "Nguyễn Văn An",
-        phone: str = "0912345678",
-        birth: str = "1990",
-        locality: str = "Hoa Lư",
-        unit: str | None = None,
-        typed_phone: bool = False,
-    ) -> None:
-        """Register with the given details and confirm."""
-        await self.answer_up_to_consent(
-            name=name,
-            phone=phone,
-            birth=birth,
-            locality=locality,
-            unit=unit,
-            typed_phone=typed_phone,
-        )
+    async def register(self, **details: Unpack[Details]) -> None:
+        """Register with the given details (as answer_up_to_consent takes them) and confirm."""
+        await self.answer_up_to_consent(**details)
         await self.tap("✅ Đồng ý")
         await self.tap("✅ Xác nhận")
         assert "Đăng ký thành công" in self.said, self.said
