@@ -12,7 +12,7 @@ from handlers.answer_tokens import (
     parse_practice_token,
     practice_token,
 )
-from handlers.common import MENU_PRACTICE, MENU_QUIZ, MENU_REGISTER, participant_id
+from handlers.common import MENU_PRACTICE, MENU_QUIZ, participant_id, register_first
 from handlers.context import Services
 from handlers.events import Button, Message, Notice, Reply, User
 from handlers.practice_pool import practice_pool
@@ -28,12 +28,7 @@ async def start(svc: Services, user: User) -> list[Reply]:
     t = svc.texts
     pid = await participant_id(svc, user)
     if pid is None:
-        return [
-            Message(
-                t("practice.register_first"),
-                buttons=((Button(t("menu.register"), MENU_REGISTER),),),
-            )
-        ]
+        return [register_first(svc, "practice.register_first")]
     live = await svc.store.attempt(pid)
     if live is not None and live.stage is not Stage.DONE and svc.now_ms() <= live.deadline_ms:
         return [Message(t("practice.in_attempt"), buttons=((Button(t("menu.quiz"), MENU_QUIZ),),))]

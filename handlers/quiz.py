@@ -19,10 +19,10 @@ from handlers.answer_tokens import (
 )
 from handlers.common import (
     MENU_QUIZ,
-    MENU_REGISTER,
     closed_message,
     open_round,
     participant_id,
+    register_first,
 )
 from handlers.context import Services
 from handlers.events import Button, Message, Notice, Reply, Shows, User
@@ -42,11 +42,7 @@ async def start(svc: Services, user_key: str, pid: int | None) -> list[Reply]:
     """Begin an attempt, or pick up the one in progress."""
     t = svc.texts
     if pid is None:
-        return [
-            Message(
-                t("quiz.register_first"), buttons=((Button(t("menu.register"), MENU_REGISTER),),)
-            )
-        ]
+        return [register_first(svc)]
     live = await svc.store.attempt(pid)
     replies: list[Reply] = []
     if live is not None:
