@@ -32,7 +32,19 @@ from tests.fake_telegram.models import (
     UploadedFile,
     WebhookDelivery,
 )
+from tests.fake_telegram.params import (
+    bool_param,
+    inline_markup,
+    int_or_none,
+    json_param,
+    menu_key,
+    nonempty_markup,
+    opt_str,
+    scope_key,
+    str_param,
+)
 from tests.fake_telegram.spec import BotApiSpec, visible_text
+from tests.fake_telegram.users import FakeUser
 from tests.support.fake_api import ApiError, FakeApiServer
 
 T = TypeVar("T")
@@ -45,7 +57,6 @@ MAX_DOWNLOAD = 20 * 1024 * 1024  # what getFile lets a bot download
 # Update types sent when allowed_updates is not given or empty.
 NOT_BY_DEFAULT = {"chat_member", "message_reaction", "message_reaction_count"}
 ATTACH_RE = re.compile(r"attach://([A-Za-z0-9_-]+)")
-COMMAND_RE = re.compile(r"/[A-Za-z0-9_]+(?:@[A-Za-z0-9_]+)?")
 
 QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
 NOT_MODIFIED = (
@@ -291,7 +302,7 @@ class FakeTelegram(FakeApiServer[StoredMessage, WebhookDelivery]):
         self, scope: dict[str, Any] | None = None, language_code: str = ""
     ) -> list[tuple[str, str]]:
         """The command menu set with setMyCommands for a scope (default) and language."""
-        stored = self._commands.get((_scope_key(scope), language_code), [])
+        stored = self._commands.get((scope_key(scope), language_code), [])
         return [(c["command"], c["description"]) for c in stored]
 
     @property
@@ -533,7 +544,7 @@ class FakeTelegram(FakeApiServer[StoredMessage, WebhookDelivery]):
 
     def _check_blocked(self, name: str, params: Params) -> None:
         if name.startswith(("send", "copyMessage", "forwardMessage")):
-            chat_id = _int_or_none(params.get("chat_id"))
+            chat_id = int_or_none(params.get("chat_id"))
             if chat_id in self._blocked:
                 raise ApiError(403, "Forbidden: bot was blocked by the user")
 
@@ -596,7 +607,7 @@ class FakeTelegram(FakeApiServer[StoredMessage, WebhookDelivery]):
         return stored
 
     def _chat_of(self, params: Params) -> _Chat:
-        chat = self._chats.get(_int_or_none(params.get("chat_id")) or 0)
+        chat = self._chats.get(int_or_none(params.get("chat_id")) or 0)
         if chat is None:
             # Bots reach a private chat only once the user has started it.
             raise ApiError(400, "Bad Request: chat not found")
@@ -606,7 +617,7 @@ class FakeTelegram(FakeApiServer[StoredMessage, WebhookDelivery]):
         if params.get("inline_message_id") is not None:
             raise ApiError(400, "Bad Request: MESSAGE_ID_INVALID")
         chat = self._chat_of(params)
-        message = chat.messages.get(_int_or_none(params.get("message_id")) or 0)
+        message = chat.messages.get(int_or_none(params.get("message_id")) or 0)
         if message is None or message.deleted:
             raise ApiError(400, f"Bad Request: {missing}")
         return message
@@ -615,18 +626,18 @@ class FakeTelegram(FakeApiServer[StoredMessage, WebhookDelivery]):
         self, params: Params, key: str, entities_key: str
     ) -> tuple[str, list[dict[str, Any]], str]:
         """(visible text, entities, source) of a text or caption parameter."""
-        source = _str(params[key])
+        source = str_param(params[key])
         given = params.get(entities_key)
         if given is not None:
-            return source, list(_json(given)), source
-        parsed = visible_text(source, _opt_str(params.get("parse_mode")))
+            return source, list(json_param(given)), source
+        parsed = visible_text(source, opt_str(params.get("parse_mode")))
         return parsed.text, parsed.entities, source
 
     def _reply_target(self, chat: _Chat, params: Params) -> StoredMessage | None:
         reply = params.get("reply_parameters")
         if reply is None:
             return None
-        options = _json(reply)
+        options = json_param(reply)
         target = chat.messages.get(int(options.get("message_id", 0)))
         if target is None or target.deleted:
             if options.get("allow_sending_without_reply"):
@@ -653,7 +664,7 @@ class FakeTelegram(FakeApiServer[StoredMessage, WebhookDelivery]):
         limit = min(max(int(params.get("limit") or 100), 1), 100)
         timeout = max(int(params.get("timeout") or 0), 0)
         if params.get("allowed_updates") is not None:
-            self._allowed_updates = list(_json(params["allowed_updates"])) or None
+            self._allowed_updates = list(json_param(params["allowed_updates"])) or None
         # A newer getUpdates ends an older one still waiting, as on Telegram.
         self._poll_generation += 1
         generation = self._poll_generation
@@ -691,7 +702,7 @@ class FakeTelegram(FakeApiServer[StoredMessage, WebhookDelivery]):
             self._pending = self._pending[offset:]
 
     async def _set_webhook(self, params: Params) -> Any:
-        url = _str(params["url"])
+        url = str_param(params["url"])
         if not url:
             self._webhook = None  # an empty URL removes the webhook
         elif not url.startswith(("http://", "https://")):
@@ -701,19 +712,19 @@ class FakeTelegram(FakeApiServer[StoredMessage, WebhookDelivery]):
             allowed = params.get("allowed_updates")
             self._webhook = _Webhook(
                 url=url,
-                secret_token=_opt_str(params.get("secret_token")),
-                allowed_updates=(list(_json(allowed)) or None) if allowed is not None else None,
-                max_connections=_int_or_none(params.get("max_connections")),
-                ip_address=_opt_str(params.get("ip_address")),
+                secret_token=opt_str(params.get("secret_token")),
+                allowed_updates=None if allowed is None else (list(json_param(allowed)) or None),
+                max_connections=int_or_none(params.get("max_connections")),
+                ip_address=opt_str(params.get("ip_address")),
             )
-        if _bool(params.get("drop_pending_updates")):
+        if bool_param(params.get("drop_pending_updates")):
             self._pending.clear()
         self._touch()
         return True
 
     async def _delete_webhook(self, params: Params) -> Any:
         self._webhook = None
-        if _bool(params.get("drop_pending_updates")):
+        if bool_param(params.get("drop_pending_updates")):
             self._pending.clear()
         self._touch()
         return True
@@ -740,7 +751,7 @@ class FakeTelegram(FakeApiServer[StoredMessage, WebhookDelivery]):
         chat = self._chat_of(params)
         reply_to = self._reply_target(chat, params)
         text, entities, source = self._formatted(params, "text", "entities")
-        markup = _json(params.get("reply_markup"))
+        markup = json_param(params.get("reply_markup"))
         message = self._add_message(
             chat,
             sender=self.bot_user,
@@ -749,8 +760,8 @@ class FakeTelegram(FakeApiServer[StoredMessage, WebhookDelivery]):
             text=text,
             entities=entities,
             source=source,
-            parse_mode=_opt_str(params.get("parse_mode")),
-            reply_markup=_nonempty(markup),
+            parse_mode=opt_str(params.get("parse_mode")),
+            reply_markup=nonempty_markup(markup),
             reply_to=reply_to,
         )
         _track_keyboard(chat, markup)
@@ -771,7 +782,7 @@ class FakeTelegram(FakeApiServer[StoredMessage, WebhookDelivery]):
 
     def _edited(self, message: StoredMessage, params: Params, markup: dict[str, Any] | None) -> Any:
         """Finish an edit of text or caption: its parse mode, its buttons, when."""
-        message.parse_mode = _opt_str(params.get("parse_mode"))
+        message.parse_mode = opt_str(params.get("parse_mode"))
         message.reply_markup = markup
         message.edit_date = self._now()
         self._touch()
@@ -783,11 +794,11 @@ class FakeTelegram(FakeApiServer[StoredMessage, WebhookDelivery]):
             raise ApiError(400, "Bad Request: there is no text in the message to edit")
         text, entities, source = self._formatted(params, "text", "entities")
         # Leaving reply_markup out of an edit removes the inline keyboard.
-        markup = _inline(_json(params.get("reply_markup")))
+        markup = inline_markup(json_param(params.get("reply_markup")))
         if (
             text == message.text
             and entities == message.entities
-            and markup == _inline(message.reply_markup)
+            and markup == inline_markup(message.reply_markup)
         ):
             raise ApiError(400, NOT_MODIFIED)
         message.edits.append(message.text)
@@ -796,8 +807,8 @@ class FakeTelegram(FakeApiServer[StoredMessage, WebhookDelivery]):
 
     async def _edit_message_reply_markup(self, params: Params) -> Any:
         message = self._editable(params)
-        markup = _inline(_json(params.get("reply_markup")))
-        if markup == _inline(message.reply_markup):
+        markup = inline_markup(json_param(params.get("reply_markup")))
+        if markup == inline_markup(message.reply_markup):
             raise ApiError(400, NOT_MODIFIED)
         message.reply_markup = markup
         message.edit_date = self._now()
@@ -811,33 +822,33 @@ class FakeTelegram(FakeApiServer[StoredMessage, WebhookDelivery]):
         return True
 
     async def _answer_callback_query(self, params: Params) -> Any:
-        query_id = _str(params["callback_query_id"])
+        query_id = str_param(params["callback_query_id"])
         if query_id not in self._queries or query_id in self.callback_answers:
             raise ApiError(400, QUERY_TOO_OLD)
         self.callback_answers[query_id] = CallbackAnswer(
             query_id=query_id,
-            text=_opt_str(params.get("text")),
-            show_alert=_bool(params.get("show_alert")),
-            url=_opt_str(params.get("url")),
-            cache_time=_int_or_none(params.get("cache_time")),
+            text=opt_str(params.get("text")),
+            show_alert=bool_param(params.get("show_alert")),
+            url=opt_str(params.get("url")),
+            cache_time=int_or_none(params.get("cache_time")),
         )
         self._touch()
         return True
 
     async def _set_my_commands(self, params: Params) -> Any:
-        key = (_scope_key(_json(params.get("scope"))), _opt_str(params.get("language_code")) or "")
+        key = menu_key(params)
         self._commands[key] = [
             {"command": c["command"], "description": c["description"]}
-            for c in _json(params["commands"])
+            for c in json_param(params["commands"])
         ]
         return True
 
     async def _get_my_commands(self, params: Params) -> Any:
-        key = (_scope_key(_json(params.get("scope"))), _opt_str(params.get("language_code")) or "")
+        key = menu_key(params)
         return self._commands.get(key, [])
 
     async def _delete_my_commands(self, params: Params) -> Any:
-        key = (_scope_key(_json(params.get("scope"))), _opt_str(params.get("language_code")) or "")
+        key = menu_key(params)
         self._commands.pop(key, None)
         return True
 
@@ -855,7 +866,7 @@ class FakeTelegram(FakeApiServer[StoredMessage, WebhookDelivery]):
         else:
             raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
         caption, entities, source = self._caption(params)
-        markup = _json(params.get("reply_markup"))
+        markup = json_param(params.get("reply_markup"))
         message = self._add_message(
             chat,
             sender=self.bot_user,
@@ -864,9 +875,9 @@ class FakeTelegram(FakeApiServer[StoredMessage, WebhookDelivery]):
             caption=caption or None,
             caption_entities=entities,
             source=source,
-            parse_mode=_opt_str(params.get("parse_mode")),
+            parse_mode=opt_str(params.get("parse_mode")),
             document=stored,
-            reply_markup=_nonempty(markup),
+            reply_markup=nonempty_markup(markup),
             reply_to=reply_to,
         )
         _track_keyboard(chat, markup)
@@ -887,7 +898,7 @@ class FakeTelegram(FakeApiServer[StoredMessage, WebhookDelivery]):
         else:
             raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
         caption, entities, source = self._caption(params)
-        markup = _json(params.get("reply_markup"))
+        markup = json_param(params.get("reply_markup"))
         size = {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id}
         message = self._add_message(
             chat,
@@ -897,8 +908,8 @@ class FakeTelegram(FakeApiServer[StoredMessage, WebhookDelivery]):
             caption=caption or None,
             caption_entities=entities,
             source=source,
-            parse_mode=_opt_str(params.get("parse_mode")),
-            reply_markup=_nonempty(markup),
+            parse_mode=opt_str(params.get("parse_mode")),
+            reply_markup=nonempty_markup(markup),
             reply_to=reply_to,
             extra={"photo": [{**size, "width": 640, "height": 480, "file_size": len(stored.data)}]},
         )
@@ -910,11 +921,11 @@ class FakeTelegram(FakeApiServer[StoredMessage, WebhookDelivery]):
         if message.text is not None:
             raise ApiError(400, "Bad Request: there is no caption in the message to edit")
         caption, entities, source = self._caption(params)
-        markup = _inline(_json(params.get("reply_markup")))
+        markup = inline_markup(json_param(params.get("reply_markup")))
         if (
             caption == message.caption
             and entities == message.caption_entities
-            and markup == _inline(message.reply_markup)
+            and markup == inline_markup(message.reply_markup)
         ):
             raise ApiError(400, NOT_MODIFIED)
         message.edits.append(message.caption)
@@ -926,7 +937,7 @@ class FakeTelegram(FakeApiServer[StoredMessage, WebhookDelivery]):
         return True
 
     async def _get_file(self, params: Params) -> Any:
-        stored = self.files.get(_str(params["file_id"]))
+        stored = self.files.get(str_param(params["file_id"]))
         if stored is None:
             raise ApiError(400, "Bad Request: invalid file_id")
         if stored.size > MAX_DOWNLOAD:
@@ -952,140 +963,6 @@ class FakeTelegram(FakeApiServer[StoredMessage, WebhookDelivery]):
                 "gifts_from_channels": False,
             },
         }
-
-
-class FakeUser:
-    """A Telegram user talking to the bot; each action queues an update and returns it."""
-
-    def __init__(
-        self,
-        tg: FakeTelegram,
-        user_id: int,
-        first_name: str,
-        last_name: str | None = None,
-        username: str | None = None,
-        language_code: str | None = None,
-    ) -> None:
-        self.tg = tg
-        self.id = user_id
-        self.first_name = first_name
-        self.last_name = last_name
-        self.username = username
-        self.language_code = language_code
-
-    def to_api(self) -> dict[str, Any]:
-        """The User object."""
-        user: dict[str, Any] = {"id": self.id, "is_bot": False, "first_name": self.first_name}
-        optional = {
-            "last_name": self.last_name,
-            "username": self.username,
-            "language_code": self.language_code,
-        }
-        user.update({k: v for k, v in optional.items() if v is not None})
-        return user
-
-    def chat_info(self) -> dict[str, Any]:
-        """The private Chat object of this user's chat with the bot."""
-        chat: dict[str, Any] = {"id": self.id, "type": "private", "first_name": self.first_name}
-        optional = {"last_name": self.last_name, "username": self.username}
-        chat.update({k: v for k, v in optional.items() if v is not None})
-        return chat
-
-    @property
-    def messages(self) -> list[StoredMessage]:
-        """This user's chat with the bot."""
-        return self.tg.chat(self.id)
-
-    def send_text(self, text: str) -> dict[str, Any]:
-        """Type a message; a leading /command gets its bot_command entity."""
-        entities = []
-        if m := COMMAND_RE.match(text):
-            entities.append(
-                {
-                    "type": "bot_command",
-                    "offset": 0,
-                    "length": len(m.group().encode("utf-16-le")) // 2,
-                }
-            )
-        return self._send(text=text, entities=entities)
-
-    def send_contact(self, phone: str, own: bool = True) -> dict[str, Any]:
-        """Share a phone number: one's own (contact.user_id is this user) or someone else's."""
-        if own:
-            contact: dict[str, Any] = {
-                "phone_number": phone,
-                "first_name": self.first_name,
-                "user_id": self.id,
-            }
-            if self.last_name:
-                contact["last_name"] = self.last_name
-        else:
-            contact = {
-                "phone_number": phone,
-                "first_name": "Someone",
-                "user_id": self.id + 1_000_000_000,
-            }
-        return self._send(extra={"contact": contact})
-
-    def send_document(
-        self, filename: str, data: bytes, mime_type: str | None = None, caption: str | None = None
-    ) -> dict[str, Any]:
-        """Send a file; the bot can getFile and download it."""
-        stored = self.tg._store_file(data, filename, mime_type)
-        return self._send(document=stored, caption=caption)
-
-    def send_sticker(self, emoji: str = "👍") -> dict[str, Any]:
-        """Send a sticker (something the bot gets but cannot read as text)."""
-        n = self.tg._next()
-        sticker = {
-            "file_id": f"CAACAgIAAxkBAA{n:06d}",
-            "file_unique_id": f"AgADst{n:06d}",
-            "type": "regular",
-            "width": 512,
-            "height": 512,
-            "is_animated": False,
-            "is_video": False,
-            "emoji": emoji,
-        }
-        return self._send(extra={"sticker": sticker})
-
-    def tap(self, message_id: int, data: str) -> dict[str, Any]:
-        """Press an inline button with this callback data under a message of this chat."""
-        message = self.tg._chats[self.id].messages.get(message_id)
-        if message is None or message.deleted:
-            raise LookupError(f"no message {message_id} in chat {self.id} to tap a button of")
-        query_id = str(4_000_000_000_000_000 + self.tg._next())
-        self.tg._queries.add(query_id)
-        query = {
-            "id": query_id,
-            "from": self.to_api(),
-            "message": message.to_api(),
-            "chat_instance": str(-7_000_000_000_000 - self.id),
-            "data": data,
-        }
-        return self.tg._enqueue({"callback_query": query})
-
-    def tap_button(self, label: str) -> dict[str, Any]:
-        """Press the inline button labelled `label` on the latest bot message that has one."""
-        for message in reversed(self.tg.sent_to(self.id)):
-            if message.deleted:
-                continue
-            for button in message.buttons:
-                if button.text == label:
-                    if button.callback_data is None:
-                        raise AssertionError(
-                            f"button {label!r} has no callback_data (url={button.url!r})"
-                        )
-                    return self.tap(message.message_id, button.callback_data)
-        shown = [m.labels for m in self.tg.sent_to(self.id)[-3:] if m.labels]
-        raise AssertionError(
-            f"no inline button {label!r} in chat {self.id}; latest keyboards: {shown}"
-        )
-
-    def _send(self, **fields: Any) -> dict[str, Any]:
-        chat = self.tg._chats[self.id]
-        message = self.tg._add_message(chat, sender=self.to_api(), from_bot=False, **fields)
-        return self.tg._enqueue({"message": message.to_api()})
 
 
 # ---------------------------------------------------------------------------------------- helpers
@@ -1139,54 +1016,3 @@ def _track_keyboard(chat: _Chat, markup: Any) -> None:
             chat.keyboard = markup
         elif markup.get("remove_keyboard"):
             chat.keyboard = None
-
-
-def _json(value: Any) -> Any:
-    """A parameter that holds JSON: decoded if it came as a (form) string."""
-    if isinstance(value, str):
-        return json.loads(value)
-    return value
-
-
-def _inline(markup: Any) -> dict[str, Any] | None:
-    """Only an inline keyboard with buttons stays on a message."""
-    if isinstance(markup, dict) and markup.get("inline_keyboard"):
-        return markup
-    return None
-
-
-def _nonempty(markup: Any) -> dict[str, Any] | None:
-    if isinstance(markup, dict) and "inline_keyboard" in markup:
-        return _inline(markup)
-    return markup if isinstance(markup, dict) else None
-
-
-def _scope_key(scope: Any) -> str:
-    return json.dumps(scope or {"type": "default"}, sort_keys=True)
-
-
-def _str(value: Any) -> str:
-    return value if isinstance(value, str) else str(value)
-
-
-def _opt_str(value: Any) -> str | None:
-    return None if value is None else _str(value)
-
-
-def _int_or_none(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str):
-        with contextlib.suppress(ValueError):
-            return int(value.strip())
-    return None
-
-
-def _bool(value: Any) -> bool:
-    if isinstance(value, str):
-        return value.lower() in ("true", "1")
-    return bool(value)
