@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from handlers.context import Services
-from handlers.events import Button, User
+from handlers.events import Button, Message, User
 from handlers.formatting import datetime_vn
 from handlers.texts import Raw
 from storage.models import Round
@@ -31,6 +31,12 @@ async def participant_id(svc: Services, user: User) -> int | None:
         return None
     await svc.store.cache_participant(user.key, person.id)
     return person.id
+
+
+def register_first(svc: Services, key: str = "quiz.register_first") -> Message:
+    """The answer to someone not registered yet (text `key`), with the button to register."""
+    t = svc.texts
+    return Message(t(key), buttons=((Button(t("menu.register"), MENU_REGISTER),),))
 
 
 def menu(svc: Services, *, registered: bool) -> tuple[tuple[Button, ...], ...]:

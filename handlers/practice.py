@@ -7,21 +7,17 @@ how many were right; /thi meanwhile ends practice and starts the real attempt
 
 from __future__ import annotations
 
-import secrets
-
 from handlers.answer_tokens import (
-    CODE_LENGTH,
     TOKEN_PRACTICE,
     parse_practice_token,
     practice_token,
 )
-from handlers.common import MENU_PRACTICE, MENU_QUIZ, MENU_REGISTER, participant_id
+from handlers.common import MENU_PRACTICE, MENU_QUIZ, participant_id, register_first
 from handlers.context import Services
 from handlers.events import Button, Message, Notice, Reply, User
 from handlers.practice_pool import practice_pool
-from handlers.quiz import CODE_ALPHABET, image_of, rendered
+from handlers.question_view import drawn_attempt, image_of, rendered, typed_option
 from handlers.texts import Raw
-from handlers.typed import answer_index
 from questions.model import LETTERS, Question
 from storage.keys import PRACTICE_TTL
 from storage.session import AnswerOutcome, LiveAttempt, Stage
@@ -32,12 +28,7 @@ async def start(svc: Services, user: User) -> list[Reply]:
     t = svc.texts
     pid = await participant_id(svc, user)
     if pid is None:
-        return [
-            Message(
-                t("practice.register_first"),
-                buttons=((Button(t("menu.register"), MENU_REGISTER),),),
-            )
-        ]
+        return [register_first(svc, "practice.register_first")]
     live = await svc.store.attempt(pid)
     if live is not None and live.stage is not Stage.DONE and svc.now_ms() <= live.deadline_ms:
         return [Message(t("practice.in_attempt"), buttons=((Button(t("menu.quiz"), MENU_QUIZ),),))]
@@ -61,19 +52,13 @@ def _draw(svc: Services, pool: list[tuple[int, Question]], user_key: str) -> Liv
     """As many questions as an attempt has (fewer if the pool is smaller), options shuffled."""
     rng = svc.rng
     chosen = rng.sample(pool, min(svc.contest.rules.questions_per_attempt, len(pool)))
-    orders = []
-    for _, q in chosen:
-        order = list(range(len(q.options)))
-        rng.shuffle(order)
-        orders.append(tuple(order))
     now_ms = svc.now_ms()
-    return LiveAttempt(
-        code="".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH)),
+    return drawn_attempt(
+        svc,
+        chosen,
+        started_ms=now_ms,
         round_code="",
         user_key=user_key,
-        question_ids=[qid for qid, _ in chosen],
-        orders=orders,
-        started_ms=now_ms,
         deadline_ms=now_ms + int(PRACTICE_TTL.total_seconds() * 1000),
     )
 
@@ -192,14 +177,10 @@ async def _record(
 
 async def on_text(svc: Services, pid: int, live: LiveAttempt, text: str) -> list[Reply]:
     """Typed text while a practice question shows: its letter or number answers it."""
-    t = svc.texts
     index = live.next_index
-    shown = answer_index(text)
-    count = len(live.orders[index])
-    if shown is None or shown >= count:
-        letters = LETTERS[:count]
-        hint = t("quiz.use_buttons", first=", ".join(letters[:-1]), last=letters[-1])
-        return [Message(hint), await question(svc, pid, live, index)]
+    shown = typed_option(svc, live, text)
+    if isinstance(shown, Raw):
+        return [Message(shown), await question(svc, pid, live, index)]
     replies = await _record(svc, pid, live.code, index, shown, None)
     # Typed, nothing is tapped: the short notice has no tap to answer, the verdict says it all.
     return [r for r in replies if not isinstance(r, Notice)] or [

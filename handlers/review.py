@@ -8,7 +8,7 @@ question
 
 from __future__ import annotations
 
-from handlers.common import MENU_REGISTER, participant_id
+from handlers.common import participant_id, register_first
 from handlers.context import Services
 from handlers.decided import decided
 from handlers.events import Button, Message, Notice, Reply, User
@@ -46,11 +46,7 @@ async def on_choice(svc: Services, user: User, token: str) -> list[Reply]:
     t = svc.texts
     pid = await participant_id(svc, user)
     if pid is None:
-        return [
-            Message(
-                t("quiz.register_first"), buttons=((Button(t("menu.register"), MENU_REGISTER),),)
-            )
-        ]
+        return [register_first(svc)]
     rnd = await svc.rounds.get(token.removeprefix(PREFIX))
     if rnd is None:
         return [Notice(t("common.expired_button"))]

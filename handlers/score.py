@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from handlers import review
-from handlers.common import MENU_QUIZ, MENU_REGISTER, participant_id
+from handlers.common import MENU_QUIZ, participant_id, register_first
 from handlers.context import Services
 from handlers.decided import decided
 from handlers.events import Button, Message, Reply, User
@@ -19,11 +19,7 @@ async def score(svc: Services, user: User) -> list[Reply]:
     t = svc.texts
     pid = await participant_id(svc, user)
     if pid is None:
-        return [
-            Message(
-                t("quiz.register_first"), buttons=((Button(t("menu.register"), MENU_REGISTER),),)
-            )
-        ]
+        return [register_first(svc)]
     blocks = []
     reviews: list[tuple[Button, ...]] = []
     for rnd in await svc.rounds.all():

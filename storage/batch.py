@@ -1,7 +1,7 @@
 """One Lua script's calls, made by many updates at once, sent to Redis as pipelines.
 
 Under load hundreds of updates are in flight and each runs the same script once (an answer
-tap: see session._ADMIT_AND_ANSWER). Sent one by one, each call costs its own trip through
+tap: see scripts.ADMIT_AND_ANSWER). Sent one by one, each call costs its own trip through
 redis-py (take a connection, pack, send, wait, parse, give the connection back): about 80 µs
 of the bot's CPU with a thousand in flight, an eighth of a tap. Here one pipeline is out at a
 time, and the calls made while it is out go together in the next one (about 25 µs each): under

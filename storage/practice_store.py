@@ -9,7 +9,8 @@ from typing import cast
 from redis.asyncio import Redis
 
 from storage.keys import PRACTICE_TTL, Keys
-from storage.session import _ANSWER, _START, AnswerOutcome, LiveAttempt, _tapped
+from storage.live_attempt import AnswerOutcome, LiveAttempt, tapped
+from storage.scripts import ANSWER, START
 
 
 class PracticeStore:
@@ -18,8 +19,8 @@ class PracticeStore:
     def __init__(self, redis: Redis, keys: Keys) -> None:
         self.redis = redis
         self.keys = keys
-        self._start = redis.register_script(_START)
-        self._answer = redis.register_script(_ANSWER)
+        self._start = redis.register_script(START)
+        self._answer = redis.register_script(ANSWER)
 
     async def start(self, participant_id: int, attempt: LiveAttempt) -> bool:
         """Store a new practice attempt; False when the participant already has one."""
@@ -41,7 +42,7 @@ class PracticeStore:
         reply = await self._answer(
             keys=[self.keys.practice(participant_id)], args=[code, index, shown, now_ms]
         )
-        return _tapped(reply)
+        return tapped(reply)
 
     async def end(self, participant_id: int, code: str | None = None) -> bool:
         """Forget the practice attempt (only the one with `code`, when given); True if one was

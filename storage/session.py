@@ -1,167 +1,62 @@
-"""Live conversation state in Redis (or the in-process store that speaks the same commands)."""
+"""Live conversation state in Redis (or the in-process store that speaks the same commands).
+
+The attempt, admission, script and connection pieces live in their own modules; their public
+names are importable from here too, as they always were.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import json
 import secrets
-from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, cast
 
-import fakeredis
-from redis.asyncio import ConnectionPool, Redis
-from redis.asyncio.connection import AbstractConnection
+from redis.asyncio import Redis
 
+from storage.admission import Admission, Verdict, admission_args, decide
 from storage.batch import BatchedScript
+from storage.connections import (
+    MAX_CONNECTIONS,
+    FairConnectionPool,
+    connect_redis,
+    in_process_redis,
+)
 from storage.keys import (
     ACCOUNT_TTL,
     ATTEMPT_GRACE,
     BUTTONS_TTL,
     CONVERSATION_TTL,
     STEP_TTL,
-    UPDATE_TTL,
-    UPDATES_KEPT,
     UPLOAD_TTL,
     Keys,
 )
-
-# Each script checks and changes one attempt hash in a single step, so a second tap, a replayed
-# update or a tap racing the deadline can never record an answer twice or out of turn. The
-# answer script also hands back the attempt as it was before the tap: what the reply shows,
-# without a second round trip to read it.
-_ANSWER = """
-local h = redis.call('HGETALL', KEYS[1])
-if #h == 0 then return {'none'} end
-local f = {}
-for i = 1, #h, 2 do f[h[i]] = h[i + 1] end
-if f['id'] ~= ARGV[1] or f['st'] ~= 'q' then return {'stale', h} end
-if tonumber(ARGV[4]) > tonumber(f['d']) then return {'expired', h} end
-local nxt = tonumber(f['n'])
-if tonumber(ARGV[2]) ~= nxt then return {'stale', h} end
-local i, shown = 0, nil
-for order in string.gmatch(f['o'], '[^|]+') do
-  if i == nxt then shown = #order break end
-  i = i + 1
-end
-if shown == nil or tonumber(ARGV[3]) >= shown then return {'stale', h} end
-redis.call('HSET', KEYS[1], 'a' .. nxt, ARGV[3] .. ':' .. ARGV[4], 'n', nxt + 1)
-if nxt + 1 >= tonumber(f['c']) then
-  redis.call('HSET', KEYS[1], 'st', 'p')
-  return {'last', h}
-end
-return {'ok', h}
-"""
-
-
-def _admission(key: int, arg: int) -> str:
-    """Lua letting an update in: KEYS[key] its sender's recent updates (a list, newest first),
-    KEYS[key + 1] its sender's flood counter; ARGV[arg .. arg + 4] the update's id, the
-    de-duplication TTL, the flood window and limit, how many ids an account keeps.
-
-    A redelivered update stops here without counting; an update past the limit is counted
-    (the count says whether it is the first one over) and stops, and its id is not kept: it
-    was not handled, so a copy of it may be, once. Only updates let in are remembered, at
-    most UPDATES_KEPT per account, so a flooding sender leaves two keys, not one per update.
-    """
-    return f"""
-if redis.call('LPOS', KEYS[{key}], ARGV[{arg}]) then return {{'repeat'}} end
-local c = redis.call('INCR', KEYS[{key + 1}])
-if c == 1 then redis.call('EXPIRE', KEYS[{key + 1}], ARGV[{arg + 2}]) end
-if c > tonumber(ARGV[{arg + 3}]) then return {{'flood', c}} end
-redis.call('LPUSH', KEYS[{key}], ARGV[{arg}])
-redis.call('LTRIM', KEYS[{key}], 0, tonumber(ARGV[{arg + 4}]) - 1)
-redis.call('EXPIRE', KEYS[{key}], ARGV[{arg + 1}])
-"""
-
-
-_ADMIT = _admission(1, 1) + "return {'in', c}\n"
-
-# An answer tap in one round trip: let the update in, check that the tapping account is the
-# participant the button names (the account cache, KEYS[4] = ARGV[10]), then the answer script.
-# Four round trips before (de-duplication, flood counter, account cache, answer); each cost
-# redis-py about as much CPU as the bot's own work on the tap.
-_ADMIT_AND_ANSWER = (
-    _admission(2, 5)
-    + """
-if redis.call('GET', KEYS[4]) ~= ARGV[10] then return {'who'} end
-"""
-    + _ANSWER
+from storage.live_attempt import AnswerOutcome, LiveAttempt, Stage, tapped
+from storage.scripts import (
+    ADMIT,
+    ADMIT_AND_ANSWER,
+    ANSWER,
+    CLAIM_STEP,
+    FINISH,
+    PACE,
+    PREDICT,
+    SHOWN,
+    START,
 )
 
-_PREDICT = """
-local h = redis.call('HMGET', KEYS[1], 'id', 'st', 'pr')
-if h[1] ~= ARGV[1] or h[2] ~= 'p' or h[3] then return 0 end
-redis.call('HSET', KEYS[1], 'pr', ARGV[2])
-return 1
-"""
-
-_FINISH = """
-local h = redis.call('HMGET', KEYS[1], 'id', 'st')
-if h[1] ~= ARGV[1] or h[2] == 'd' then return 0 end
-redis.call('HSET', KEYS[1], 'st', 'd', 'f', ARGV[2], 'auto', ARGV[3])
-return 1
-"""
-
-# The platform accepted the message showing step ARGV[2] (a question, or the prediction
-# question when it equals the number of questions) of attempt ARGV[1] at ARGV[3]: the step's
-# time starts then, once. The time between the step falling due (the previous answer, or the
-# start) and that moment was the bot's, queueing under the platform's limits: the deadline
-# moves on by as much, never past the round's close ('cl'). Shown after the deadline, the
-# attempt is over (the sweep may have submitted it already): the deadline stays.
-_SHOWN = """
-local h = redis.call('HMGET', KEYS[1], 'id', 'st', 'n', 'd', 's', 'cl', 'v' .. ARGV[2])
-if h[1] ~= ARGV[1] or h[2] == 'd' or h[7] then return 0 end
-local step = tonumber(ARGV[2])
-if step ~= tonumber(h[3]) then return 0 end
-local now = tonumber(ARGV[3])
-local due = tonumber(h[5])
-if step > 0 then
-  local a = redis.call('HGET', KEYS[1], 'a' .. (step - 1))
-  if a then due = tonumber(string.match(a, ':(%d+)')) end
-end
-redis.call('HSET', KEYS[1], 'v' .. step, now)
-local deadline = tonumber(h[4])
-if h[6] and now > due and now <= deadline then
-  local moved = math.min(deadline + now - due, tonumber(h[6]))
-  if moved > deadline then
-    redis.call('HSET', KEYS[1], 'd', moved)
-    redis.call('ZADD', KEYS[2], moved, ARGV[4])
-  end
-end
-return 1
-"""
-
-_START = """
-if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], unpack(ARGV, 2))
-redis.call('PEXPIRE', KEYS[1], ARGV[1])
-return 1
-"""
-
-
-# Hands out sending slots `interval` ms apart to every process that asks, and says how long
-# the caller waits for its slot: a shared, smooth pace with no burst at second boundaries.
-_PACE = """
-local now = tonumber(ARGV[2])
-local slot = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), now)
-redis.call('SET', KEYS[1], slot + tonumber(ARGV[1]), 'PX', 60000)
-return slot - now
-"""
-
-# The first tap naming an organiser step's current code turns it into "done:<code>" in the same
-# step as reading it, so two taps (in one process or two) cannot both act; a code the step no
-# longer holds (expired, or replaced when the step was shown again) is unknown.
-_CLAIM_STEP = """
-local v = redis.call('GET', KEYS[1])
-if v == ARGV[1] then
-  redis.call('SET', KEYS[1], 'done:' .. ARGV[1], 'KEEPTTL')
-  return 'claimed'
-end
-if v == 'done:' .. ARGV[1] then return 'done' end
-return 'unknown'
-"""
+__all__ = [
+    "MAX_CONNECTIONS",
+    "Admission",
+    "AnswerOutcome",
+    "FairConnectionPool",
+    "LiveAttempt",
+    "SessionStore",
+    "Stage",
+    "StepClaim",
+    "Verdict",
+    "connect_redis",
+    "in_process_redis",
+]
 
 
 class StepClaim(StrEnum):
@@ -172,212 +67,32 @@ class StepClaim(StrEnum):
     UNKNOWN = "unknown"  # expired, replaced by a newer showing of the step, or made up
 
 
-class AnswerOutcome(StrEnum):
-    """What happened to a tap on an answer button."""
-
-    RECORDED = "ok"
-    LAST = "last"
-    STALE = "stale"
-    EXPIRED = "expired"
-    NONE = "none"
-    # Only from admit_and_tap, which recorded nothing: the update was not let in (see its
-    # Admission), or the account is not known as the participant the button names.
-    TURNED_AWAY = "away"
-    UNKNOWN_ACCOUNT = "who"
-
-
-class Verdict(StrEnum):
-    """Whether an update is let in."""
-
-    ADMITTED = "in"
-    REPEATED = "repeat"  # delivered before: handled then, ignored now
-    FLOODED = "flood"  # its sender is past the flood limit
-
-
-@dataclass(slots=True)
-class Admission:
-    """An update at the door: its id, its sender's recent updates and flood counter.
-
-    Decided once, by the first store call made for the update: `admit`, or `admit_and_tap`
-    for an answer tap, which decides it in the same round trip as recording the answer.
-    `verdict` stays None until then.
-    """
-
-    channel: str
-    update_id: str
-    user_key: str
-    flood_limit: int
-    flood_window: int
-    verdict: Verdict | None = None
-    count: int = 0  # the sender's updates in the current window, this one included
-
-    @property
-    def refused(self) -> bool:
-        """Decided, and not let in."""
-        return self.verdict is not None and self.verdict is not Verdict.ADMITTED
-
-    @property
-    def first_over(self) -> bool:
-        """The first update past the flood limit in this window (the one told to slow down)."""
-        return self.verdict is Verdict.FLOODED and self.count == self.flood_limit + 1
-
-
-class Stage(StrEnum):
-    """Where a live attempt stands."""
-
-    QUESTIONS = "q"
-    PREDICTION = "p"
-    DONE = "d"
-
-
-@dataclass(slots=True)
-class LiveAttempt:
-    """An attempt in progress, as kept in the store.
-
-    `orders[i]` lists, for question i, the bank's option indexes in the order shown.
-    `answers[i]` is (shown option index, answered at in ms). `shown[i]` is when the platform
-    accepted the message showing step i (question i, or the prediction question at
-    i = number of questions); `closes_ms` when the round closes (the deadline never passes it).
-    """
-
-    code: str
-    round_code: str
-    user_key: str
-    question_ids: list[int]
-    orders: list[tuple[int, ...]]
-    started_ms: int
-    deadline_ms: int
-    stage: Stage = Stage.QUESTIONS
-    next_index: int = 0
-    answers: dict[int, tuple[int, int]] = field(default_factory=dict)
-    prediction: int | None = None
-    finished_ms: int | None = None
-    auto: bool = False
-    shown: dict[int, int] = field(default_factory=dict)
-    closes_ms: int | None = None
-
-    def to_fields(self) -> dict[str, str]:
-        """The hash fields a new attempt starts with."""
-        return {
-            "id": self.code,
-            "r": self.round_code,
-            "u": self.user_key,
-            "q": ",".join(map(str, self.question_ids)),
-            "o": "|".join("".join(map(str, order)) for order in self.orders),
-            "s": str(self.started_ms),
-            "d": str(self.deadline_ms),
-            "st": self.stage.value,
-            "n": str(self.next_index),
-            "c": str(len(self.question_ids)),
-        } | ({"cl": str(self.closes_ms)} if self.closes_ms is not None else {})
-
-    @classmethod
-    def from_fields(cls, h: dict[str, str]) -> LiveAttempt:
-        """Rebuild an attempt from its hash."""
-        answers: dict[int, tuple[int, int]] = {}
-        shown_at: dict[int, int] = {}
-        for key, value in h.items():
-            if key.startswith("a") and key[1:].isdigit():
-                shown, at = value.split(":")
-                answers[int(key[1:])] = (int(shown), int(at))
-            elif key.startswith("v") and key[1:].isdigit():
-                shown_at[int(key[1:])] = int(value)
-        return cls(
-            code=h["id"],
-            round_code=h["r"],
-            user_key=h["u"],
-            question_ids=list(map(int, h["q"].split(","))),
-            orders=[tuple(map(int, part)) for part in h["o"].split("|")],
-            started_ms=int(h["s"]),
-            deadline_ms=int(h["d"]),
-            stage=Stage(h["st"]),
-            next_index=int(h["n"]),
-            answers=answers,
-            prediction=int(h["pr"]) if "pr" in h else None,
-            finished_ms=int(h["f"]) if "f" in h else None,
-            auto=h.get("auto") == "1",
-            shown=shown_at,
-            closes_ms=int(h["cl"]) if "cl" in h else None,
-        )
-
-
-def in_process_redis() -> Redis:
-    """A Redis that lives in this process, for single-process runs with no REDIS_URL."""
-    return cast(
-        Redis, fakeredis.FakeAsyncRedis(server=fakeredis.FakeServer(), decode_responses=True)
-    )
-
-
-# Connections one process keeps to Redis. Every update in flight holds one while a command
-# runs, and a bot under load has hundreds in flight; a few dozen connections serve them all,
-# each command taking well under a millisecond.
-MAX_CONNECTIONS = 50
-
-
-class FairConnectionPool(ConnectionPool):
-    """At most `max_connections`; callers past that wait their turn, first come first served.
-
-    redis-py's own pool refuses them ("Too many connections", and the update fails), and its
-    BlockingConnectionPool lets newcomers overtake those already waiting: under load some
-    updates waited for tens of seconds while others went straight through.
-    """
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._turns = asyncio.Semaphore(self.max_connections)
-
-    async def get_connection(self, *args: Any, **kwargs: Any) -> AbstractConnection:
-        """A connection, once one is free for this caller."""
-        await self._turns.acquire()
-        try:
-            connection = await super().get_connection(*args, **kwargs)  # type: ignore[no-untyped-call]
-        except BaseException:
-            self._turns.release()
-            raise
-        return cast(AbstractConnection, connection)
-
-    async def release(self, connection: AbstractConnection) -> None:
-        """Give a connection back and let the next caller in."""
-        try:
-            await super().release(connection)
-        finally:
-            self._turns.release()
-
-
-def connect_redis(url: str | None, *, max_connections: int = MAX_CONNECTIONS) -> Redis:
-    """The real Redis at `url`, or the in-process one when no URL is set."""
-    if url is None:
-        return in_process_redis()
-    pool = FairConnectionPool.from_url(url, max_connections=max_connections, decode_responses=True)
-    return Redis.from_pool(pool)
-
-
 class SessionStore:
     """The operations the bot performs on live state; all key names come from Keys."""
 
     def __init__(self, redis: Redis, prefix: str) -> None:
         self.redis = redis
         self.keys = Keys(prefix)
-        self._answer = redis.register_script(_ANSWER)
-        self._predict = redis.register_script(_PREDICT)
+        self._answer = redis.register_script(ANSWER)
+        self._predict = redis.register_script(PREDICT)
         # Every question shown reports here: batched like the taps (see storage/batch.py).
-        self._shown = BatchedScript(redis, redis.register_script(_SHOWN))
-        self._finish = redis.register_script(_FINISH)
-        self._start = redis.register_script(_START)
-        self._admit = redis.register_script(_ADMIT)
+        self._shown = BatchedScript(redis, redis.register_script(SHOWN))
+        self._finish = redis.register_script(FINISH)
+        self._start = redis.register_script(START)
+        self._admit = redis.register_script(ADMIT)
         # Every answer tap runs this one: under load, many at once share a pipeline.
-        self._admit_and_answer = BatchedScript(redis, redis.register_script(_ADMIT_AND_ANSWER))
-        self._pace = redis.register_script(_PACE)
-        self._claim_step = redis.register_script(_CLAIM_STEP)
+        self._admit_and_answer = BatchedScript(redis, redis.register_script(ADMIT_AND_ANSWER))
+        self._pace = redis.register_script(PACE)
+        self._claim_step = redis.register_script(CLAIM_STEP)
 
     async def admit(self, admission: Admission) -> bool:
         """Decide an update's admission (once), in one round trip; True when it is let in."""
         if admission.verdict is None:
             reply = await self._admit(
                 keys=[self.keys.updates(admission.user_key), self.keys.rate(admission.user_key)],
-                args=_admission_args(admission),
+                args=admission_args(admission),
             )
-            _decide(admission, reply)
+            decide(admission, reply)
         return admission.verdict is Verdict.ADMITTED
 
     async def conversation(self, user_key: str) -> dict[str, str]:
@@ -440,7 +155,7 @@ class SessionStore:
         reply = await self._answer(
             keys=[self.keys.attempt(participant_id)], args=[code, index, shown, now_ms]
         )
-        return _tapped(reply)
+        return tapped(reply)
 
     async def admit_and_tap(
         self,
@@ -466,13 +181,13 @@ class SessionStore:
                 self.keys.rate(admission.user_key),
                 self.keys.account(admission.user_key),
             ],
-            args=[code, index, shown, now_ms, *_admission_args(admission), participant_id],
+            args=[code, index, shown, now_ms, *admission_args(admission), participant_id],
         )
         if reply[0] in (Verdict.REPEATED, Verdict.FLOODED):
-            _decide(admission, reply)
+            decide(admission, reply)
             return AnswerOutcome.TURNED_AWAY, None
         admission.verdict = Verdict.ADMITTED
-        return _tapped(reply)
+        return tapped(reply)
 
     async def shown(self, participant_id: int, *, code: str, index: int, now_ms: int) -> bool:
         """The message showing step `index` of the attempt reached the participant at `now_ms`
@@ -581,26 +296,3 @@ class SessionStore:
     async def unmark_blocked(self, user_key: str) -> bool:
         """Forget that this account blocked the bot; True when it had."""
         return bool(await self.redis.srem(self.keys.blocked, user_key))
-
-
-def _admission_args(admission: Admission) -> list[int | str]:
-    return [
-        admission.update_id,
-        int(UPDATE_TTL.total_seconds()),
-        admission.flood_window,
-        admission.flood_limit,
-        UPDATES_KEPT,
-    ]
-
-
-def _decide(admission: Admission, reply: list[Any]) -> None:
-    admission.verdict = Verdict(reply[0])
-    admission.count = int(reply[1]) if len(reply) > 1 else 0
-
-
-def _tapped(reply: list[Any]) -> tuple[AnswerOutcome, LiveAttempt | None]:
-    outcome = AnswerOutcome(reply[0])
-    if len(reply) < 2:
-        return outcome, None
-    flat = reply[1]
-    return outcome, LiveAttempt.from_fields(dict(zip(flat[::2], flat[1::2], strict=True)))

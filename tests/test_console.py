@@ -54,3 +54,12 @@ async def test_a_question_with_a_picture_says_so_in_the_console(app: App) -> Non
     said = await chat(app, *REGISTER, "1", "1", "1", "thi")
     shown = said[said.index("Câu 1/10") - 200 : said.index("Câu 1/10")]
     assert "[ảnh kèm câu hỏi: /anh/" in shown
+
+
+async def test_the_console_shows_the_data_stored_and_erases_it_as_zalo_does(app: App) -> None:
+    said = await chat(app, *REGISTER, "1", "1", "1", "du lieu", "xoa du lieu", "1", "du lieu")
+    assert "Họ và tên: Nguyễn Văn An" in said
+    assert "Tệp Excel" not in said
+    assert "Đã rút lại sự đồng ý và xoá dữ liệu của bạn" in said
+    assert await app.svc.participants.by_account("console", "local") is None
+    assert said.rstrip().endswith("không lưu thông tin nào về bạn.")

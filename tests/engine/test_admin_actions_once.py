@@ -126,6 +126,16 @@ async def typed(app: App) -> list[BroadcastStatus]:
     return [b for b in await app.svc.broadcasts.recent(10) if b.key is None]
 
 
+async def _asked_to_close_quy_1(bots: Bots, organiser: Person) -> None:
+    """An takes part in Quý 1; the organiser picks it to close and is asked to confirm."""
+    an = Person.on(bots.one, "telegram", "1001", "An")
+    await an.register()
+    await an.take_attempt(correct=8)
+    await organiser.send("/admin")
+    await organiser.tap("🔒 Đóng đợt thi")
+    await organiser.tap("Quý 1")
+
+
 def said(replies: list[Reply]) -> str:
     return "\n".join(plain(r.text) for r in replies if isinstance(r, Message | Notice))
 
@@ -151,12 +161,7 @@ async def test_a_double_tap_on_send_starts_one_broadcast(bots: Bots, organiser: 
 async def test_a_double_tap_on_closing_closes_once_without_an_apology(
     bots: Bots, organiser: Person
 ) -> None:
-    an = Person.on(bots.one, "telegram", "1001", "An")
-    await an.register()
-    await an.take_attempt(correct=8)
-    await organiser.send("/admin")
-    await organiser.tap("🔒 Đóng đợt thi")
-    await organiser.tap("Quý 1")
+    await _asked_to_close_quy_1(bots, organiser)
 
     acted = await tap_twice_at_once(bots, organiser, "✅ Đồng ý")
 
@@ -173,12 +178,7 @@ async def test_a_double_tap_on_closing_closes_once_without_an_apology(
 async def test_a_double_tap_on_approving_approves_and_announces_once(
     bots: Bots, organiser: Person
 ) -> None:
-    an = Person.on(bots.one, "telegram", "1001", "An")
-    await an.register()
-    await an.take_attempt(correct=8)
-    await organiser.send("/admin")
-    await organiser.tap("🔒 Đóng đợt thi")
-    await organiser.tap("Quý 1")
+    await _asked_to_close_quy_1(bots, organiser)
     await organiser.tap("✅ Đồng ý")
     await organiser.send("/admin")
     await organiser.tap("⚖️ Xét duyệt kết quả")

@@ -15,9 +15,7 @@ from tests.support.client import Person
 
 async def _started(person: Person) -> LiveAttempt:
     await person.register()
-    await person.send("/thi")
-    live = await person.live()
-    assert live is not None
+    live = await person.start_attempt()
     return live
 
 
@@ -127,9 +125,7 @@ async def test_tap_on_a_finished_attempts_button_changes_nothing(
     assert person.notices() == ["Lượt thi này đã kết thúc."]  # and no other is going on
 
     clock.advance(days=1)
-    await person.send("/thi")
-    live = await person.live()
-    assert live is not None
+    live = await person.start_attempt()
     await person.tap_token(old_question.buttons[0][0].token)
     # The attempt going on is not the one that ended: the old button is simply not current.
     assert person.replies == [Notice("Nút này không còn hiệu lực.")]

@@ -49,9 +49,7 @@ async def test_the_deadline_moves_on_by_the_time_the_bot_took_to_show_each_quest
     app: App, person: Person, clock: ManualClock
 ) -> None:
     await person.register()
-    await person.send("/thi")
-    live = await person.live()
-    assert live is not None
+    live = await person.start_attempt()
     limit = live.deadline_ms - live.started_ms
     await _shown_after(app, clock, person.replies, queued=2)
     clock.advance(seconds=5)
@@ -71,9 +69,7 @@ async def test_a_question_shown_after_the_deadline_gives_no_time_back(
     app: App, person: Person, clock: ManualClock
 ) -> None:
     await person.register()
-    await person.send("/thi")
-    live = await person.live()
-    assert live is not None
+    live = await person.start_attempt()
     await _shown_after(app, clock, person.replies, queued=11 * 60)
 
     after = await person.live()

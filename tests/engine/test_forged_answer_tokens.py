@@ -71,9 +71,7 @@ async def test_token_with_another_participants_attempt_code_changes_nothing(
     mine = await _started(person)
     other = Person.on(app, "zalo", "z9", "Bình")
     await other.register(name="Trần Văn Bình", phone="0987654321", typed_phone=True)
-    await other.send("/thi")
-    theirs = await other.live()
-    assert theirs is not None
+    theirs = await other.start_attempt()
 
     for token in (f"a:{theirs.code}:0:0", f"a:{theirs.code}:1:0", f"a:{mine.code.upper()}:1:0"):
         await person.tap_token(token)
@@ -101,9 +99,7 @@ async def test_someone_elses_answer_button_is_not_current_whether_or_not_an_atte
     await person.tap_token(question.buttons[0][1].token)
     assert person.replies == [Notice(EXPIRED)]
     # An mid-quiz: not "this attempt has ended" while An's attempt goes on.
-    await person.send("/thi")
-    mine = await person.live()
-    assert mine is not None
+    mine = await person.start_attempt()
     await person.tap_token(question.buttons[0][2].token)
     assert person.replies == [Notice(EXPIRED)]
     assert await person.live() == mine
@@ -125,9 +121,7 @@ async def test_a_made_up_answer_button_is_not_current_with_or_without_an_attempt
     await person.register()
     await person.tap_token(made_up)
     assert person.replies == [Notice(EXPIRED)]
-    await person.send("/thi")
-    mine = await person.live()
-    assert mine is not None
+    mine = await person.start_attempt()
     await person.tap_token(made_up)
     assert person.replies == [Notice(EXPIRED)]
     assert await person.live() == mine

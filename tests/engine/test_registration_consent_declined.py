@@ -9,12 +9,7 @@ from tests.support.client import Person
 async def test_declining_consent_saves_nothing_and_forgets_the_draft(
     app: App, person: Person
 ) -> None:
-    await person.send("/dangky")
-    await person.send("Nguyễn Văn An")
-    await person.share_contact("0912345678")
-    await person.send("1990")
-    await person.tap("Hoa Lư")
-    await person.tap("Người dân")
+    await person.answer_up_to_consent()
     assert "Đồng ý xử lý dữ liệu cá nhân" in person.said
     await person.tap("Không đồng ý")
     assert "thông tin không được lưu" in person.said
@@ -30,12 +25,7 @@ async def test_declining_consent_saves_nothing_and_forgets_the_draft(
 
 
 async def test_typed_answer_to_consent_is_not_taken_as_agreement(app: App, person: Person) -> None:
-    await person.send("/dangky")
-    await person.send("Nguyễn Văn An")
-    await person.share_contact("0912345678")
-    await person.send("1990")
-    await person.tap("Hoa Lư")
-    await person.tap("Người dân")
+    await person.answer_up_to_consent()
     await person.send("đồng ý")
     assert "nút" in person.said
     conv = await app.svc.store.conversation(person.user.key)

@@ -9,12 +9,7 @@ from tests.support.client import Person
 
 
 async def _at_summary(person: Person) -> None:
-    await person.send("/dangky")
-    await person.send("Nguyễn Văn An")
-    await person.share_contact("0912345678")
-    await person.send("1990")
-    await person.tap("Hoa Lư")
-    await person.tap("Người dân")
+    await person.answer_up_to_consent()
     await person.tap("✅ Đồng ý")
     assert "Thông tin đã đúng chưa?" in person.said
 

@@ -54,12 +54,7 @@ async def test_phone_in_international_form_is_stored_as_plus_84(app: App, person
 
 
 async def test_nothing_is_saved_until_the_summary_is_confirmed(app: App, person: Person) -> None:
-    await person.send("/dangky")
-    await person.send("Nguyễn Văn An")
-    await person.share_contact("0912345678")
-    await person.send("1990")
-    await person.tap("Hoa Lư")
-    await person.tap("Người dân")
+    await person.answer_up_to_consent()
     await person.tap("✅ Đồng ý")
     assert "Thông tin đã đúng chưa?" in person.said
     assert await app.svc.participants.count() == 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.app import App
 from bot.clock import ManualClock
 from handlers.rounds import reconcile
@@ -46,40 +48,47 @@ async def test_score_outside_any_round_before_any_attempt_offers_the_quiz(
     assert "Bạn chưa có lượt thi nào" in person.said
 
 
-async def test_more_correct_answers_count_even_when_slower_and_earlier(
-    app: App, person: Person, clock: ManualClock
+# (correct, seconds, prediction) of a first attempt, then of a second one a day later; what
+# /diem shows as the best. Within one participant the closer prediction is the nearer to 1.
+@pytest.mark.parametrize(
+    ("first", "second", "best"),
+    [
+        pytest.param(
+            (8, 400, 500),
+            (6, 60, 1),
+            "8/10 câu đúng, 6 phút 40 giây, dự đoán 500",
+            id="more-correct-even-when-slower-and-earlier",
+        ),
+        pytest.param(
+            (7, 60, 500),
+            (7, 300, 2),
+            "7/10 câu đúng, 5 phút 00 giây, dự đoán 2",
+            id="same-correct-the-closer-prediction",
+        ),
+        pytest.param(
+            (7, 90, 100),
+            (7, 300, 100),
+            "7/10 câu đúng, 1 phút 30 giây, dự đoán 100",
+            id="same-correct-and-prediction-the-shorter-time",
+        ),
+    ],
+)
+async def test_the_best_attempt_counts(
+    app: App,
+    person: Person,
+    clock: ManualClock,
+    first: tuple[int, int, int],
+    second: tuple[int, int, int],
+    best: str,
 ) -> None:
     await person.register()
-    await _attempt(person, clock, correct=8, seconds=400, prediction=500)
-    clock.set(vn(2023, 2, 21, 9, 0))
-    await _attempt(person, clock, correct=6, seconds=60, prediction=1)
+    for day, (correct, seconds, prediction) in ((20, first), (21, second)):
+        clock.set(vn(2023, 2, day, 9, 0))
+        await _attempt(person, clock, correct=correct, seconds=seconds, prediction=prediction)
     await person.send("/diem")
     said = person.said
-    assert "Kết quả tốt nhất: 8/10 câu đúng, 6 phút 40 giây, dự đoán 500" in said
+    assert f"Kết quả tốt nhất: {best}" in said
     assert "Thứ hạng: 1/1 · Số lượt đã thi: 2" in said
-
-
-async def test_same_correct_the_closer_prediction_counts(
-    app: App, person: Person, clock: ManualClock
-) -> None:
-    await person.register()
-    # One participant so far, so the closer prediction is the one nearer 1.
-    await _attempt(person, clock, correct=7, seconds=60, prediction=500)
-    clock.set(vn(2023, 2, 21, 9, 0))
-    await _attempt(person, clock, correct=7, seconds=300, prediction=2)
-    await person.send("/diem")
-    assert "Kết quả tốt nhất: 7/10 câu đúng, 5 phút 00 giây, dự đoán 2" in person.said
-
-
-async def test_same_correct_and_prediction_the_shorter_time_counts(
-    app: App, person: Person, clock: ManualClock
-) -> None:
-    await person.register()
-    await _attempt(person, clock, correct=7, seconds=90, prediction=100)
-    clock.set(vn(2023, 2, 21, 9, 0))
-    await _attempt(person, clock, correct=7, seconds=300, prediction=100)
-    await person.send("/diem")
-    assert "Kết quả tốt nhất: 7/10 câu đúng, 1 phút 30 giây, dự đoán 100" in person.said
 
 
 async def test_rank_uses_each_persons_best_attempt(

@@ -21,8 +21,10 @@ from tests.fake_telegram.models import (
     UploadedFile,
     WebhookDelivery,
 )
-from tests.fake_telegram.server import ApiError, FakeTelegram, FakeUser
+from tests.fake_telegram.server import FakeTelegram
 from tests.fake_telegram.spec import BotApiSpec, ParsedText, SpecNotFoundError, parse_html
+from tests.fake_telegram.users import FakeUser
+from tests.support.fake_api import ApiError
 
 __all__ = [
     "ApiError",

@@ -37,8 +37,20 @@ from tests.fake_telegram.models import (
     UploadedFile,
     WebhookDelivery,
 )
+from tests.fake_telegram.params import (
+    bool_param,
+    inline_markup,
+    int_or_none,
+    json_param,
+    menu_key,
+    nonempty_markup,
+    opt_str,
+    scope_key,
+    str_param,
+)
 from tests.fake_telegram.spec import BotApiSpec, visible_text
-from tests.support.fake_api import FakeApiServer
+from tests.fake_telegram.users import FakeUser
+from tests.support.fake_api import ApiError, FakeApiServer
 
 T = TypeVar("T")
 Params = dict[str, Any]
@@ -50,7 +62,6 @@ MAX_DOWNLOAD = 20 * 1024 * 1024  # what getFile lets a bot download
 # Update types sent when allowed_updates is not given or empty.
 NOT_BY_DEFAULT = {"chat_member", "message_reaction", "message_reaction_count"}
 ATTACH_RE = re.compile(r"attach://([A-Za-z0-9_-]+)")
-COMMAND_RE = re.compile(r"/[A-Za-z0-9_]+(?:@[A-Za-z0-9_]+)?")
 
 QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
 NOT_MODIFIED = (
@@ -67,27 +78,6 @@ STATUS_TEXT = {
     500: "Internal Server Error",
     502: "Bad Gateway",
 }
-
-
-class ApiError(Exception):
-    """An error answer of the Bot API: {"ok": false, "error_code", "description"}."""
-
-    def __init__(self, status: int, description: str, retry_after: int | None = None) -> None:
-        super().__init__(description)
-        self.status = status
-        self.description = description
-        self.retry_after = retry_after
-
-    def body(self) -> dict[str, Any]:
-        """The JSON answer."""
-        body: dict[str, Any] = {
-            "ok": False,
-            "error_code": self.status,
-            "description": self.description,
-        }
-        if self.retry_after is not None:
-            body["parameters"] = {"retry_after": self.retry_after}
-        return body
 
 
 @dataclass(eq=False)  # identity matters: a replay is equal to its original
@@ -115,7 +105,7 @@ class _Chat:
     keyboard: dict[str, Any] | None = None  # the reply keyboard the user sees now
 
 
-class FakeTelegram(FakeApiServer):
+class FakeTelegram(FakeApiServer[StoredMessage, WebhookDelivery]):
     """A fake Bot API server on 127.0.0.1 (random port), with simulated users.
 
     Behaviour worth knowing:
@@ -286,7 +276,7 @@ class FakeTelegram(FakeApiServer):
             description = STATUS_TEXT.get(status, "Error")
             if retry_after is not None:
                 description += f": retry after {retry_after}"
-        failure = ApiError(status, description, retry_after)
+        failure = ApiError(status, description, retry_after=retry_after)
         self._failures.setdefault(method.lower(), deque()).append(failure)
 
     def fail_next_download(self, status: int = 500) -> None:
@@ -327,47 +317,19 @@ class FakeTelegram(FakeApiServer):
         self, scope: dict[str, Any] | None = None, language_code: str = ""
     ) -> list[tuple[str, str]]:
         """The command menu set with setMyCommands for a scope (default) and language."""
-        stored = self._commands.get((_scope_key(scope), language_code), [])
+        stored = self._commands.get((scope_key(scope), language_code), [])
         return [(c["command"], c["description"]) for c in stored]
-
-    @property
-    def webhook_url(self) -> str | None:
-        """The webhook URL the bot set, if any."""
-        return self._webhook.url if self._webhook else None
-
-    @property
-    def webhook_secret(self) -> str | None:
-        """The secret_token the bot gave to setWebhook, if any."""
-        return self._webhook.secret_token if self._webhook else None
 
     @property
     def pending_updates(self) -> list[dict[str, Any]]:
         """Updates not yet confirmed by the bot (polling) or not yet delivered (webhook)."""
         return [p.update for p in self._pending]
 
-    def assert_no_violations(self) -> None:
-        """Fail if any call broke the Bot API."""
-        if self.violations:
-            listing = "\n  ".join(self.violations)
-            raise AssertionError(f"{len(self.violations)} Bot API violation(s):\n  {listing}")
+    def _number(self, message: StoredMessage) -> int:
+        return message.message_id
 
-    async def wait_for_text(
-        self,
-        chat_id: int,
-        substring: str,
-        timeout: float = 10.0,  # noqa: ASYNC109 - reads better in tests than asyncio.timeout
-        *,
-        after: int = 0,
-    ) -> StoredMessage:
-        """Wait for a bot message (message_id > after) whose text or caption has `substring`."""
-        return await self._wait_for_shown(
-            lambda: self.sent_to(chat_id),
-            number=lambda m: m.message_id,
-            substring=substring,
-            after=after,
-            timeout=timeout,
-            where=f"in chat {chat_id}",
-        )
+    def _delivered(self) -> bool:
+        return not self._webhook_queue()
 
     def _calls(self) -> list[ApiRequest]:
         return self.requests
@@ -378,18 +340,6 @@ class FakeTelegram(FakeApiServer):
         return []
 
     # ------------------------------------------------------------------ webhook
-
-    async def deliver(self, timeout: float = 10.0) -> list[WebhookDelivery]:  # noqa: ASYNC109 - as wait_for
-        """Wait until every pending update has been POSTed to the webhook; the new deliveries.
-
-        Delivery itself is automatic (a background task posts updates as they are queued);
-        this only waits for it.
-        """
-        if self._webhook is None:
-            raise RuntimeError("no webhook is set: the bot has not called setWebhook")
-        start = len(self.webhook_responses)
-        await self.wait_for(lambda: not self._webhook_queue(), timeout)
-        return self.webhook_responses[start:]
 
     async def post_to_webhook(
         self, update: dict[str, Any], secret: str | None = None, *, url: str | None = None
@@ -627,18 +577,18 @@ class FakeTelegram(FakeApiServer):
             except ApiError:
                 self.star_tenths += charged
                 raise
-            if _bool(params.get("allow_paid_broadcast")):
+            if bool_param(params.get("allow_paid_broadcast")):
                 self.paid_messages += 1
                 self._charged_tenths += charged
         except ApiError as exc:
-            if exc.status == 429:
+            if exc.code == 429:
                 self.too_many += 1
-            return exc.status, exc.body()
+            return exc.code, exc.body()
         return 200, {"ok": True, "result": result}
 
     def _check_blocked(self, name: str, params: Params) -> None:
         if name.startswith(("send", "copyMessage", "forwardMessage")):
-            chat_id = _int_or_none(params.get("chat_id"))
+            chat_id = int_or_none(params.get("chat_id"))
             if chat_id in self._blocked:
                 raise ApiError(403, "Forbidden: bot was blocked by the user")
 
@@ -649,7 +599,7 @@ class FakeTelegram(FakeApiServer):
             return self.flood.check(
                 name,
                 params.get("chat_id"),
-                paid=_bool(params.get("allow_paid_broadcast")),
+                paid=bool_param(params.get("allow_paid_broadcast")),
                 can_pay=self.star_tenths >= 1,
             )
         except TooManyRequestsError as exc:
@@ -714,7 +664,7 @@ class FakeTelegram(FakeApiServer):
         return stored
 
     def _chat_of(self, params: Params) -> _Chat:
-        chat = self._chats.get(_int_or_none(params.get("chat_id")) or 0)
+        chat = self._chats.get(int_or_none(params.get("chat_id")) or 0)
         if chat is None:
             # Bots reach a private chat only once the user has started it.
             raise ApiError(400, "Bad Request: chat not found")
@@ -724,7 +674,7 @@ class FakeTelegram(FakeApiServer):
         if params.get("inline_message_id") is not None:
             raise ApiError(400, "Bad Request: MESSAGE_ID_INVALID")
         chat = self._chat_of(params)
-        message = chat.messages.get(_int_or_none(params.get("message_id")) or 0)
+        message = chat.messages.get(int_or_none(params.get("message_id")) or 0)
         if message is None or message.deleted:
             raise ApiError(400, f"Bad Request: {missing}")
         return message
@@ -733,18 +683,18 @@ class FakeTelegram(FakeApiServer):
         self, params: Params, key: str, entities_key: str
     ) -> tuple[str, list[dict[str, Any]], str]:
         """(visible text, entities, source) of a text or caption parameter."""
-        source = _str(params[key])
+        source = str_param(params[key])
         given = params.get(entities_key)
         if given is not None:
-            return source, list(_json(given)), source
-        parsed = visible_text(source, _opt_str(params.get("parse_mode")))
+            return source, list(json_param(given)), source
+        parsed = visible_text(source, opt_str(params.get("parse_mode")))
         return parsed.text, parsed.entities, source
 
     def _reply_target(self, chat: _Chat, params: Params) -> StoredMessage | None:
         reply = params.get("reply_parameters")
         if reply is None:
             return None
-        options = _json(reply)
+        options = json_param(reply)
         target = chat.messages.get(int(options.get("message_id", 0)))
         if target is None or target.deleted:
             if options.get("allow_sending_without_reply"):
@@ -775,7 +725,7 @@ class FakeTelegram(FakeApiServer):
         limit = min(max(int(params.get("limit") or 100), 1), 100)
         timeout = max(int(params.get("timeout") or 0), 0)
         if params.get("allowed_updates") is not None:
-            self._allowed_updates = list(_json(params["allowed_updates"])) or None
+            self._allowed_updates = list(json_param(params["allowed_updates"])) or None
         # A newer getUpdates ends an older one still waiting, as on Telegram.
         self._poll_generation += 1
         generation = self._poll_generation
@@ -813,7 +763,7 @@ class FakeTelegram(FakeApiServer):
             self._pending = self._pending[offset:]
 
     async def _set_webhook(self, params: Params) -> Any:
-        url = _str(params["url"])
+        url = str_param(params["url"])
         if not url:
             self._webhook = None  # an empty URL removes the webhook
         elif not url.startswith(("http://", "https://")):
@@ -823,19 +773,19 @@ class FakeTelegram(FakeApiServer):
             allowed = params.get("allowed_updates")
             self._webhook = _Webhook(
                 url=url,
-                secret_token=_opt_str(params.get("secret_token")),
-                allowed_updates=(list(_json(allowed)) or None) if allowed is not None else None,
-                max_connections=_int_or_none(params.get("max_connections")),
-                ip_address=_opt_str(params.get("ip_address")),
+                secret_token=opt_str(params.get("secret_token")),
+                allowed_updates=None if allowed is None else (list(json_param(allowed)) or None),
+                max_connections=int_or_none(params.get("max_connections")),
+                ip_address=opt_str(params.get("ip_address")),
             )
-        if _bool(params.get("drop_pending_updates")):
+        if bool_param(params.get("drop_pending_updates")):
             self._pending.clear()
         self._touch()
         return True
 
     async def _delete_webhook(self, params: Params) -> Any:
         self._webhook = None
-        if _bool(params.get("drop_pending_updates")):
+        if bool_param(params.get("drop_pending_updates")):
             self._pending.clear()
         self._touch()
         return True
@@ -862,7 +812,7 @@ class FakeTelegram(FakeApiServer):
         chat = self._chat_of(params)
         reply_to = self._reply_target(chat, params)
         text, entities, source = self._formatted(params, "text", "entities")
-        markup = _json(params.get("reply_markup"))
+        markup = json_param(params.get("reply_markup"))
         message = self._add_message(
             chat,
             sender=self.bot_user,
@@ -871,8 +821,8 @@ class FakeTelegram(FakeApiServer):
             text=text,
             entities=entities,
             source=source,
-            parse_mode=_opt_str(params.get("parse_mode")),
-            reply_markup=_nonempty(markup),
+            parse_mode=opt_str(params.get("parse_mode")),
+            reply_markup=nonempty_markup(markup),
             reply_to=reply_to,
         )
         _track_keyboard(chat, markup)
@@ -893,7 +843,7 @@ class FakeTelegram(FakeApiServer):
 
     def _edited(self, message: StoredMessage, params: Params, markup: dict[str, Any] | None) -> Any:
         """Finish an edit of text or caption: its parse mode, its buttons, when."""
-        message.parse_mode = _opt_str(params.get("parse_mode"))
+        message.parse_mode = opt_str(params.get("parse_mode"))
         message.reply_markup = markup
         message.edit_date = self._now()
         self._touch()
@@ -905,11 +855,11 @@ class FakeTelegram(FakeApiServer):
             raise ApiError(400, "Bad Request: there is no text in the message to edit")
         text, entities, source = self._formatted(params, "text", "entities")
         # Leaving reply_markup out of an edit removes the inline keyboard.
-        markup = _inline(_json(params.get("reply_markup")))
+        markup = inline_markup(json_param(params.get("reply_markup")))
         if (
             text == message.text
             and entities == message.entities
-            and markup == _inline(message.reply_markup)
+            and markup == inline_markup(message.reply_markup)
         ):
             raise ApiError(400, NOT_MODIFIED)
         message.edits.append(message.text)
@@ -918,8 +868,8 @@ class FakeTelegram(FakeApiServer):
 
     async def _edit_message_reply_markup(self, params: Params) -> Any:
         message = self._editable(params)
-        markup = _inline(_json(params.get("reply_markup")))
-        if markup == _inline(message.reply_markup):
+        markup = inline_markup(json_param(params.get("reply_markup")))
+        if markup == inline_markup(message.reply_markup):
             raise ApiError(400, NOT_MODIFIED)
         message.reply_markup = markup
         message.edit_date = self._now()
@@ -933,33 +883,33 @@ class FakeTelegram(FakeApiServer):
         return True
 
     async def _answer_callback_query(self, params: Params) -> Any:
-        query_id = _str(params["callback_query_id"])
+        query_id = str_param(params["callback_query_id"])
         if query_id not in self._queries or query_id in self.callback_answers:
             raise ApiError(400, QUERY_TOO_OLD)
         self.callback_answers[query_id] = CallbackAnswer(
             query_id=query_id,
-            text=_opt_str(params.get("text")),
-            show_alert=_bool(params.get("show_alert")),
-            url=_opt_str(params.get("url")),
-            cache_time=_int_or_none(params.get("cache_time")),
+            text=opt_str(params.get("text")),
+            show_alert=bool_param(params.get("show_alert")),
+            url=opt_str(params.get("url")),
+            cache_time=int_or_none(params.get("cache_time")),
         )
         self._touch()
         return True
 
     async def _set_my_commands(self, params: Params) -> Any:
-        key = (_scope_key(_json(params.get("scope"))), _opt_str(params.get("language_code")) or "")
+        key = menu_key(params)
         self._commands[key] = [
             {"command": c["command"], "description": c["description"]}
-            for c in _json(params["commands"])
+            for c in json_param(params["commands"])
         ]
         return True
 
     async def _get_my_commands(self, params: Params) -> Any:
-        key = (_scope_key(_json(params.get("scope"))), _opt_str(params.get("language_code")) or "")
+        key = menu_key(params)
         return self._commands.get(key, [])
 
     async def _delete_my_commands(self, params: Params) -> Any:
-        key = (_scope_key(_json(params.get("scope"))), _opt_str(params.get("language_code")) or "")
+        key = menu_key(params)
         self._commands.pop(key, None)
         return True
 
@@ -977,7 +927,7 @@ class FakeTelegram(FakeApiServer):
         else:
             raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
         caption, entities, source = self._caption(params)
-        markup = _json(params.get("reply_markup"))
+        markup = json_param(params.get("reply_markup"))
         message = self._add_message(
             chat,
             sender=self.bot_user,
@@ -986,9 +936,9 @@ class FakeTelegram(FakeApiServer):
             caption=caption or None,
             caption_entities=entities,
             source=source,
-            parse_mode=_opt_str(params.get("parse_mode")),
+            parse_mode=opt_str(params.get("parse_mode")),
             document=stored,
-            reply_markup=_nonempty(markup),
+            reply_markup=nonempty_markup(markup),
             reply_to=reply_to,
         )
         _track_keyboard(chat, markup)
@@ -999,7 +949,7 @@ class FakeTelegram(FakeApiServer):
         reply_to = self._reply_target(chat, params)
         stored = self._photo(params["photo"])
         caption, entities, source = self._caption(params)
-        markup = _json(params.get("reply_markup"))
+        markup = json_param(params.get("reply_markup"))
         message = self._add_message(
             chat,
             sender=self.bot_user,
@@ -1008,8 +958,8 @@ class FakeTelegram(FakeApiServer):
             caption=caption or None,
             caption_entities=entities,
             source=source,
-            parse_mode=_opt_str(params.get("parse_mode")),
-            reply_markup=_nonempty(markup),
+            parse_mode=opt_str(params.get("parse_mode")),
+            reply_markup=nonempty_markup(markup),
             reply_to=reply_to,
             photo=stored,
         )
@@ -1021,11 +971,11 @@ class FakeTelegram(FakeApiServer):
         if message.text is not None:
             raise ApiError(400, "Bad Request: there is no caption in the message to edit")
         caption, entities, source = self._caption(params)
-        markup = _inline(_json(params.get("reply_markup")))
+        markup = inline_markup(json_param(params.get("reply_markup")))
         if (
             caption == message.caption
             and entities == message.caption_entities
-            and markup == _inline(message.reply_markup)
+            and markup == inline_markup(message.reply_markup)
         ):
             raise ApiError(400, NOT_MODIFIED)
         message.edits.append(message.caption)
@@ -1048,7 +998,7 @@ class FakeTelegram(FakeApiServer):
     async def _edit_message_media(self, params: Params, attached: dict[str, UploadedFile]) -> Any:
         """A message (text, or media not in an album) becomes a photo with a new caption."""
         message = self._editable(params)
-        media = _json(params["media"])
+        media = json_param(params["media"])
         if media["type"] != "photo":
             self.unhandled.append(f"editMessageMedia to {media['type']}")
             raise ApiError(400, "Bad Request: the fake Telegram edits messages into photos only")
@@ -1064,20 +1014,20 @@ class FakeTelegram(FakeApiServer):
             if media.get("caption") is not None
             else (None, [], None)
         )
-        markup = _inline(_json(params.get("reply_markup")))
+        markup = inline_markup(json_param(params.get("reply_markup")))
         if (
             message.photo is not None
             and photo.file_unique_id == message.photo.file_unique_id
             and caption == message.caption
             and entities == message.caption_entities
-            and markup == _inline(message.reply_markup)
+            and markup == inline_markup(message.reply_markup)
         ):
             raise ApiError(400, NOT_MODIFIED)
         message.edits.append(message.shown)
         message.text, message.entities, message.document = None, [], None
         message.photo, message.caption, message.caption_entities = photo, caption, entities
         message.source = source
-        message.parse_mode = _opt_str(media.get("parse_mode"))
+        message.parse_mode = opt_str(media.get("parse_mode"))
         message.reply_markup = markup
         message.edit_date = self._now()
         self._touch()
@@ -1088,7 +1038,7 @@ class FakeTelegram(FakeApiServer):
         return True
 
     async def _get_file(self, params: Params) -> Any:
-        stored = self.files.get(_str(params["file_id"]))
+        stored = self.files.get(str_param(params["file_id"]))
         if stored is None:
             raise ApiError(400, "Bad Request: invalid file_id")
         if stored.size > MAX_DOWNLOAD:
@@ -1114,140 +1064,6 @@ class FakeTelegram(FakeApiServer):
                 "gifts_from_channels": False,
             },
         }
-
-
-class FakeUser:
-    """A Telegram user talking to the bot; each action queues an update and returns it."""
-
-    def __init__(
-        self,
-        tg: FakeTelegram,
-        user_id: int,
-        first_name: str,
-        last_name: str | None = None,
-        username: str | None = None,
-        language_code: str | None = None,
-    ) -> None:
-        self.tg = tg
-        self.id = user_id
-        self.first_name = first_name
-        self.last_name = last_name
-        self.username = username
-        self.language_code = language_code
-
-    def to_api(self) -> dict[str, Any]:
-        """The User object."""
-        user: dict[str, Any] = {"id": self.id, "is_bot": False, "first_name": self.first_name}
-        optional = {
-            "last_name": self.last_name,
-            "username": self.username,
-            "language_code": self.language_code,
-        }
-        user.update({k: v for k, v in optional.items() if v is not None})
-        return user
-
-    def chat_info(self) -> dict[str, Any]:
-        """The private Chat object of this user's chat with the bot."""
-        chat: dict[str, Any] = {"id": self.id, "type": "private", "first_name": self.first_name}
-        optional = {"last_name": self.last_name, "username": self.username}
-        chat.update({k: v for k, v in optional.items() if v is not None})
-        return chat
-
-    @property
-    def messages(self) -> list[StoredMessage]:
-        """This user's chat with the bot."""
-        return self.tg.chat(self.id)
-
-    def send_text(self, text: str) -> dict[str, Any]:
-        """Type a message; a leading /command gets its bot_command entity."""
-        entities = []
-        if m := COMMAND_RE.match(text):
-            entities.append(
-                {
-                    "type": "bot_command",
-                    "offset": 0,
-                    "length": len(m.group().encode("utf-16-le")) // 2,
-                }
-            )
-        return self._send(text=text, entities=entities)
-
-    def send_contact(self, phone: str, own: bool = True) -> dict[str, Any]:
-        """Share a phone number: one's own (contact.user_id is this user) or someone else's."""
-        if own:
-            contact: dict[str, Any] = {
-                "phone_number": phone,
-                "first_name": self.first_name,
-                "user_id": self.id,
-            }
-            if self.last_name:
-                contact["last_name"] = self.last_name
-        else:
-            contact = {
-                "phone_number": phone,
-                "first_name": "Someone",
-                "user_id": self.id + 1_000_000_000,
-            }
-        return self._send(extra={"contact": contact})
-
-    def send_document(
-        self, filename: str, data: bytes, mime_type: str | None = None, caption: str | None = None
-    ) -> dict[str, Any]:
-        """Send a file; the bot can getFile and download it."""
-        stored = self.tg._store_file(data, filename, mime_type)
-        return self._send(document=stored, caption=caption)
-
-    def send_sticker(self, emoji: str = "👍") -> dict[str, Any]:
-        """Send a sticker (something the bot gets but cannot read as text)."""
-        n = self.tg._next()
-        sticker = {
-            "file_id": f"CAACAgIAAxkBAA{n:06d}",
-            "file_unique_id": f"AgADst{n:06d}",
-            "type": "regular",
-            "width": 512,
-            "height": 512,
-            "is_animated": False,
-            "is_video": False,
-            "emoji": emoji,
-        }
-        return self._send(extra={"sticker": sticker})
-
-    def tap(self, message_id: int, data: str) -> dict[str, Any]:
-        """Press an inline button with this callback data under a message of this chat."""
-        message = self.tg._chats[self.id].messages.get(message_id)
-        if message is None or message.deleted:
-            raise LookupError(f"no message {message_id} in chat {self.id} to tap a button of")
-        query_id = str(4_000_000_000_000_000 + self.tg._next())
-        self.tg._queries.add(query_id)
-        query = {
-            "id": query_id,
-            "from": self.to_api(),
-            "message": message.to_api(),
-            "chat_instance": str(-7_000_000_000_000 - self.id),
-            "data": data,
-        }
-        return self.tg._enqueue({"callback_query": query})
-
-    def tap_button(self, label: str) -> dict[str, Any]:
-        """Press the inline button labelled `label` on the latest bot message that has one."""
-        for message in reversed(self.tg.sent_to(self.id)):
-            if message.deleted:
-                continue
-            for button in message.buttons:
-                if button.text == label:
-                    if button.callback_data is None:
-                        raise AssertionError(
-                            f"button {label!r} has no callback_data (url={button.url!r})"
-                        )
-                    return self.tap(message.message_id, button.callback_data)
-        shown = [m.labels for m in self.tg.sent_to(self.id)[-3:] if m.labels]
-        raise AssertionError(
-            f"no inline button {label!r} in chat {self.id}; latest keyboards: {shown}"
-        )
-
-    def _send(self, **fields: Any) -> dict[str, Any]:
-        chat = self.tg._chats[self.id]
-        message = self.tg._add_message(chat, sender=self.to_api(), from_bot=False, **fields)
-        return self.tg._enqueue({"message": message.to_api()})
 
 
 # ---------------------------------------------------------------------------------------- helpers
@@ -1301,54 +1117,3 @@ def _track_keyboard(chat: _Chat, markup: Any) -> None:
             chat.keyboard = markup
         elif markup.get("remove_keyboard"):
             chat.keyboard = None
-
-
-def _json(value: Any) -> Any:
-    """A parameter that holds JSON: decoded if it came as a (form) string."""
-    if isinstance(value, str):
-        return json.loads(value)
-    return value
-
-
-def _inline(markup: Any) -> dict[str, Any] | None:
-    """Only an inline keyboard with buttons stays on a message."""
-    if isinstance(markup, dict) and markup.get("inline_keyboard"):
-        return markup
-    return None
-
-
-def _nonempty(markup: Any) -> dict[str, Any] | None:
-    if isinstance(markup, dict) and "inline_keyboard" in markup:
-        return _inline(markup)
-    return markup if isinstance(markup, dict) else None
-
-
-def _scope_key(scope: Any) -> str:
-    return json.dumps(scope or {"type": "default"}, sort_keys=True)
-
-
-def _str(value: Any) -> str:
-    return value if isinstance(value, str) else str(value)
-
-
-def _opt_str(value: Any) -> str | None:
-    return None if value is None else _str(value)
-
-
-def _int_or_none(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str):
-        with contextlib.suppress(ValueError):
-            return int(value.strip())
-    return None
-
-
-def _bool(value: Any) -> bool:
-    if isinstance(value, str):
-        return value.lower() in ("true", "1")
-    return bool(value)

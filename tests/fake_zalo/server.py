@@ -44,7 +44,7 @@ from aiohttp import ClientError, ClientTimeout, web
 
 from tests.fake_telegram.limits import FloodControl, Limits, TooManyRequestsError
 from tests.fake_zalo.models import ApiCall, SentMessage, WebhookDelivery
-from tests.support.fake_api import FakeApiServer
+from tests.support.fake_api import ApiError, FakeApiServer
 
 T = TypeVar("T")
 Params = dict[str, Any]
@@ -73,36 +73,6 @@ METHODS: dict[str, dict[str, bool]] = {
 }
 
 
-class ApiError(Exception):
-    """An error answer: {"ok": false, "error_code", "description"}, with that HTTP status
-    unless another is given (an empty long poll is HTTP 200)."""
-
-    def __init__(
-        self,
-        code: int,
-        description: str,
-        *,
-        http_status: int | None = None,
-        retry_after: int | None = None,
-    ) -> None:
-        super().__init__(description)
-        self.code = code
-        self.description = description
-        self.http_status = http_status or code
-        self.retry_after = retry_after
-
-    def body(self) -> dict[str, Any]:
-        """The JSON answer."""
-        body: dict[str, Any] = {
-            "ok": False,
-            "error_code": self.code,
-            "description": self.description,
-        }
-        if self.retry_after is not None:
-            body["parameters"] = {"retry_after": self.retry_after}
-        return body
-
-
 @dataclass
 class _Webhook:
     url: str
@@ -110,7 +80,7 @@ class _Webhook:
     updated_at: int
 
 
-class FakeZalo(FakeApiServer):
+class FakeZalo(FakeApiServer[SentMessage, WebhookDelivery]):
     """A fake Zalo Bot API on 127.0.0.1 (random port), with simulated users.
 
     async with FakeZalo() as zl:
@@ -239,55 +209,20 @@ class FakeZalo(FakeApiServer):
         return [c for c in self.calls_made if c.method == method]
 
     @property
-    def webhook_url(self) -> str | None:
-        """The webhook URL the bot set, if any."""
-        return self._webhook.url if self._webhook else None
-
-    @property
-    def webhook_secret(self) -> str | None:
-        """The secret_token the bot gave to setWebhook, if any."""
-        return self._webhook.secret_token if self._webhook else None
-
-    @property
     def pending_updates(self) -> list[dict[str, Any]]:
         """Updates not yet handed out (polling) or delivered (webhook)."""
         return list(self._pending)
 
-    def assert_no_violations(self) -> None:
-        """Fail if any call broke the documented API."""
-        if self.violations:
-            raise AssertionError("Zalo Bot API violations:\n  " + "\n  ".join(self.violations))
+    def _number(self, message: SentMessage) -> int:
+        return message.seq
 
-    async def wait_for_text(
-        self,
-        chat_id: str | int,
-        substring: str,
-        timeout: float = 10.0,  # noqa: ASYNC109 - as wait_for
-        *,
-        after: int = 0,
-    ) -> SentMessage:
-        """Wait for a bot message to the chat (sent after seq `after`) containing `substring`."""
-        return await self._wait_for_shown(
-            lambda: self.sent_to(chat_id),
-            number=lambda m: m.seq,
-            substring=substring,
-            after=after,
-            timeout=timeout,
-            where=f"to {chat_id}",
-        )
+    def _delivered(self) -> bool:
+        return not self._pending and not self._posting
 
     def _calls(self) -> list[ApiCall]:
         return self.calls_made
 
     # ------------------------------------------------------------------ webhook
-
-    async def deliver(self, timeout: float = 10.0) -> list[WebhookDelivery]:  # noqa: ASYNC109 - as wait_for
-        """Wait until every queued update has been POSTed to the webhook; the new deliveries."""
-        if self._webhook is None:
-            raise RuntimeError("no webhook is set: the bot has not called setWebhook")
-        start = len(self.webhook_responses)
-        await self.wait_for(lambda: not self._pending and not self._posting, timeout)
-        return self.webhook_responses[start:]
 
     async def post_to_webhook(
         self, payload: dict[str, Any], secret: str | None = None, *, url: str | None = None

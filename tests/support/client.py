@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypedDict, Unpack
 
 from bot.app import App
 from handlers.events import (
@@ -20,6 +21,17 @@ from handlers.events import (
 from handlers.texts import plain
 from questions.model import LETTERS
 from storage.session import LiveAttempt
+
+
+class Details(TypedDict, total=False):
+    """What a participant gives when registering (see Person.answer_up_to_consent)."""
+
+    name: str
+    phone: str
+    birth: str
+    locality: str
+    unit: str | None
+    typed_phone: bool
 
 
 @dataclass
@@ -118,15 +130,24 @@ class Person:
     # ---------------------------------------------------------------- whole flows
 
     async def answer_up_to_the_locality(
-        self, *, name: str = "Nguyễn Văn An", phone: str = "0912345678", birth: str = "1990"
+        self,
+        *,
+        name: str = "Nguyễn Văn An",
+        phone: str = "0912345678",
+        birth: str = "1990",
+        typed_phone: bool = False,
     ) -> None:
-        """Register's first three steps, leaving the locality step asking."""
+        """Register's first three steps, leaving the locality step asking (Zalo has no contact
+        button: the phone is typed)."""
         await self.send("/dangky")
         await self.send(name)
-        await self.share_contact(phone)
+        if typed_phone:
+            await self.send(phone)
+        else:
+            await self.share_contact(phone)
         await self.send(birth)
 
-    async def register(
+    async def answer_up_to_consent(
         self,
         *,
         name: str = "Nguyễn Văn An",
@@ -136,19 +157,19 @@ class Person:
         unit: str | None = None,
         typed_phone: bool = False,
     ) -> None:
-        """Register with the given details and confirm (Zalo has no contact button: type it)."""
-        await self.send("/dangky")
-        await self.send(name)
-        if typed_phone:
-            await self.send(phone)
-        else:
-            await self.share_contact(phone)
-        await self.send(birth)
+        """Register's steps up to the consent question, leaving it asking."""
+        await self.answer_up_to_the_locality(
+            name=name, phone=phone, birth=birth, typed_phone=typed_phone
+        )
         await self.pick(locality)
         if unit is None:
             await self.tap("Người dân")
         else:
             await self.pick(unit)
+
+    async def register(self, **details: Unpack[Details]) -> None:
+        """Register with the given details (as answer_up_to_consent takes them) and confirm."""
+        await self.answer_up_to_consent(**details)
         await self.tap("✅ Đồng ý")
         await self.tap("✅ Xác nhận")
         assert "Đăng ký thành công" in self.said, self.said
@@ -162,6 +183,13 @@ class Person:
     async def live(self) -> LiveAttempt | None:
         """The attempt in progress, as the session store holds it."""
         return await self.app.svc.store.attempt(await self.participant_id())
+
+    async def start_attempt(self) -> LiveAttempt:
+        """Send /thi; the attempt it started (failing when it started none)."""
+        await self.send("/thi")
+        live = await self.live()
+        assert live is not None, self.said
+        return live
 
     async def correct_label(self) -> str:
         """The letter of the right option of the question being shown now."""

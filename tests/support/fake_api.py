@@ -3,8 +3,9 @@
 waiting for the bot to do something.
 
 A subclass says which routes it serves (`_application`), how it delivers queued updates to a
-webhook (`_deliver_loop`) and what a failure message should show (`report`); it calls
-`_touch()` after every change so waiters wake at once.
+webhook (`_deliver_loop`, `_delivered`), which messages the bot sent to a chat (`sent_to`,
+numbered by `_number`) and what a failure message should show (`_calls`, `_report_more`); it
+calls `_touch()` after every change so waiters wake at once.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import contextlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from types import TracebackType
-from typing import ClassVar, Protocol, Self, TypeVar
+from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar
 
 from aiohttp import ClientSession, web
 
@@ -28,16 +29,59 @@ class Shown(Protocol):
     def shown(self) -> str: ...
 
 
+class Hook(Protocol):
+    """The webhook the bot set."""
+
+    @property
+    def url(self) -> str: ...
+
+    @property
+    def secret_token(self) -> str | None: ...
+
+
 M = TypeVar("M", bound=Shown)
+D = TypeVar("D")  # one POST to the webhook and the bot's answer
 
 WAIT_TIMEOUT = 10.0
 
 
-class FakeApiServer(ABC):
+class ApiError(Exception):
+    """An error answer: {"ok": false, "error_code", "description"}, with that HTTP status
+    unless another is given (an empty long poll is HTTP 200)."""
+
+    def __init__(
+        self,
+        code: int,
+        description: str,
+        *,
+        http_status: int | None = None,
+        retry_after: int | None = None,
+    ) -> None:
+        super().__init__(description)
+        self.code = code
+        self.description = description
+        self.http_status = http_status or code
+        self.retry_after = retry_after
+
+    def body(self) -> dict[str, Any]:
+        """The JSON answer."""
+        body: dict[str, Any] = {
+            "ok": False,
+            "error_code": self.code,
+            "description": self.description,
+        }
+        if self.retry_after is not None:
+            body["parameters"] = {"retry_after": self.retry_after}
+        return body
+
+
+class FakeApiServer(ABC, Generic[M, D]):
     """The lifecycle and waiting of a fake Bot API server: `async with Fake() as fake: ...`."""
 
     platform: ClassVar[str]  # for messages: "Telegram", "Zalo"
     violations: list[str]  # calls that broke the platform's API, described
+    webhook_responses: list[D]  # every automatic delivery to the webhook, in order
+    _webhook: Hook | None
 
     def __init__(self) -> None:
         # Replaced and set on every change: lets long polls and wait_for sleep until something
@@ -61,6 +105,18 @@ class FakeApiServer(ABC):
     def _calls(self) -> Sequence[object]:
         """Every call the bot made, in order (shown in failure messages)."""
 
+    @abstractmethod
+    def sent_to(self, chat_id: Any) -> list[M]:
+        """The bot's messages in a chat, in order."""
+
+    @abstractmethod
+    def _number(self, message: M) -> int:
+        """Where a bot message stands in the order `wait_for_text(after=...)` counts."""
+
+    @abstractmethod
+    def _delivered(self) -> bool:
+        """Whether every update queued for the webhook has been POSTed to it."""
+
     def _report_more(self) -> list[str]:
         """Lines a platform adds to the report (none by default)."""
         return []
@@ -73,6 +129,35 @@ class FakeApiServer(ABC):
         if self.violations:
             lines += ["violations:", *(f"  {v}" for v in self.violations)]
         return "\n".join(lines + self._report_more())
+
+    def assert_no_violations(self) -> None:
+        """Fail if any call broke the platform's Bot API."""
+        if self.violations:
+            listing = "\n  ".join(self.violations)
+            count = len(self.violations)
+            raise AssertionError(f"{self.platform}: {count} Bot API violation(s):\n  {listing}")
+
+    @property
+    def webhook_url(self) -> str | None:
+        """The webhook URL the bot set, if any."""
+        return self._webhook.url if self._webhook else None
+
+    @property
+    def webhook_secret(self) -> str | None:
+        """The secret_token the bot gave to setWebhook, if any."""
+        return self._webhook.secret_token if self._webhook else None
+
+    async def deliver(self, timeout: float = WAIT_TIMEOUT) -> list[D]:  # noqa: ASYNC109 - as wait_for
+        """Wait until every queued update has been POSTed to the webhook; the new deliveries.
+
+        Delivery itself is automatic (a background task posts updates as they are queued);
+        this only waits for it.
+        """
+        if self._webhook is None:
+            raise RuntimeError("no webhook is set: the bot has not called setWebhook")
+        start = len(self.webhook_responses)
+        await self.wait_for(self._delivered, timeout)
+        return self.webhook_responses[start:]
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -145,33 +230,35 @@ class FakeApiServer(ABC):
             # Any change here wakes us at once; the cap also notices changes made elsewhere.
             await self._wait_change(min(remaining, 0.05))
 
-    async def _wait_for_shown(
+    async def wait_for_text(
         self,
-        sent: Callable[[], Sequence[M]],
-        *,
-        number: Callable[[M], int],
+        chat_id: Any,
         substring: str,
-        after: int,
-        timeout: float,  # noqa: ASYNC109 - as wait_for
-        where: str,
+        timeout: float = WAIT_TIMEOUT,  # noqa: ASYNC109 - as wait_for
+        *,
+        after: int = 0,
     ) -> M:
-        """Wait for a bot message numbered above `after` that shows `substring`.
+        """Wait for a bot message to the chat, numbered above `after`, showing `substring`.
 
-        On timeout the failure lists everything the bot sent there (`where`, e.g. "in chat 7").
+        On timeout the failure lists everything the bot sent to that chat.
         """
 
         def find() -> M | None:
             return next(
-                (m for m in sent() if number(m) > after and substring in m.shown),
+                (
+                    m
+                    for m in self.sent_to(chat_id)
+                    if self._number(m) > after and substring in m.shown
+                ),
                 None,
             )
 
         try:
             return await self.wait_for(find, timeout)
         except AssertionError:
-            seen = "\n  ".join(f"#{number(m)}: {m.shown!r}" for m in sent())
+            seen = "\n  ".join(f"#{self._number(m)}: {m.shown!r}" for m in self.sent_to(chat_id))
             raise AssertionError(
-                f"no bot message containing {substring!r} {where} within {timeout} s;"
+                f"no bot message containing {substring!r} in chat {chat_id} within {timeout} s;"
                 f" the bot sent:\n  {seen or '(nothing)'}\n{self.report()}"
             ) from None
 

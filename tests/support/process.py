@@ -29,6 +29,9 @@ from pydantic import AliasChoices
 from bot.config import Settings
 from tests.support.fake_api import FakeApiServer
 
+# Either fake platform server, whatever its message and delivery types.
+Fake = FakeApiServer[Any, Any]
+
 ROOT = Path(__file__).resolve().parents[2]
 QUIZBOT = Path(sys.executable).with_name("quizbot")
 ROUND_CODE = "LIVE"
@@ -106,7 +109,7 @@ class BotProcess:
         if code is not None:
             raise AssertionError(f"quizbot run exited with {code}; its log:\n{self.log}")
 
-    async def wait_log(self, fake: FakeApiServer, substring: str, timeout: float = 10.0) -> None:  # noqa: ASYNC109 - as FakeApiServer.wait_for
+    async def wait_log(self, fake: Fake, substring: str, timeout: float = 10.0) -> None:  # noqa: ASYNC109 - as FakeApiServer.wait_for
         """Wait until the process logs a line containing `substring`."""
 
         def seen() -> bool:
@@ -120,7 +123,7 @@ class BotProcess:
                 f"the bot did not log {substring!r} within {timeout} s; its log:\n{self.log}"
             ) from None
 
-    async def handled(self, fake: FakeApiServer, update: Mapping[str, Any]) -> None:
+    async def handled(self, fake: Fake, update: Mapping[str, Any]) -> None:
         """Wait until the bot has finished with a Telegram update (aiogram logs each one)."""
         await self.wait_log(fake, f"Update id={update['update_id']} is ")
 
@@ -135,7 +138,7 @@ class BotProcess:
         return self.rows(sql, *params)[0][0]
 
     async def post_to_webhook(
-        self, fake: FakeApiServer, url: str, body: bytes, headers: Mapping[str, str]
+        self, fake: Fake, url: str, body: bytes, headers: Mapping[str, str]
     ) -> tuple[int, str]:
         """POST raw `body` to the process's webhook at `url`: the status, and what it logged
         while answering."""
@@ -238,7 +241,7 @@ async def spawn_quizbot(folder: Path, env: Mapping[str, str]) -> BotProcess:
     return BotProcess(proc, log_path, folder / DB_FILE, web_url)
 
 
-async def wait_serving(fake: FakeApiServer, bot: BotProcess, ready: Callable[[], bool]) -> None:
+async def wait_serving(fake: Fake, bot: BotProcess, ready: Callable[[], bool]) -> None:
     """Wait until `ready()` (the process polls, or has set its webhook); fail with its log if it
     exits or does not get there in time."""
 
@@ -254,7 +257,7 @@ async def wait_serving(fake: FakeApiServer, bot: BotProcess, ready: Callable[[],
 
 @asynccontextmanager
 async def serving_quizbot(
-    fake: FakeApiServer, folder: Path, env: Mapping[str, str], ready: Callable[[], bool]
+    fake: Fake, folder: Path, env: Mapping[str, str], ready: Callable[[], bool]
 ) -> AsyncIterator[BotProcess]:
     """Start `quizbot run`, wait until `ready()`, and stop it (SIGTERM) afterwards.
 

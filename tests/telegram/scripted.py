@@ -28,7 +28,14 @@ def said(key: str, **values: object) -> str:
 
 
 async def register(
-    tg: FakeTelegram, user: FakeUser, name: str, phone: str, *, contact: bool
+    tg: FakeTelegram,
+    user: FakeUser,
+    name: str,
+    phone: str,
+    *,
+    contact: bool,
+    birth: str = "1990",
+    locality: str = "Hoa Lư",
 ) -> None:
     """Register through the chat; the contact keyboard is there at the phone step only."""
     uid = user.id
@@ -43,9 +50,9 @@ async def register(
         user.send_text(phone)
     await tg.wait_for_text(uid, said("register.ask_birth"))
     assert tg.reply_keyboard(uid) == [], "the contact keyboard stays after the phone step"
-    user.send_text("1990")
+    user.send_text(birth)
     await tg.wait_for_text(uid, said("register.ask_locality"))
-    user.tap_button("Hoa Lư")
+    user.tap_button(locality)
     await tg.wait_for_text(uid, said("register.ask_unit"))
     user.tap_button(said("register.resident"))
     await tg.wait_for_text(uid, "6/6.")

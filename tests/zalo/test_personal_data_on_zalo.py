@@ -1,15 +1,12 @@
 """On Zalo the participant's data rights are typed: "dữ liệu" (or "du lieu") shows what is
 stored, "xoá dữ liệu" asks to confirm with a number, and the number erases; no file, since
-Zalo's Bot API sends none. The console reads the same."""
+Zalo's Bot API sends none (the console reads the same: tests/test_console.py)."""
 
 from __future__ import annotations
-
-import io
 
 import pytest
 
 from bot.app import App
-from bot.channels.console import run_console
 from bot.channels.zalo.channel import ZaloChannel
 from tests.fake_zalo import FakeZalo
 from tests.zalo.participant import ZaloParticipant
@@ -37,17 +34,3 @@ async def test_typing_xoa_du_lieu_then_the_number_erases(
     assert await app.svc.participants.by_account("zalo", an.id) is None
     await an.say("1", "Xin chào")  # a newcomer now: the welcome, not a second erasure
     zl.assert_no_violations()
-
-
-async def test_the_console_shows_and_erases_the_same_way(app: App) -> None:
-    typed = iter(
-        ("/start", "1", "Nguyễn Văn An", "0912345678", "1990", "5", "1", "1", "1",
-         "du lieu", "xoa du lieu", "1", "du lieu")
-    )  # fmt: skip
-    out = io.StringIO()
-    await run_console(app.engine, read=lambda: next(typed, ""), out=out, sweep_every=3600)
-    said = out.getvalue()
-    assert "Họ và tên: Nguyễn Văn An" in said
-    assert "Tệp Excel" not in said
-    assert "Đã rút lại sự đồng ý và xoá dữ liệu của bạn" in said
-    assert said.rstrip().endswith("không lưu thông tin nào về bạn.")

@@ -15,10 +15,11 @@ import pytest
 import pytest_asyncio
 
 from storage.repos.broadcasts import BLOCKED, SENT
-from tests.fake_telegram import FakeTelegram, FakeUser
+from tests.fake_telegram import FakeTelegram
 from tests.fake_zalo import SECRET_HEADER, FakeZalo
 from tests.telegram.process import ROUND_CODE, BotProcess, free_port
 from tests.telegram.process import WEBHOOK_PATH as TELEGRAM_PATH
+from tests.telegram.scripted import register
 from tests.zalo.participant import ZaloParticipant
 from tests.zalo.process import ZALO_PATH, running_zalo_bot
 
@@ -102,33 +103,14 @@ async def test_no_or_a_wrong_secret_is_refused_and_changes_nothing(
     assert bot.value("SELECT count(*) FROM accounts") == before
 
 
-async def register_on_telegram(tg: FakeTelegram, user: FakeUser, name: str, phone: str) -> None:
-    """Register through the Telegram chat, sharing the phone with the contact button."""
-    uid = user.id
-    user.send_text("/dangky")
-    await tg.wait_for_text(uid, "1/6. Họ và tên")
-    user.send_text(name)
-    await tg.wait_for_text(uid, "2/6. Số điện thoại")
-    user.send_contact(phone)
-    await tg.wait_for_text(uid, "3/6. Năm sinh")
-    user.send_text("1985")
-    await tg.wait_for_text(uid, "4/6.")
-    user.tap_button("Kim Sơn")
-    await tg.wait_for_text(uid, "5/6.")
-    user.tap_button("Người dân")
-    await tg.wait_for_text(uid, "6/6.")
-    user.tap_button("✅ Đồng ý")
-    await tg.wait_for_text(uid, "Bạn kiểm tra lại thông tin")
-    user.tap_button("✅ Xác nhận")
-    await tg.wait_for_text(uid, "Đăng ký thành công")
-
-
 async def test_one_person_on_telegram_and_zalo_shares_limits_and_one_ranking_entry(
     zl: FakeZalo, tg: FakeTelegram, bot: BotProcess
 ) -> None:
     name = "Phạm Thị Dung"
     on_telegram = tg.user(5005, "Dung")
-    await register_on_telegram(tg, on_telegram, name, "+84933000003")
+    await register(
+        tg, on_telegram, name, "+84933000003", contact=True, birth="1985", locality="Kim Sơn"
+    )
     on_telegram.send_text("/thi")
     for n in range(1, 11):
         await tg.wait_for_text(5005, f"Câu {n}/10")
