@@ -8,7 +8,10 @@ A bot token may send about 30 messages a second overall and about one a second t
 - a reply to a participant's own action reserves the next free slot of its chat, then the
   next free slot of the whole bot: replies go out in the order they were made, per chat;
 - a broadcast takes a slot of the whole bot only when no reply holds one, so it uses the
-  capacity the replies leave and a live quiz never queues behind an announcement;
+  capacity the replies leave and a live quiz never queues behind an announcement; and only
+  while all messages together stay a tenth under the pace (`Pace.broadcast_headroom`): a
+  pace kept full to the last slot meets the platform's limit whenever a process pauses and
+  sends late slots together, and each 429 then holds the replies too;
 - a paid broadcast (Telegram's allow_paid_broadcast) is not held to the bot's 30 a second:
   it has a pace of its own, up to the paid rate, so it neither waits for the replies nor takes
   their capacity; each chat's pace still holds for it;
@@ -40,12 +43,24 @@ from bot import metrics
 # KEYS[1] the key's theoretical arrival time (ms). ARGV: now (ms), interval (ms), burst,
 # '1' to take a slot only if one is free now. Returns how long the caller waits for the slot
 # it took (ms, >= 0), or, with nothing taken, minus how long until one is free.
+# With KEYS[2] (the pace of all messages a free broadcast stays under) and ARGV[5] (its
+# interval): a slot taken only if free now is also taken only if KEYS[2] is free now; any
+# slot taken counts on KEYS[2] too, which runs at most a second ahead of now (so a long run
+# of replies past that pace holds broadcasts back for a second after it, not for minutes).
 _RESERVE = """
 local now = tonumber(ARGV[1])
 local interval = tonumber(ARGV[2])
 local tat = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), now)
 local at = math.max(tat - (tonumber(ARGV[3]) - 1) * interval, now)
-if ARGV[4] == '1' and at > now then return now - at end
+local all = KEYS[2] and math.max(tonumber(redis.call('GET', KEYS[2]) or '0'), now)
+if ARGV[4] == '1' then
+  local free = math.max(at, all or now)
+  if free > now then return now - free end
+end
+if all then
+  all = math.min(math.max(all, at) + tonumber(ARGV[5]), now + 1000)
+  redis.call('SET', KEYS[2], all, 'PX', math.floor(all - now) + 60000)
+end
 redis.call('SET', KEYS[1], tat + interval, 'PX', math.floor(tat + interval - now) + 60000)
 return at - now
 """
@@ -107,6 +122,7 @@ class Pace:
     chat_burst: int = 3  # ... with this many at once
     group_interval_s: float = 3.1  # one group (20 a minute)
     paid_per_second: float = 250.0  # paid broadcasts, apart from the rest (at most 1000)
+    broadcast_headroom: float = 0.1  # the share of per_second a free broadcast leaves unused
 
 
 class Pacer:
@@ -129,6 +145,7 @@ class Pacer:
         self.sleep = sleep
         self._key = f"{prefix}:pace:{platform}"
         self._paid_key = f"{self._key}:paid"
+        self._all_key = f"{self._key}:all"
         # When this process's latest messages went out, oldest first (see _within_second).
         self._sent: deque[float] = deque(maxlen=max(int(self.pace.per_second), 1))
         self._reserve = redis.register_script(_RESERVE)
@@ -147,10 +164,13 @@ class Pacer:
             waited += await self._wait(await self._take(self._paid_key, paid_ms, 1))
             metrics.PACER_WAIT.labels(self.platform, "paid").observe(waited)
             return waited
+        all_ms = 1000.0 / (self.pace.per_second * (1 - self.pace.broadcast_headroom))
         if send_kind() is SendKind.REPLY:
-            waited += await self._wait(await self._take(self._key, interval_ms, 1))
+            waited += await self._wait(await self._take(self._key, interval_ms, 1, all_ms=all_ms))
         else:
-            while (ms := await self._take(self._key, interval_ms, 1, idle_only=True)) < 0:
+            while (
+                ms := await self._take(self._key, interval_ms, 1, idle_only=True, all_ms=all_ms)
+            ) < 0:
                 waited += await self._wait(max(-ms, interval_ms))
             waited += await self._wait(ms)
         waited += await self._within_second()
@@ -197,14 +217,18 @@ class Pacer:
         return f"{self._key}:chat:{chat}"
 
     async def _take(
-        self, key: str, interval_ms: float, burst: int, *, idle_only: bool = False
+        self,
+        key: str,
+        interval_ms: float,
+        burst: int,
+        *,
+        idle_only: bool = False,
+        all_ms: float | None = None,
     ) -> int:
-        return int(
-            await self._reserve(
-                keys=[key],
-                args=[self.now_ms(), math.ceil(interval_ms), burst, "1" if idle_only else "0"],
-            )
-        )
+        args = [self.now_ms(), math.ceil(interval_ms), burst, "1" if idle_only else "0"]
+        if all_ms is None:
+            return int(await self._reserve(keys=[key], args=args))
+        return int(await self._reserve(keys=[key, self._all_key], args=[*args, math.ceil(all_ms)]))
 
     async def _wait(self, ms: float) -> float:
         if ms <= 0:

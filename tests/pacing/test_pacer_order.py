@@ -49,6 +49,30 @@ async def test_a_broadcast_waits_until_the_replies_queued_before_it_have_gone(
     assert waited >= 0.4
 
 
+async def test_a_broadcast_alone_keeps_a_tenth_of_the_pace_free(
+    time: VirtualTime, pacer: Pacer
+) -> None:
+    # 25 a second for the bot: a broadcast goes at most 22.5 a second (a slot every 45 ms),
+    # so a late process sending its slots together stays under the platform's limit.
+    with broadcasting():
+        moments = [await sent_at(time, pacer, chat) for chat in range(100, 123)]
+    assert all(b - a == 45 for a, b in itertools.pairwise(moments))
+
+
+async def test_after_a_second_of_replies_at_the_full_pace_a_broadcast_waits_its_tenth(
+    time: VirtualTime, pacer: Pacer
+) -> None:
+    replies = [await sent_at(time, pacer, chat) for chat in range(25)]
+    assert replies[-1] == 960  # the replies themselves use the whole pace
+    with broadcasting():
+        broadcast = await sent_at(time, pacer, 999)
+    # A slot of the bot is free at 1,000 ms, but all messages together have run at 25 a
+    # second: the broadcast waits until they are back under 22.5 (25 × 45 ms).
+    assert broadcast == 25 * 45
+    reply = await sent_at(time, pacer, 7)
+    assert reply - broadcast <= 40
+
+
 async def test_a_reply_made_during_a_broadcast_goes_in_the_next_slot(
     time: VirtualTime, pacer: Pacer
 ) -> None:
