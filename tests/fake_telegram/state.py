@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
+from tests.fake_telegram.formatting import visible_text
 from tests.fake_telegram.limits import FloodControl, Limits
 from tests.fake_telegram.models import (
     ApiRequest,
@@ -24,7 +25,7 @@ from tests.fake_telegram.models import (
     WebhookDelivery,
 )
 from tests.fake_telegram.params import int_or_none, json_param, opt_str, str_param
-from tests.fake_telegram.spec import BotApiSpec, visible_text
+from tests.fake_telegram.spec import BotApiSpec
 from tests.fake_telegram.users import FakeUser
 from tests.support.fake_api import ApiError, FakeApiServer
 
