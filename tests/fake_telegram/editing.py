@@ -35,28 +35,31 @@ class EditingMixin(TelegramState):
         self._touch()
         return message.to_api()
 
+    def _new_markup(
+        self, message: StoredMessage, params: Params, *, same_content: bool
+    ) -> dict[str, Any] | None:
+        """The inline keyboard an edit leaves on a message; refused, as Telegram does, when
+        neither it nor the content changes."""
+        # Leaving reply_markup out of an edit removes the inline keyboard.
+        markup = inline_markup(json_param(params.get("reply_markup")))
+        if same_content and markup == inline_markup(message.reply_markup):
+            raise ApiError(400, NOT_MODIFIED)
+        return markup
+
     async def _edit_message_text(self, params: Params) -> Any:
         message = self._editable(params)
         if message.text is None:
             raise ApiError(400, "Bad Request: there is no text in the message to edit")
         text, entities, source = self._formatted(params, "text", "entities")
-        # Leaving reply_markup out of an edit removes the inline keyboard.
-        markup = inline_markup(json_param(params.get("reply_markup")))
-        if (
-            text == message.text
-            and entities == message.entities
-            and markup == inline_markup(message.reply_markup)
-        ):
-            raise ApiError(400, NOT_MODIFIED)
+        same = text == message.text and entities == message.entities
+        markup = self._new_markup(message, params, same_content=same)
         message.edits.append(message.text)
         message.text, message.entities, message.source = text, entities, source
         return self._edited(message, params, markup)
 
     async def _edit_message_reply_markup(self, params: Params) -> Any:
         message = self._editable(params)
-        markup = inline_markup(json_param(params.get("reply_markup")))
-        if markup == inline_markup(message.reply_markup):
-            raise ApiError(400, NOT_MODIFIED)
+        markup = self._new_markup(message, params, same_content=True)
         message.reply_markup = markup
         message.edit_date = self._now()
         self._touch()
@@ -73,13 +76,8 @@ class EditingMixin(TelegramState):
         if message.text is not None:
             raise ApiError(400, "Bad Request: there is no caption in the message to edit")
         caption, entities, source = self._caption(params)
-        markup = inline_markup(json_param(params.get("reply_markup")))
-        if (
-            caption == message.caption
-            and entities == message.caption_entities
-            and markup == inline_markup(message.reply_markup)
-        ):
-            raise ApiError(400, NOT_MODIFIED)
+        same = caption == message.caption and entities == message.caption_entities
+        markup = self._new_markup(message, params, same_content=same)
         message.edits.append(message.caption)
         message.caption, message.caption_entities, message.source = caption, entities, source
         return self._edited(message, params, markup)
@@ -103,15 +101,13 @@ class EditingMixin(TelegramState):
             if media.get("caption") is not None
             else (None, [], None)
         )
-        markup = inline_markup(json_param(params.get("reply_markup")))
-        if (
+        same = (
             message.photo is not None
             and photo.file_unique_id == message.photo.file_unique_id
             and caption == message.caption
             and entities == message.caption_entities
-            and markup == inline_markup(message.reply_markup)
-        ):
-            raise ApiError(400, NOT_MODIFIED)
+        )
+        markup = self._new_markup(message, params, same_content=same)
         message.edits.append(message.shown)
         message.text, message.entities, message.document = None, [], None
         message.photo, message.caption, message.caption_entities = photo, caption, entities

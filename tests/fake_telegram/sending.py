@@ -8,9 +8,9 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.fake_telegram.models import UploadedFile
+from tests.fake_telegram.models import StoredMessage, UploadedFile
 from tests.fake_telegram.params import json_param, nonempty_markup, opt_str, str_param
-from tests.fake_telegram.state import STATUS_TEXT, Params, TelegramState, track_keyboard
+from tests.fake_telegram.state import STATUS_TEXT, Chat, Params, TelegramState, track_keyboard
 from tests.support.fake_api import ApiError
 
 MAX_DOWNLOAD = 20 * 1024 * 1024  # what getFile lets a bot download
@@ -23,21 +23,9 @@ class SendingMixin(TelegramState):
         chat = self._chat_of(params)
         reply_to = self._reply_target(chat, params)
         text, entities, source = self._formatted(params, "text", "entities")
-        markup = json_param(params.get("reply_markup"))
-        message = self._add_message(
-            chat,
-            sender=self.bot_user,
-            from_bot=True,
-            method="sendMessage",
-            text=text,
-            entities=entities,
-            source=source,
-            parse_mode=opt_str(params.get("parse_mode")),
-            reply_markup=nonempty_markup(markup),
-            reply_to=reply_to,
+        return self._sent(
+            chat, params, "sendMessage", reply_to, text=text, entities=entities, source=source
         )
-        track_keyboard(chat, markup)
-        return message.to_api()
 
     async def _send_document(self, params: Params) -> Any:
         chat = self._chat_of(params)
@@ -52,42 +40,40 @@ class SendingMixin(TelegramState):
             raise ApiError(400, "Bad Request: failed to get HTTP URL content")  # no network here
         else:
             raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
-        caption, entities, source = self._caption(params)
-        markup = json_param(params.get("reply_markup"))
-        message = self._add_message(
-            chat,
-            sender=self.bot_user,
-            from_bot=True,
-            method="sendDocument",
-            caption=caption or None,
-            caption_entities=entities,
-            source=source,
-            parse_mode=opt_str(params.get("parse_mode")),
-            document=stored,
-            reply_markup=nonempty_markup(markup),
-            reply_to=reply_to,
-        )
-        track_keyboard(chat, markup)
-        return message.to_api()
+        caption = self._caption_fields(params)
+        return self._sent(chat, params, "sendDocument", reply_to, document=stored, **caption)
 
     async def _send_photo(self, params: Params) -> Any:
         chat = self._chat_of(params)
         reply_to = self._reply_target(chat, params)
         stored = self._photo(params["photo"])
+        caption = self._caption_fields(params)
+        return self._sent(chat, params, "sendPhoto", reply_to, photo=stored, **caption)
+
+    def _caption_fields(self, params: Params) -> dict[str, Any]:
+        """The caption of a document or photo the bot sends, as the message keeps it."""
         caption, entities, source = self._caption(params)
+        return {"caption": caption or None, "caption_entities": entities, "source": source}
+
+    def _sent(
+        self,
+        chat: Chat,
+        params: Params,
+        method: str,
+        reply_to: StoredMessage | None,
+        **content: Any,
+    ) -> Any:
+        """Store a message the bot sent, with its parse mode and buttons; the Message object."""
         markup = json_param(params.get("reply_markup"))
         message = self._add_message(
             chat,
             sender=self.bot_user,
             from_bot=True,
-            method="sendPhoto",
-            caption=caption or None,
-            caption_entities=entities,
-            source=source,
+            method=method,
             parse_mode=opt_str(params.get("parse_mode")),
             reply_markup=nonempty_markup(markup),
             reply_to=reply_to,
-            photo=stored,
+            **content,
         )
         track_keyboard(chat, markup)
         return message.to_api()

@@ -227,6 +227,13 @@ class FakeTelegram(UpdatesMixin, SendingMixin, EditingMixin, MenusMixin, StarsMi
         attached = resolve_attachments(params)
         return params, problems, attached
 
+    async def _run_webhook_reply(self, reply: Params) -> None:
+        method = str(reply.pop("method", ""))
+        attached = resolve_attachments(reply)
+        await self._call(
+            method, reply, http_method="WEBHOOK-REPLY", content_type="", attached=attached
+        )
+
     async def _call(
         self,
         method: str,

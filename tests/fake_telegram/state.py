@@ -129,17 +129,8 @@ class TelegramState(FakeApiServer[StoredMessage, WebhookDelivery]):
         self._counter = 0
 
     @abstractmethod
-    async def _call(
-        self,
-        method: str,
-        params: Params,
-        *,
-        http_method: str,
-        content_type: str,
-        problems: list[str] | None = None,
-        attached: dict[str, UploadedFile] | None = None,
-    ) -> tuple[int, dict[str, Any]]:
-        """Record a call, check it, and answer it: (HTTP status, JSON body)."""
+    async def _run_webhook_reply(self, reply: Params) -> None:
+        """Execute the method the bot put in its answer to a webhook POST, as Telegram does."""
 
     def _now(self) -> int:
         return int(self._clock())

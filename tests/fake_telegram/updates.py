@@ -18,7 +18,6 @@ from tests.fake_telegram.params import (
     int_or_none,
     json_param,
     opt_str,
-    resolve_attachments,
     str_param,
 )
 from tests.fake_telegram.state import Chat, Params, Pending, TelegramState, Webhook
@@ -112,12 +111,7 @@ class UpdatesMixin(TelegramState):
                 continue
             backoff = 0.02
             if reply is not None:
-                # Telegram executes a method the bot puts in its webhook answer.
-                method = str(reply.pop("method", ""))
-                attached = resolve_attachments(reply)
-                await self._call(
-                    method, reply, http_method="WEBHOOK-REPLY", content_type="", attached=attached
-                )
+                await self._run_webhook_reply(reply)
             if not 200 <= delivery.status < 300:
                 hook.last_error_date = int(self._clock())
                 hook.last_error_message = f"Wrong response from the webhook: {delivery.status}"
