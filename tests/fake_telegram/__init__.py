@@ -11,6 +11,7 @@
 The spec is the shared telegram-bot-api/api.json, which must sit beside the repository.
 """
 
+from tests.fake_telegram.formatting import ParsedText, parse_html
 from tests.fake_telegram.limits import Limits
 from tests.fake_telegram.models import (
     ApiRequest,
@@ -22,7 +23,7 @@ from tests.fake_telegram.models import (
     WebhookDelivery,
 )
 from tests.fake_telegram.server import FakeTelegram
-from tests.fake_telegram.spec import BotApiSpec, ParsedText, SpecNotFoundError, parse_html
+from tests.fake_telegram.spec import BotApiSpec, SpecNotFoundError
 from tests.fake_telegram.users import FakeUser
 from tests.support.fake_api import ApiError
 

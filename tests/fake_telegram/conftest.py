@@ -8,6 +8,7 @@ import pytest
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from tests.fake_telegram import FakeTelegram, Limits
 
@@ -25,6 +26,12 @@ class LocalSession(AiohttpSession):
 def make_bot(tg: FakeTelegram, token: str = TOKEN) -> Bot:
     """A real aiogram Bot whose API server is the fake."""
     return Bot(token, session=LocalSession(api=TelegramAPIServer.from_base(tg.base_url)))
+
+
+def keyboard(*pairs: tuple[str, str]) -> InlineKeyboardMarkup:
+    """One row of callback buttons."""
+    row = [InlineKeyboardButton(text=t, callback_data=d) for t, d in pairs]
+    return InlineKeyboardMarkup(inline_keyboard=[row])
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ held to the 30 a second: up to 1000 a second go, each one past the free 30 in it
 costing 0.1 Stars from the bot's balance (Telegram's Bots FAQ: "each message broadcasted over
 the free amount of 30 per second incurs a cost of 0.1 Stars"); when the balance cannot pay,
 it is refused (400 BALANCE_TOO_LOW, the name Telegram gives a balance too low to pay). The
-limit of one chat still holds for it. Only messages delivered are charged (see server.py).
+limit of one chat still holds for it. Only messages delivered are charged (see stars.py).
 
 The limits are measured on the fake's own monotonic clock when a call arrives; a refused
 call is not counted, as on Telegram.

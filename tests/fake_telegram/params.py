@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 from typing import Any
+
+from tests.fake_telegram.models import UploadedFile
+
+ATTACH_RE = re.compile(r"attach://([A-Za-z0-9_-]+)")
 
 
 def json_param(value: Any) -> Any:
@@ -68,3 +73,24 @@ def bool_param(value: Any) -> bool:
     if isinstance(value, str):
         return value.lower() in ("true", "1")
     return bool(value)
+
+
+def resolve_attachments(params: dict[str, Any]) -> dict[str, UploadedFile]:
+    """Put file parts where 'attach://<name>' names them, and drop the parts' own keys.
+    The parts named inside JSON (an InputMedia's media) are returned by name."""
+    parts = {k for k, v in params.items() if isinstance(v, UploadedFile)}
+    used: set[str] = set()
+    nested: dict[str, UploadedFile] = {}
+    for key, value in list(params.items()):
+        if not isinstance(value, str):
+            continue
+        if value.startswith("attach://") and value.removeprefix("attach://") in parts:
+            name = value.removeprefix("attach://")
+            params[key] = params[name]
+            used.add(name)
+        else:
+            # References inside JSON stay as they are; the method reads them.
+            nested.update((n, params[n]) for n in ATTACH_RE.findall(value) if n in parts)
+    for name in used | nested.keys():
+        params.pop(name, None)
+    return nested

@@ -8,19 +8,16 @@ async with FakeZalo() as zl:
 """
 
 from tests.fake_zalo.models import ApiCall, SentMessage, WebhookDelivery
-from tests.fake_zalo.server import (
+from tests.fake_zalo.server import MAX_TEXT, FakeZalo
+from tests.fake_zalo.updates import FLAT, SECRET_HEADER, WRAPPED
+from tests.fake_zalo.users import (
     EVENT_IMAGE,
     EVENT_STICKER,
     EVENT_TEXT,
     EVENT_UNSUPPORTED,
-    FLAT,
-    MAX_TEXT,
-    SECRET_HEADER,
-    WRAPPED,
-    ApiError,
-    FakeZalo,
     FakeZaloUser,
 )
+from tests.support.fake_api import ApiError
 
 __all__ = [
     "EVENT_IMAGE",

@@ -28,36 +28,23 @@ that HTTP status.
 
 from __future__ import annotations
 
-import asyncio
-import copy
-import ipaddress
 import json
 import secrets
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Any, TypeVar
-from urllib.parse import urlsplit
+from typing import Any
 
-from aiohttp import ClientError, ClientTimeout, web
+from aiohttp import web
 
 from tests.fake_telegram.limits import FloodControl, Limits, TooManyRequestsError
-from tests.fake_zalo.models import ApiCall, SentMessage, WebhookDelivery
-from tests.support.fake_api import ApiError, FakeApiServer
+from tests.fake_zalo.models import ApiCall, SentMessage
+from tests.fake_zalo.updates import FLAT, WRAPPED, Params, ZaloUpdates
+from tests.fake_zalo.users import FakeZaloUser
+from tests.support.fake_api import ApiError
 
-T = TypeVar("T")
-Params = dict[str, Any]
-
-SECRET_HEADER = "X-Bot-Api-Secret-Token"
 MAX_TEXT = 2000
-DEFAULT_POLL_TIMEOUT = 30.0
-EVENT_TEXT = "message.text.received"
-EVENT_IMAGE = "message.image.received"
-EVENT_STICKER = "message.sticker.received"
-EVENT_UNSUPPORTED = "message.unsupported.received"
 CHAT_ACTIONS = {"typing", "upload_photo"}
-WRAPPED, FLAT = "wrapped", "flat"  # the two forms of a webhook body
 
 # Each method's parameters: name -> required.
 METHODS: dict[str, dict[str, bool]] = {
@@ -73,14 +60,7 @@ METHODS: dict[str, dict[str, bool]] = {
 }
 
 
-@dataclass
-class _Webhook:
-    url: str
-    secret_token: str
-    updated_at: int
-
-
-class FakeZalo(FakeApiServer[SentMessage, WebhookDelivery]):
+class FakeZalo(ZaloUpdates):
     """A fake Zalo Bot API on 127.0.0.1 (random port), with simulated users.
 
     async with FakeZalo() as zl:
@@ -99,35 +79,25 @@ class FakeZalo(FakeApiServer[SentMessage, WebhookDelivery]):
         webhook_forms: tuple[str, ...] = (WRAPPED, FLAT),
         limits: Limits | None = None,
     ) -> None:
-        super().__init__()
         bot_id, _, secret = token.partition(":")
         if not bot_id.isdigit() or not secret:
             raise ValueError("a Zalo bot token looks like '<bot id>:<secret>'")
+        super().__init__(clock=clock, webhook_forms=webhook_forms)
         self.token = token
         self.bot_id = bot_id
         self.account_name = account_name
-        self._clock = clock
-        if not webhook_forms or set(webhook_forms) - {WRAPPED, FLAT}:
-            raise ValueError(f"webhook_forms are {WRAPPED!r} and {FLAT!r}, in some order")
-        self.webhook_forms = webhook_forms
         # Zalo publishes no sending limits: none unless a test sets some. Past one, sendMessage
         # and sendPhoto are answered 429 (the client honours `parameters.retry_after`).
         self.flood = FloodControl(limits or Limits.off())
         self.too_many = 0
 
         self.calls_made: list[ApiCall] = []
-        self.violations: list[str] = []
-        self.webhook_responses: list[WebhookDelivery] = []
         self.messages: list[SentMessage] = []
 
-        self._pending: list[dict[str, Any]] = []
-        self._handed_out: dict[str, dict[str, Any]] = {}  # message_id -> update, for replay
-        self._webhook: _Webhook | None = None
         self._users: dict[str, FakeZaloUser] = {}
         self._blocked: set[str] = set()
         self._failures: dict[str, deque[ApiError]] = {}
         self._seq = 0
-        self._posting = False  # an update is on its way to the webhook
 
         self._handlers: dict[str, Callable[[Params], Awaitable[Any]]] = {
             "getMe": self._get_me,
@@ -156,24 +126,6 @@ class FakeZalo(FakeApiServer[SentMessage, WebhookDelivery]):
         if uid not in self._users:
             self._users[uid] = FakeZaloUser(self, uid, display_name or f"Người dùng {uid}")
         return self._users[uid]
-
-    def push(self, update: dict[str, Any]) -> dict[str, Any]:
-        """Queue a hand-made update as it is; returns it."""
-        update = copy.deepcopy(update)
-        self._pending.append(update)
-        self._touch()
-        return update
-
-    def push_unsupported_without_message(self) -> dict[str, Any]:
-        """Queue `message.unsupported.received` with no `message`: no sender, no content."""
-        return self.push({"event_name": EVENT_UNSUPPORTED})
-
-    def replay(self, message_id: str) -> dict[str, Any]:
-        """Deliver an update that was already handed out once more (a redelivery)."""
-        update = copy.deepcopy(self._handed_out[message_id])
-        self._pending.append(update)
-        self._touch()
-        return update
 
     def block(self, user_id: str | int) -> None:
         """The user blocks the bot: sending to them fails with 403."""
@@ -208,74 +160,11 @@ class FakeZalo(FakeApiServer[SentMessage, WebhookDelivery]):
         """The calls of one method, in order."""
         return [c for c in self.calls_made if c.method == method]
 
-    @property
-    def pending_updates(self) -> list[dict[str, Any]]:
-        """Updates not yet handed out (polling) or delivered (webhook)."""
-        return list(self._pending)
-
     def _number(self, message: SentMessage) -> int:
         return message.seq
 
-    def _delivered(self) -> bool:
-        return not self._pending and not self._posting
-
     def _calls(self) -> list[ApiCall]:
         return self.calls_made
-
-    # ------------------------------------------------------------------ webhook
-
-    async def post_to_webhook(
-        self, payload: dict[str, Any], secret: str | None = None, *, url: str | None = None
-    ) -> WebhookDelivery:
-        """POST a body to the webhook (or `url`) with this secret header (none if None).
-
-        For negative tests: the answer is returned, not kept in webhook_responses.
-        """
-        target = url or self.webhook_url
-        if target is None:
-            raise RuntimeError("no webhook is set and no url given")
-        return await self._post(target, payload, secret)
-
-    async def _deliver_loop(self) -> None:
-        backoff = 0.02
-        while not self._closing:
-            hook = self._webhook
-            if hook is None or not self._pending:
-                await self._wait_change(None)
-                continue
-            update = self._pending[0]
-            form = self.webhook_forms[len(self.webhook_responses) % len(self.webhook_forms)]
-            body = {"ok": True, "result": update} if form == WRAPPED else update
-            self._posting = True
-            try:
-                delivery = await self._post(hook.url, body, hook.secret_token)
-            except (ClientError, OSError, TimeoutError):
-                # Not listening yet (setWebhook comes first) or gone: keep it and try again.
-                self._posting = False
-                await self._wait_change(backoff)
-                backoff = min(backoff * 2, 0.2)
-                continue
-            backoff = 0.02
-            if self._pending and self._pending[0] is update:
-                self._pending.pop(0)
-            self._remember(update)
-            self.webhook_responses.append(delivery)
-            self._posting = False
-            self._touch()
-
-    async def _post(self, url: str, payload: dict[str, Any], secret: str | None) -> WebhookDelivery:
-        headers = {"Content-Type": "application/json"}
-        if secret is not None:
-            headers[SECRET_HEADER] = secret
-        body = json.dumps(payload, ensure_ascii=False).encode()
-        async with self.client.post(
-            url, data=body, headers=headers, timeout=ClientTimeout(total=30)
-        ) as resp:
-            update = payload.get("result") if "event_name" not in payload else payload
-            message = (update if isinstance(update, dict) else {}).get("message") or {}
-            return WebhookDelivery(
-                message.get("message_id"), resp.status, await resp.text(), secret
-            )
 
     # ------------------------------------------------------------------ HTTP side
 
@@ -333,10 +222,6 @@ class FakeZalo(FakeApiServer[SentMessage, WebhookDelivery]):
                 raise ApiError(429, "Too Many Requests", retry_after=exc.retry_after) from None
         return await self._handlers[method](params)
 
-    def _violation(self, method: str, problem: str, code: int = 400) -> ApiError:
-        self.violations.append(f"{method}: {problem}")
-        return ApiError(code, f"Bad Request: {problem}" if code == 400 else problem)
-
     # ------------------------------------------------------------------ methods
 
     async def _get_me(self, params: Params) -> Any:
@@ -346,50 +231,6 @@ class FakeZalo(FakeApiServer[SentMessage, WebhookDelivery]):
             "account_type": "BASIC",
             "can_join_groups": False,
         }
-
-    async def _get_updates(self, params: Params) -> Any:
-        timeout = self._poll_timeout(params.get("timeout"))
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while True:
-            if self._webhook is not None:
-                raise ApiError(409, "Conflict: webhook is set; use deleteWebhook before getUpdates")
-            if self._pending:
-                update = self._pending.pop(0)
-                self._remember(update)
-                return update
-            remaining = deadline - loop.time()
-            if remaining <= 0 or self._closing:
-                raise ApiError(408, "Request timeout", http_status=200)
-            await self._wait_change(remaining)
-
-    def _poll_timeout(self, value: Any) -> float:
-        if value is None:
-            return DEFAULT_POLL_TIMEOUT
-        try:
-            seconds = float(value)
-        except (TypeError, ValueError):
-            raise self._violation("getUpdates", f"timeout {value!r} is not a number") from None
-        if seconds < 0:
-            raise self._violation("getUpdates", f"timeout {value!r} is negative")
-        return seconds
-
-    async def _set_webhook(self, params: Params) -> Any:
-        url, secret = params["url"], params["secret_token"]
-        if not isinstance(url, str) or not _webhook_url_ok(url):
-            raise self._violation("setWebhook", f"url {url!r} is not an HTTPS URL")
-        if not isinstance(secret, str) or not 8 <= len(secret) <= 256:
-            raise self._violation("setWebhook", "secret_token must be 8-256 characters")
-        self._webhook = _Webhook(url, secret, self._now_ms())
-        return {"url": url, "updated_at": self._webhook.updated_at}
-
-    async def _delete_webhook(self, params: Params) -> Any:
-        self._webhook = None
-        return {"url": "", "updated_at": self._now_ms()}
-
-    async def _get_webhook_info(self, params: Params) -> Any:
-        hook = self._webhook
-        return {"url": hook.url if hook else "", "updated_at": hook.updated_at if hook else 0}
 
     async def _send_message(self, params: Params) -> Any:
         chat = self._chat("sendMessage", params["chat_id"])
@@ -446,73 +287,6 @@ class FakeZalo(FakeApiServer[SentMessage, WebhookDelivery]):
         )
         self.messages.append(message)
         return {"message_id": message.message_id, "date": message.date}
-
-    # ------------------------------------------------------------------ helpers
-
-    def _remember(self, update: dict[str, Any]) -> None:
-        message_id = (update.get("message") or {}).get("message_id")
-        if isinstance(message_id, str):
-            self._handed_out[message_id] = copy.deepcopy(update)
-
-    def _now_ms(self) -> int:
-        return int(self._clock() * 1000)
-
-
-class FakeZaloUser:
-    """A person writing to the bot in a private chat (chat id = user id)."""
-
-    def __init__(self, zl: FakeZalo, user_id: str, display_name: str) -> None:
-        self.zl = zl
-        self.id = user_id
-        self.display_name = display_name
-
-    def send_text(self, text: str) -> dict[str, Any]:
-        """Type a message."""
-        return self._send(EVENT_TEXT, text=text)
-
-    def send_image(self, caption: str | None = None) -> dict[str, Any]:
-        """Send a photo (with a caption, if given)."""
-        extra: dict[str, Any] = {"photo_url": f"https://photo.example/{secrets.token_hex(4)}.jpg"}
-        if caption is not None:
-            extra["caption"] = caption
-        return self._send(EVENT_IMAGE, **extra)
-
-    def send_sticker(self) -> dict[str, Any]:
-        """Send a sticker."""
-        sticker = secrets.token_hex(10)
-        return self._send(EVENT_STICKER, sticker=sticker, url=f"https://sticker.example/{sticker}")
-
-    def send_unsupported(self) -> dict[str, Any]:
-        """Something Zalo does not pass on (a protected user's message): no content at all."""
-        return self._send(EVENT_UNSUPPORTED)
-
-    def update(self, event_name: str, **content: Any) -> dict[str, Any]:
-        """An update from this user, not queued (for tests that POST it themselves)."""
-        message: dict[str, Any] = {
-            "from": {"id": self.id, "display_name": self.display_name, "is_bot": False},
-            "chat": {"id": self.id, "chat_type": "PRIVATE"},
-            "message_id": secrets.token_hex(10),
-            "date": self.zl._now_ms(),
-            **content,
-        }
-        return {"event_name": event_name, "message": message}
-
-    def _send(self, event_name: str, **content: Any) -> dict[str, Any]:
-        return self.zl.push(self.update(event_name, **content))
-
-
-def _webhook_url_ok(url: str) -> bool:
-    parts = urlsplit(url)
-    if parts.scheme == "https" and parts.hostname:
-        return True
-    if parts.scheme != "http" or not parts.hostname:
-        return False
-    if parts.hostname == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(parts.hostname).is_loopback
-    except ValueError:
-        return False
 
 
 def _error(exc: ApiError) -> web.Response:
