@@ -10,7 +10,7 @@ import pytest
 
 from bot.app import App
 from bot.broadcast import Broadcaster
-from bot.channels.base import PaidRefusedError
+from bot.channels.base import MaybeSentError, PaidRefusedError
 from bot.clock import ManualClock
 from bot.pacer import SendKind, send_kind
 from handlers.events import Reply
@@ -26,6 +26,8 @@ class PaidRecording(RecordingChannel):
     paid: list[str] = field(default_factory=list)
     free: list[str] = field(default_factory=list)
     charges_left: int | None = None
+    # Chat ids whose paid message goes out but whose answer is lost on the way back.
+    answer_lost: set[str] = field(default_factory=set)
 
     async def send_to(self, user_id: str, replies: list[Reply]) -> None:
         paid = send_kind() is SendKind.PAID
@@ -35,6 +37,9 @@ class PaidRecording(RecordingChannel):
             self.charges_left -= 1
         await super().send_to(user_id, replies)
         (self.paid if paid else self.free).append(user_id)
+        if paid and user_id in self.answer_lost:
+            self.answer_lost.discard(user_id)
+            raise MaybeSentError("Request timeout error")
 
 
 @pytest.fixture
@@ -115,3 +120,17 @@ async def test_a_message_that_does_not_go_out_is_not_counted_against_the_budget(
 
     [status] = await app.svc.broadcasts.recent(1)
     assert (status.sent, status.paid_sent) == (4, 4)
+
+
+async def test_a_message_whose_answer_was_lost_stays_counted_as_it_may_have_been_charged(
+    app: App, clock: ManualClock, paid_broadcaster: Broadcaster, channel: PaidRecording
+) -> None:
+    await people(app, 5)
+    channel.answer_lost.add("3")
+    await app.svc.broadcasts.create("Thông báo", actor="test", now=clock.now(), paid_budget=1000)
+
+    await paid_broadcaster.run_once()
+
+    [status] = await app.svc.broadcasts.recent(1)
+    assert channel.paid.count("3") == 1
+    assert (status.sent, status.paid_sent) == (4, 5)
