@@ -251,8 +251,8 @@ class Broadcaster:
             log.warning("broadcast %s: paid sending refused (%s); the rest goes free", b.id, exc)
             await budget.give_back(b.id, no_more=True)
             await self._send(channel, r.channel, r.channel_user_id, replies)
-        except MaybeSentError:
-            raise  # stays counted: it may have been delivered, and charged
+        except (MaybeSentError, asyncio.CancelledError):
+            raise  # stays counted: it may have been delivered (stopped mid-call), and charged
         except BaseException:
             await budget.give_back(b.id)  # not sent: Telegram charges only what it delivers
             raise
