@@ -26,7 +26,13 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
 
 from bot import metrics
-from bot.channels.base import Channel, PaidRefusedError, RecipientBlockedError, RetryLaterError
+from bot.channels.base import (
+    Channel,
+    MaybeSentError,
+    PaidRefusedError,
+    RecipientBlockedError,
+    RetryLaterError,
+)
 from bot.pacer import broadcasting, paid_broadcasting
 from handlers import downloads
 from handlers.context import Services
@@ -245,6 +251,8 @@ class Broadcaster:
             log.warning("broadcast %s: paid sending refused (%s); the rest goes free", b.id, exc)
             await budget.give_back(b.id, no_more=True)
             await self._send(channel, r.channel, r.channel_user_id, replies)
+        except (MaybeSentError, asyncio.CancelledError):
+            raise  # stays counted: it may have been delivered (stopped mid-call), and charged
         except BaseException:
             await budget.give_back(b.id)  # not sent: Telegram charges only what it delivers
             raise

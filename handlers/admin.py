@@ -36,7 +36,7 @@ from storage.repos.rounds import OPEN, SCHEDULED
 from storage.session import StepClaim
 
 STEP_BROADCAST = "adm:broadcast"
-MAX_BROADCAST_CHARS = 3500
+MAX_BROADCAST_CHARS = broadcasting.MAX_CHARS
 
 
 async def panel(svc: Services, user: User) -> list[Reply]:
@@ -170,7 +170,7 @@ async def on_text(svc: Services, user: User, conv: dict[str, str], text: str) ->
     if conv.get("step") == admin_jury.STEP_REASON:
         return await admin_jury.on_reason(svc, user, conv, text)
     text = text.strip()
-    if not text or len(text) > MAX_BROADCAST_CHARS:
+    if broadcasting.problem(text):
         return [Message(t("admin.broadcast_length", max=MAX_BROADCAST_CHARS))]
     conv["text"] = text
     await svc.store.save_conversation(user.key, conv)

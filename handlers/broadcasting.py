@@ -3,6 +3,7 @@ locality; what a participant will see, and the start itself (the broadcaster sen
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 from handlers import paid_broadcast
@@ -12,6 +13,9 @@ from storage.repos.audiences import ALL, in_locality, in_round
 from storage.repos.rounds import SCHEDULED
 
 MAX_CHARS = 3500
+# The text as it is sent (its &, < and > escaped) leaves room for the heading within one
+# Telegram message (4,096): a longer one would go as two, each charged when sent paid.
+MAX_MARKUP = 4000
 
 
 class PaidRefusedError(ValueError):
@@ -47,7 +51,8 @@ def message(svc: Services, text: str) -> Raw:
 
 def problem(text: str) -> bool:
     """Whether the text cannot be sent (empty, or longer than one message allows)."""
-    return not text.strip() or len(text.strip()) > MAX_CHARS
+    text = text.strip()
+    return not text or len(text) > MAX_CHARS or len(html.escape(text, quote=False)) > MAX_MARKUP
 
 
 async def start(

@@ -24,6 +24,11 @@ class PaidRefusedError(Exception):
     nothing was sent, and the same message can go free."""
 
 
+class MaybeSentError(Exception):
+    """A paid broadcast's message got no answer from the platform (a network or server
+    error): it may have gone out, and been charged."""
+
+
 class Channel(Protocol):
     """A platform the bot talks on."""
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import pytest
 
 from bot.app import App
+from bot.channels.telegram.convert import split_text
+from handlers import broadcasting
 from handlers.context import Sending
 from handlers.events import Notice
 from storage.repos.broadcasts import BroadcastStatus
@@ -161,3 +163,23 @@ async def test_with_paid_broadcasts_off_nothing_about_stars_is_shown(
     assert "sao" not in organiser.said
     assert organiser.offered("✅ Gửi")
     assert not organiser.offered("💫 Gửi trả phí")
+
+
+async def test_an_announcement_that_would_go_as_two_messages_each_charged_is_refused(
+    app: App, organiser: Person
+) -> None:
+    paid_on(app)
+    await registered(app, 3)
+    # 3,400 characters as typed, but each & is sent as "&amp;": past one Telegram message, it
+    # would go as two, each charged, while one is counted and shown.
+    text = ("Sở TT&TT phối hợp UBND các xã & phường. " * 100)[:3400]
+    await organiser.send("/admin")
+    await organiser.tap("📣 Gửi thông báo")
+    await organiser.send(text)
+
+    assert "Nội dung thông báo cần từ 1 đến 3500 ký tự và vừa một tin nhắn" in organiser.said
+    assert not organiser.offered("💫 Gửi trả phí")
+    assert await typed(app) == []
+    # The longest accepted goes as one message, its heading included.
+    assert not broadcasting.problem("&" * 800)
+    assert len(split_text(str(broadcasting.message(app.svc, "&" * 800)))) == 1

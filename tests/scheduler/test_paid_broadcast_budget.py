@@ -4,13 +4,14 @@ spent, or Telegram will not charge any more, the rest goes free, and /admin says
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 
 import pytest
 
 from bot.app import App
 from bot.broadcast import Broadcaster
-from bot.channels.base import PaidRefusedError
+from bot.channels.base import MaybeSentError, PaidRefusedError
 from bot.clock import ManualClock
 from bot.pacer import SendKind, send_kind
 from handlers.events import Reply
@@ -26,6 +27,11 @@ class PaidRecording(RecordingChannel):
     paid: list[str] = field(default_factory=list)
     free: list[str] = field(default_factory=list)
     charges_left: int | None = None
+    # Chat ids whose paid message goes out but whose answer is lost on the way back.
+    answer_lost: set[str] = field(default_factory=set)
+    # Chat ids whose paid message goes out but whose answer never comes (the call hangs).
+    hanging: set[str] = field(default_factory=set)
+    hung: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def send_to(self, user_id: str, replies: list[Reply]) -> None:
         paid = send_kind() is SendKind.PAID
@@ -35,6 +41,12 @@ class PaidRecording(RecordingChannel):
             self.charges_left -= 1
         await super().send_to(user_id, replies)
         (self.paid if paid else self.free).append(user_id)
+        if paid and user_id in self.hanging:
+            self.hung.set()
+            await asyncio.Event().wait()
+        if paid and user_id in self.answer_lost:
+            self.answer_lost.discard(user_id)
+            raise MaybeSentError("Request timeout error")
 
 
 @pytest.fixture
@@ -115,3 +127,36 @@ async def test_a_message_that_does_not_go_out_is_not_counted_against_the_budget(
 
     [status] = await app.svc.broadcasts.recent(1)
     assert (status.sent, status.paid_sent) == (4, 4)
+
+
+async def test_a_message_whose_answer_was_lost_stays_counted_as_it_may_have_been_charged(
+    app: App, clock: ManualClock, paid_broadcaster: Broadcaster, channel: PaidRecording
+) -> None:
+    await people(app, 5)
+    channel.answer_lost.add("3")
+    await app.svc.broadcasts.create("Thông báo", actor="test", now=clock.now(), paid_budget=1000)
+
+    await paid_broadcaster.run_once()
+
+    [status] = await app.svc.broadcasts.recent(1)
+    assert channel.paid.count("3") == 1
+    assert (status.sent, status.paid_sent) == (4, 5)
+
+
+async def test_a_message_whose_call_is_cut_short_by_stopping_stays_counted(
+    app: App, clock: ManualClock, paid_broadcaster: Broadcaster, channel: PaidRecording
+) -> None:
+    # The process stops while a call is on its way (its work cancelled after the drain time):
+    # the message may have gone out and been charged.
+    await people(app, 1)
+    channel.hanging.add("1")
+    await app.svc.broadcasts.create("Thông báo", actor="test", now=clock.now(), paid_budget=1000)
+
+    sending = asyncio.create_task(paid_broadcaster.run_once())
+    await channel.hung.wait()
+    sending.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await sending
+
+    [status] = await app.svc.broadcasts.recent(1)
+    assert (channel.paid, status.sent, status.paid_sent) == (["1"], 0, 1)

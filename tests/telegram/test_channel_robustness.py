@@ -10,9 +10,13 @@ from aiogram.methods import AnswerCallbackQuery, SendMessage, SetMyCommands
 from aiogram.types import Chat, Message, Update, User
 
 from bot.app import App
+from bot.channels.base import MaybeSentError
+from bot.channels.telegram.calls import SendText
 from bot.channels.telegram.channel import TelegramChannel
 from bot.channels.telegram.convert import split_text
 from bot.channels.telegram.session import RetryMiddleware
+from bot.pacer import broadcasting, paid_broadcasting
+from handlers.events import Message as Said
 from tests.telegram.client import TgUser
 from tests.telegram.recording import RecordingSession, recording_bot
 
@@ -148,6 +152,31 @@ async def test_retries_stop_after_the_last_attempt() -> None:
     with pytest.raises(TelegramNetworkError):
         await RetryMiddleware(attempts=3, sleep=sleep)(flaky, None, method)  # type: ignore[arg-type]
     assert flaky.calls == 3
+
+
+async def test_a_paid_message_whose_answer_was_lost_is_not_sent_again() -> None:
+    """It may have gone out and been charged: sent again, it would be charged twice."""
+
+    async def sleep(_seconds: float) -> None:
+        return None
+
+    method = SendText(chat_id=1, text="x", allow_paid_broadcast=True)
+    flaky = _Flaky([TelegramNetworkError(method=method, message="timed out")])
+    with pytest.raises(TelegramNetworkError):
+        await RetryMiddleware(attempts=4, sleep=sleep)(flaky, None, method)  # type: ignore[arg-type]
+    assert flaky.calls == 1
+
+
+async def test_a_paid_message_without_an_answer_is_reported_as_perhaps_sent(
+    channel: TelegramChannel, session: RecordingSession
+) -> None:
+    method = SendMessage(chat_id=1001, text="x")
+    session.failures = [TelegramNetworkError(method=method, message="Request timeout error")]
+    with paid_broadcasting(), pytest.raises(MaybeSentError):
+        await channel.send_to("1001", [Said("Thông báo")])
+    session.failures = [TelegramNetworkError(method=method, message="Request timeout error")]
+    with broadcasting(), pytest.raises(TelegramNetworkError):  # free: nothing was charged
+        await channel.send_to("1001", [Said("Thông báo")])
 
 
 async def test_a_document_past_telegrams_limit_is_replaced_by_a_message_saying_so(

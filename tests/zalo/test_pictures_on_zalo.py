@@ -50,3 +50,21 @@ async def test_the_picture_comes_by_url_before_each_question(
     assert sent[1].text.startswith("✓ Câu 1: đã ghi nhận ")
     assert "\n\nCâu 2/10 · ⏱" in sent[1].text
     zl.assert_no_violations()
+
+
+async def test_a_picture_zalo_refuses_does_not_hold_back_the_question(
+    app: App, zl: FakeZalo, polling: ZaloChannel, an: ZaloParticipant
+) -> None:
+    # The picture's file gone from the server (its /anh/... address answers 404): Zalo
+    # refuses the photo, and the question still comes, as text.
+    app.svc.public_url = SITE
+    await use_pictured_bank(app)
+    await an.register()
+
+    zl.fail_next("sendPhoto", 400, "Bad Request: the photo could not be fetched")
+    await an.say("thi", "Câu 1/10")
+    seq = zl.last_seq()
+    await an.say(await correct_letter(app, an.id), "Câu 2/10")
+
+    sent = [m for m in zl.sent_to(an.id) if m.seq > seq]
+    assert sent[-1].text.startswith("✓ Câu 1: đã ghi nhận ")

@@ -12,6 +12,7 @@ from aiogram.exceptions import (
     TelegramForbiddenError,
     TelegramNetworkError,
     TelegramRetryAfter,
+    TelegramServerError,
 )
 from aiogram.types import (
     BotCommand,
@@ -24,7 +25,12 @@ from aiogram.types import (
 )
 from aiohttp import ClientError, ClientResponseError, TooManyRedirects
 
-from bot.channels.base import PaidRefusedError, RecipientBlockedError, RetryLaterError
+from bot.channels.base import (
+    MaybeSentError,
+    PaidRefusedError,
+    RecipientBlockedError,
+    RetryLaterError,
+)
 from bot.channels.gate import Gate
 from bot.channels.telegram.calls import AnswerTap, EditText, SendText
 from bot.channels.telegram.convert import (
@@ -296,6 +302,10 @@ class TelegramChannel:
         except TelegramBadRequest as exc:
             if send_kind() is SendKind.PAID and BALANCE_TOO_LOW in exc.message:
                 raise PaidRefusedError(exc.message) from exc
+            raise
+        except (TelegramNetworkError, TelegramServerError) as exc:
+            if send_kind() is SendKind.PAID:
+                raise MaybeSentError(exc.message) from exc
             raise
 
 

@@ -103,7 +103,9 @@ class RetryMiddleware(BaseRequestMiddleware):
                     await self.sleep(exc.retry_after)
             except (TelegramNetworkError, TelegramServerError) as exc:
                 failures += 1
-                if failures >= self.attempts:
+                # A paid message may have gone out and been charged before the answer was
+                # lost: sent again, it would be charged again, past what the budget counted.
+                if failures >= self.attempts or getattr(method, "allow_paid_broadcast", None):
                     raise
                 delay = self.base_delay * 2 ** (failures + limited - 1)
                 log.warning(

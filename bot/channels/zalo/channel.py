@@ -324,12 +324,19 @@ class ZaloChannel:
         await self.engine.delivered(replies)
 
     async def _picture(self, chat_id: str, key: str) -> None:
-        """A question's picture, by URL: a Zalo bot sends images no other way."""
+        """A question's picture, by URL: a Zalo bot sends images no other way. A picture Zalo
+        refuses (its file gone, its address unreachable) never holds back the question's text;
+        a chat that refuses the bot, or a 429, would refuse the text too."""
         url = picture_url(self.engine.svc.public_url, key)
         if url is None:
             log.warning("no PUBLIC_BASE_URL: a question's picture cannot be sent on Zalo")
             return
-        await self.client.send_photo(chat_id, url)
+        try:
+            await self.client.send_photo(chat_id, url)
+        except ZaloApiError as exc:
+            if exc.forbidden or exc.error_code == TOO_MANY_REQUESTS:
+                raise
+            log.warning("picture %s was not sent (%s): the question goes without it", key, exc)
 
     async def send_to(self, user_id: str, replies: list[Reply]) -> None:
         """Deliver replies owed to a user outside an update (sweep, announcements).
