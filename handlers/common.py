@@ -33,10 +33,11 @@ async def participant_id(svc: Services, user: User) -> int | None:
     return person.id
 
 
-def register_first(svc: Services, key: str = "quiz.register_first") -> Message:
-    """The answer to someone not registered yet (text `key`), with the button to register."""
+def register_first(svc: Services, *, practice: bool = False) -> Message:
+    """The answer to someone not registered yet, with the button to register."""
     t = svc.texts
-    return Message(t(key), buttons=((Button(t("menu.register"), MENU_REGISTER),),))
+    text = t("practice.register_first") if practice else t("quiz.register_first")
+    return Message(text, buttons=((Button(t("menu.register"), MENU_REGISTER),),))
 
 
 def menu(svc: Services, *, registered: bool) -> tuple[tuple[Button, ...], ...]:

@@ -28,7 +28,7 @@ async def start(svc: Services, user: User) -> list[Reply]:
     t = svc.texts
     pid = await participant_id(svc, user)
     if pid is None:
-        return [register_first(svc, "practice.register_first")]
+        return [register_first(svc, practice=True)]
     live = await svc.store.attempt(pid)
     if live is not None and live.stage is not Stage.DONE and svc.now_ms() <= live.deadline_ms:
         return [Message(t("practice.in_attempt"), buttons=((Button(t("menu.quiz"), MENU_QUIZ),),))]
