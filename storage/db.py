@@ -221,6 +221,20 @@ class Database:
                 while rows := await cursor.fetch(per_fetch):
                     yield rows
 
+    @asynccontextmanager
+    async def driver(self) -> AsyncIterator[Any]:
+        """PostgreSQL only: asyncpg's own connection, in a transaction for the block (its
+        temporary tables go with it), for COPY. PostgreSQL does not compile these large reads
+        to machine code (JIT) first."""
+        if self.dialect == "sqlite":
+            raise RuntimeError("COPY is PostgreSQL's")
+        async with self.engine.connect() as conn:
+            raw = await conn.get_raw_connection()
+            driver: Any = raw.driver_connection
+            async with driver.transaction():
+                await driver.execute("SET LOCAL jit = off")
+                yield driver
+
     async def close(self) -> None:
         """Release the connections."""
         await self.engine.dispose()
