@@ -199,3 +199,21 @@ async def test_the_lines_postgresql_writes_are_the_lines_built_one_by_one(
         "'" + n if n[0] in "=+－" or n.startswith("'+") else n for n in AWKWARD
     }
     assert sum(line["Trả lời lúc"] == "" for line in lines) == len(AWKWARD)
+
+
+async def test_the_round_tallies_counted_in_one_pass_are_the_three_reads(
+    pg_app: App, clock: ManualClock
+) -> None:
+    results = await close_with_four(pg_app, clock)
+    ids = [r.attempt_id for r in results.ranking]
+    repo = pg_app.svc.attempts
+
+    tallies = await repo.round_tallies("2023-Q1", ids[:1], ids[-2:])
+
+    assert tallies.round == await repo.question_tallies("2023-Q1")
+    assert sum(t.asked for t in tallies.round) == 50  # five attempts, ten questions each
+    assert tallies.upper == await repo.question_tallies_of(ids[:1])
+    assert tallies.lower == await repo.question_tallies_of(ids[-2:])
+    assert [t.asked for t in tallies.lower] == [2] * 10
+    none = await repo.round_tallies("2023-Q1", [], [])
+    assert (none.round, none.upper, none.lower) == (tallies.round, [], [])

@@ -269,7 +269,8 @@ class Attempts(AttemptReads, DetailCopy):
         (handlers.ranking), `per_fetch` at a time from a cursor: PostgreSQL picks and sorts
         them (a round of 4,000,000 attempts has 1,300,000 people). PostgreSQL only."""
         sql = Sql(sqlite="", postgresql=_BEST_IN_ORDER)
-        async for rows in self.db.stream(sql, round_code, actual, per_fetch=per_fetch):
+        stream = self.db.stream(sql, round_code, actual, per_fetch=per_fetch, large=True)
+        async for rows in stream:
             yield list(map(ScoredAttempt._make, rows))
 
     async def recounts_that_differ(
