@@ -27,15 +27,22 @@ from storage.db import Database
 CHUNK = 4 << 20
 
 
-def _ms(column: str) -> str:
-    """An instant as whole milliseconds since the epoch (rounded, as the other reads)."""
-    return f"CAST(round(extract(epoch FROM {column}) * 1000) AS bigint)"
+_TEXT = "'YYYY-MM-DD HH24:MI:SS.MS'"
+
+
+def _rounded(column: str) -> str:
+    """A stored (naive UTC) instant rounded to the millisecond, as the other reads round it."""
+    return f"date_trunc('milliseconds', {column} + interval '0.5 milliseconds')"
+
+
+def _zoned(instant: str) -> str:
+    """A naive UTC instant as the contest's local date-time (naive)."""
+    return f"(({instant}) AT TIME ZONE 'UTC') AT TIME ZONE $1"
 
 
 def _local(column: str) -> str:
-    """A stored (naive UTC) instant as local "YYYY-MM-DD HH:MM:SS.mmm", rounded to the ms."""
-    rounded = f"date_trunc('milliseconds', {column} + interval '0.5 milliseconds')"
-    return f"to_char(({rounded} AT TIME ZONE 'UTC') AT TIME ZONE $1, 'YYYY-MM-DD HH24:MI:SS.MS')"
+    """A stored instant as local "YYYY-MM-DD HH:MM:SS.mmm", rounded to the millisecond."""
+    return f"to_char({_zoned(_rounded(column))}, {_TEXT})"
 
 
 def _cell(text: str) -> str:
@@ -50,35 +57,47 @@ def _cell(text: str) -> str:
     )
 
 
-def _seconds(since: str) -> str:
-    """Milliseconds as "S.mmm" with Python's floor division (as detail_csv writes them)."""
-    rest = f"mod(mod({since}, 1000) + 1000, 1000)"
-    return f"(({since} - {rest}) / 1000)::text || '.' || lpad({rest}::text, 3, '0')"
-
-
 _CHANNEL = "upper(left(t.channel, 1)) || lower(substr(t.channel, 2))"
-_SINCE = _seconds(f"{_ms('x.answered_at')} - s.started_ms")
-# Each counted attempt's own cells once (OFFSET 0 keeps them from being worked out per
-# answer), in ranking order; then its answers a row each, by position. The plan this shape
-# gets: an index scan of each attempt's answers, the question's right option remembered
-# per question (Memoize), and a sort of each attempt's ten rows only (Incremental Sort).
+# Each counted attempt's own cells once, in ranking order, with its start (rounded) and the
+# zone's offset then, which holds for its answers unless the clocks change before it is
+# submitted (then each answer is worked out on its own, as detail_csv does). OFFSET 0 keeps
+# a subquery's values from being worked out again for each use.
+_ATTEMPTS = (
+    "SELECT p.k, p.attempt_id, "
+    f"p.head || {_cell('t.code')} || ',' AS head, r.started, r.shift, "
+    f"r.shift = {_zoned('r.submitted')} - r.submitted AS fixed, "
+    f"',' || {_local('t.started_at')} || ',' || {_local('t.submitted_at')} || ',' "
+    "|| CASE WHEN t.auto_submitted THEN 'có' ELSE 'không' END || ',' "
+    f"|| {_cell(_CHANNEL)} AS tail "
+    "FROM detail_people AS p JOIN attempts AS t ON t.id = p.attempt_id "
+    f"CROSS JOIN LATERAL (SELECT {_rounded('t.started_at')} AS started, "
+    f"{_rounded('t.submitted_at')} AS submitted OFFSET 0) AS r0 "
+    f"CROSS JOIN LATERAL (SELECT r0.started, r0.submitted, "
+    f"{_zoned('r0.started')} - r0.started AS shift) AS r "
+    "ORDER BY p.k OFFSET 0"
+)
+# Each answer: its instant rounded, then the local time and the milliseconds since the start.
+_ANSWERS = (
+    "SELECT y.position, y.question_id, y.choice, q.correct, "
+    f"to_char(CASE WHEN s.fixed THEN y.at + s.shift ELSE {_zoned('y.at')} END, {_TEXT}) "
+    "AS local, round(date_part('epoch', y.at - s.started) * 1000)::bigint AS since "
+    "FROM (SELECT a.position, a.question_id, a.choice, "
+    f"{_rounded('a.answered_at')} AS at FROM attempt_answers AS a "
+    "WHERE a.attempt_id = s.attempt_id OFFSET 0) AS y "
+    "LEFT JOIN questions AS q ON q.id = y.question_id OFFSET 0"
+)
+# Then the lines. The plan this shape gets: an index scan of each attempt's answers, the
+# question's right option remembered per question (Memoize), and a sort of each attempt's
+# ten rows only (Incremental Sort).
+_REST = "mod(mod(x.since, 1000) + 1000, 1000)"
 _LINES = (
     "SELECT s.head || (x.position + 1) || ',' || x.question_id || ',' "
     f"|| coalesce(substr('{LETTERS}', x.choice + 1, 1), '') || ',' "
     f"|| coalesce(substr('{LETTERS}', x.correct + 1, 1), '') || ',' "
     "|| CASE WHEN x.correct IS NOT NULL AND x.choice = x.correct THEN 'đúng' ELSE 'sai' END "
-    f"|| ',' || coalesce({_local('x.answered_at')} || ',' "
-    f"|| {_SINCE}, ',') || s.tail "
-    "FROM (SELECT p.k, p.attempt_id, "
-    f"p.head || {_cell('t.code')} || ',' AS head, {_ms('t.started_at')} AS started_ms, "
-    f"',' || {_local('t.started_at')} || ',' || {_local('t.submitted_at')} || ',' "
-    "|| CASE WHEN t.auto_submitted THEN 'có' ELSE 'không' END || ',' "
-    f"|| {_cell(_CHANNEL)} AS tail "
-    "FROM detail_people AS p JOIN attempts AS t ON t.id = p.attempt_id "
-    "ORDER BY p.k OFFSET 0) AS s "
-    "CROSS JOIN LATERAL (SELECT a.position, a.question_id, a.choice, a.answered_at, q.correct "
-    "FROM attempt_answers AS a LEFT JOIN questions AS q ON q.id = a.question_id "
-    "WHERE a.attempt_id = s.attempt_id) AS x "
+    "|| ',' || coalesce(x.local || ',' "
+    f"|| ((x.since - {_REST}) / 1000)::text || '.' || lpad({_REST}::text, 3, '0'), ',') "
+    f"|| s.tail FROM ({_ATTEMPTS}) AS s CROSS JOIN LATERAL ({_ANSWERS}) AS x "
     "ORDER BY s.k, x.position"
 )
 # COPY's text format escapes these in a value; the lines' own ends are bare "\n".
