@@ -2,9 +2,11 @@
 
 Every answer of each person's counted attempt, a line each, in ranking order: 13,000,000
 lines for a round the size of Hà Nội's (1,300,000 people), more than a workbook holds or
-a computer opens comfortably as one, so it is its own file beside the results workbook. The
-answers are read a slice of the ranking at a time (storage.repos.attempts.answer_slices) and
-each slice is written and compressed before the next is read: the file is never in memory.
+a computer opens comfortably as one, so it is its own file beside the results workbook. On
+PostgreSQL the database writes the lines itself (COPY, storage.repos.detail_copy) and they are
+compressed as they come; on SQLite the answers are read a slice of the ranking at a time
+(storage.repos.attempts.answer_slices) and each slice is written and compressed before the
+next is read. Either way the file is never in memory.
 
 UTF-8 with a byte order mark, so that Excel (after unzipping) shows the Vietnamese as it
 is; a text a spreadsheet would take for a formula gets a leading "'" (questions.formats.
