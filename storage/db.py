@@ -181,6 +181,13 @@ class Database:
         async with self._sessions() as session, session.begin():
             yield session
 
+    async def large(self, s: AsyncSession) -> None:
+        """Let PostgreSQL sort and hash in memory (LARGE_READ_MEMORY) for the rest of this
+        session's transaction: for a round-wide read at closing. Nothing on SQLite."""
+        if self.dialect != "sqlite":
+            conn = await s.connection()
+            await conn.exec_driver_sql(f"SET LOCAL work_mem = '{LARGE_READ_MEMORY}'")
+
     @property
     def dialect(self) -> str:
         """ "sqlite" or "postgresql"."""

@@ -21,6 +21,7 @@ from handlers.ranking import rank
 from handlers.reports.detail_csv import write_detail
 from handlers.rounds import close_round, reconcile, round_results
 from storage.repos import AnswerRow, FinishedAttempt
+from storage.repos.attempt_reads import DayCount
 from storage.repos.attempts import _SUBMITTED_IN_ROUND
 from tests.conftest import vn
 from tests.results_round import close_with_four
@@ -150,7 +151,7 @@ async def test_the_lines_postgresql_writes_are_the_lines_built_one_by_one(
         CHANGE - timedelta(days=3, microseconds=5_400),
         CHANGE + timedelta(days=2, microseconds=321_500),
     ]
-    for n, name in enumerate(AWKWARD):
+    for n in range(len(AWKWARD)):
         person = Person.on(pg_app, "zalo", str(800 + n), "Người dự thi")
         await person.register(name="Người Dự Thi", phone=f"09140000{n:02d}")
         start = starts[n % len(starts)] + timedelta(hours=n)
@@ -173,7 +174,7 @@ async def test_the_lines_postgresql_writes_are_the_lines_built_one_by_one(
                 submitted_at=start + timedelta(minutes=11, microseconds=999_700),
                 local_day=start.astimezone(LONDON).date().isoformat(),
                 duration_ms=660_000 + n,
-                correct=sum(a.choice == q.correct for a, (_, q) in zip(answers, bank)),
+                correct=sum(a.choice == q.correct for a, (_, q) in zip(answers, bank, strict=True)),
                 total=10,
                 prediction=n,
                 auto_submitted=n % 3 == 0,
@@ -201,7 +202,7 @@ async def test_the_lines_postgresql_writes_are_the_lines_built_one_by_one(
     assert sum(line["Trả lời lúc"] == "" for line in lines) == len(AWKWARD)
 
 
-async def test_the_round_tallies_counted_in_one_pass_are_the_three_reads(
+async def test_the_round_tallies_counted_in_one_pass_are_the_three_reads_and_days_count(
     pg_app: App, clock: ManualClock
 ) -> None:
     results = await close_with_four(pg_app, clock)
@@ -217,3 +218,9 @@ async def test_the_round_tallies_counted_in_one_pass_are_the_three_reads(
     assert [t.asked for t in tallies.lower] == [2] * 10
     none = await repo.round_tallies("2023-Q1", [], [])
     assert (none.round, none.upper, none.lower) == (tallies.round, [], [])
+    # The days, each person's first grouped in memory: An, Bình and Cường on 20/02; Cường
+    # again and Dung on 21/02.
+    assert await repo.days("2023-Q1") == [
+        DayCount("2023-02-20", 3, 3),
+        DayCount("2023-02-21", 1, 2),
+    ]
