@@ -117,19 +117,7 @@ class BestAttempts:
     def ranking(self) -> list[Ranked]:
         """The best attempts ordered best first, with ranks 1, 2, 3, ..."""
         ordered = sorted(self.best.values(), key=itemgetter(0))
-        return [
-            Ranked(
-                i,
-                a.participant_id,
-                a.attempt_id,
-                a.correct,
-                a.prediction,
-                None if a.prediction is None else key[1],
-                a.duration_ms,
-                a.submitted_at,
-            )
-            for i, (key, a) in enumerate(ordered, start=1)
-        ]
+        return in_order([a for _, a in ordered], self.actual)
 
 
 def allocate(
