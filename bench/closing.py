@@ -270,13 +270,20 @@ async def _close(app: App, steps: Steps, keep_xlsx: Path | None) -> dict[str, An
     setattr(flags, "find", _timing(steps, "review_flags", find))  # noqa: B010
     # And the ranking inside the close: the attempts read a slice at a time from a database
     # cursor ("submitted"), ranked as they come ("rank", BestAttempts), then "allocate".
+    # On PostgreSQL the database picks and sorts each person's best ("submitted") and
+    # Python numbers them ("rank", in_order).
+    read = steps.spans.setdefault("submitted", Span())
     svc.attempts.submitted_slices = _timed_slices(  # type: ignore[method-assign]
-        steps.spans.setdefault("submitted", Span()), svc.attempts.submitted_slices
+        read, svc.attempts.submitted_slices
+    )
+    svc.attempts.best_in_ranking_order = _timed_slices(  # type: ignore[method-assign]
+        read, svc.attempts.best_in_ranking_order
     )
     ranking = steps.spans.setdefault("rank", Span())
     with (
         _timed_method(BestAttempts, "add", ranking),
         _timed_method(BestAttempts, "ranking", ranking),
+        _timed_method(rounds, "in_order", ranking),
         _timed_method(rounds, "allocate", steps.spans.setdefault("allocate", Span())),
         steps.step("close_round"),
     ):

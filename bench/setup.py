@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import random
+import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -17,7 +18,7 @@ from redis.asyncio import Redis
 
 from bot.config import Settings
 from bot.demo import FAMILY, GIVEN, MIDDLE, UNITS
-from bot.runtime import tune_garbage_collector
+from bot.runtime import tune_interpreter
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTEST_FILE = ROOT / "contest.yaml"
@@ -62,14 +63,17 @@ def bench_settings(database_url: str, redis: tuple[str, str] | None = None) -> S
 
 @contextmanager
 def like_a_bot_process() -> Iterator[None]:
-    """The garbage collector set as `quizbot` sets its own, and put back afterwards."""
+    """The garbage collector and the GIL's switch interval set as `quizbot` sets its own,
+    and put back afterwards."""
     thresholds = gc.get_threshold()
-    tune_garbage_collector()
+    interval = sys.getswitchinterval()
+    tune_interpreter()
     try:
         yield
     finally:
         gc.unfreeze()
         gc.set_threshold(*thresholds)
+        sys.setswitchinterval(interval)
 
 
 def full_name(rng: random.Random) -> str:

@@ -7,6 +7,7 @@ import contextlib
 import gc
 import logging
 import signal
+import sys
 from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any
@@ -40,6 +41,11 @@ DRAIN_SECONDS = 10.0
 # few updates and its full passes stalled every update in flight: with 1,000 participants at
 # once the bench measured a p99 of 190 ms at 500 taps a second, 15 ms with these.
 GC_THRESHOLDS = (50_000, 20, 20)
+# How long a thread may keep the GIL while another waits for it (Python's default is 5 ms).
+# Closing a round builds its workbook in a worker thread while the event loop takes in the
+# detail file from PostgreSQL and the answers of the evening: at 5 ms each handover back to
+# the loop cost up to 5 ms, and closing a round of 1,300,000 people took 92 s instead of 65 s.
+SWITCH_INTERVAL = 0.0005
 
 
 class StartError(Exception):
@@ -47,10 +53,12 @@ class StartError(Exception):
     token in it."""
 
 
-def tune_garbage_collector() -> None:
-    """Collect less often, and never rescan what was loaded at start (a bot process's setting)."""
+def tune_interpreter() -> None:
+    """A bot process's settings: collect garbage less often and never rescan what was loaded
+    at start; hand the GIL between threads sooner."""
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLDS)
+    sys.setswitchinterval(SWITCH_INTERVAL)
 
 
 class Runtime:

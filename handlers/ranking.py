@@ -64,6 +64,24 @@ def rank(attempts: Iterable[Scored], actual: int) -> list[Ranked]:
     return best.ranking()
 
 
+def in_order(attempts: Iterable[Scored], actual: int, first: int = 1) -> list[Ranked]:
+    """Attempts already in the ranking's order, each participant's best once (the database
+    sorted them), with ranks from `first` on."""
+    return [
+        Ranked(
+            i,
+            a.participant_id,
+            a.attempt_id,
+            a.correct,
+            a.prediction,
+            None if a.prediction is None else abs(a.prediction - actual),
+            a.duration_ms,
+            a.submitted_at,
+        )
+        for i, a in enumerate(attempts, start=first)
+    ]
+
+
 class BestAttempts:
     """Each participant's best attempt so far, as the attempts come in batches; then the
     ranking. A round of 4,000,000 attempts is read in slices and only the best of each
@@ -99,19 +117,7 @@ class BestAttempts:
     def ranking(self) -> list[Ranked]:
         """The best attempts ordered best first, with ranks 1, 2, 3, ..."""
         ordered = sorted(self.best.values(), key=itemgetter(0))
-        return [
-            Ranked(
-                i,
-                a.participant_id,
-                a.attempt_id,
-                a.correct,
-                a.prediction,
-                None if a.prediction is None else key[1],
-                a.duration_ms,
-                a.submitted_at,
-            )
-            for i, (key, a) in enumerate(ordered, start=1)
-        ]
+        return in_order([a for _, a in ordered], self.actual)
 
 
 def allocate(

@@ -10,7 +10,7 @@ from handlers import announce, anonymity, collective, entries, sample_bank
 from handlers.contest import Approval
 from handlers.context import Services
 from handlers.jury import flags
-from handlers.ranking import Award, BestAttempts, Ranked, allocate
+from handlers.ranking import Award, BestAttempts, Ranked, allocate, in_order
 from handlers.submit import finalise
 from storage.models import Round
 from storage.repos.participants import Entrant
@@ -201,7 +201,13 @@ async def _rank_as_read(
     svc: Services, code: str, actual: int, recounted: dict[int, int] | None
 ) -> list[Ranked]:
     """Rank the attempts as they are read: only each one's best by the stored figures (the
-    database picks them), or, with recounts, every attempt with the recounts in place."""
+    database picks them, and PostgreSQL sorts them too), or, with recounts, every attempt
+    with the recounts in place."""
+    if recounted is None and svc.attempts.ranks_in_database:
+        ranking: list[Ranked] = []
+        async for part in svc.attempts.best_in_ranking_order(code, actual):
+            ranking.extend(in_order(part, actual, len(ranking) + 1))
+        return ranking
     best = BestAttempts(actual)
     best_for = actual if recounted is None else None
     async for part in svc.attempts.submitted_slices(code, best_for=best_for):

@@ -4,10 +4,13 @@ both give what the whole stored round gives."""
 
 from __future__ import annotations
 
+import gzip
 import random
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -18,6 +21,7 @@ from handlers.ranking import rank
 from handlers.reports.detail_csv import write_detail
 from handlers.rounds import close_round, reconcile, round_results
 from storage.repos import AnswerRow, FinishedAttempt
+from storage.repos.attempt_reads import DayCount
 from storage.repos.attempts import _SUBMITTED_IN_ROUND
 from tests.conftest import vn
 from tests.results_round import close_with_four
@@ -119,3 +123,104 @@ async def test_the_best_attempts_picked_by_the_database_rank_as_every_attempt_do
 
     assert closed.ranking == rank(await pg_app.svc.attempts.scored("2023-Q1"), closed.actual)
     assert len(closed.ranking) == len(set(people) & {r.participant_id for r in closed.ranking})
+
+
+LONDON = ZoneInfo("Europe/London")
+# British Summer Time began at 01:00 UTC on 26/03/2023: clocks went from 01:00 to 02:00.
+CHANGE = datetime(2023, 3, 26, 1, 0, tzinfo=UTC)
+# Names a CSV cell must quote or keep from being a formula, and ones COPY's text format
+# escapes (a backslash, a tab, a line break).
+AWKWARD = [
+    'Nguyễn "Út" Văn, An',
+    '=HYPERLINK("http://x.example")',
+    "'+Bình",
+    "Lê\\Văn\tCường",
+    "Phạm Thị\r\nDung",
+    "－Hoàng",
+]
+
+
+async def test_the_lines_postgresql_writes_are_the_lines_built_one_by_one(
+    pg_app: App, clock: ManualClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Awkward names, an unanswered question, an attempt across a change of the clocks,
+    milliseconds to round: the file COPY writes is byte for byte the one built in Python."""
+    bank = (await pg_app.svc.questions.active())[:10]
+    starts = [
+        CHANGE - timedelta(minutes=5, microseconds=877_600),
+        CHANGE - timedelta(days=3, microseconds=5_400),
+        CHANGE + timedelta(days=2, microseconds=321_500),
+    ]
+    for n in range(len(AWKWARD)):
+        person = Person.on(pg_app, "zalo", str(800 + n), "Người dự thi")
+        await person.register(name="Người Dự Thi", phone=f"09140000{n:02d}")
+        start = starts[n % len(starts)] + timedelta(hours=n)
+        answers = tuple(
+            AnswerRow(
+                p,
+                qid,
+                None if p == n else (q.correct + p % 2) % 4,
+                None if p == n else start + timedelta(minutes=p + 1, microseconds=13_499 * p),
+            )
+            for p, (qid, q) in enumerate(bank)
+        )
+        await pg_app.svc.attempts.save(
+            FinishedAttempt(
+                code=f'=C{n},"{n}' if n == 1 else f"CODE{n}",
+                participant_id=await person.participant_id(),
+                round_code="2023-Q1",
+                channel="zalo" if n % 2 else "telegram",
+                started_at=start,
+                submitted_at=start + timedelta(minutes=11, microseconds=999_700),
+                local_day=start.astimezone(LONDON).date().isoformat(),
+                duration_ms=660_000 + n,
+                correct=sum(a.choice == q.correct for a, (_, q) in zip(answers, bank, strict=True)),
+                total=10,
+                prediction=n,
+                auto_submitted=n % 3 == 0,
+                answers=answers,
+            )
+        )
+    clock.set(vn(2023, 3, 31, 0, 0))
+    closed = await close_round(pg_app.svc, "2023-Q1", actor="test")
+    names = iter(AWKWARD)
+    people = {pid: replace(p, full_name=next(names)) for pid, p in closed.people.items()}
+    results = replace(closed, people=people)
+    where = pg_app.contest.contest.model_copy(update={"timezone": "Europe/London"})
+    monkeypatch.setattr(pg_app.svc, "contest", pg_app.contest.model_copy(update={"contest": where}))
+
+    copied = await write_detail(pg_app.svc, results, tmp_path / "copy.csv.gz")
+    built = await write_detail(pg_app.svc, results, tmp_path / "built.csv.gz", by_database=False)
+
+    assert copied == built == 60
+    made = gzip.decompress((tmp_path / "copy.csv.gz").read_bytes())
+    assert made == gzip.decompress((tmp_path / "built.csv.gz").read_bytes())
+    lines = detail_csv(tmp_path / "copy.csv.gz")
+    assert {line["Họ và tên"] for line in lines} == {
+        "'" + n if n[0] in "=+－" or n.startswith("'+") else n for n in AWKWARD
+    }
+    assert sum(line["Trả lời lúc"] == "" for line in lines) == len(AWKWARD)
+
+
+async def test_the_round_tallies_counted_in_one_pass_are_the_three_reads_and_days_count(
+    pg_app: App, clock: ManualClock
+) -> None:
+    results = await close_with_four(pg_app, clock)
+    ids = [r.attempt_id for r in results.ranking]
+    repo = pg_app.svc.attempts
+
+    tallies = await repo.round_tallies("2023-Q1", ids[:1], ids[-2:])
+
+    assert tallies.round == await repo.question_tallies("2023-Q1")
+    assert sum(t.asked for t in tallies.round) == 50  # five attempts, ten questions each
+    assert tallies.upper == await repo.question_tallies_of(ids[:1])
+    assert tallies.lower == await repo.question_tallies_of(ids[-2:])
+    assert [t.asked for t in tallies.lower] == [2] * 10
+    none = await repo.round_tallies("2023-Q1", [], [])
+    assert (none.round, none.upper, none.lower) == (tallies.round, [], [])
+    # The days, each person's first grouped in memory: An, Bình and Cường on 20/02; Cường
+    # again and Dung on 21/02.
+    assert await repo.days("2023-Q1") == [
+        DayCount("2023-02-20", 3, 3),
+        DayCount("2023-02-21", 1, 2),
+    ]

@@ -57,11 +57,11 @@ app = typer.Typer(
 @app.command()
 def run() -> None:
     """Chạy bot trên các kênh đã cấu hình (Telegram: TELEGRAM_BOT_TOKEN; Zalo: ZALO_BOT_TOKEN)."""
-    from bot.runtime import Runtime, StartError, tune_garbage_collector
+    from bot.runtime import Runtime, StartError, tune_interpreter
 
     async def go(a: App) -> None:
         # Again (main did it first) so that what opening the app loaded is frozen too.
-        tune_garbage_collector()
+        tune_interpreter()
         try:
             await Runtime(a).run()
         except StartError as exc:
@@ -181,10 +181,10 @@ app.add_typer(contest_app, name="contest")
 
 def main() -> None:
     """Entry point of the quizbot command."""
-    from bot.runtime import tune_garbage_collector
+    from bot.runtime import tune_interpreter
 
     # Closing a round or writing its workbook makes millions of objects too (see the runtime).
-    tune_garbage_collector()
+    tune_interpreter()
     try:
         app()
     except Exception:

@@ -44,17 +44,15 @@ async def load_report(svc: Services, results: RoundResults) -> ReportData:
     code = results.round.code
     repo = svc.attempts
     async with asyncio.TaskGroup() as reads:
-        tallies = reads.create_task(repo.question_tallies(code))
-        upper = reads.create_task(repo.question_tallies_of(counted[:k]))
-        lower = reads.create_task(
-            repo.question_tallies_of(counted[len(counted) - k :] if k else [])
+        tallies = reads.create_task(
+            repo.round_tallies(code, counted[:k], counted[len(counted) - k :] if k else [])
         )
         by_locality = reads.create_task(repo.participation(code, by="locality"))
         by_unit = reads.create_task(repo.participation(code, by="unit"))
         days = reads.create_task(repo.days(code))
         collective_prizes = reads.create_task(collective.of_round(svc, code))
     # Every question of the counted attempts was asked in the round, so is tallied there.
-    asked = {t.question_id for t in tallies.result()}
+    asked = {t.question_id for t in tallies.result().round}
     tz = svc.contest.tz
     rnd = results.round
     # The days the round ran: from its opening to its close (an early close ends it sooner)
@@ -63,9 +61,9 @@ async def load_report(svc: Services, results: RoundResults) -> ReportData:
     end = min(end, rnd.closes_at)
     return ReportData(
         questions=await svc.questions.by_ids(sorted(asked)),
-        tallies=tallies.result(),
-        upper=upper.result(),
-        lower=lower.result(),
+        tallies=tallies.result().round,
+        upper=tallies.result().upper,
+        lower=tallies.result().lower,
         participation=participation.tables(svc, by_locality.result(), by_unit.result()),
         days=days.result(),
         first_day=rnd.opens_at.astimezone(tz).date(),

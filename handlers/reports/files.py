@@ -47,8 +47,8 @@ async def organiser_files(
     """The workbook as a document to send (also kept on the server, its `kept_at` saying
     where), and the detail written beside it; the caption says where the detail is."""
     code = results.round.code
-    # Side by side: the workbook's round-wide counts keep the database busy while the
-    # detail's lines are written here.
+    # Side by side: the workbook's round-wide counts and the detail's lines (PostgreSQL
+    # writes them itself) keep the database busy while the workbook is built here.
     data, detail = await asyncio.gather(
         results_workbook(svc, results, full_phones=full_phones),
         keep_detail(svc, results, full_phones=full_phones),
