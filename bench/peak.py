@@ -40,6 +40,8 @@ THINK = (2.0, 8.0)  # seconds a participant thinks per question (uniform), by de
 PREDICTION = "1500"
 ANNOUNCEMENT = "Thông báo của Ban Tổ chức: cuộc thi đang diễn ra, mời bạn tham gia."
 FIRST_UID = 700_000_000
+# How the calendar's announcement of an opened round begins (texts: announce.opened).
+ROUND_OPEN = "📢"
 
 
 @dataclass
@@ -233,14 +235,15 @@ def _figures(
     recipients: int,
 ) -> dict[str, Any]:
     quiz_uids = {t.uid for t in takers}
-    # The quiz's own messages: to the takers' chats, the announcement left out.
+    # The quiz's own messages: to the takers' chats, the announcements left out (the bench's
+    # own, and the calendar's "round open" one, which the bot sends everyone registered).
     messages = sum(
         1
         for c in calls
         if counted(c.method)
         and c.status == 200
         and _chat(c.params) in quiz_uids
-        and ANNOUNCEMENT not in str(c.params.get("text", ""))
+        and not _announcement(str(c.params.get("text", "")))
     )
     all_messages = sum(1 for c in calls if counted(c.method) and c.status == 200)
     answers = sum(t.answers for t in takers)
@@ -271,6 +274,10 @@ def _figures(
         "broadcast_recipients": recipients,
         "wall_s": round(wall, 1),
     }
+
+
+def _announcement(text: str) -> bool:
+    return ANNOUNCEMENT in text or text.startswith(ROUND_OPEN)
 
 
 def _chat(params: dict[str, Any]) -> int | None:
