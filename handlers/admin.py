@@ -139,14 +139,15 @@ async def _broadcast_step(svc: Services, user: User, choice: str, ref: str | Non
     if conv.get("step") != STEP_BROADCAST or "text" not in conv:
         return stale(svc, ref)
     paid = choice == "paid"
-    if paid and not (await paid_broadcast.estimate(svc)).can_pay:
+    try:
+        broadcast_id, count = await broadcasting.start(
+            svc, actor=user.key, text=conv["text"], audience=ALL, paid=paid
+        )
+    except broadcasting.NotPayableError:
         # The recipients or the balance changed since the preview: show it again, as it is now.
         refused = [Notice(t("admin.broadcast_paid_refused"))]
         return refused + await _preview(svc, user, conv["text"], ref)
     await svc.store.clear_conversation(user.key)
-    broadcast_id, count = await broadcasting.start(
-        svc, actor=user.key, text=conv["text"], audience=ALL, paid=paid
-    )
     message = broadcasting.message(svc, conv["text"])
     if paid:
         started = t(

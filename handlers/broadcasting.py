@@ -18,8 +18,9 @@ MAX_CHARS = 3500
 MAX_MARKUP = 4000
 
 
-class PaidRefusedError(ValueError):
-    """A broadcast asked to go paid that may not: over the budget, or the bot's balance."""
+class NotPayableError(ValueError):
+    """A broadcast asked to go paid that may not: over the budget, or the bot's balance.
+    (Not bot.channels.base.PaidRefusedError: that is Telegram refusing to charge a message.)"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +69,7 @@ async def start(
     if paid:
         est = await paid_broadcast.estimate(svc, audience)
         if not est.can_pay:
-            raise PaidRefusedError("over the budget of one broadcast or the bot's balance")
+            raise NotPayableError("over the budget of one broadcast or the bot's balance")
         budget = est.budget_tenths
     now = svc.clock.now()
     broadcast_id, count = await svc.broadcasts.create(

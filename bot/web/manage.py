@@ -91,7 +91,7 @@ async def send(request: web.Request) -> web.StreamResponse:
         broadcast_id, _ = await broadcasting.start(
             svc, actor=actor(request), text=text, audience=audience, paid=form.get("paid") == "1"
         )
-    except broadcasting.PaidRefusedError:
+    except broadcasting.NotPayableError:
         return refuse(request, 422, "web.refused.broadcast_paid")
     except ValueError:
         return refuse(request, 422, "web.refused.broadcast")
