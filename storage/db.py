@@ -138,6 +138,7 @@ async def write_lock(s: AsyncSession) -> None:
 # What PostgreSQL may use for each sort or hash of a round-wide read at closing (its
 # default, 4 MB, sends the sort of 4,000,000 attempts to disk: 8.4 s against 4.5 s).
 LARGE_READ_MEMORY = "256MB"
+_LARGE_READ = f"SET LOCAL work_mem = '{LARGE_READ_MEMORY}'"
 
 
 async def _settings(driver: Any, *, jit: bool, large: bool) -> None:
@@ -145,7 +146,7 @@ async def _settings(driver: Any, *, jit: bool, large: bool) -> None:
     if not jit:
         await driver.execute("SET LOCAL jit = off")
     if large:
-        await driver.execute(f"SET LOCAL work_mem = '{LARGE_READ_MEMORY}'")
+        await driver.execute(_LARGE_READ)
 
 
 @dataclass(frozen=True)
@@ -186,7 +187,7 @@ class Database:
         session's transaction: for a round-wide read at closing. Nothing on SQLite."""
         if self.dialect != "sqlite":
             conn = await s.connection()
-            await conn.exec_driver_sql(f"SET LOCAL work_mem = '{LARGE_READ_MEMORY}'")
+            await conn.exec_driver_sql(_LARGE_READ)
 
     @property
     def dialect(self) -> str:

@@ -238,7 +238,7 @@ class TelegramChannel:
                     chat_id,
                     BufferedInputFile(reply.data, reply.filename),
                     caption=reply.caption or None,
-                    allow_paid_broadcast=True if send_kind() is SendKind.PAID else None,
+                    allow_paid_broadcast=_paid(),
                 )
             elif isinstance(reply, Notice):
                 await self.send_text(chat_id, reply.text)
@@ -276,9 +276,8 @@ class TelegramChannel:
 
     async def send_text(self, chat_id: int | str, text: str, markup: str | None = None) -> None:
         """Send one message (HTML text within Telegram's limit; the markup as JSON text)."""
-        paid = True if send_kind() is SendKind.PAID else None
         await self.bot(
-            SendText(chat_id=chat_id, text=text, reply_markup=markup, allow_paid_broadcast=paid)
+            SendText(chat_id=chat_id, text=text, reply_markup=markup, allow_paid_broadcast=_paid())
         )
 
     async def star_balance(self) -> float:
@@ -307,6 +306,12 @@ class TelegramChannel:
             if send_kind() is SendKind.PAID:
                 raise MaybeSentError(exc.message) from exc
             raise
+
+
+def _paid() -> bool | None:
+    """allow_paid_broadcast for a message sent now: True in a paid broadcast, else left out
+    (None), so a free message never carries it."""
+    return True if send_kind() is SendKind.PAID else None
 
 
 # What a call to Telegram can raise: the Bot API's errors, and what aiohttp raises as it is
